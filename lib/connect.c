@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Connect by name, blocking or driven by an event loop. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "resolve.h"
+
+struct mpk_connector {
+	struct addrinfo *list;
+	struct addrinfo *next;    /* the next address to try */
+	int flags;
+	int fd;                   /* in progress, or -1 */
+	int last_error;
+	struct mpk_status socket_status; /* of the socket in progress */
+};
+
+/* The status of a connected socket: socket-time reason, else fallback. */
+static void connected_status(int fd, const struct mpk_status *at_socket,
+			     struct mpk_status *status)
+{
+	if (!status)
+		return;
+	*status = *at_socket;
+	if (at_socket->mptcp && mpk_conn_status(fd, status) < 0)
+		*status = *at_socket;
+}
+
+MPK_EXPORT int mpk_connector_new(const char *host, const char *service, int family,
+				 int flags, struct mpk_connector **out)
+{
+	struct mpk_connector *conn;
+	int err;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (mpk_flags_check(flags))
+		return -EINVAL;
+	conn = calloc(1, sizeof(*conn));
+	if (!conn)
+		return -ENOMEM;
+	err = mpk_resolve(host, service, family, false, &conn->list);
+	if (err) {
+		free(conn);
+		return err;
+	}
+	conn->next = conn->list;
+	conn->flags = flags | MPK_NONBLOCK;
+	conn->fd = -1;
+	conn->last_error = -ENOENT;
+	*out = conn;
+	return 0;
+}
+
+static void drop_attempt(struct mpk_connector *conn, int err)
+{
+	close(conn->fd);
+	conn->fd = -1;
+	conn->last_error = err;
+}
+
+/* Start connecting to the next address; 0 in progress or connected. */
+static int start_next(struct mpk_connector *conn)
+{
+	while (conn->next) {
+		struct addrinfo *ai = conn->next;
+
+		conn->next = ai->ai_next;
+		conn->fd = mpk_socket(ai->ai_family, conn->flags, &conn->socket_status);
+		if (conn->fd < 0) {
+			conn->last_error = conn->fd;
+			conn->fd = -1;
+			continue;
+		}
+		if (connect(conn->fd, ai->ai_addr, ai->ai_addrlen) == 0 ||
+		    errno == EINPROGRESS)
+			return 0;
+		drop_attempt(conn, -errno);
+	}
+	return conn->last_error;
+}
+
+/* The attempt in progress finished: 0 connected, or -errno. */
+static int attempt_result(int fd)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		return -errno;
+	return -err;
+}
+
+MPK_EXPORT int mpk_connector_step(struct mpk_connector *conn, struct mpk_status *status)
+{
+	int err, fd;
+
+	if (!conn)
+		return -EINVAL;
+	for (;;) {
+		if (conn->fd < 0) {
+			err = start_next(conn);
+			if (err)
+				return err;
+		}
+		err = attempt_result(conn->fd);
+		if (err == 0) {
+			struct sockaddr_storage peer;
+			socklen_t len = sizeof(peer);
+
+			/* SO_ERROR is 0 while still in progress too. */
+			if (getpeername(conn->fd, (struct sockaddr *)&peer, &len) < 0) {
+				if (errno == ENOTCONN)
+					return -EINPROGRESS;
+				err = -errno;
+			}
+		}
+		if (err == 0)
+			break;
+		drop_attempt(conn, err);
+	}
+	fd = conn->fd;
+	conn->fd = -1;
+	connected_status(fd, &conn->socket_status, status);
+	return fd;
+}
+
+MPK_EXPORT int mpk_connector_fd(const struct mpk_connector *conn)
+{
+	return conn ? conn->fd : -1;
+}
+
+MPK_EXPORT void mpk_connector_free(struct mpk_connector *conn)
+{
+	if (!conn)
+		return;
+	if (conn->fd >= 0)
+		close(conn->fd);
+	freeaddrinfo(conn->list);
+	free(conn);
+}
+
+static int set_nonblocking(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+MPK_EXPORT int mpk_connect(const char *host, const char *service, int family, int flags,
+			   struct mpk_status *status)
+{
+	struct addrinfo *list, *ai;
+	struct mpk_status at_socket;
+	int fd, err;
+
+	if (mpk_flags_check(flags))
+		return -EINVAL;
+	err = mpk_resolve(host, service, family, false, &list);
+	if (err)
+		return err;
+	err = -ENOENT;
+	for (ai = list; ai; ai = ai->ai_next) {
+		fd = mpk_socket(ai->ai_family, flags & ~MPK_NONBLOCK, &at_socket);
+		if (fd < 0) {
+			err = fd;
+			continue;
+		}
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		err = -errno;
+		close(fd);
+	}
+	freeaddrinfo(list);
+	if (!ai)
+		return err;
+	connected_status(fd, &at_socket, status);
+	if ((flags & MPK_NONBLOCK) && set_nonblocking(fd) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	return fd;
+}

@@ -1,0 +1,149 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Helpers for the namespace tests, in the manner of the kernel's selftests.
+# Source it from a test script:   . "$(dirname "$0")/../lib.sh"
+#
+# Output is TAP-like, one line per assertion, counted by tests/run-all:
+#   ok - what | not ok - what: detail | ok - what # SKIP reason
+# Exit 77 (after one "# SKIP" line) skips the whole script.
+
+set -u
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${MPK_BUILD:-$TOP/build}
+MPTCPKIT=$BUILD/tools/mptcpkit
+# A run id: unique namespace names, so tests and labs can run side by side.
+RUN_ID=${RUN_ID:-$$-$RANDOM}
+TMP=$(mktemp -d "/tmp/mpk-test.XXXXXX")
+_NAMESPACES=()
+_PIDS=()
+_FAILED=0
+
+cleanup() {
+	local pid ns
+	for pid in "${_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in "${_PIDS[@]}"; do
+		wait "$pid" 2>/dev/null
+	done
+	for ns in "${_NAMESPACES[@]}"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ok() { echo "ok - $1"; }
+not_ok() { echo "not ok - $1${2:+: $2}"; _FAILED=1; }
+skip() { echo "ok - $1 # SKIP $2"; }
+
+# Skip the whole script.
+skip_all() {
+	echo "# SKIP $1"
+	exit 77
+}
+
+require_root() {
+	[ "$(id -u)" = 0 ] || skip_all "needs root (network namespaces)"
+}
+
+require_mptcp() {
+	[ -e /proc/sys/net/mptcp/enabled ] || skip_all "the kernel has no MPTCP"
+}
+
+require_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null || skip_all "needs $c"
+	done
+}
+
+# ns_new VAR NAME: create namespace mpk-NAME-RUN_ID, store its name in VAR.
+ns_new() {
+	local name="mpk-$2-$RUN_ID"
+	ip netns add "$name" || { not_ok "create namespace $name"; exit 1; }
+	_NAMESPACES+=("$name")
+	ip -n "$name" link set lo up
+	printf -v "$1" '%s' "$name"
+}
+
+# in_ns NS CMD...: run in a namespace.
+in_ns() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+# veth NS1 IF1 ADDR1 NS2 IF2 ADDR2: a veth pair with addresses (CIDR).
+veth() {
+	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4" &&
+	ip -n "$1" addr add "$3" dev "$2" nodad &&
+	ip -n "$4" addr add "$6" dev "$5" nodad &&
+	ip -n "$1" link set "$2" up &&
+	ip -n "$4" link set "$5" up
+}
+
+# bg NS CMD...: run in the background in a namespace; the PID is in BG_PID
+# and is killed at cleanup.
+bg() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@" &
+	BG_PID=$!
+	_PIDS+=("$BG_PID")
+}
+
+# wait_listen NS PORT: wait (at most 5 s) until a TCP/MPTCP listener is up.
+wait_listen() {
+	local i
+	for i in $(seq 50); do
+		ip netns exec "$1" ss -Hltn "sport = :$2" 2>/dev/null | grep -q . && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# check "WHAT" EXPECTED CMD...: the command's stdout must equal EXPECTED.
+check() {
+	local what=$1 expected=$2 got
+	shift 2
+	got=$("$@" 2>"$TMP/check.err")
+	if [ "$got" = "$expected" ]; then
+		ok "$what"
+	else
+		not_ok "$what" "expected '$expected', got '$got' $(head -c 300 "$TMP/check.err" | tr '\n' ' ')"
+	fi
+}
+
+# check_ok "WHAT" CMD...: the command must succeed.
+check_ok() {
+	local what=$1
+	shift
+	if "$@" >"$TMP/check.out" 2>"$TMP/check.err"; then
+		ok "$what"
+	else
+		not_ok "$what" "exit $?: $(head -c 300 "$TMP/check.err" | tr '\n' ' ')"
+	fi
+}
+
+# check_fail "WHAT" CMD...: the command must fail.
+check_fail() {
+	local what=$1
+	shift
+	if "$@" >"$TMP/check.out" 2>"$TMP/check.err"; then
+		not_ok "$what" "succeeded but should have failed"
+	else
+		ok "$what"
+	fi
+}
+
+# json_get JSON KEY: a top-level value of one JSON object (python3).
+json_get() {
+	python3 -c 'import json,sys; v=json.loads(sys.argv[1]).get(sys.argv[2]); print(json.dumps(v) if isinstance(v,(dict,list,bool)) or v is None else v)' "$1" "$2"
+}
+
+finish() {
+	exit "$_FAILED"
+}

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The subcommands of mptcpkit: each lives in its own cmd-*.c file. */
+#ifndef MPTCPKIT_COMMANDS_H
+#define MPTCPKIT_COMMANDS_H
+
+/* Every subcommand: argv[0] is its name; returns the process exit code. */
+typedef int (*command_fn)(int argc, char **argv);
+
+
+#endif

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* mptcpkit: the dispatch table. Each subcommand lives in its own file. */
+#include <stdio.h>
+#include <string.h>
+
+#include "mptcpkit.h"
+#include "commands.h"
+#include "print.h"
+#include "util.h"
+
+static int cmd_help(int argc, char **argv);
+
+static int cmd_version(int argc, char **argv)
+{
+	printf(PROG_NAME " %s\n", mpk_version());
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	command_fn fn;
+	const char *help;
+} commands[] = {
+	/* one line per subcommand, in the order 'mptcpkit help' shows them */
+	{ "help", cmd_help, "Show this list" },
+	{ "version", cmd_version, "Show the version" },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void show_usage(FILE *f)
+{
+	fprintf(f, "Usage: " PROG_NAME " [-j] <command> [arguments]\n\n"
+		   "Multipath TCP for Linux applications.\n\nCommands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\nOptions:\n  -j, --json  JSON output\n  -V, --version\n\n"
+		   "'" PROG_NAME " <command> --help' tells more about each.\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	show_usage(stdout);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int i = 1;
+
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
+			print_set_json(true);
+		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return cmd_help(0, NULL);
+		else if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version"))
+			return cmd_version(0, NULL);
+		else
+			return fail("unknown option '%s' (try '" PROG_NAME " help')", argv[i]);
+	}
+	if (i == argc) {
+		show_usage(stderr);
+		return 1;
+	}
+	for (size_t c = 0; c < NCOMMANDS; c++) {
+		if (!strcmp(argv[i], commands[c].name))
+			return commands[c].fn(argc - i, argv + i);
+	}
+	return fail("unknown command '%s' (try '" PROG_NAME " help')", argv[i]);
+}
