@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Sourced by run-demo and run-tests: install the Debian packages that are
+# missing, then configure and build. Needs root for apt-get.
+
+PACKAGES="meson ninja-build gcc clang pkg-config libc6-dev
+	libmnl-dev libseccomp-dev libcmocka-dev libjson-c-dev
+	iproute2 iptables nftables procps kmod util-linux libcap2-bin
+	python3 iperf3 mptcpize socat curl valgrind"
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+install_missing_packages() {
+	local missing="" p
+	for p in $PACKAGES; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+			missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	if [ "$(id -u)" != 0 ]; then
+		say "missing packages:$missing (run as root to install them)"
+		return 1
+	fi
+	say "installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq && apt-get install -y -qq --no-install-recommends $missing >/dev/null
+}
+
+# build DIR [meson options...]: configure once, then build.
+build() {
+	local dir=$1
+	shift
+	if [ ! -f "$TOP/$dir/build.ninja" ]; then
+		say "configuring $dir"
+		meson setup "$TOP/$dir" "$TOP" "$@" >/dev/null || return 1
+	fi
+	say "building $dir"
+	ninja -C "$TOP/$dir" >/dev/null || ninja -C "$TOP/$dir"
+}
