@@ -60,6 +60,15 @@ require_cmd() {
 	done
 }
 
+# True when BUILD was configured with -Db_sanitize (valgrind cannot run it).
+is_sanitizer_build() {
+	python3 - "$BUILD/meson-info/intro-buildoptions.json" <<'PY' 2>/dev/null
+import json, sys
+opts = {o["name"]: o["value"] for o in json.load(open(sys.argv[1]))}
+sys.exit(0 if opts.get("b_sanitize", "none") != "none" else 1)
+PY
+}
+
 # ns_new VAR NAME: create namespace mpk-NAME-RUN_ID, store its name in VAR.
 ns_new() {
 	local name="mpk-$2-$RUN_ID"
