@@ -268,6 +268,236 @@ int mpk_info_get(int fd, struct mpk_info *info);
 /* Library version, "MAJOR.MINOR.PATCH". */
 const char *mpk_version(void);
 
+/*
+ * Path management: the kernel's generic netlink family "mptcp_pm"
+ *
+ * One handle (struct mpk_pm) sends commands; another (struct mpk_pm_events)
+ * receives events. A handle is not thread-safe: use one per thread.
+ * Errors common to every call below:
+ *  -ENOENT      the kernel has no mptcp_pm netlink family (no CONFIG_MPTCP,
+ *               or a kernel older than 5.7); returned by the *_open calls;
+ *  -EOPNOTSUPP  the running kernel does not know this command (e.g. the
+ *               userspace PM commands before 5.19);
+ *  -EPERM       a mutating command without CAP_NET_ADMIN;
+ *  -EINVAL      the kernel refused the arguments (mpk_pm_ext_ack() often
+ *               says which), or the arguments are invalid before sending;
+ *  -EBADMSG / -EPROTO  a reply that is truncated or malformed.
+ */
+
+/* Endpoint flags; the values are the kernel's MPTCP_PM_ADDR_FLAG_*. */
+#define MPK_EP_SIGNAL   (1u << 0) /* announce this address to peers (ADD_ADDR) */
+#define MPK_EP_SUBFLOW  (1u << 1) /* open extra subflows from this address */
+#define MPK_EP_BACKUP   (1u << 2) /* subflows on it are backup (MP_PRIO) */
+#define MPK_EP_FULLMESH (1u << 3) /* a subflow to every announced address */
+#define MPK_EP_IMPLICIT (1u << 4) /* set by the kernel: not configured by anyone */
+#define MPK_EP_LAMINAR  (1u << 5) /* 6.18: use to reach announced addresses */
+
+/* An IPv4 or IPv6 address, network byte order; which one is in a family field. */
+union mpk_in46 {
+	struct in_addr v4;
+	struct in6_addr v6;
+};
+
+/* An endpoint of the in-kernel path manager, or an address given to the
+ * userspace PM commands. */
+struct mpk_endpoint {
+	uint8_t id;          /* endpoint id, 1..255; 0: none / kernel chooses */
+	int family;          /* AF_INET, AF_INET6, or AF_UNSPEC for no address */
+	union mpk_in46 addr;
+	uint16_t port;       /* host byte order; 0 for none */
+	uint32_t flags;      /* MPK_EP_* (unknown kernel bits are kept) */
+	int ifindex;         /* 0 for none */
+};
+
+/* Limits of the in-kernel path manager (per network namespace). */
+struct mpk_limits {
+	uint32_t subflows;          /* extra subflows per connection */
+	uint32_t add_addr_accepted; /* ADD_ADDRs accepted per connection */
+};
+/* In mpk_pm_limits_set(): leave this limit as it is. */
+#define MPK_LIMIT_KEEP UINT32_MAX
+
+/* Command handle. */
+struct mpk_pm;
+
+/* Open a generic netlink socket and resolve the "mptcp_pm" family (once).
+ * 0 and *out, or -ENOENT (no such family) or another -errno. */
+int mpk_pm_open(struct mpk_pm **out);
+
+/* Close the handle. NULL is fine. */
+void mpk_pm_close(struct mpk_pm *pm);
+
+/* The kernel's extended ACK message for the last failed command (e.g.
+ * "endpoint id out of range"), or NULL when it gave none. Valid until the
+ * next call on this handle. */
+const char *mpk_pm_ext_ack(const struct mpk_pm *pm);
+
+/* In-kernel PM endpoints. */
+
+/* Add an endpoint: family and addr required; id, port, flags, ifindex
+ * optional (0). -EEXIST when the address or id is already there. */
+int mpk_pm_endpoint_add(struct mpk_pm *pm, const struct mpk_endpoint *ep);
+
+/* Delete the endpoint with this id. id 0 deletes by address (ep->family
+ * and ep->addr); for id != 0 the address is optional (AF_UNSPEC). */
+int mpk_pm_endpoint_delete(struct mpk_pm *pm, const struct mpk_endpoint *ep);
+
+/* Change the flags of an endpoint found by id (or by address when id is
+ * 0). The kernel changes MPK_EP_BACKUP and MPK_EP_FULLMESH only: set the
+ * bits wanted in ep->flags (a bit clear means "off"). Applies to existing
+ * connections too. */
+int mpk_pm_endpoint_set_flags(struct mpk_pm *pm, const struct mpk_endpoint *ep);
+
+/* One endpoint by id; -ENOENT when there is none (kernel: -EINVAL). */
+int mpk_pm_endpoint_get(struct mpk_pm *pm, uint8_t id, struct mpk_endpoint *out);
+
+/* Called once per endpoint; a non-zero return stops the dump and is returned. */
+typedef int (*mpk_endpoint_cb)(const struct mpk_endpoint *ep, void *data);
+
+/* Every endpoint, in the kernel's order (by id). */
+int mpk_pm_endpoint_dump(struct mpk_pm *pm, mpk_endpoint_cb cb, void *data);
+
+/* Every endpoint as an array (free() it); *count may be 0 (*out NULL). */
+int mpk_pm_endpoint_list(struct mpk_pm *pm, struct mpk_endpoint **out, size_t *count);
+
+/* Delete every endpoint. */
+int mpk_pm_endpoint_flush(struct mpk_pm *pm);
+
+/* In-kernel PM limits. */
+int mpk_pm_limits_get(struct mpk_pm *pm, struct mpk_limits *out);
+/* Set either or both (MPK_LIMIT_KEEP keeps one). The kernel allows 0..8
+ * each (MPTCP_PM_ADDR_MAX); -EINVAL beyond. */
+int mpk_pm_limits_set(struct mpk_pm *pm, const struct mpk_limits *limits);
+
+/* Userspace PM (net.mptcp.path_manager=userspace, kernel 5.19+), one
+ * connection at a time, found by its token (from the events). */
+
+/* Announce (ADD_ADDR) a local address: ep->id (1..255), family, addr
+ * required; port and ifindex optional. */
+int mpk_pm_announce(struct mpk_pm *pm, uint32_t token, const struct mpk_endpoint *ep);
+
+/* Withdraw an announced address (REMOVE_ADDR) by its id. */
+int mpk_pm_remove(struct mpk_pm *pm, uint32_t token, uint8_t id);
+
+/* Open a subflow from local (id, and/or address; ifindex; MPK_EP_BACKUP
+ * in flags) to remote (family, addr and port required). A local address
+ * not yet known to the connection needs an id. */
+int mpk_pm_subflow_create(struct mpk_pm *pm, uint32_t token,
+			  const struct mpk_endpoint *local,
+			  const struct mpk_endpoint *remote);
+
+/* Close the subflow between these two addresses and ports (all required;
+ * same family). */
+int mpk_pm_subflow_destroy(struct mpk_pm *pm, uint32_t token,
+			   const struct mpk_endpoint *local,
+			   const struct mpk_endpoint *remote);
+
+/* Mark the subflow local -> remote (addresses and remote port) backup or
+ * not (MP_PRIO). */
+int mpk_pm_subflow_set_backup(struct mpk_pm *pm, uint32_t token,
+			      const struct mpk_endpoint *local,
+			      const struct mpk_endpoint *remote, bool backup);
+
+/* Flags by name: "signal", "subflow", "backup", "fullmesh", "implicit",
+ * "laminar". 0 and *bit, or -EINVAL. */
+int mpk_endpoint_flag_from_name(const char *name, uint32_t *bit);
+
+/* The name of one flag bit, or NULL when unknown. */
+const char *mpk_endpoint_flag_name(uint32_t bit);
+
+/* Every flag set, by name, separated by sep (e.g. " "), unknown bits as one
+ * hex number ("0x40"). Returns the length it needed (like snprintf). */
+int mpk_endpoint_flags_format(uint32_t flags, const char *sep, char *buf, size_t len);
+
+/* Events */
+
+/* Event types; the values are the kernel's MPTCP_EVENT_*. */
+enum mpk_pm_event_type {
+	MPK_PM_EVENT_CREATED = 1,          /* a connection was created (SYN) */
+	MPK_PM_EVENT_ESTABLISHED = 2,      /* fully established: subflows may be added */
+	MPK_PM_EVENT_CLOSED = 3,
+	MPK_PM_EVENT_ANNOUNCED = 6,        /* the peer announced an address */
+	MPK_PM_EVENT_REMOVED = 7,          /* the peer withdrew an address */
+	MPK_PM_EVENT_SUB_ESTABLISHED = 10,
+	MPK_PM_EVENT_SUB_CLOSED = 11,
+	MPK_PM_EVENT_SUB_PRIORITY = 13,    /* a subflow's backup flag changed */
+	MPK_PM_EVENT_LISTENER_CREATED = 15,
+	MPK_PM_EVENT_LISTENER_CLOSED = 16,
+};
+
+/* Bits of struct mpk_pm_event.present: which attributes the kernel sent.
+ * Bit n is the kernel's MPTCP_ATTR_* number n. */
+#define MPK_PM_EV_TOKEN        (1u << 1)
+#define MPK_PM_EV_FAMILY       (1u << 2)
+#define MPK_PM_EV_LOC_ID       (1u << 3)
+#define MPK_PM_EV_REM_ID       (1u << 4)
+#define MPK_PM_EV_SADDR        ((1u << 5) | (1u << 6)) /* saddr4 | saddr6 */
+#define MPK_PM_EV_DADDR        ((1u << 7) | (1u << 8)) /* daddr4 | daddr6 */
+#define MPK_PM_EV_SPORT        (1u << 9)
+#define MPK_PM_EV_DPORT        (1u << 10)
+#define MPK_PM_EV_BACKUP       (1u << 11)
+#define MPK_PM_EV_ERROR        (1u << 12)
+#define MPK_PM_EV_FLAGS        (1u << 13)
+#define MPK_PM_EV_TIMEOUT      (1u << 14)
+#define MPK_PM_EV_IF_IDX       (1u << 15)
+#define MPK_PM_EV_RESET_REASON (1u << 16)
+#define MPK_PM_EV_RESET_FLAGS  (1u << 17)
+#define MPK_PM_EV_SERVER_SIDE  (1u << 18)
+
+/* Event flags (MPK_PM_EV_FLAGS): the kernel's MPTCP_PM_EV_FLAG_*. */
+#define MPK_PM_EVFLAG_DENY_JOIN_ID0 (1u << 0) /* the peer refuses joins to its first address */
+#define MPK_PM_EVFLAG_SERVER_SIDE   (1u << 1) /* 6.x: replaces the server_side attribute */
+
+/* One event. Fields whose bit is not in present are zero. */
+struct mpk_pm_event {
+	int type;               /* enum mpk_pm_event_type, or an unknown number */
+	uint32_t present;       /* MPK_PM_EV_* */
+	uint32_t token;
+	int family;             /* AF_INET / AF_INET6 (AF_UNSPEC when absent) */
+	union mpk_in46 saddr;   /* local address of the connection or subflow */
+	union mpk_in46 daddr;   /* remote (for ANNOUNCED: the announced address) */
+	uint16_t sport;         /* host byte order */
+	uint16_t dport;
+	uint8_t loc_id;
+	uint8_t rem_id;
+	int ifindex;
+	bool backup;
+	uint8_t error;          /* sk_err of a closed subflow */
+	uint16_t flags;         /* MPK_PM_EVFLAG_* */
+	uint32_t timeout;
+	uint32_t reset_reason;
+	uint32_t reset_flags;
+	bool server_side;       /* the attribute, or MPK_PM_EVFLAG_SERVER_SIDE */
+};
+
+/* Event handle: a netlink socket subscribed to "mptcp_pm_events". Events
+ * are those of the caller's network namespace. Needs CAP_NET_ADMIN on
+ * kernels that restrict the group (-EPERM). */
+struct mpk_pm_events;
+
+/* 0 and *out, or -ENOENT (no mptcp_pm family) or another -errno. The
+ * socket is non-blocking and close-on-exec. */
+int mpk_pm_events_open(struct mpk_pm_events **out);
+void mpk_pm_events_close(struct mpk_pm_events *evs);
+
+/* The descriptor to poll for POLLIN. */
+int mpk_pm_event_fd(const struct mpk_pm_events *evs);
+
+/* Called once per event; a non-zero return stops and is returned. */
+typedef int (*mpk_pm_event_cb)(const struct mpk_pm_event *ev, void *data);
+
+/* Read what is queued (one datagram, possibly several events) and call cb
+ * for each event. Returns the number of events, -EAGAIN when nothing is
+ * queued, -ENOBUFS when the kernel dropped events (the socket overran;
+ * reading can go on), or another -errno. Malformed events are skipped and
+ * counted as -EBADMSG only if nothing else was read. */
+int mpk_pm_event_read(struct mpk_pm_events *evs, mpk_pm_event_cb cb, void *data);
+
+/* "created", "established", "closed", "announced", "removed",
+ * "sub_established", "sub_closed", "sub_priority", "listener_created",
+ * "listener_closed"; NULL for an unknown type. */
+const char *mpk_pm_event_name(int type);
+
 #ifdef __cplusplus
 }
 #endif
