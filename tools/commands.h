@@ -6,5 +6,7 @@
 /* Every subcommand: argv[0] is its name; returns the process exit code. */
 typedef int (*command_fn)(int argc, char **argv);
 
+int cmd_check(int argc, char **argv);
+
 
 #endif

@@ -22,6 +22,7 @@ static const struct {
 	const char *help;
 } commands[] = {
 	/* one line per subcommand, in the order 'mptcpkit help' shows them */
+	{ "check", cmd_check, "Can this machine use MPTCP, and what decides extra subflows" },
 	{ "help", cmd_help, "Show this list" },
 	{ "version", cmd_version, "Show the version" },
 };

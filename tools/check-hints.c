@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Plain-language hints for the known traps, from what `check` gathered. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "check-state.h"
+
+struct hint_list {
+	struct check_hint *hints;
+	size_t n, max;
+};
+
+__attribute__((format(printf, 3, 4)))
+static void add(struct hint_list *l, const char *id, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (l->n == l->max)
+		return;
+	l->hints[l->n].id = id;
+	va_start(ap, fmt);
+	vsnprintf(l->hints[l->n].text, sizeof(l->hints[l->n].text), fmt, ap);
+	va_end(ap);
+	l->n++;
+}
+
+static const struct check_endpoint *find_endpoint(const struct check_state *s,
+						  uint32_t flag, bool need_no_dev)
+{
+	for (size_t i = 0; i < s->num_endpoints; i++) {
+		const struct check_endpoint *ep = &s->endpoint[i];
+
+		if (!(ep->flags & flag))
+			continue;
+		if (need_no_dev && ep->dev[0])
+			continue;
+		return ep;
+	}
+	return NULL;
+}
+
+/* The first subflow endpoint whose interface filters strictly. */
+static const struct check_endpoint *strict_rp_endpoint(const struct check_state *s)
+{
+	for (size_t i = 0; i < s->num_endpoints; i++) {
+		const struct check_endpoint *ep = &s->endpoint[i];
+
+		if ((ep->flags & EP_FLAG_SUBFLOW) && ep->family == AF_INET &&
+		    (ep->rp_filter == 1 || (ep->rp_filter < 0 && s->rp_filter_all == 1)))
+			return ep;
+	}
+	return NULL;
+}
+
+static void kernel_pm_hints(const struct check_state *s, struct hint_list *l)
+{
+	const struct check_endpoint *ep;
+
+	if (s->endpoints_known && s->num_endpoints == 0)
+		add(l, "no-endpoints", "no MPTCP endpoints are configured: this host will not "
+		    "open extra subflows or announce addresses by itself; add one per extra "
+		    "path, e.g. 'mptcpkit endpoint add ADDR dev IFNAME subflow' on a client, "
+		    "'... signal' on a server");
+	if (s->limits_known && s->limits.add_addr_accepted == 0)
+		add(l, "add-addr-accepted-zero", "the add_addr_accepted limit is 0: addresses "
+		    "the peer announces (ADD_ADDR) are ignored; on a client raise it, e.g. "
+		    "'mptcpkit limits set add_addr_accepted 2'");
+	if (s->limits_known && s->limits.subflows == 0 && s->num_endpoints > 0)
+		add(l, "subflows-limit-zero", "the subflows limit is 0: no extra subflow can "
+		    "be opened or accepted; raise it, e.g. 'mptcpkit limits set subflows 2'");
+	ep = find_endpoint(s, EP_FLAG_SUBFLOW, true);
+	if (ep)
+		add(l, "subflow-without-dev", "subflow endpoint id %u (%s) has no device: the "
+		    "extra subflow may leave through the same interface as the first; give it "
+		    "one, e.g. 'mptcpkit endpoint add %s dev IFNAME subflow'",
+		    ep->id, ep->addr, ep->addr);
+	ep = strict_rp_endpoint(s);
+	if (ep)
+		add(l, "strict-rp-filter", "strict reverse-path filtering (rp_filter = 1) on "
+		    "%s with subflow endpoint %s: replies to the extra subflow's SYN can be "
+		    "dropped; use loose mode, e.g. 'sysctl -w net.ipv4.conf.all.rp_filter=2' "
+		    "and the same for the interface",
+		    ep->dev[0] ? ep->dev : (ep->addr_dev[0] ? ep->addr_dev : "all"), ep->addr);
+}
+
+size_t check_hints(const struct check_state *s, struct check_hint *hints, size_t max)
+{
+	struct hint_list l = { hints, 0, max };
+
+	if (s->enabled == 0 || s->reason == MPK_REASON_DISABLED) {
+		add(&l, "mptcp-disabled", "MPTCP is disabled in this network namespace: enable "
+		    "it with 'sysctl -w net.mptcp.enabled=1'");
+		return l.n;
+	}
+	if (s->reason != MPK_REASON_AVAILABLE)
+		return l.n; /* the reason says it all; nothing below would matter */
+	if (!strcmp(s->path_manager, "userspace")) {
+		if (!s->pm_listener)
+			add(&l, "userspace-pm-no-daemon", "the path manager is 'userspace' but no "
+			    "program listens to MPTCP path-manager events: no extra subflow will "
+			    "be created; start one (e.g. 'mptcpkit pmd' or mptcpd) or set "
+			    "'sysctl -w net.mptcp.path_manager=kernel'");
+	} else {
+		kernel_pm_hints(s, &l);
+	}
+	add(&l, "bind-wildcard", "a listener bound to one address refuses joins to another "
+	    "announced address: servers should bind the wildcard address");
+	return l.n;
+}
+
+const char *check_flags_text(uint32_t flags, char *buf, size_t len)
+{
+	static const struct {
+		uint32_t flag;
+		const char *name;
+	} names[] = {
+		{ EP_FLAG_SIGNAL, "signal" }, { EP_FLAG_SUBFLOW, "subflow" },
+		{ EP_FLAG_BACKUP, "backup" }, { EP_FLAG_FULLMESH, "fullmesh" },
+		{ EP_FLAG_IMPLICIT, "implicit" }, { EP_FLAG_LAMINAR, "laminar" },
+	};
+	size_t used = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!(flags & names[i].flag))
+			continue;
+		int n = snprintf(buf + used, len - used, "%s%s", used ? " " : "", names[i].name);
+
+		if (n < 0 || (size_t)n >= len - used)
+			break;
+		used += (size_t)n;
+	}
+	return buf;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Read-only queries of the in-kernel path manager (generic netlink family
+ * "mptcp_pm") for `check`: limits and endpoints. A stop-gap until the
+ * library's mpk_pm_* API covers them.
+ */
+#ifndef MPTCPKIT_PM_QUERY_H
+#define MPTCPKIT_PM_QUERY_H
+
+#include <stddef.h>
+
+#include "check-state.h"
+
+struct pm_query;
+
+/* Open a netlink socket and resolve the family; 0 or -errno (-ENOENT when
+ * the kernel has no mptcp_pm family). */
+int pm_query_open(struct pm_query **out);
+void pm_query_close(struct pm_query *q);
+
+/* The id of the "mptcp_pm_events" multicast group; 0 if unknown. */
+unsigned int pm_query_events_group(const struct pm_query *q);
+
+int pm_query_limits(struct pm_query *q, struct check_limits *limits);
+
+/* Dump the endpoints into eps (at most max); *n is set; 0 or -errno. */
+int pm_query_endpoints(struct pm_query *q, struct check_endpoint *eps, size_t max, size_t *n);
+
+/* How many generic netlink sockets of this network namespace are subscribed
+ * to multicast group 'group' (from /proc/net/netlink), or -1 when that
+ * cannot be told (group beyond the 32 the file shows, or no file). */
+int pm_group_listeners(unsigned int group);
+
+#endif
