@@ -7,6 +7,7 @@
 typedef int (*command_fn)(int argc, char **argv);
 
 int cmd_check(int argc, char **argv);
+int cmd_lab(int argc, char **argv);
 
 
 #endif

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* mptcpkit lab: a multipath network in two namespaces on this machine. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "lab.h"
+#include "lab-cli.h"
+#include "print.h"
+#include "util.h"
+
+static const char usage[] =
+	"Usage: " PROG_NAME " lab up [--name NAME] [--paths N] [--rate MBIT] [--loss PCT] [--delay MS]\n"
+	"       " PROG_NAME " lab down [--name NAME] [--force]\n"
+	"       " PROG_NAME " lab link K down|up [--name NAME]\n"
+	"       " PROG_NAME " lab exec client|server [--name NAME] [--] CMD [ARG...]\n"
+	"       " PROG_NAME " lab status [--name NAME]\n"
+	"       " PROG_NAME " lab list\n\n"
+	"A client and a server network namespace (mpk-lab-NAME-client/-server)\n"
+	"joined by N paths (default 2, at most 8): path k is veth 'pathk' with\n"
+	"10.0.k.1/24 on the client and 10.0.k.2/24 on the server, limited to MBIT\n"
+	"(default 50) each way with tbf, optionally with PCT %% random loss each way\n"
+	"(nftables). The client has an MPTCP 'subflow' endpoint per extra path, so\n"
+	"one connection to 10.0.1.2 uses every path. 'link K down' cuts path K\n"
+	"(its packets vanish; the interfaces stay up), 'link K up' restores it.\n"
+	"NAME defaults to 'default'. Needs root.\n";
+
+static int usage_error(const char *what)
+{
+	return fail("lab: %s (try '" PROG_NAME " lab --help')", what);
+}
+
+static int lab_open(const char *cmd, const struct lab_opts *o, struct lab *lab, bool must_exist)
+{
+	if (lab_init(lab, o->name) < 0)
+		return fail("lab %s: bad name '%s' (1-%d letters, digits, '_' or '-')",
+			    cmd, o->name, LAB_NAME_MAX);
+	if (must_exist && !lab_exists(lab))
+		return fail("lab %s: no lab '%s' (see '" PROG_NAME " lab list')", cmd, o->name);
+	return 0;
+}
+
+static int lab_cmd_up(int argc, char **argv)
+{
+	struct lab_opts o;
+	struct lab lab;
+	int ret;
+
+	if (lab_parse(argc, argv, LAB_OPT_NAME | LAB_OPT_SHAPE, &o, NULL, 0, false) != 0)
+		return 1;
+	if (lab_open("up", &o, &lab, false))
+		return 1;
+	if (lab_exists(&lab))
+		return fail("lab up: lab '%s' exists (remove it with '" PROG_NAME
+			    " lab down --name %s')", lab.name, lab.name);
+	lab.paths = (int)o.paths;
+	lab.rate_mbit = o.rate;
+	lab.loss_pct = o.loss;
+	lab.delay_ms = o.delay;
+	ret = lab_up(&lab);
+	if (ret == -EEXIST)
+		return fail("lab up: lab '%s' exists", lab.name);
+	if (ret == -EOPNOTSUPP)
+		return fail("lab up: --delay needs the netem qdisc, which this kernel lacks: "
+			    "no delay can be added here");
+	if (ret < 0)
+		return fail("lab up: %s (nothing was left behind)", lab_error());
+	return lab_print_status(&lab);
+}
+
+static int lab_cmd_down(int argc, char **argv)
+{
+	struct lab_opts o;
+	struct lab lab;
+
+	if (lab_parse(argc, argv, LAB_OPT_NAME | LAB_OPT_FORCE, &o, NULL, 0, false) != 0)
+		return 1;
+	if (lab_open("down", &o, &lab, !o.force))
+		return 1;
+	if (lab_down(&lab) < 0)
+		return fail("lab down: %s", lab_error());
+	return 0;
+}
+
+static int lab_cmd_link(int argc, char **argv)
+{
+	struct lab_opts o;
+	struct lab lab;
+	char *pos[2];
+	long k;
+	bool up;
+
+	if (lab_parse(argc, argv, LAB_OPT_NAME, &o, pos, 2, false) != 2)
+		return usage_error("link needs a path number and 'down' or 'up'");
+	if (lab_open("link", &o, &lab, true))
+		return 1;
+	if (lab_state_read(&lab) < 0)
+		lab.paths = LAB_PATHS_MAX;
+	if (parse_long(pos[0], 1, lab.paths, &k) < 0)
+		return fail("lab link: no path '%s' (1..%d)", pos[0], lab.paths);
+	if (strcmp(pos[1], "down") && strcmp(pos[1], "up"))
+		return fail("lab link: '%s': expected 'down' or 'up'", pos[1]);
+	up = !strcmp(pos[1], "up");
+	if (lab_link_set(&lab, (int)k, up) < 0)
+		return fail("lab link: %s", lab_error());
+	print_open_object(NULL);
+	print_int("path", "path %" PRId64, k);
+	print_string("state", " %s\n", up ? "up" : "down");
+	print_close_object();
+	return 0;
+}
+
+static int lab_cmd_exec(int argc, char **argv)
+{
+	struct lab_opts o;
+	struct lab lab;
+	char *pos[1];
+	int n = lab_parse(argc, argv, LAB_OPT_NAME, &o, pos, 1, true);
+	char **cmd;
+
+	if (n < 1 || o.rest >= argc)
+		return usage_error("exec needs 'client' or 'server' and a command");
+	if (strcmp(pos[0], "client") && strcmp(pos[0], "server"))
+		return fail("lab exec: '%s': expected 'client' or 'server'", pos[0]);
+	if (lab_open("exec", &o, &lab, true))
+		return 1;
+	/* ip netns exec also gives the command the namespace's own /sys. */
+	cmd = calloc(argc - o.rest + 5, sizeof(*cmd));
+	if (!cmd)
+		return fail("lab exec: %s", strerror(errno));
+	cmd[0] = "ip";
+	cmd[1] = "netns";
+	cmd[2] = "exec";
+	cmd[3] = strcmp(pos[0], "client") ? lab.server_ns : lab.client_ns;
+	memcpy(cmd + 4, argv + o.rest, (argc - o.rest) * sizeof(*cmd));
+	fflush(stdout);
+	execvp("ip", cmd);
+	return fail("lab exec: cannot run ip: %s", strerror(errno));
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} subcommands[] = {
+	{ "up", lab_cmd_up },
+	{ "down", lab_cmd_down },
+	{ "link", lab_cmd_link },
+	{ "exec", lab_cmd_exec },
+	{ "status", lab_cmd_status },
+	{ "list", lab_cmd_list },
+};
+
+int cmd_lab(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help") || (strcmp(argv[1], "exec") && wants_help(argc, argv))) {
+		fputs(usage, argc < 2 ? stderr : stdout);
+		return argc < 2;
+	}
+	for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++) {
+		if (strcmp(argv[1], subcommands[i].name))
+			continue;
+		if (geteuid() != 0 && strcmp(argv[1], "list"))
+			return fail("lab %s: needs root (network namespaces)", argv[1]);
+		return subcommands[i].fn(argc - 1, argv + 1);
+	}
+	return usage_error("unknown subcommand");
+}

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The lab's option parsing, and 'lab status' / 'lab list'. */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lab-cli.h"
+#include "print.h"
+#include "util.h"
+
+static int parse_loss(const char *s, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = s ? strtod(s, &end) : NAN;
+	if (!s || !*s || *end || errno || !(*out >= 0 && *out < 100))
+		return -EINVAL;
+	return 0;
+}
+
+/* One --option VALUE; 0, or 1 after printing what is wrong. */
+static int parse_value(const char *opt, const char *val, struct lab_opts *o)
+{
+	int ret = 0;
+
+	if (!strcmp(opt, "--name"))
+		o->name = val ? val : "";
+	else if (!strcmp(opt, "--paths"))
+		ret = parse_long(val, 1, LAB_PATHS_MAX, &o->paths);
+	else if (!strcmp(opt, "--rate"))
+		ret = parse_long(val, 1, 100000, &o->rate);
+	else if (!strcmp(opt, "--delay"))
+		ret = parse_long(val, 0, 10000, &o->delay);
+	else if (!strcmp(opt, "--loss"))
+		ret = parse_loss(val, &o->loss);
+	if (!val)
+		return fail("lab: %s needs a value", opt);
+	if (ret < 0 && !strcmp(opt, "--paths"))
+		return fail("lab: --paths '%s': expected a number from 1 to %d", val, LAB_PATHS_MAX);
+	if (ret < 0)
+		return fail("lab: %s '%s': not a valid value", opt, val);
+	return 0;
+}
+
+static int option_kind(const char *arg)
+{
+	if (!strcmp(arg, "--name"))
+		return LAB_OPT_NAME;
+	if (!strcmp(arg, "--paths") || !strcmp(arg, "--rate") || !strcmp(arg, "--loss") ||
+	    !strcmp(arg, "--delay"))
+		return LAB_OPT_SHAPE;
+	if (!strcmp(arg, "--force") || !strcmp(arg, "-f"))
+		return LAB_OPT_FORCE;
+	return 0;
+}
+
+int lab_parse(int argc, char **argv, int allowed, struct lab_opts *o,
+	      char **pos, int maxpos, bool stop_early)
+{
+	int npos = 0, i;
+
+	*o = (struct lab_opts){ .name = "default", .paths = 2, .rate = 50 };
+	for (i = 1; i < argc; i++) {
+		int kind = option_kind(argv[i]);
+
+		if (!strcmp(argv[i], "--")) {
+			i++;
+			break;
+		}
+		if (argv[i][0] != '-') {
+			if (npos == maxpos)
+				return fail("lab %s: unexpected argument '%s'", argv[0], argv[i]), -1;
+			pos[npos++] = argv[i];
+			if (stop_early && npos == maxpos && (i + 1 >= argc || !option_kind(argv[i + 1]))) {
+				i++;
+				break;
+			}
+			continue;
+		}
+		if (!(kind & allowed))
+			return fail("lab %s: unknown option '%s'", argv[0], argv[i]), -1;
+		if (kind == LAB_OPT_FORCE)
+			o->force = true;
+		else if (parse_value(argv[i], i + 1 < argc ? argv[i + 1] : NULL, o))
+			return -1;
+		else
+			i++;
+	}
+	o->rest = i;
+	return npos;
+}
+
+static void print_path(const struct lab *lab, int k, int cut_mask)
+{
+	char addr[32];
+
+	print_open_object(NULL);
+	print_int("path", "path %" PRId64, k);
+	snprintf(addr, sizeof(addr), "10.0.%d.1", k);
+	print_string("client", "  client %s", addr);
+	snprintf(addr, sizeof(addr), "10.0.%d.2", k);
+	print_string("server", "  server %s", addr);
+	snprintf(addr, sizeof(addr), "path%d", k);
+	print_string("device", "  device %s", addr);
+	print_int("rate", "  rate %" PRId64 " Mbit/s", lab->rate_mbit);
+	print_string("state", "  state %s\n",
+		     cut_mask < 0 ? "unknown" : cut_mask & (1 << (k - 1)) ? "down" : "up");
+	print_close_object();
+}
+
+int lab_print_status(struct lab *lab)
+{
+	bool complete = lab_ns_exists(lab->client_ns) && lab_ns_exists(lab->server_ns) &&
+			lab_state_read(lab) == 0;
+	int mask = complete ? lab_link_cut_mask(lab) : -1;
+
+	print_open_object(NULL);
+	print_string("name", "lab %s", lab->name);
+	print_bool("complete", complete ? "\n" : "  (incomplete: '" PROG_NAME
+		   " lab down' removes it)\n", complete);
+	print_string("client", "client %s\n", lab->client_ns);
+	print_string("server", "server %s\n", lab->server_ns);
+	print_int("rate", "rate %" PRId64 " Mbit/s", complete ? lab->rate_mbit : 0);
+	print_double("loss", "  loss %g %%", complete ? lab->loss_pct : 0);
+	print_int("delay", "  delay %" PRId64 " ms\n", complete ? lab->delay_ms : 0);
+	print_open_array("paths");
+	for (int k = 1; complete && k <= lab->paths; k++)
+		print_path(lab, k, mask);
+	print_close_array();
+	print_close_object();
+	return 0;
+}
+
+int lab_cmd_status(int argc, char **argv)
+{
+	struct lab_opts o;
+	struct lab lab;
+
+	if (lab_parse(argc, argv, LAB_OPT_NAME, &o, NULL, 0, false) != 0)
+		return 1;
+	if (lab_init(&lab, o.name) < 0)
+		return fail("lab status: bad name '%s'", o.name);
+	if (!lab_exists(&lab))
+		return fail("lab status: no lab '%s' (see '" PROG_NAME " lab list')", o.name);
+	return lab_print_status(&lab);
+}
+
+static void list_one(const char *name, void *arg)
+{
+	struct lab lab;
+	bool complete;
+
+	if (lab_init(&lab, name) < 0)
+		return;
+	complete = lab_ns_exists(lab.client_ns) && lab_ns_exists(lab.server_ns) &&
+		   lab_state_read(&lab) == 0;
+	print_open_object(NULL);
+	print_string("name", "%s", name);
+	print_bool("complete", complete ? NULL : "  (incomplete)", complete);
+	print_int("paths", complete ? "  paths %" PRId64 : NULL, lab.paths);
+	print_int("rate", complete ? "  rate %" PRId64 " Mbit/s" : NULL, lab.rate_mbit);
+	print_text("\n");
+	print_close_object();
+}
+
+int lab_cmd_list(int argc, char **argv)
+{
+	struct lab_opts o;
+
+	if (lab_parse(argc, argv, 0, &o, NULL, 0, false) != 0)
+		return 1;
+	print_open_array(NULL);
+	lab_list(list_one, NULL);
+	print_close_array();
+	return 0;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What the lab's subcommands share: options, status output. */
+#ifndef MPTCPKIT_LAB_CLI_H
+#define MPTCPKIT_LAB_CLI_H
+
+#include <stdbool.h>
+
+#include "lab.h"
+
+enum {
+	LAB_OPT_NAME = 1,	/* --name */
+	LAB_OPT_SHAPE = 2,	/* --paths --rate --loss --delay */
+	LAB_OPT_FORCE = 4,	/* --force */
+};
+
+struct lab_opts {
+	const char *name;
+	long paths, rate, delay;
+	double loss;
+	bool force;
+	int rest;		/* with stop_early: where the command starts */
+};
+
+/*
+ * Parse argv[1..] (argv[0] is the subcommand): the options in 'allowed' and
+ * up to maxpos positional arguments into pos[]. With stop_early, parsing
+ * ends after the last positional (or at "--"); o->rest is the next index.
+ * Returns the number of positionals, or -1 after printing the error.
+ */
+int lab_parse(int argc, char **argv, int allowed, struct lab_opts *o,
+	      char **pos, int maxpos, bool stop_early);
+
+int lab_print_status(struct lab *lab);
+int lab_cmd_status(int argc, char **argv);
+int lab_cmd_list(int argc, char **argv);
+
+#endif

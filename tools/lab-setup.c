@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Building the lab and taking it down again. */
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lab.h"
+
+/* Everything a namespace needs before its paths exist: rp_filter off
+ * (a join's SYN-ACK may come back on another path than the route to its
+ * source says), MPTCP on, room for a subflow per path, the nft table. */
+static int ns_setup(const struct lab *lab, const char *ns)
+{
+	static const char *const sysctls[][2] = {
+		{ "net/ipv4/conf/all/rp_filter", "0" },
+		{ "net/ipv4/conf/default/rp_filter", "0" },
+		{ "net/mptcp/enabled", "1" },
+	};
+	char n[8];
+
+	if (lab_run(NULL, "ip", "-n", ns, "link", "set", "lo", "up", NULL) < 0)
+		return -EIO;
+	for (size_t i = 0; i < sizeof(sysctls) / sizeof(sysctls[0]); i++) {
+		if (lab_sysctl(ns, sysctls[i][0], sysctls[i][1]) < 0)
+			return -EIO;
+	}
+	snprintf(n, sizeof(n), "%d", LAB_PATHS_MAX);
+	if (lab_run(NULL, "ip", "-n", ns, "mptcp", "limits", "set", "subflows", n,
+		    "add_addr_accepted", n, NULL) < 0)
+		return -EIO;
+	return lab_nft_setup(lab, ns);
+}
+
+/* This kernel may lack netem: find out before --delay is promised. */
+static int probe_netem(const struct lab *lab)
+{
+	if (lab_run(NULL, "tc", "-n", lab->client_ns, "qdisc", "add", "dev", "lo", "root",
+		    "netem", "delay", "1ms", NULL) < 0)
+		return -EOPNOTSUPP;
+	lab_run(NULL, "tc", "-n", lab->client_ns, "qdisc", "del", "dev", "lo", "root", NULL);
+	return 0;
+}
+
+/* tbf on one end of a path; with a delay, tbf sits under netem. */
+static int shape(const struct lab *lab, const char *ns, const char *dev)
+{
+	char rate[32], delay[32];
+
+	snprintf(rate, sizeof(rate), "%ldmbit", lab->rate_mbit);
+	if (lab->delay_ms == 0)
+		return lab_run(NULL, "tc", "-n", ns, "qdisc", "add", "dev", dev, "root", "tbf",
+			       "rate", rate, "burst", "32kb", "latency", "50ms", NULL);
+	snprintf(delay, sizeof(delay), "%ldms", lab->delay_ms);
+	if (lab_run(NULL, "tc", "-n", ns, "qdisc", "add", "dev", dev, "root", "handle", "1:",
+		    "netem", "delay", delay, "limit", "100000", NULL) < 0)
+		return -EIO;
+	return lab_run(NULL, "tc", "-n", ns, "qdisc", "add", "dev", dev, "parent", "1:1",
+		       "handle", "10:", "tbf", "rate", rate, "burst", "32kb", "latency", "50ms", NULL);
+}
+
+static int path_end(const struct lab *lab, const char *ns, const char *dev, const char *addr)
+{
+	if (lab_run(NULL, "ip", "-n", ns, "addr", "add", addr, "dev", dev, NULL) < 0 ||
+	    lab_run(NULL, "ip", "-n", ns, "link", "set", dev, "up", NULL) < 0)
+		return -EIO;
+	return shape(lab, ns, dev);
+}
+
+/* Path k: a veth pair, both ends named pathk; the client gets a 'subflow'
+ * endpoint bound to the device for k >= 2 (without 'dev' the extra subflow
+ * would leave through path 1's route). */
+static int path_setup(const struct lab *lab, int k)
+{
+	char dev[16], caddr[32], saddr[32], ep[32];
+
+	snprintf(dev, sizeof(dev), "path%d", k);
+	snprintf(caddr, sizeof(caddr), "10.0.%d.1/24", k);
+	snprintf(saddr, sizeof(saddr), "10.0.%d.2/24", k);
+	snprintf(ep, sizeof(ep), "10.0.%d.1", k);
+	if (lab_run(NULL, "ip", "-n", lab->client_ns, "link", "add", dev, "type", "veth",
+		    "peer", "name", dev, "netns", lab->server_ns, NULL) < 0)
+		return -EIO;
+	if (path_end(lab, lab->client_ns, dev, caddr) < 0 ||
+	    path_end(lab, lab->server_ns, dev, saddr) < 0)
+		return -EIO;
+	if (k >= 2 && lab_run(NULL, "ip", "-n", lab->client_ns, "mptcp", "endpoint", "add",
+			      ep, "dev", dev, "subflow", NULL) < 0)
+		return -EIO;
+	return 0;
+}
+
+static int build(struct lab *lab)
+{
+	if (ns_setup(lab, lab->client_ns) < 0 || ns_setup(lab, lab->server_ns) < 0)
+		return -EIO;
+	if (lab->delay_ms && probe_netem(lab) < 0)
+		return -EOPNOTSUPP;
+	for (int k = 1; k <= lab->paths; k++) {
+		if (path_setup(lab, k) < 0)
+			return -EIO;
+	}
+	return lab_state_write(lab);
+}
+
+int lab_up(struct lab *lab)
+{
+	sigset_t block, old;
+	int ret;
+
+	/* Ctrl-C in the middle must not leave half a lab: finish or undo first. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	if (lab_run(NULL, "ip", "netns", "add", lab->client_ns, NULL) < 0) {
+		ret = lab_ns_exists(lab->client_ns) ? -EEXIST : -EIO;
+		goto out;
+	}
+	ret = lab_run(NULL, "ip", "netns", "add", lab->server_ns, NULL);
+	if (ret == 0)
+		ret = build(lab);
+	if (ret < 0)
+		lab_down(lab);
+out:
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}
+
+static bool in_ns(const char *pid, const struct stat *ns)
+{
+	char path[300];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%s/ns/net", pid);
+	return stat(path, &st) == 0 && st.st_ino == ns->st_ino && st.st_dev == ns->st_dev;
+}
+
+/* Signal every process in ns; how many there were. */
+static int signal_ns(const struct stat *ns, int sig)
+{
+	DIR *dir = opendir("/proc");
+	struct dirent *e;
+	int n = 0;
+
+	while (dir && (e = readdir(dir))) {
+		pid_t pid = atoi(e->d_name);
+
+		if (pid > 1 && pid != getpid() && in_ns(e->d_name, ns)) {
+			kill(pid, sig);
+			n++;
+		}
+	}
+	if (dir)
+		closedir(dir);
+	return n;
+}
+
+void lab_ns_kill_all(const char *ns)
+{
+	struct timespec tick = { 0, 50 * 1000 * 1000 };
+	char path[128];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", ns);
+	if (stat(path, &st) < 0 || signal_ns(&st, SIGTERM) == 0)
+		return;
+	for (int i = 0; i < 20 && signal_ns(&st, 0) > 0; i++)
+		nanosleep(&tick, NULL);
+	signal_ns(&st, SIGKILL);
+}
+
+/* Deleting the namespaces deletes the veths, qdiscs, endpoints and nft
+ * tables inside; processes left inside would keep them alive. */
+int lab_down(const struct lab *lab)
+{
+	const char *nss[] = { lab->client_ns, lab->server_ns };
+	int ret = 0;
+
+	for (int i = 0; i < 2; i++) {
+		if (!lab_ns_exists(nss[i]))
+			continue;
+		lab_ns_kill_all(nss[i]);
+		if (lab_run(NULL, "ip", "netns", "del", nss[i], NULL) < 0)
+			ret = -EIO;
+	}
+	lab_state_remove(lab);
+	return ret;
+}

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Lab names, namespace names and the state file. The namespaces are the
+ * truth (a lab exists while either is there); the state file only keeps
+ * the settings 'lab status' shows. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <json-c/json.h>
+
+#include "lab.h"
+
+#define NS_PREFIX "mpk-lab-"
+
+static bool name_valid(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len > LAB_NAME_MAX || name[0] == '-')
+		return false;
+	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789_-") == len;
+}
+
+int lab_init(struct lab *lab, const char *name)
+{
+	memset(lab, 0, sizeof(*lab));
+	if (!name_valid(name))
+		return -EINVAL;
+	snprintf(lab->name, sizeof(lab->name), "%s", name);
+	snprintf(lab->client_ns, sizeof(lab->client_ns), NS_PREFIX "%s-client", name);
+	snprintf(lab->server_ns, sizeof(lab->server_ns), NS_PREFIX "%s-server", name);
+	return 0;
+}
+
+bool lab_ns_exists(const char *ns)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/run/netns/%s", ns);
+	return access(path, F_OK) == 0;
+}
+
+bool lab_exists(const struct lab *lab)
+{
+	return lab_ns_exists(lab->client_ns) || lab_ns_exists(lab->server_ns);
+}
+
+static void state_path(const struct lab *lab, char *buf, size_t len)
+{
+	snprintf(buf, len, LAB_STATE_DIR "/lab-%s.json", lab->name);
+}
+
+int lab_state_write(const struct lab *lab)
+{
+	struct json_object *o = json_object_new_object();
+	char path[256];
+	int ret = 0;
+
+	json_object_object_add(o, "name", json_object_new_string(lab->name));
+	json_object_object_add(o, "paths", json_object_new_int(lab->paths));
+	json_object_object_add(o, "rate", json_object_new_int64(lab->rate_mbit));
+	json_object_object_add(o, "loss", json_object_new_double(lab->loss_pct));
+	json_object_object_add(o, "delay", json_object_new_int64(lab->delay_ms));
+	if (mkdir(LAB_STATE_DIR, 0755) < 0 && errno != EEXIST)
+		ret = -errno;
+	state_path(lab, path, sizeof(path));
+	if (!ret && json_object_to_file_ext(path, o, JSON_C_TO_STRING_PLAIN) < 0)
+		ret = -EIO;
+	json_object_put(o);
+	return ret;
+}
+
+static long get_long(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v) : 0;
+}
+
+int lab_state_read(struct lab *lab)
+{
+	struct json_object *o, *v;
+	char path[256];
+
+	state_path(lab, path, sizeof(path));
+	if (access(path, R_OK) < 0)
+		return -errno;
+	o = json_object_from_file(path);
+	if (!o)
+		return -EINVAL;
+	lab->paths = (int)get_long(o, "paths");
+	lab->rate_mbit = get_long(o, "rate");
+	lab->delay_ms = get_long(o, "delay");
+	if (json_object_object_get_ex(o, "loss", &v))
+		lab->loss_pct = json_object_get_double(v);
+	json_object_put(o);
+	return lab->paths >= 1 && lab->paths <= LAB_PATHS_MAX ? 0 : -EINVAL;
+}
+
+void lab_state_remove(const struct lab *lab)
+{
+	char path[256];
+
+	state_path(lab, path, sizeof(path));
+	unlink(path);
+}
+
+/* "mpk-lab-NAME-client" -> NAME; false when not a lab namespace. */
+static bool name_from_ns(const char *ns, char *name, size_t len)
+{
+	size_t n = strlen(ns), plen = strlen(NS_PREFIX);
+	const char *suffix = NULL;
+
+	if (n > 7 && !strcmp(ns + n - 7, "-client"))
+		suffix = ns + n - 7;
+	else if (n > 7 && !strcmp(ns + n - 7, "-server"))
+		suffix = ns + n - 7;
+	if (!suffix || strncmp(ns, NS_PREFIX, plen) || suffix - ns <= (long)plen ||
+	    (size_t)(suffix - ns) - plen >= len)
+		return false;
+	snprintf(name, len, "%.*s", (int)(suffix - ns - plen), ns + plen);
+	return true;
+}
+
+/* Names from the client namespaces, then from servers/state files that
+ * lack a client (half-removed labs); each name once. */
+int lab_list(void (*fn)(const char *name, void *arg), void *arg)
+{
+	char seen[64][LAB_NAME_MAX + 1], name[LAB_NAME_MAX + 1];
+	const char *dirs[] = { "/run/netns", LAB_STATE_DIR };
+	int nseen = 0;
+
+	for (int d = 0; d < 2; d++) {
+		DIR *dir = opendir(dirs[d]);
+		struct dirent *e;
+
+		while (dir && (e = readdir(dir))) {
+			bool ok = d == 0 ? name_from_ns(e->d_name, name, sizeof(name)) :
+				  sscanf(e->d_name, "lab-%32[A-Za-z0-9_-].json", name) == 1;
+			int i;
+
+			if (ok && name[strlen(name) - 1] == '-')
+				ok = false;
+			for (i = 0; ok && i < nseen && strcmp(seen[i], name); i++)
+				;
+			if (!ok || i < nseen || nseen == 64)
+				continue;
+			snprintf(seen[nseen++], sizeof(seen[0]), "%s", name);
+			fn(name, arg);
+		}
+		if (dir)
+			closedir(dir);
+	}
+	return nseen;
+}
