@@ -7,6 +7,8 @@
 typedef int (*command_fn)(int argc, char **argv);
 
 int cmd_check(int argc, char **argv);
+int cmd_connect(int argc, char **argv);
+int cmd_listen(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
 
 

@@ -23,6 +23,8 @@ static const struct {
 } commands[] = {
 	/* one line per subcommand, in the order 'mptcpkit help' shows them */
 	{ "check", cmd_check, "Can this machine use MPTCP, and what decides extra subflows" },
+	{ "connect", cmd_connect, "Connect to HOST PORT over MPTCP, netcat-like" },
+	{ "listen", cmd_listen, "Serve PORT over MPTCP, netcat-like" },
 	{ "lab", cmd_lab, "A multipath network in namespaces" },
 	{ "help", cmd_help, "Show this list" },
 	{ "version", cmd_version, "Show the version" },

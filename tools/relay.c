@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* A poll() loop with one large buffer per direction. */
+#include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "relay.h"
+
+/* Large enough that a 64 MiB transfer costs few system calls. */
+#define RELAY_BUF_SIZE (512 * 1024)
+
+struct direction {
+	char *data;
+	size_t len, off;  /* bytes held, bytes already written */
+	bool eof;         /* no more input */
+	bool done;        /* eof and everything written (and shut down) */
+};
+
+static bool pending(const struct direction *d)
+{
+	return d->off < d->len;
+}
+
+/* Read into an empty buffer; 0, or -errno. */
+static int fill(struct direction *d, ssize_t n)
+{
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN ? 0 : -errno;
+	d->len = (size_t)n;
+	d->off = 0;
+	d->eof = n == 0;
+	return 0;
+}
+
+/* Account for a write of n bytes; 0, or -errno. */
+static int drained(struct direction *d, ssize_t n, uint64_t *count)
+{
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN ? 0 : -errno;
+	d->off += (size_t)n;
+	*count += (uint64_t)n;
+	return 0;
+}
+
+static void finish_direction(struct relay *r, struct direction *d, bool up)
+{
+	if (d->done || !d->eof || pending(d))
+		return;
+	if (r->half_done) {
+		r->half_done(r->arg);
+		r->half_done = NULL;
+	}
+	if (up)
+		shutdown(r->sock, SHUT_WR);
+	d->done = true;
+}
+
+/* The pending error of a socket that hung up, -EPIPE if it has none. */
+static int socket_error(int sock)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (getsockopt(sock, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err == 0)
+		return -EPIPE;
+	return -err;
+}
+
+static int fail_at(struct relay *r, const char *what, int err)
+{
+	r->failed = what;
+	return err;
+}
+
+/* One poll() round; 0, or -errno with r->failed set. */
+static int relay_step(struct relay *r, struct direction *up, struct direction *down)
+{
+	struct pollfd p[3] = {
+		{ .fd = -1 }, { .fd = r->sock }, { .fd = -1 },
+	};
+	int err = 0;
+
+	if (!up->eof && !pending(up))
+		p[0] = (struct pollfd){ .fd = r->in_fd, .events = POLLIN };
+	if (pending(up))
+		p[1].events |= POLLOUT;
+	if (!down->eof && !pending(down))
+		p[1].events |= POLLIN;
+	if (pending(down))
+		p[2] = (struct pollfd){ .fd = r->out_fd, .events = POLLOUT };
+	/* Watch the socket for errors only while not waiting on stdout. */
+	if (!p[1].events && pending(down))
+		p[1].fd = -1;
+
+	if (poll(p, 3, -1) < 0)
+		return errno == EINTR ? 0 : fail_at(r, "waiting", -errno);
+
+	if (p[0].revents)
+		err = fill(up, read(r->in_fd, up->data, RELAY_BUF_SIZE));
+	if (err)
+		return fail_at(r, "reading standard input", err);
+	if (p[1].revents & (POLLIN | POLLERR | POLLHUP) && (p[1].events & POLLIN))
+		err = fill(down, recv(r->sock, down->data, RELAY_BUF_SIZE, MSG_DONTWAIT));
+	if (err)
+		return fail_at(r, "receiving", err);
+	if (p[1].revents & (POLLOUT | POLLERR | POLLHUP) && pending(up))
+		err = drained(up, send(r->sock, up->data + up->off, up->len - up->off,
+				       MSG_DONTWAIT | MSG_NOSIGNAL), &r->sent);
+	if (err)
+		return fail_at(r, "sending", err);
+	if (p[2].revents)
+		err = drained(down, write(r->out_fd, down->data + down->off,
+					  down->len - down->off), &r->received);
+	if (err)
+		return fail_at(r, "writing standard output", err);
+	/* Hung up while we still have to send: the peer is gone. */
+	if ((p[1].revents & (POLLHUP | POLLERR)) && !p[1].events && !up->done)
+		return fail_at(r, "sending", socket_error(r->sock));
+	return 0;
+}
+
+int relay_run(struct relay *r)
+{
+	struct direction up = { 0 }, down = { 0 };
+	int err = 0;
+
+	up.data = malloc(RELAY_BUF_SIZE);
+	down.data = malloc(RELAY_BUF_SIZE);
+	if (!up.data || !down.data) {
+		err = fail_at(r, "allocating buffers", -ENOMEM);
+		goto out;
+	}
+	r->failed = NULL;
+	while (!err && !(up.done && down.done)) {
+		err = relay_step(r, &up, &down);
+		finish_direction(r, &up, true);
+		finish_direction(r, &down, false);
+	}
+out:
+	free(up.data);
+	free(down.data);
+	return err;
+}

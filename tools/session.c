@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* What connect and listen share: options, the "connected" report, the
+ * relay and the subflows shown at the end. Reports go to stderr: stdout
+ * carries the data. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "print.h"
+#include "relay.h"
+#include "session.h"
+#include "util.h"
+
+enum { OPT_INFO = 256 };
+
+int session_parse(int argc, char **argv, const char *extra,
+		  int (*on_extra)(int opt, const char *arg, void *data), void *data,
+		  struct session_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "info", no_argument, NULL, OPT_INFO },
+		{ "help", no_argument, NULL, 'h' },
+		{ "bind", required_argument, NULL, 'b' },
+		{ "keep-open", no_argument, NULL, 'k' },
+		{ 0 },
+	};
+	char optstring[32];
+	int opt;
+
+	snprintf(optstring, sizeof(optstring), "+:46jvh%s", extra);
+	memset(o, 0, sizeof(*o));
+	print_set_stream(stderr); /* stdout carries the data */
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+		switch (opt) {
+		case '4': o->family = AF_INET; break;
+		case '6': o->family = AF_INET6; break;
+		case 'j': print_set_json(true); break;
+		case 'v': o->verbose = o->info = true; break;
+		case OPT_INFO: o->info = true; break;
+		case 'h': return -2;
+		case ':':
+			fail("%s: option '%s' needs an argument", argv[0], argv[optind - 1]);
+			return -1;
+		case '?':
+			fail("%s: unknown option '%s' (try '" PROG_NAME " %s --help')",
+			     argv[0], argv[optind - 1], argv[0]);
+			return -1;
+		default:
+			if (!strchr(extra, opt) || on_extra(opt, optarg, data)) {
+				if (!strchr(extra, opt))
+					fail("%s: unknown option '%s'", argv[0], argv[optind - 1]);
+				return -1;
+			}
+		}
+	}
+	return optind;
+}
+
+static void print_addr(const char *key, const char *fmt, int fd, bool peer)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char buf[MPK_ADDRSTRLEN] = "?";
+	int ret = peer ? getpeername(fd, (struct sockaddr *)&ss, &len)
+		       : getsockname(fd, (struct sockaddr *)&ss, &len);
+
+	if (ret == 0)
+		mpk_addr_format((struct sockaddr *)&ss, buf, sizeof(buf));
+	print_string(key, fmt, buf);
+}
+
+static void report_connected(int fd, const struct mpk_status *st, const struct session_opts *o)
+{
+	if (!print_is_json() && !o->verbose)
+		return;
+	print_open_object(NULL);
+	print_text(PROG_NAME ": connected ");
+	print_bool("mptcp", NULL, st->mptcp);
+	print_string("reason", NULL, mpk_reason_name(st->reason));
+	print_addr("local", "from %s ", fd, false);
+	print_addr("remote", "to %s ", fd, true);
+	print_text("over %s", st->mptcp ? "MPTCP" : "TCP");
+	if (!st->mptcp)
+		print_text(" (%s: %s)", mpk_reason_name(st->reason), mpk_reason_describe(st->reason));
+	print_text("\n");
+	print_close_object();
+}
+
+static void print_subflow(const struct mpk_subflow_info *sf)
+{
+	char local[MPK_ADDRSTRLEN], remote[MPK_ADDRSTRLEN];
+
+	print_open_object(NULL);
+	print_string("local", "  %s", mpk_addr_format((const struct sockaddr *)&sf->local,
+							 local, sizeof(local)));
+	print_string("remote", " -> %s", mpk_addr_format((const struct sockaddr *)&sf->remote,
+							    remote, sizeof(remote)));
+	print_string("ifname", " dev %s\n", sf->ifname[0] ? sf->ifname : "?");
+	print_close_object();
+}
+
+static void report_info(const struct mpk_info *info, const struct relay *r)
+{
+	print_open_object(NULL);
+	print_bool("mptcp", PROG_NAME ": connection done: mptcp %s", info->mptcp);
+	print_uint("num_subflows", ", %" PRIu64 " subflow(s)", info->num_subflows);
+	print_uint("sent", ", sent %" PRIu64 " bytes", r->sent);
+	print_uint("received", ", received %" PRIu64 " bytes\n", r->received);
+	print_open_array("subflows");
+	for (unsigned int i = 0; i < info->num_subflows; i++)
+		print_subflow(&info->subflow[i]);
+	print_close_array();
+	print_close_object();
+}
+
+struct snapshot {
+	int fd;
+	bool have;
+	struct mpk_info info;
+};
+
+/* Keep the view with the most subflows: at the end some may have closed. */
+static void take_snapshot(void *arg)
+{
+	struct snapshot *s = arg;
+	static struct mpk_info now;
+
+	if (mpk_info_get(s->fd, &now) < 0)
+		return;
+	if (!s->have || now.num_subflows >= s->info.num_subflows) {
+		s->info = now;
+		s->have = true;
+	}
+}
+
+static const char *relay_error_text(const struct relay *r, int err)
+{
+	bool on_socket = !strcmp(r->failed, "sending") || !strcmp(r->failed, "receiving");
+
+	if (on_socket && (err == -EPIPE || err == -ECONNRESET))
+		return "the peer went away (connection reset)";
+	return strerror(-err);
+}
+
+int session_run(const char *cmd, int fd, const struct mpk_status *st,
+		const struct session_opts *o)
+{
+	static struct snapshot snap;
+	struct relay r = { .sock = fd, .in_fd = STDIN_FILENO, .out_fd = STDOUT_FILENO };
+	int err;
+
+	report_connected(fd, st, o);
+	snap.fd = fd;
+	snap.have = false;
+	if (o->info) {
+		r.half_done = take_snapshot;
+		r.arg = &snap;
+	}
+	err = relay_run(&r);
+	if (o->info) {
+		take_snapshot(&snap);
+		if (snap.have)
+			report_info(&snap.info, &r);
+	}
+	close(fd);
+	if (err)
+		return fail("%s: %s: %s", cmd, r.failed, relay_error_text(&r, err));
+	return 0;
+}

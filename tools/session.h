@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* One connection of `connect` or `listen`: report it, relay, show its subflows. */
+#ifndef MPTCPKIT_SESSION_H
+#define MPTCPKIT_SESSION_H
+
+#include <stdbool.h>
+
+#include "mptcpkit.h"
+
+struct session_opts {
+	int family;       /* AF_UNSPEC, AF_INET, AF_INET6 (-4, -6) */
+	bool verbose;     /* -v: a line on connecting, and the subflows at the end */
+	bool info;        /* --info: the subflows at the end */
+};
+
+/* Parse the options connect and listen share (-4 -6 -j -v --info) and
+ * those in 'extra' (getopt letters) through 'on_extra'; returns the index
+ * of the first operand, or -1 after printing an error, or -2 for --help. */
+int session_parse(int argc, char **argv, const char *extra,
+		  int (*on_extra)(int opt, const char *arg, void *data), void *data,
+		  struct session_opts *o);
+
+/* Report the connection (JSON line with -j, text with -v), copy
+ * stdin/stdout through it until both directions are done, then show its
+ * subflows if asked. Closes fd. Returns the exit code (0 or 1, after a
+ * message). */
+int session_run(const char *cmd, int fd, const struct mpk_status *st,
+		const struct session_opts *o);
+
+#endif
