@@ -122,6 +122,8 @@ static int lab_cmd_exec(int argc, char **argv)
 	int n = lab_parse(argc, argv, LAB_OPT_NAME, &o, pos, 1, true);
 	char **cmd;
 
+	if (n < 0)
+		return 1;
 	if (n < 1 || o.rest >= argc)
 		return usage_error("exec needs 'client' or 'server' and a command");
 	if (strcmp(pos[0], "client") && strcmp(pos[0], "server"))

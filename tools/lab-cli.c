@@ -72,13 +72,11 @@ int lab_parse(int argc, char **argv, int allowed, struct lab_opts *o,
 			break;
 		}
 		if (argv[i][0] != '-') {
+			if (npos == maxpos && stop_early)
+				break;
 			if (npos == maxpos)
 				return fail("lab %s: unexpected argument '%s'", argv[0], argv[i]), -1;
 			pos[npos++] = argv[i];
-			if (stop_early && npos == maxpos && (i + 1 >= argc || !option_kind(argv[i + 1]))) {
-				i++;
-				break;
-			}
 			continue;
 		}
 		if (!(kind & allowed))

@@ -177,18 +177,26 @@ void lab_ns_kill_all(const char *ns)
 }
 
 /* Deleting the namespaces deletes the veths, qdiscs, endpoints and nft
- * tables inside; processes left inside would keep them alive. */
+ * tables inside; processes left inside would keep them alive. A killed
+ * 'lab up' may still have one 'ip' finishing: look again a few times. */
 int lab_down(const struct lab *lab)
 {
 	const char *nss[] = { lab->client_ns, lab->server_ns };
+	struct timespec tick = { 0, 20 * 1000 * 1000 };
 	int ret = 0;
 
-	for (int i = 0; i < 2; i++) {
-		if (!lab_ns_exists(nss[i]))
-			continue;
-		lab_ns_kill_all(nss[i]);
-		if (lab_run(NULL, "ip", "netns", "del", nss[i], NULL) < 0)
-			ret = -EIO;
+	for (int round = 0; round < 3; round++) {
+		ret = 0;
+		for (int i = 0; i < 2; i++) {
+			if (!lab_ns_exists(nss[i]))
+				continue;
+			lab_ns_kill_all(nss[i]);
+			if (lab_run(NULL, "ip", "netns", "del", nss[i], NULL) < 0 &&
+			    lab_ns_exists(nss[i]))
+				ret = -EIO;
+		}
+		if (round < 2)
+			nanosleep(&tick, NULL);
 	}
 	lab_state_remove(lab);
 	return ret;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -53,6 +54,8 @@ pid_t lab_spawn(const char *ns, char *const argv[], int out_fd, int err_fd)
 
 	if (pid != 0)
 		return pid;
+	/* A killed 'lab up' or demo must not leave its programs running on. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	child_reset_signals();
 	if (ns && lab_enter_ns(ns) < 0) {
 		fprintf(stderr, "cannot enter namespace %s: %s\n", ns, strerror(errno));
