@@ -26,6 +26,12 @@ static const struct {
 	{ "connect", cmd_connect, "Connect to HOST PORT over MPTCP, netcat-like" },
 	{ "listen", cmd_listen, "Serve PORT over MPTCP, netcat-like" },
 	{ "lab", cmd_lab, "A multipath network in namespaces" },
+	{ "endpoint", cmd_endpoint, "In-kernel path manager endpoints (as ip mptcp endpoint)" },
+	{ "limits", cmd_limits, "In-kernel path manager limits (as ip mptcp limits)" },
+	{ "monitor", cmd_monitor, "Print path-manager events as they come" },
+	{ "announce", cmd_announce, "Userspace PM: announce an address to a connection's peer" },
+	{ "remove", cmd_remove, "Userspace PM: withdraw an announced address" },
+	{ "subflow", cmd_subflow, "Userspace PM: create, destroy or change a subflow" },
 	{ "help", cmd_help, "Show this list" },
 	{ "version", cmd_version, "Show the version" },
 };

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Parsing and error messages shared by the path-management subcommands. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+
+#include "pm-args.h"
+#include "print.h"
+#include "util.h"
+
+int pm_parse_addr(const char *s, struct mpk_endpoint *ep)
+{
+	if (inet_pton(AF_INET, s, &ep->addr.v4) == 1)
+		ep->family = AF_INET;
+	else if (inet_pton(AF_INET6, s, &ep->addr.v6) == 1)
+		ep->family = AF_INET6;
+	else
+		return fail("bad address '%s': expected an IPv4 or IPv6 address", s);
+	return 0;
+}
+
+int pm_parse_id(const char *s, uint8_t *id)
+{
+	long v;
+
+	if (parse_long(s, 0, 255, &v) < 0)
+		return fail("bad id '%s': expected 0 to 255", s);
+	*id = (uint8_t)v;
+	return 0;
+}
+
+int pm_parse_port(const char *s, uint16_t *port)
+{
+	long v;
+
+	if (parse_long(s, 1, 65535, &v) < 0)
+		return fail("bad port '%s': expected 1 to 65535", s);
+	*port = (uint16_t)v;
+	return 0;
+}
+
+int pm_parse_dev(const char *s, int *ifindex)
+{
+	unsigned int idx = if_nametoindex(s);
+
+	if (!idx)
+		return fail("bad dev '%s': no such interface", s);
+	*ifindex = (int)idx;
+	return 0;
+}
+
+int pm_parse_token(const char *s, uint32_t *token)
+{
+	unsigned long long v;
+	char *end;
+
+	errno = 0;
+	v = strtoull(s, &end, 0); /* decimal, or 0x hex as some tools print it */
+	if (!*s || *s == '-' || errno || *end || v > UINT32_MAX)
+		return fail("bad token '%s': expected a 32-bit number", s);
+	*token = (uint32_t)v;
+	return 0;
+}
+
+const char *pm_next_value(int argc, char **argv, int *i)
+{
+	if (*i + 1 >= argc) {
+		fail("missing value after '%s'", argv[*i]);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+static const char *open_reason(int err)
+{
+	if (err == -ENOENT || err == -EPROTONOSUPPORT)
+		return "the kernel has no mptcp_pm netlink family (no MPTCP in this kernel?)";
+	return mpk_strerror(err);
+}
+
+struct mpk_pm *pm_open_or_fail(void)
+{
+	struct mpk_pm *pm = NULL;
+	int err = mpk_pm_open(&pm);
+
+	if (err < 0) {
+		fail("cannot talk to the path manager: %s", open_reason(err));
+		return NULL;
+	}
+	return pm;
+}
+
+int pm_fail(const struct mpk_pm *pm, const char *what, int err)
+{
+	const char *ack = mpk_pm_ext_ack(pm);
+
+	if (err == -EPERM)
+		return fail("%s: needs CAP_NET_ADMIN", what);
+	if (err == -EOPNOTSUPP)
+		return fail("%s: the running kernel does not support this mptcp_pm command", what);
+	if (ack)
+		return fail("%s: %s (%s)", what, ack, mpk_strerror(err));
+	return fail("%s: %s", what, mpk_strerror(err));
+}
+
+const char *pm_addr_str(int family, const union mpk_in46 *addr, char *buf, size_t len)
+{
+	if ((family != AF_INET && family != AF_INET6) ||
+	    !inet_ntop(family, addr, buf, (socklen_t)len))
+		return "";
+	return buf;
+}
+
+static void print_flags(uint32_t flags)
+{
+	for (uint32_t bit = 1; bit; bit <<= 1) {
+		const char *name = mpk_endpoint_flag_name(bit);
+		char hex[16];
+
+		if (!(flags & bit))
+			continue;
+		if (name) {
+			char fmt[32];
+
+			snprintf(fmt, sizeof(fmt), "%s ", name);
+			print_bool(name, fmt, true);
+		} else {
+			snprintf(hex, sizeof(hex), "0x%x", bit);
+			print_string("unknown_flag", "%s ", hex);
+		}
+	}
+}
+
+void pm_print_endpoint(const struct mpk_endpoint *ep)
+{
+	char addr[INET6_ADDRSTRLEN];
+	char ifname[IF_NAMESIZE];
+
+	print_open_object(NULL);
+	if (ep->family != AF_UNSPEC)
+		print_string("address", "%s ", pm_addr_str(ep->family, &ep->addr, addr, sizeof(addr)));
+	if (ep->port)
+		print_uint("port", "port %" PRIu64 " ", ep->port);
+	print_uint("id", "id %" PRIu64 " ", ep->id);
+	print_flags(ep->flags);
+	if (ep->ifindex) {
+		if (if_indextoname((unsigned int)ep->ifindex, ifname))
+			print_string("dev", "dev %s ", ifname);
+		else
+			print_int("dev", "dev %" PRId64 " ", ep->ifindex);
+	}
+	print_text("\n");
+	print_close_object();
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Arguments and errors shared by the path-management subcommands
+ * (endpoint, limits, monitor, announce, remove, subflow), in the grammar of
+ * iproute2's `ip mptcp`. */
+#ifndef MPTCPKIT_PM_ARGS_H
+#define MPTCPKIT_PM_ARGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mptcpkit.h"
+
+/* Each parser returns 0, or prints the one-line error and returns 1
+ * (so that a command can 'return pm_parse_x(...)'). what names the
+ * argument in the message. */
+int pm_parse_addr(const char *s, struct mpk_endpoint *ep);
+int pm_parse_id(const char *s, uint8_t *id);
+int pm_parse_port(const char *s, uint16_t *port);
+int pm_parse_dev(const char *s, int *ifindex);
+int pm_parse_token(const char *s, uint32_t *token);
+
+/* The value after keyword argv[*i]: advances *i, or fails ("missing
+ * value after 'id'") and returns NULL. */
+const char *pm_next_value(int argc, char **argv, int *i);
+
+/* Open the command handle; on failure prints why and returns NULL. */
+struct mpk_pm *pm_open_or_fail(void);
+
+/* Print "mptcpkit: <what>: <why>" for a negative library error, naming
+ * CAP_NET_ADMIN for -EPERM, a missing family or command, and the kernel's
+ * own message when it sent one. Returns 1. */
+int pm_fail(const struct mpk_pm *pm, const char *what, int err);
+
+/* The address as text ("10.0.0.1", "dead::1"), or "" for none. */
+const char *pm_addr_str(int family, const union mpk_in46 *addr, char *buf, size_t len);
+
+/* One endpoint, as `ip mptcp endpoint show` prints it:
+ * "ADDR [port P] id ID [flags...] [dev IF] " plus a newline. */
+void pm_print_endpoint(const struct mpk_endpoint *ep);
+
+#endif
