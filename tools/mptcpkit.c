@@ -26,6 +26,7 @@ static const struct {
 	{ "connect", cmd_connect, "Connect to HOST PORT over MPTCP, netcat-like" },
 	{ "listen", cmd_listen, "Serve PORT over MPTCP, netcat-like" },
 	{ "lab", cmd_lab, "A multipath network in namespaces" },
+	{ "demo", cmd_demo, "See MPTCP at work: TCP vs MPTCP over two paths, one cut" },
 	{ "endpoint", cmd_endpoint, "In-kernel path manager endpoints (as ip mptcp endpoint)" },
 	{ "limits", cmd_limits, "In-kernel path manager limits (as ip mptcp limits)" },
 	{ "monitor", cmd_monitor, "Print path-manager events as they come" },

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mptcpkit demo: a two-path lab, then perf over one TCP connection, two TCP
+ * connections (one per path), MPTCP, and MPTCP with path 1 cut and
+ * restored in the middle. Everything measured, nothing assumed; the lab
+ * goes away at the end, on errors and on Ctrl-C.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "demo.h"
+#include "lab.h"
+#include "print.h"
+#include "util.h"
+
+#define DEMO_RATE 50
+#define DEMO_PORT 5301
+#define DEMO_SLACK_S 20.0	/* a perf client may take this much longer */
+
+static const char usage[] =
+	"Usage: " PROG_NAME " [-j] demo [--quick] [--plot FILE.svg]\n\n"
+	"Builds a lab of two 50 Mbit/s paths (see 'lab'), measures with perf:\n"
+	"one TCP connection, two TCP connections (one per path), one MPTCP\n"
+	"connection, and MPTCP with path 1 cut and restored in the middle, then\n"
+	"prints them side by side and removes the lab. The cut run's plot goes to\n"
+	"FILE.svg (default ./mptcpkit-demo.svg). --quick: short tests. Needs root.\n";
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = sig;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void sleep_until(double t)
+{
+	while (!stop && now_s() < t) {
+		double left = t - now_s();
+		struct timespec ts = { 0, (long)((left < 0.05 ? left : 0.05) * 1e9) };
+
+		nanosleep(&ts, NULL);
+	}
+}
+
+struct demo {
+	struct demo_ctx ctx;
+	struct lab lab;
+	struct demo_report rep;
+	int port;
+};
+
+/* The server's one test is over once its client's is; do not wait long. */
+static void server_reap(pid_t pid)
+{
+	for (int i = 0; pid > 0 && i < 100; i++) {
+		if (waitpid(pid, NULL, WNOHANG) == pid)
+			return;
+		nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
+	}
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+}
+
+static void row_from(struct demo_row *row, const struct demo_result *r)
+{
+	row->ok = r->ok;
+	snprintf(row->error, sizeof(row->error), "%s", r->error);
+	row->mbps = r->mbps;
+	row->bytes = r->bytes;
+	row->verified = r->verified;
+	row->mptcp = r->mptcp;
+	row->subflows = r->subflows;
+}
+
+/* Adds result r to a row that sums parallel connections. */
+static void row_add(struct demo_row *row, const struct demo_result *r, bool first)
+{
+	if (first) {
+		row_from(row, r);
+		return;
+	}
+	if (!r->ok && row->ok)
+		snprintf(row->error, sizeof(row->error), "%s", r->error);
+	row->ok = row->ok && r->ok;
+	row->mbps += r->mbps;
+	row->bytes += r->bytes;
+	row->verified = row->verified && r->verified;
+	row->subflows += r->subflows;
+}
+
+/* Runs n perf clients at once (client i to addrs[i], its own server), with
+ * path 1 cut and restored on the way when cut is set. */
+static int run_test(struct demo *d, struct demo_row *row, const char *const *addrs, int n,
+		    bool tcp, bool cut, const char *plot)
+{
+	double secs = cut ? d->rep.cut_seconds : d->rep.seconds, t0;
+	struct demo_client cl[DEMO_PATHS];
+	pid_t srv[DEMO_PATHS] = { -1, -1 };
+	struct demo_result r;
+	int ret = 0, started = 0;
+
+	for (int i = 0; i < n && ret == 0; i++)
+		ret = demo_server_start(&d->ctx, d->port + i, &srv[i]);
+	t0 = now_s();
+	for (int i = 0; i < n && ret == 0; i++, started++)
+		ret = demo_client_start(&d->ctx, addrs[i], d->port + i, tcp, secs,
+					i == 0 ? plot : NULL, &cl[i]);
+	if (ret == 0 && cut) {
+		sleep_until(t0 + d->rep.cut_at);
+		if (!stop && lab_link_set(&d->lab, 1, false) < 0)
+			ret = -EIO;
+		sleep_until(t0 + d->rep.restore_at);
+		if (lab_link_set(&d->lab, 1, true) < 0)
+			ret = -EIO;
+	}
+	for (int i = 0; i < started; i++) {
+		demo_client_finish(&d->ctx, &cl[i], secs + DEMO_SLACK_S, &r);
+		row_add(row, &r, i == 0);
+		if (cut && r.ok) {
+			row->stall = demo_stall_after(&r.s, d->rep.cut_at, r.s.t[r.s.n - 1]);
+			row->recovery = demo_paths_back_after(&r.s, d->rep.restore_at);
+		}
+		demo_series_free(&r.s);
+	}
+	if (ret < 0 && row->ok) {
+		row->ok = false;
+		snprintf(row->error, sizeof(row->error), "%s",
+			 ret == -EIO ? lab_error() : strerror(-ret));
+	}
+	for (int i = 0; i < n; i++)
+		server_reap(srv[i]);
+	d->port += n;
+	return stop ? -EINTR : 0;
+}
+
+static int run_all(struct demo *d)
+{
+	static const char *const path1[] = { "10.0.1.2" };
+	static const char *const both[] = { "10.0.1.2", "10.0.2.2" };
+	struct demo_row *rows = d->rep.rows;
+
+	rows[DEMO_TCP] = (struct demo_row){ .test = "tcp", .description = "TCP, path 1" };
+	rows[DEMO_TCP2] = (struct demo_row){ .test = "tcp2",
+					     .description = "2 x TCP at once, one per path" };
+	rows[DEMO_MPTCP] = (struct demo_row){ .test = "mptcp", .description = "MPTCP, both paths" };
+	rows[DEMO_CUT] = (struct demo_row){ .test = "mptcp-cut", .cut = true };
+	snprintf(rows[DEMO_CUT].description, sizeof(rows[DEMO_CUT].description),
+		 "MPTCP, path 1 cut %g-%g s", d->rep.cut_at, d->rep.restore_at);
+	if (run_test(d, &rows[DEMO_TCP], path1, 1, true, false, NULL) < 0 ||
+	    run_test(d, &rows[DEMO_TCP2], both, 2, true, false, NULL) < 0 ||
+	    run_test(d, &rows[DEMO_MPTCP], path1, 1, false, false, NULL) < 0 ||
+	    run_test(d, &rows[DEMO_CUT], path1, 1, false, true, d->rep.plot) < 0)
+		return -EINTR;
+	if (!rows[DEMO_CUT].ok)
+		d->rep.plot = NULL;
+	return 0;
+}
+
+/* An absolute path for the plot, in a directory we can write to. */
+static int plot_path(const char *arg, char *buf, size_t len)
+{
+	char cwd[PATH_MAX], dir[PATH_MAX], *slash;
+	int n;
+
+	if (arg[0] == '/')
+		n = snprintf(buf, len, "%s", arg);
+	else if (getcwd(cwd, sizeof(cwd)))
+		n = snprintf(buf, len, "%.*s/%s", (int)(len / 2), cwd, arg);
+	else
+		return -errno;
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return -errno;
+	}
+	snprintf(dir, sizeof(dir), "%s", buf);
+	slash = strrchr(dir, '/');
+	*(slash == dir ? slash + 1 : slash) = '\0';
+	return access(dir, W_OK) < 0 ? -errno : 0;
+}
+
+static int parse_args(int argc, char **argv, struct demo *d, char *plot, size_t len)
+{
+	const char *plot_arg = "mptcpkit-demo.svg";
+	bool quick = false;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--quick"))
+			quick = true;
+		else if (!strcmp(argv[i], "--plot") && i + 1 < argc)
+			plot_arg = argv[++i];
+		else
+			return fail("demo: unexpected argument '%s' (try '" PROG_NAME " demo --help')",
+				    argv[i]);
+	}
+	if (plot_path(plot_arg, plot, len) < 0)
+		return fail("demo: --plot %s: cannot write there: %s", plot_arg, strerror(errno));
+	d->rep.seconds = quick ? 3 : 8;
+	d->rep.cut_seconds = quick ? 4 : 10;
+	d->rep.cut_at = quick ? 1.2 : 3;
+	d->rep.restore_at = quick ? 2.4 : 6;
+	d->rep.plot = plot;
+	return 0;
+}
+
+static int lab_start(struct demo *d)
+{
+	char name[LAB_NAME_MAX + 1];
+	int ret;
+
+	snprintf(name, sizeof(name), "demo-%d", (int)getpid());
+	lab_init(&d->lab, name);
+	d->lab.paths = DEMO_PATHS;
+	d->lab.rate_mbit = DEMO_RATE;
+	if (lab_exists(&d->lab))	/* a crashed demo of a recycled pid */
+		lab_down(&d->lab);
+	ret = lab_up(&d->lab);
+	if (ret < 0)
+		return fail("demo: lab up: %s", ret == -EEXIST ? "it exists" : lab_error());
+	d->ctx.client_ns = d->lab.client_ns;
+	d->ctx.server_ns = d->lab.server_ns;
+	d->ctx.stop = &stop;
+	d->rep.lab = d->lab.name;
+	d->rep.rate_mbit = DEMO_RATE;
+	d->port = DEMO_PORT;
+	return 0;
+}
+
+/* Something broke: the table says what; the exit status says so too. */
+static bool all_good(const struct demo_report *rep)
+{
+	for (int i = 0; i < DEMO_ROWS; i++) {
+		if (!rep->rows[i].ok || !rep->rows[i].verified)
+			return false;
+	}
+	return true;
+}
+
+int cmd_demo(int argc, char **argv)
+{
+	static struct demo d;
+	char plot[PATH_MAX];
+	ssize_t n;
+	int ret;
+
+	if (wants_help(argc, argv)) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (parse_args(argc, argv, &d, plot, sizeof(plot)))
+		return 1;
+	if (geteuid() != 0)
+		return fail("demo: needs root (network namespaces)");
+	n = readlink("/proc/self/exe", d.ctx.self, sizeof(d.ctx.self) - 1);
+	if (n < 0)
+		return fail("demo: /proc/self/exe: %s", strerror(errno));
+	d.ctx.self[n] = '\0';
+	catch_signals();
+	if (lab_start(&d))
+		return 1;
+	print_text("lab %s up; measuring (about %g s)...\n", d.lab.name,
+		   3 * d.rep.seconds + d.rep.cut_seconds + 2);
+	fflush(stdout);
+	ret = stop ? -EINTR : run_all(&d);
+	lab_down(&d.lab);
+	if (ret == -EINTR)
+		return fail("demo: interrupted; lab %s removed", d.lab.name);
+	demo_print(&d.rep);
+	return all_good(&d.rep) ? 0 : fail("demo: a test failed or lost data (see the table)");
+}

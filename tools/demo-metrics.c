@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* What the demo reads in perf's fine time series: stalls and recovery. */
+#include <stdlib.h>
+
+#include "demo.h"
+
+void demo_series_free(struct demo_series *s)
+{
+	free(s->t);
+	free(s->total);
+	for (int p = 0; p < DEMO_PATHS; p++)
+		free(s->path[p]);
+	*s = (struct demo_series){ 0 };
+}
+
+/* The stall runs from the last sample with progress (or 'from') to the
+ * next one; a stall still going on at 'to' counts up to 'to'. */
+double demo_stall_after(const struct demo_series *s, double from, double to)
+{
+	double last = from, longest = 0;
+
+	for (size_t i = 1; i < s->n; i++) {
+		double t = s->t[i];
+
+		if (t <= from)
+			continue;
+		if (t > to)
+			t = to;
+		if (s->total[i] - s->total[i - 1] >= DEMO_PROGRESS_BYTES || t == to) {
+			if (t - last > longest)
+				longest = t - last;
+			last = t;
+		}
+		if (t >= to)
+			break;
+	}
+	return longest;
+}
+
+/* When path p first moves DEMO_PATH_BYTES in one step after 'from'. */
+static double path_back(const struct demo_series *s, int p, double from)
+{
+	for (size_t i = 1; i < s->n; i++) {
+		if (s->t[i] > from && s->path[p] &&
+		    s->path[p][i] - s->path[p][i - 1] >= DEMO_PATH_BYTES)
+			return s->t[i] - from;
+	}
+	return -1;
+}
+
+double demo_paths_back_after(const struct demo_series *s, double from)
+{
+	double latest = 0;
+
+	for (int p = 0; p < DEMO_PATHS; p++) {
+		double back = path_back(s, p, from);
+
+		if (back < 0)
+			return -1;
+		if (back > latest)
+			latest = back;
+	}
+	return latest;
+}

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The demo's side-by-side table: text columns, or one JSON document with
+ * the same keys. */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "demo.h"
+#include "print.h"
+
+static void print_cut_columns(const struct demo_row *r)
+{
+	if (!r->cut) {
+		print_text(" %8s %9s", "-", "-");
+		return;
+	}
+	print_double("stall", " %6.2f s", r->stall);
+	if (r->recovery >= 0) {
+		print_double("recovery", " %7.2f s", r->recovery);
+		print_bool("recovered", NULL, true);
+	} else {
+		print_null("recovery", "     never");
+		print_bool("recovered", NULL, false);
+	}
+}
+
+static void print_row(const struct demo_row *r, double two_tcp)
+{
+	print_open_object(NULL);
+	print_string("test", NULL, r->test);
+	print_string("description", "%-38s", r->description);
+	if (!r->ok) {
+		print_null("throughput", NULL);
+		print_string("error", " failed: %s\n", r->error);
+		print_bool("verified", NULL, false);
+		print_close_object();
+		return;
+	}
+	print_double("throughput", " %10.1f", r->mbps);
+	if (two_tcp > 0)
+		print_double("ratio", " %6.2f", r->mbps / two_tcp);
+	else
+		print_null("ratio", "      -");
+	print_cut_columns(r);
+	print_bool("verified", " %9s", r->verified);
+	print_bool("mptcp", NULL, r->mptcp);
+	print_int("subflows", NULL, r->subflows);
+	print_uint("bytes", NULL, r->bytes);
+	print_text(r->test[0] == 'm' && !r->mptcp ? "  (fell back to TCP)\n" : "\n");
+	print_close_object();
+}
+
+static void print_header(const struct demo_report *rep)
+{
+	print_string("lab", "mptcpkit demo: lab %s", rep->lab);
+	print_int("paths", ", %" PRId64 " paths", DEMO_PATHS);
+	print_int("rate", " of %" PRId64 " Mbit/s each way (tbf), no added delay", rep->rate_mbit);
+	print_double("seconds", ", %g s per test", rep->seconds);
+	print_double("cut_seconds", " (cut run %g s)\n", rep->cut_seconds);
+	print_double("cut_at", NULL, rep->cut_at);
+	print_double("restore_at", NULL, rep->restore_at);
+	print_text("\n%-38s %10s %6s %8s %9s %9s\n", "test", "Mbit/s", "ratio", "stall",
+		   "recovery", "verified");
+}
+
+void demo_print(const struct demo_report *rep)
+{
+	const struct demo_row *two = &rep->rows[DEMO_TCP2];
+
+	print_open_object(NULL);
+	print_header(rep);
+	print_open_array("rows");
+	for (int i = 0; i < DEMO_ROWS; i++)
+		print_row(&rep->rows[i], two->ok ? two->mbps : 0);
+	print_close_array();
+	print_text("\nratio: throughput / the two TCP connections' sum. stall: the longest time\n"
+		   "without progress after the cut. recovery: from the restore until both paths\n"
+		   "carried traffic again. verified: every byte arrived intact.\n");
+	if (rep->plot)
+		print_string("plot", "plot of the cut run: %s\n", rep->plot);
+	else
+		print_null("plot", "no plot was written\n");
+	print_close_object();
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* mptcpkit demo: the pieces shared by its files (see cmd-demo.c). */
+#ifndef MPTCPKIT_DEMO_H
+#define MPTCPKIT_DEMO_H
+
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define DEMO_PATHS 2
+/* A sample step with at least this many new bytes is progress; a lone
+ * retransmitted packet is not. */
+#define DEMO_PROGRESS_BYTES 1500
+/* A path carries traffic again when one sample step moves this much on it
+ * (16 KiB per 50 ms is 2.6 Mbit/s). */
+#define DEMO_PATH_BYTES (16 * 1024)
+
+/* perf's fine time series: cumulative bytes, in total and per path. */
+struct demo_series {
+	size_t n;
+	double *t;
+	uint64_t *total;
+	uint64_t *path[DEMO_PATHS];	/* by the subflow's local address 10.0.k.1 */
+};
+
+/* One perf client's figures. */
+struct demo_result {
+	bool ok;
+	char error[256];
+	bool mptcp;		/* the connection really ran MPTCP */
+	int subflows;		/* subflows seen during the test */
+	double mbps;		/* the receiver's goodput */
+	uint64_t bytes;		/* received */
+	bool verified;		/* received intact, all of it */
+	struct demo_series s;
+};
+
+void demo_series_free(struct demo_series *s);
+
+/* One line of the demo's table. */
+struct demo_row {
+	const char *test;	/* tcp, tcp2, mptcp, mptcp-cut */
+	char description[96];
+	bool ok;
+	char error[256];
+	double mbps;
+	uint64_t bytes;
+	bool verified;
+	bool mptcp;
+	int subflows;
+	bool cut;		/* stall and recovery apply */
+	double stall;		/* longest stall after the cut (s) */
+	double recovery;	/* restore -> both paths carry traffic (s); < 0: never */
+};
+
+enum { DEMO_TCP, DEMO_TCP2, DEMO_MPTCP, DEMO_CUT, DEMO_ROWS };
+
+struct demo_report {
+	const char *lab;
+	long rate_mbit;
+	double seconds, cut_seconds, cut_at, restore_at;
+	const char *plot;	/* NULL: no plot was written */
+	struct demo_row rows[DEMO_ROWS];
+};
+
+/* demo-table.c: the table, text or JSON. */
+void demo_print(const struct demo_report *rep);
+
+/* demo-metrics.c */
+/* Longest time without progress between from and to (seconds). */
+double demo_stall_after(const struct demo_series *s, double from, double to);
+/* Seconds after 'from' until every path has carried traffic again; < 0: never. */
+double demo_paths_back_after(const struct demo_series *s, double from);
+
+/* demo-perf.c: perf (this very program) inside the lab. */
+struct demo_ctx {
+	const char *client_ns, *server_ns;
+	char self[PATH_MAX];		/* /proc/self/exe, resolved */
+	volatile sig_atomic_t *stop;
+};
+
+struct demo_client {
+	pid_t pid;
+	int out_fd, err_fd;
+};
+
+/* A one-test perf server on port in the server namespace; 0 or -errno. */
+int demo_server_start(const struct demo_ctx *c, int port, pid_t *pid);
+/* A perf client (JSON output) to addr:port for seconds; plot may be NULL. */
+int demo_client_start(const struct demo_ctx *c, const char *addr, int port, bool tcp,
+		      double seconds, const char *plot, struct demo_client *cl);
+/* Wait (at most 'limit' seconds) and read its result. 0, or -errno with
+ * r->error set. */
+int demo_client_finish(const struct demo_ctx *c, struct demo_client *cl, double limit,
+		       struct demo_result *r);
+/* perf's JSON document -> figures; 0 or -EINVAL. */
+int demo_parse_perf(const char *json, struct demo_result *r);
+
+#endif
