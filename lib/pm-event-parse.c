@@ -75,12 +75,19 @@ static int event_attr_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
-/* An address attribute of the other family than ev->family is a lie. */
-static int check_family(const struct mpk_pm_event *ev)
+/* ANNOUNCED carries no family attribute: the address attribute tells.
+ * An address of the other family than the one stated is a lie. */
+static int check_family(struct mpk_pm_event *ev)
 {
 	uint32_t v4 = (1u << MPK_MPTCP_ATTR_SADDR4) | (1u << MPK_MPTCP_ATTR_DADDR4);
 	uint32_t v6 = (1u << MPK_MPTCP_ATTR_SADDR6) | (1u << MPK_MPTCP_ATTR_DADDR6);
 
+	if (!(ev->present & MPK_PM_EV_FAMILY)) {
+		if ((ev->present & v4) && (ev->present & v6))
+			return -EPROTO;
+		ev->family = (ev->present & v4) ? AF_INET : (ev->present & v6) ? AF_INET6 : AF_UNSPEC;
+		return 0;
+	}
 	if ((ev->present & v4) && ev->family != AF_INET)
 		return -EPROTO;
 	if ((ev->present & v6) && ev->family != AF_INET6)

@@ -121,6 +121,8 @@ static int watch(struct mpk_pm_events *evs)
 		ret = mpk_pm_event_read(evs, print_event, NULL);
 		if (ret == -ENOBUFS)
 			fail("monitor: events were lost (receive buffer overrun)");
+		else if (ret == -EBADMSG)
+			fail("monitor: a malformed event was skipped");
 		else if (ret < 0 && ret != -EAGAIN && ret != -EBADMSG)
 			return fail("monitor: reading events: %s", mpk_strerror(ret));
 	}
