@@ -10,6 +10,7 @@ int cmd_check(int argc, char **argv);
 int cmd_connect(int argc, char **argv);
 int cmd_listen(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
+int cmd_pmd(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_endpoint(int argc, char **argv);
 int cmd_limits(int argc, char **argv);

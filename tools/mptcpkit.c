@@ -33,6 +33,7 @@ static const struct {
 	{ "announce", cmd_announce, "Userspace PM: announce an address to a connection's peer" },
 	{ "remove", cmd_remove, "Userspace PM: withdraw an announced address" },
 	{ "subflow", cmd_subflow, "Userspace PM: create, destroy or change a subflow" },
+	{ "pmd", cmd_pmd, "Path-manager daemon: keep every path in use" },
 	{ "help", cmd_help, "Show this list" },
 	{ "version", cmd_version, "Show the version" },
 };

@@ -1,0 +1,70 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The two-path topology of the pmd tests and benchmark (source after lib.sh):
+#   client namespace C, server namespace S, path k = veth cK <-> sK,
+#   10.0.k.1/24 (client) - 10.0.k.2/24 (server), tbf RATE each way.
+# No MPTCP endpoint is set by hand: that is pmd's job.
+
+PMD_RATE=${PMD_RATE:-50mbit}
+
+# pmd_topo: sets C and S.
+pmd_topo() {
+	local k
+	ns_new C pmdc
+	ns_new S pmds
+	for k in 1 2; do
+		veth "$C" "c$k" "10.0.$k.1/24" "$S" "s$k" "10.0.$k.2/24" ||
+			{ not_ok "topology: path $k"; exit 1; }
+		tc -n "$C" qdisc add dev "c$k" root tbf rate "$PMD_RATE" burst 16kb latency 20ms
+		tc -n "$S" qdisc add dev "s$k" root tbf rate "$PMD_RATE" burst 16kb latency 20ms
+	done
+	for ns in "$C" "$S"; do
+		in_ns "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+		in_ns "$ns" sysctl -qw net.ipv4.conf.c1.rp_filter=0 net.ipv4.conf.c2.rp_filter=0 2>/dev/null
+		in_ns "$ns" sysctl -qw net.ipv4.conf.s1.rp_filter=0 net.ipv4.conf.s2.rp_filter=0 2>/dev/null
+	done
+	return 0
+}
+
+# path_set K up|down: both ends of path K.
+path_set() {
+	ip -n "$C" link set "c$1" "$2"
+	ip -n "$S" link set "s$1" "$2"
+}
+
+# subflows NS PORT: established TCP subflows of connections to/from PORT.
+subflows() {
+	in_ns "$1" ss -Htn state established "( dport = :$2 or sport = :$2 )" | wc -l
+}
+
+# subflows_from NS PORT PREFIX: those whose local address starts with PREFIX.
+subflows_on() {
+	in_ns "$1" ss -Htn state established "( dport = :$2 or sport = :$2 )" |
+		awk -v p="$3" 'index($3, p) == 1' | wc -l
+}
+
+# wait_for SECONDS CMD...: poll (every 0.1 s) until CMD succeeds.
+wait_for() {
+	local n=$(($1 * 10))
+	shift
+	while [ "$n" -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+# pmd_start NS LOG ARGS...: pmd in the background; PMD_PID.
+pmd_start() {
+	local ns=$1 log=$2
+	shift 2
+	bg "$ns" "$MPTCPKIT" pmd "$@" 2>"$log"
+	PMD_PID=$BG_PID
+	wait_for 5 grep -q "pmd: start" "$log"
+}
+
+# pmd_stop: SIGTERM, wait; returns pmd's exit status.
+pmd_stop() {
+	kill -TERM "$PMD_PID" 2>/dev/null
+	wait "$PMD_PID"
+}
