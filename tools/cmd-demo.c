@@ -143,7 +143,7 @@ static int run_test(struct demo *d, struct demo_row *row, const char *const *add
 		demo_client_finish(&d->ctx, &cl[i], secs + DEMO_SLACK_S, &r);
 		row_add(row, &r, i == 0);
 		if (cut && r.ok) {
-			row->stall = demo_stall_after(&r.s, d->rep.cut_at, r.s.t[r.s.n - 1]);
+			row->stall = demo_stall_after(&r.s, d->rep.cut_at, secs);
 			row->recovery = demo_paths_back_after(&r.s, d->rep.restore_at);
 		}
 		demo_series_free(&r.s);

@@ -13,27 +13,36 @@ void demo_series_free(struct demo_series *s)
 	*s = (struct demo_series){ 0 };
 }
 
-/* The stall runs from the last sample with progress (or 'from') to the
- * next one; a stall still going on at 'to' counts up to 'to'. */
+/* The time of the last sample step with progress. */
+static double last_progress(const struct demo_series *s)
+{
+	for (size_t i = s->n; i-- > 1;) {
+		if (s->total[i] - s->total[i - 1] >= DEMO_PROGRESS_BYTES)
+			return s->t[i];
+	}
+	return 0;
+}
+
+/* A stall runs from the end of a sample step with progress (or 'from')
+ * to the start of the next one. After the last progress the sender only
+ * waits for the receiver's result: 'to' ends there at the latest. */
 double demo_stall_after(const struct demo_series *s, double from, double to)
 {
 	double last = from, longest = 0;
 
-	for (size_t i = 1; i < s->n; i++) {
-		double t = s->t[i];
-
-		if (t <= from)
+	if (to > last_progress(s))
+		to = last_progress(s);
+	for (size_t i = 1; i < s->n && s->t[i - 1] < to; i++) {
+		if (s->t[i] <= from)
 			continue;
-		if (t > to)
-			t = to;
-		if (s->total[i] - s->total[i - 1] >= DEMO_PROGRESS_BYTES || t == to) {
-			if (t - last > longest)
-				longest = t - last;
-			last = t;
+		if (s->total[i] - s->total[i - 1] >= DEMO_PROGRESS_BYTES) {
+			if (s->t[i - 1] - last > longest)
+				longest = s->t[i - 1] - last;
+			last = s->t[i];
 		}
-		if (t >= to)
-			break;
 	}
+	if (to - last > longest)
+		longest = to - last;
 	return longest;
 }
 

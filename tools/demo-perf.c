@@ -147,6 +147,22 @@ static int wait_limited(const struct demo_ctx *c, pid_t pid, double limit, int *
 	}
 }
 
+/* Why perf failed: its own message, else how it ended. */
+static void describe(struct demo_result *r, int ret, int status, const char *err)
+{
+	if (err && *err)
+		snprintf(r->error, sizeof(r->error), "%.*s", (int)strcspn(err, "\n"), err);
+	else if (ret == -EIO && WIFSIGNALED(status))
+		snprintf(r->error, sizeof(r->error), "perf killed by signal %d", WTERMSIG(status));
+	else if (ret == -EIO)
+		snprintf(r->error, sizeof(r->error), "perf exited with status %d",
+			 WEXITSTATUS(status));
+	else if (ret == -EINVAL)
+		snprintf(r->error, sizeof(r->error), "perf's JSON output is unreadable");
+	else
+		snprintf(r->error, sizeof(r->error), "perf: %s", strerror(-ret));
+}
+
 int demo_client_finish(const struct demo_ctx *c, struct demo_client *cl, double limit,
 		       struct demo_result *r)
 {
@@ -158,12 +174,8 @@ int demo_client_finish(const struct demo_ctx *c, struct demo_client *cl, double 
 		ret = -EIO;
 	if (ret == 0 && (!out || demo_parse_perf(out, r) < 0))
 		ret = -EINVAL;
-	if (ret < 0) {
-		const char *why = err && *err ? err : ret == -EINVAL ? "unreadable JSON output" :
-				  strerror(-ret);
-
-		snprintf(r->error, sizeof(r->error), "%.*s", (int)strcspn(why, "\n"), why);
-	}
+	if (ret < 0)
+		describe(r, ret, status, err);
 	r->ok = ret == 0;
 	free(out);
 	free(err);

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The demo's reading of perf: its JSON, stalls after a cut, recovery. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../tools/demo.h"
+
+/* 0.05 s steps; total and path k bytes from per-step increments. */
+static void series(struct demo_series *s, size_t n, const uint64_t *step1, const uint64_t *step2)
+{
+	s->n = n;
+	s->t = calloc(n, sizeof(double));
+	s->total = calloc(n, sizeof(uint64_t));
+	s->path[0] = calloc(n, sizeof(uint64_t));
+	s->path[1] = calloc(n, sizeof(uint64_t));
+	for (size_t i = 1; i < n; i++) {
+		s->t[i] = i * 0.05;
+		s->path[0][i] = s->path[0][i - 1] + step1[i];
+		s->path[1][i] = s->path[1][i - 1] + step2[i];
+		s->total[i] = s->path[0][i] + s->path[1][i];
+	}
+}
+
+/* Path 1 dead from step 10 to 29, path 2 silent from step 10 to 17
+ * (stall of 8 steps = 0.40 s), path 1 back at step 30. */
+static void cut_and_restore(void **state)
+{
+	uint64_t a[40] = { 0 }, b[40] = { 0 };
+	struct demo_series s;
+
+	for (int i = 1; i < 40; i++) {
+		a[i] = i < 10 || i >= 30 ? 300000 : 0;
+		b[i] = i < 10 || i >= 18 ? 300000 : 0;
+	}
+	a[20] = 1400;	/* a lone retransmission is not traffic */
+	series(&s, 40, a, b);
+	assert_true(demo_stall_after(&s, 0.45, 1.95) > 0.39);
+	assert_true(demo_stall_after(&s, 0.45, 1.95) < 0.41);
+	assert_true(demo_paths_back_after(&s, 1.2) > 0.29);
+	assert_true(demo_paths_back_after(&s, 1.2) < 0.31);
+	demo_series_free(&s);
+}
+
+static void never_back(void **state)
+{
+	uint64_t a[20] = { 0 }, b[20] = { 0 };
+	struct demo_series s;
+
+	for (int i = 1; i < 20; i++) {
+		a[i] = i < 5 ? 300000 : 0;
+		b[i] = 300000;
+	}
+	series(&s, 20, a, b);
+	assert_true(demo_paths_back_after(&s, 0.5) < 0);
+	assert_true(demo_stall_after(&s, 0.3, 0.95) < 0.01);
+	demo_series_free(&s);
+}
+
+/* After the last progress the sender only drains: no stall; a stall
+ * before 'to' that ends after it counts up to 'to'. */
+static void stall_at_the_end(void **state)
+{
+	uint64_t a[20] = { 0 }, b[20] = { 0 };
+	struct demo_series s;
+
+	for (int i = 1; i < 20; i++)
+		a[i] = i < 10 || i == 15 ? 300000 : 0;
+	series(&s, 20, a, b);
+	assert_true(demo_stall_after(&s, 0.2, 0.95) > 0.24);
+	assert_true(demo_stall_after(&s, 0.2, 0.95) < 0.26);
+	assert_true(demo_stall_after(&s, 0.2, 0.6) > 0.14);
+	assert_true(demo_stall_after(&s, 0.2, 0.6) < 0.16);
+	demo_series_free(&s);
+}
+
+static void parses_perf_json(void **state)
+{
+	const char *doc = "{\"schema\":1,\"mptcp\":true,\"bytes\":1000,\"bits_per_second\":8e7,"
+		"\"verified\":true,\"subflows\":[{\"subflow\":0,\"local\":\"10.0.1.1:4000\"},"
+		"{\"subflow\":1,\"local\":\"10.0.2.1:4001\"},{\"subflow\":2,\"local\":\"10.0.1.1:4002\"}],"
+		"\"samples\":[{\"t\":0,\"bytes\":0,\"subflow_bytes\":[]},"
+		"{\"t\":0.05,\"bytes\":600,\"subflow_bytes\":[100,200,300]}]}";
+	struct demo_result r;
+
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(demo_parse_perf(doc, &r), 0);
+	assert_true(r.mptcp);
+	assert_true(r.verified);
+	assert_int_equal(r.subflows, 3);
+	assert_true(r.mbps > 79.9 && r.mbps < 80.1);
+	assert_int_equal(r.s.n, 2);
+	assert_int_equal(r.s.total[1], 600);
+	assert_int_equal(r.s.path[0][1], 400);	/* subflows 0 and 2 */
+	assert_int_equal(r.s.path[1][1], 200);
+	demo_series_free(&r.s);
+	assert_int_equal(demo_parse_perf("{\"bytes\":1}", &r), -EINVAL);
+	assert_int_equal(demo_parse_perf("not json", &r), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(cut_and_restore),
+		cmocka_unit_test(never_back),
+		cmocka_unit_test(stall_at_the_end),
+		cmocka_unit_test(parses_perf_json),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
