@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""A tiny MPTCP sender and receiver for the pmd tests and benchmark.
+
+  pmd-xfer.py serve PORT              one connection; prints "SHA256 BYTES"
+  pmd-xfer.py send HOST PORT FILE     send FILE, then close
+  pmd-xfer.py send HOST PORT -t SECS  send zeros for SECS seconds
+
+The server keeps its listener open while it receives: a join (extra
+subflow) needs a listening socket on the port, and a half-closed
+connection refuses joins, so the server never sends or shuts down first.
+"""
+import hashlib
+import socket
+import sys
+import time
+
+IPPROTO_MPTCP = 262
+
+
+def serve(port):
+    ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_MPTCP)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.bind(("0.0.0.0", port))
+    ls.listen(8)
+    conn, _ = ls.accept()
+    digest, total = hashlib.sha256(), 0
+    while True:
+        buf = conn.recv(1 << 20)
+        if not buf:
+            break
+        digest.update(buf)
+        total += len(buf)
+    print(digest.hexdigest(), total, flush=True)
+
+
+def send(host, port, path, seconds):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_MPTCP)
+    s.connect((host, port))
+    if seconds is None:
+        with open(path, "rb") as f:
+            while True:
+                buf = f.read(1 << 18)
+                if not buf:
+                    break
+                s.sendall(buf)
+    else:
+        zeros, end = bytes(1 << 16), time.monotonic() + seconds
+        while time.monotonic() < end:
+            s.sendall(zeros)
+    s.shutdown(socket.SHUT_WR)
+    s.recv(1)  # wait for the server to close: everything was received
+
+
+def main(argv):
+    if len(argv) == 3 and argv[1] == "serve":
+        serve(int(argv[2]))
+    elif len(argv) == 5 and argv[1] == "send":
+        send(argv[2], int(argv[3]), argv[4], None)
+    elif len(argv) == 6 and argv[1] == "send" and argv[4] == "-t":
+        send(argv[2], int(argv[3]), None, float(argv[5]))
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
