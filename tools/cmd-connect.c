@@ -8,7 +8,7 @@
 #include "util.h"
 
 static const char connect_usage[] =
-	"Usage: " PROG_NAME " [-j] connect [-4|-6] [-j] [-v] [--info] HOST PORT\n\n"
+	"Usage: " PROG_NAME " [-j] connect [-4|-6] [-j] [-v] [--info] [-w SECS] HOST PORT\n\n"
 	"Connect to HOST PORT over MPTCP (plain TCP when MPTCP cannot be had) and copy\n"
 	"standard input to the connection and the connection to standard output.\n"
 	"At end of input the sending side is shut down; the program ends when the\n"
@@ -17,6 +17,7 @@ static const char connect_usage[] =
 	"  -j, --json once connected, one JSON line on stderr:\n"
 	"             {\"mptcp\":..., \"reason\":..., \"local\":..., \"remote\":...}\n"
 	"  --info     at the end, the connection's subflows on stderr\n"
+	"  -w SECS    give up when nothing moves for SECS seconds (default: never)\n"
 	"  -v         a line on stderr when connected, and --info\n";
 
 static int no_extra(int opt, const char *arg, void *data)

@@ -11,7 +11,7 @@
 #include "util.h"
 
 static const char listen_usage[] =
-	"Usage: " PROG_NAME " [-j] listen [-4|-6] [-b ADDR] [-k] [-j] [-v] [--info] PORT\n\n"
+	"Usage: " PROG_NAME " [-j] listen [-4|-6] [-b ADDR] [-k] [-j] [-v] [--info] [-w SECS] PORT\n\n"
 	"Wait for a connection on PORT over MPTCP (plain TCP when MPTCP cannot be\n"
 	"had), then copy standard input to it and it to standard output, like\n"
 	"'connect'. Bind the wildcard address (the default) so that the peer can\n"
@@ -22,6 +22,7 @@ static const char listen_usage[] =
 	"  -j, --json   for each connection, one JSON line on stderr:\n"
 	"               {\"mptcp\":..., \"reason\":..., \"local\":..., \"remote\":...}\n"
 	"  --info       at the end of each connection, its subflows on stderr\n"
+	"  -w SECS      give up a connection when nothing moves for SECS seconds\n"
 	"  -v           a line on stderr when listening and per connection, and --info\n";
 
 struct listen_args {

@@ -49,10 +49,8 @@ static void finish_direction(struct relay *r, struct direction *d, bool up)
 {
 	if (d->done || !d->eof || pending(d))
 		return;
-	if (r->half_done) {
-		r->half_done(r->arg);
-		r->half_done = NULL;
-	}
+	if (r->dir_done)
+		r->dir_done(r->arg);
 	if (up)
 		shutdown(r->sock, SHUT_WR);
 	d->done = true;
@@ -81,7 +79,7 @@ static int relay_step(struct relay *r, struct direction *up, struct direction *d
 	struct pollfd p[3] = {
 		{ .fd = -1 }, { .fd = r->sock }, { .fd = -1 },
 	};
-	int err = 0;
+	int err = 0, ret;
 
 	if (!up->eof && !pending(up))
 		p[0] = (struct pollfd){ .fd = r->in_fd, .events = POLLIN };
@@ -95,8 +93,11 @@ static int relay_step(struct relay *r, struct direction *up, struct direction *d
 	if (!p[1].events && pending(down))
 		p[1].fd = -1;
 
-	if (poll(p, 3, -1) < 0)
+	ret = poll(p, 3, r->idle_timeout_ms > 0 ? r->idle_timeout_ms : -1);
+	if (ret < 0)
 		return errno == EINTR ? 0 : fail_at(r, "waiting", -errno);
+	if (ret == 0)
+		return fail_at(r, "idle", -ETIMEDOUT);
 
 	if (p[0].revents)
 		err = fill(up, read(r->in_fd, up->data, RELAY_BUF_SIZE));

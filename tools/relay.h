@@ -12,16 +12,19 @@
 
 struct relay {
 	int sock, in_fd, out_fd;
-	/* Called once, when the first direction finishes (the connection is
-	 * still whole then: a good moment to look at its subflows). May be NULL. */
-	void (*half_done)(void *arg);
+	/* Called as each direction finishes, before the sending side is shut
+	 * down (the connection is still whole then: a good moment to look at
+	 * its subflows). May be NULL. */
+	void (*dir_done)(void *arg);
 	void *arg;
+	int idle_timeout_ms;  /* give up after this long without any I/O; <= 0: never */
 	/* Results */
 	uint64_t sent, received;
 	const char *failed;  /* on error: "reading stdin", "sending", ... */
 };
 
-/* Copy until both directions are done: 0, or -errno with r->failed set. */
+/* Copy until both directions are done: 0, or -errno with r->failed set
+ * (-ETIMEDOUT after idle_timeout_ms without I/O). */
 int relay_run(struct relay *r);
 
 #endif

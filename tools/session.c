@@ -23,15 +23,17 @@ int session_parse(int argc, char **argv, const char *extra,
 		{ "json", no_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "info", no_argument, NULL, OPT_INFO },
+		{ "timeout", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "bind", required_argument, NULL, 'b' },
 		{ "keep-open", no_argument, NULL, 'k' },
 		{ 0 },
 	};
 	char optstring[32];
+	long secs;
 	int opt;
 
-	snprintf(optstring, sizeof(optstring), "+:46jvh%s", extra);
+	snprintf(optstring, sizeof(optstring), "+:46jvhw:%s", extra);
 	memset(o, 0, sizeof(*o));
 	print_set_stream(stderr); /* stdout carries the data */
 	optind = 1;
@@ -44,6 +46,13 @@ int session_parse(int argc, char **argv, const char *extra,
 		case 'v': o->verbose = o->info = true; break;
 		case OPT_INFO: o->info = true; break;
 		case 'h': return -2;
+		case 'w':
+			if (parse_long(optarg, 1, 86400, &secs)) {
+				fail("%s: bad timeout '%s': seconds from 1 to 86400", argv[0], optarg);
+				return -1;
+			}
+			o->idle_timeout = (int)secs;
+			break;
 		case ':':
 			fail("%s: option '%s' needs an argument", argv[0], argv[optind - 1]);
 			return -1;
@@ -145,6 +154,8 @@ static const char *relay_error_text(const struct relay *r, int err)
 
 	if (on_socket && (err == -EPIPE || err == -ECONNRESET))
 		return "the peer went away (connection reset)";
+	if (err == -ETIMEDOUT)
+		return "nothing moved for the -w time (is the peer gone?)";
 	return strerror(-err);
 }
 
@@ -152,14 +163,15 @@ int session_run(const char *cmd, int fd, const struct mpk_status *st,
 		const struct session_opts *o)
 {
 	static struct snapshot snap;
-	struct relay r = { .sock = fd, .in_fd = STDIN_FILENO, .out_fd = STDOUT_FILENO };
+	struct relay r = { .sock = fd, .in_fd = STDIN_FILENO, .out_fd = STDOUT_FILENO,
+			   .idle_timeout_ms = o->idle_timeout * 1000 };
 	int err;
 
 	report_connected(fd, st, o);
 	snap.fd = fd;
 	snap.have = false;
 	if (o->info) {
-		r.half_done = take_snapshot;
+		r.dir_done = take_snapshot;
 		r.arg = &snap;
 	}
 	err = relay_run(&r);

@@ -11,6 +11,7 @@ struct session_opts {
 	int family;       /* AF_UNSPEC, AF_INET, AF_INET6 (-4, -6) */
 	bool verbose;     /* -v: a line on connecting, and the subflows at the end */
 	bool info;        /* --info: the subflows at the end */
+	int idle_timeout; /* -w: seconds without I/O before giving up; 0 never */
 };
 
 /* Parse the options connect and listen share (-4 -6 -j -v --info) and
