@@ -124,13 +124,14 @@ const char *check_flags_text(uint32_t flags, char *buf, size_t len)
 	if (len)
 		buf[0] = '\0';
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t need = strlen(names[i].name) + (used ? 1 : 0);
+
 		if (!(flags & names[i].flag))
 			continue;
-		int n = snprintf(buf + used, len - used, "%s%s", used ? " " : "", names[i].name);
-
-		if (n < 0 || (size_t)n >= len - used)
-			break;
-		used += (size_t)n;
+		if (used + need >= len)
+			break; /* whole words only */
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? " " : "",
+					 names[i].name);
 	}
 	return buf;
 }
