@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# mptcpkit demo --quick: the table in text and JSON, MPTCP faster than one
+# TCP connection, every byte verified, the plot written, no lab left.
+. "$(dirname "$0")/../lib.sh"
+require_root
+require_mptcp
+require_cmd ip tc nft python3
+
+# The demo's labs are named demo-PID: note those that exist before.
+labs_before=$(ip netns list | grep -c '^mpk-lab-demo-')
+
+no_lab_left() {
+	local n
+	n=$(ip netns list | grep -c '^mpk-lab-demo-')
+	if [ "$n" = "$labs_before" ]; then
+		ok "$1: no lab namespace left"
+	else
+		not_ok "$1: no lab namespace left" "$(ip netns list | grep '^mpk-lab-demo-' | tr '\n' ' ')"
+	fi
+}
+
+# 1. text
+if "$MPTCPKIT" demo --quick --plot "$TMP/cut.svg" >"$TMP/demo.txt" 2>"$TMP/demo.err"; then
+	ok "demo --quick (text) succeeds"
+else
+	not_ok "demo --quick (text) succeeds" "$(head -c 300 "$TMP/demo.err")"
+fi
+sed 's/^/# /' "$TMP/demo.txt"
+for row in "TCP, path 1" "2 x TCP at once, one per path" "MPTCP, both paths" "MPTCP, path 1 cut"; do
+	check "text table has the row '$row'" 1 grep -c "^$row" "$TMP/demo.txt"
+done
+check "text says where the plot is" 1 grep -c "plot of the cut run: $TMP/cut.svg" "$TMP/demo.txt"
+check_ok "the plot is an SVG" grep -q '<svg' "$TMP/cut.svg"
+no_lab_left "text run"
+
+# 2. JSON
+"$MPTCPKIT" -j demo --quick --plot "$TMP/cut2.svg" >"$TMP/demo.json" 2>"$TMP/demo.err"
+check "demo -j exits 0" 0 echo $?
+cat >"$TMP/check.py" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+rows = {r["test"]: r for r in d["rows"]}
+what = sys.argv[2]
+if what == "rows":
+    print(" ".join(sorted(rows)))
+elif what == "verified":
+    print(all(r.get("verified") is True for r in rows.values()))
+elif what == "faster":
+    print(rows["mptcp"]["throughput"] > rows["tcp"]["throughput"] * 1.2)
+elif what == "mptcp":
+    print(rows["mptcp"]["mptcp"], rows["mptcp"]["subflows"] >= 2, rows["tcp"]["mptcp"])
+elif what == "cut":
+    c = rows["mptcp-cut"]
+    print(c["throughput"] > 0, 0 <= c["stall"] < d["cut_seconds"], "recovered" in c)
+elif what == "plot":
+    print(d["plot"])
+EOF
+j() { python3 "$TMP/check.py" "$TMP/demo.json" "$1" 2>&1; }
+check "JSON has all four rows" "mptcp mptcp-cut tcp tcp2" j rows
+check "JSON: every run verified its bytes" True j verified
+check "JSON: MPTCP is faster than one TCP connection" True j faster
+check "JSON: MPTCP ran MPTCP with 2+ subflows, TCP did not" "True True False" j mptcp
+check "JSON: the cut run has throughput, a stall and a recovery figure" "True True True" j cut
+check "JSON: the plot's path" "$TMP/cut2.svg" j plot
+no_lab_left "JSON run"
+
+# 3. errors
+check_fail "demo with a bad option fails" "$MPTCPKIT" demo --bogus
+check "one line on stderr for it" 1 bash -c "'$MPTCPKIT' demo --bogus 2>&1 >/dev/null | wc -l"
+check_fail "demo with an unwritable plot directory fails" "$MPTCPKIT" demo --quick --plot /nonexistent/x.svg
+no_lab_left "error runs"
+
+# 4. Ctrl-C in the middle: the lab goes away
+"$MPTCPKIT" demo --quick --plot "$TMP/int.svg" >/dev/null 2>"$TMP/int.err" &
+pid=$!
+sleep 2
+kill -INT "$pid"
+wait "$pid"
+check "interrupted demo exits non-zero" 1 echo $?
+check "interrupted demo says so in one line" 1 bash -c "wc -l < '$TMP/int.err'"
+no_lab_left "interrupted run"
+
+finish
