@@ -60,7 +60,7 @@ pmd_start() {
 	shift 2
 	bg "$ns" "$MPTCPKIT" pmd "$@" 2>"$log"
 	PMD_PID=$BG_PID
-	wait_for 5 grep -q "pmd: start" "$log"
+	wait_for 5 grep -qE 'pmd: start|"action":"start"' "$log"
 }
 
 # pmd_stop: SIGTERM, wait; returns pmd's exit status.

@@ -15,7 +15,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: " PROG_NAME " [-j] pmd [-c FILE] [--client|--server] [--backup IF,..]\n"
 		"                     [--only IF,..] [--exclude IF,..] [--pm kernel|userspace]\n"
-		"                     [--on-link-down remove|backup] [-v]\n\n"
+		"                     [--on-link-down remove|backup] [-j] [-v]\n\n"
 		"A path-manager daemon that keeps every usable path in use: one endpoint per\n"
 		"usable address (subflow on a client, signal on a server), limits to match,\n"
 		"endpoints removed at once when their link goes down and added again when it\n"
@@ -28,6 +28,7 @@ static void usage(FILE *f)
 		"      --exclude IF,.. never use these interfaces\n"
 		"      --pm kernel|userspace  path manager to drive (default kernel)\n"
 		"      --on-link-down remove|backup  what to do with a path that goes down\n"
+		"  -j, --json          log one JSON object per line (also the global -j)\n"
 		"  -v, --verbose       also log what is left alone and why\n"
 		"Log lines go to stderr; with -j, one JSON object per line.\n");
 }
@@ -45,6 +46,7 @@ static const struct option options[] = {
 	{ "pm", required_argument, NULL, OPT_PM },
 	{ "on-link-down", required_argument, NULL, OPT_DOWN },
 	{ "verbose", no_argument, NULL, 'v' },
+	{ "json", no_argument, NULL, 'j' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -58,7 +60,7 @@ static const char *config_path(int argc, char **argv, bool *given)
 	*given = false;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+c:vh", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+c:vjh", options, NULL)) != -1) {
 		if (c == 'c') {
 			path = optarg;
 			*given = true;
@@ -84,10 +86,11 @@ static int parse_options(struct pmd_config *cfg, int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while (!ret && (c = getopt_long(argc, argv, "+c:vh", options, NULL)) != -1) {
+	while (!ret && (c = getopt_long(argc, argv, "+c:vjh", options, NULL)) != -1) {
 		switch (c) {
 		case 'c': break;
 		case 'v': cfg->verbose = true; break;
+		case 'j': print_set_json(true); break;
 		case OPT_CLIENT: cfg->mode = PMD_MODE_CLIENT; break;
 		case OPT_SERVER: cfg->mode = PMD_MODE_SERVER; break;
 		case OPT_BACKUP: ret = apply(cfg, "backup", optarg); break;

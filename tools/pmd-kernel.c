@@ -337,6 +337,21 @@ static int sync_limits(struct pmd_kernel *k, int nw)
 	return 0;
 }
 
+/* -v: why each unused address is not used. */
+static void log_skipped(const struct pmd_kernel *k, const struct pmd_net *net)
+{
+	for (int i = 0; i < net->naddrs; i++) {
+		const char *why = pmd_addr_unusable(k->cfg, net, &net->addrs[i]);
+		const struct pmd_link *l = pmd_net_link(net, net->addrs[i].ifindex);
+		char addr[INET6_ADDRSTRLEN];
+
+		if (why)
+			pmd_debug("skip-address", "address",
+				  pmd_ip_format(&net->addrs[i].ip, addr, sizeof(addr)),
+				  "dev", l ? l->name : "?", "why", why, NULL);
+	}
+}
+
 int pmd_kernel_sync(struct pmd_kernel *k, const struct pmd_net *net)
 {
 	struct pmd_want w[PMD_ADDRS_MAX];
@@ -345,6 +360,7 @@ int pmd_kernel_sync(struct pmd_kernel *k, const struct pmd_net *net)
 	size_t neps = 0;
 	int ret, err;
 
+	log_skipped(k, net);
 	ret = mpk_pm_endpoint_list(k->pm, &eps, &neps);
 	if (ret) {
 		pmd_log("error", "action", "list-endpoints", "why", err_str(k, ret), NULL);

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# mptcpkit pmd leaves alone what it did not create: a pre-existing endpoint
+# stays as it was, limits set by hand are raised only as needed and
+# restored at stop; endpoints follow addresses (added, deleted) and links;
+# --exclude, --backup and a configuration file are honoured; -j logs JSON.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../pmd-lib.sh"
+require_root
+require_mptcp
+require_cmd python3
+
+pmd_topo 2>/dev/null
+veth "$C" c3 10.0.3.1/24 "$S" s3 10.0.3.2/24 2>/dev/null
+ip -n "$C" addr add 169.254.7.1/16 dev c3
+# set by hand before pmd: an endpoint (id 7, signal) and limits
+in_ns "$C" ip mptcp endpoint add 10.0.1.1 id 7 signal dev c1
+in_ns "$C" ip mptcp limits set subflows 1 add_addr_accepted 3
+in_ns "$C" ip mptcp endpoint show >"$TMP/ep.before"
+in_ns "$C" ip mptcp limits show >"$TMP/limits.before"
+
+eps_soon() { sleep 0.2; eps; }
+# endpoints without the ids the kernel chose (but with id 7, set by hand)
+eps() { ip -n "$C" mptcp endpoint show | sed -E 's/ *$//; s/ id ([0-68-9]|[0-9]{2,3}) / /' | sort | paste -sd '|'; }
+
+cat >"$TMP/pmd.conf" <<'CONF'
+# client side, c3 is a backup path
+mode = client
+exclude = c4   ; nothing is called c4
+[interface c3]
+backup = yes
+CONF
+pmd_start "$C" "$TMP/pmd.log" -c "$TMP/pmd.conf" -j -v || not_ok "pmd starts" "$(cat "$TMP/pmd.log")"
+check "the pre-existing endpoint is kept; one per other usable address (backup from the file)" \
+	"10.0.1.1 id 7 signal dev c1|10.0.2.1 subflow dev c2|10.0.3.1 subflow backup dev c3" eps
+check "limits raised to fit three endpoints, never lowered" \
+	"add_addr_accepted 3 subflows 3" sh -c "ip -n $C mptcp limits show | sed 's/ *$//'"
+check "no endpoint for a link-local address" "" sh -c "ip -n $C mptcp endpoint show | grep 169.254"
+if python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$TMP/pmd.log" 2>/dev/null &&
+	grep -q '"action": *"add-endpoint"' "$TMP/pmd.log"; then ok "-j: one JSON object per log line"
+else not_ok "-j: one JSON object per log line" "$(head -c 300 "$TMP/pmd.log")"; fi
+
+ip -n "$C" addr del 10.0.3.1/24 dev c3
+check_ok "an address removed: its endpoint goes" wait_for 2 sh -c "! ip -n $C mptcp endpoint show | grep -q 10.0.3.1"
+ip -n "$C" addr add 10.0.3.1/24 dev c3
+check_ok "the address back: its endpoint too" wait_for 2 sh -c "ip -n $C mptcp endpoint show | grep -q '10.0.3.1 .*backup'"
+ip -n "$C" link set c2 down
+check_ok "a link down: its endpoint goes" wait_for 2 sh -c "! ip -n $C mptcp endpoint show | grep -q 10.0.2.1"
+ip -n "$C" link set c2 up
+check_ok "the link up: its endpoint too" wait_for 3 sh -c "ip -n $C mptcp endpoint show | grep -q 10.0.2.1"
+ip -n "$C" link set c1 down
+sleep 0.3
+check "a pre-existing endpoint is never deleted" "1" sh -c "ip -n $C mptcp endpoint show | grep -c 'id 7'"
+ip -n "$C" link set c1 up
+# someone deletes one of pmd's endpoints by hand: pmd forgets it, no error at stop
+id3=$(ip -n "$C" mptcp endpoint show | awk '/10.0.3.1/ {print $3}')
+# carrier-up events reach rtnetlink up to 1 s late (the kernel's linkwatch)
+wait_for 3 sh -c "ip -n $C link show c1 | grep -q 'state UP'"
+ip -n "$C" mptcp endpoint delete id "$id3"
+
+kill -INT "$PMD_PID"
+wait "$PMD_PID"
+check "pmd stops cleanly on SIGINT" 0 echo $?
+check "endpoints exactly as before pmd" "$(cat "$TMP/ep.before")" in_ns "$C" ip mptcp endpoint show
+check "limits exactly as before pmd" "$(cat "$TMP/limits.before")" in_ns "$C" ip mptcp limits show
+
+# options override the file; --exclude and --only
+in_ns "$C" ip mptcp endpoint delete id 7
+pmd_start "$C" "$TMP/pmd2.log" -c "$TMP/pmd.conf" --server --exclude c3
+check "--server --exclude c3: signal endpoints, none on c3" \
+	"10.0.1.1 signal dev c1|10.0.2.1 signal dev c2" eps_soon
+check_ok "pmd stops" pmd_stop
+pmd_start "$C" "$TMP/pmd3.log" --only c2 --backup c2
+check "--only c2 --backup c2" "10.0.2.1 subflow backup dev c2" eps_soon
+check_ok "pmd stops" pmd_stop
+check "nothing left" "" in_ns "$C" ip mptcp endpoint show
+
+check_fail "a bad configuration file is refused" "$MPTCPKIT" pmd -c /dev/null --pm nope
+printf 'mode = sideways\n' >"$TMP/bad.conf"
+check "the error names the file and line" \
+	"mptcpkit: pmd: $TMP/bad.conf: line 1: mode must be client or server, not 'sideways'" \
+	sh -c "'$MPTCPKIT' pmd -c '$TMP/bad.conf' 2>&1"
+check_fail "a missing file given with -c is an error" "$MPTCPKIT" pmd -c "$TMP/none.conf"
+finish
