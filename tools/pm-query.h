@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Read-only queries of the in-kernel path manager (generic netlink family
- * "mptcp_pm") for `check`: limits and endpoints. A stop-gap until the
- * library's mpk_pm_* API covers them.
+ * Read-only queries of the in-kernel path manager for `check`: limits and
+ * endpoints (through the library's mpk_pm_* API) in check's own types, and
+ * whether any program listens to the path-manager events.
  */
 #ifndef MPTCPKIT_PM_QUERY_H
 #define MPTCPKIT_PM_QUERY_H
