@@ -292,6 +292,8 @@ static int section(struct parser *p, char *line)
 		return perr(p, "a section is '[interface NAME]'");
 	*end = '\0';
 	name = trim(line + 1);
+	if (!strcmp(name, "interface"))
+		return perr(p, "a section is '[interface NAME]'");
 	if (strncmp(name, "interface", 9) || !isspace((unsigned char)name[9]))
 		return perr(p, "unknown section '[%s]'", name);
 	name = trim(name + 9);

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* pmd's configuration parser (tools/pmd-config.c): good files, and bad
+ * ones refused with the right line number. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../tools/pmd.h"
+
+static char err[256];
+
+static int parse(struct pmd_config *cfg, const char *text)
+{
+	pmd_config_init(cfg);
+	err[0] = '\0';
+	return pmd_config_parse_string(cfg, text, err, sizeof(err));
+}
+
+static void test_defaults(void **state)
+{
+	struct pmd_config cfg;
+
+	assert_int_equal(parse(&cfg, ""), 0);
+	assert_int_equal(cfg.mode, PMD_MODE_CLIENT);
+	assert_int_equal(cfg.pm, PMD_PM_KERNEL);
+	assert_int_equal(cfg.down, PMD_DOWN_REMOVE);
+	assert_int_equal(cfg.subflows, -1);
+	assert_int_equal(cfg.add_addr_accepted, -1);
+	assert_int_equal(cfg.only.count, 0);
+	assert_int_equal(cfg.nifs, 0);
+}
+
+static void test_full_file(void **state)
+{
+	struct pmd_config cfg;
+	const struct pmd_ifconf *ic;
+
+	assert_int_equal(parse(&cfg,
+		"# a comment\n"
+		"; another\n"
+		"\n"
+		"  mode = server   # trailing comment\n"
+		"pm=userspace\n"
+		"on_link_down = backup\n"
+		"only = eth0, eth1 ,wlan0\n"
+		"exclude = docker0\n"
+		"backup = wlan0\n"
+		"subflows = 4\n"
+		"add_addr_accepted = auto\n"
+		"verbose = yes\n"
+		"[interface eth1]\n"
+		"flags = subflow,fullmesh\n"
+		"backup = no\n"
+		"[ interface  wwan0 ]\n"
+		"use = yes\n"), 0);
+	assert_int_equal(cfg.mode, PMD_MODE_SERVER);
+	assert_int_equal(cfg.pm, PMD_PM_USERSPACE);
+	assert_int_equal(cfg.down, PMD_DOWN_BACKUP);
+	assert_int_equal(cfg.only.count, 3);
+	assert_string_equal(cfg.only.name[1], "eth1");
+	assert_true(pmd_iflist_has(&cfg.only, "wlan0"));
+	assert_true(pmd_iflist_has(&cfg.exclude, "docker0"));
+	assert_true(pmd_iflist_has(&cfg.backup, "wlan0"));
+	assert_int_equal(cfg.subflows, 4);
+	assert_int_equal(cfg.add_addr_accepted, -1);
+	assert_true(cfg.verbose);
+	assert_int_equal(cfg.nifs, 2);
+	ic = pmd_config_if(&cfg, "eth1");
+	assert_non_null(ic);
+	assert_int_equal(ic->flags, PMD_FLAG_SUBFLOW | PMD_FLAG_FULLMESH);
+	assert_int_equal(ic->backup, 0);
+	assert_int_equal(ic->use, -1);
+	ic = pmd_config_if(&cfg, "wwan0");
+	assert_non_null(ic);
+	assert_int_equal(ic->use, 1);
+	assert_int_equal(ic->flags, -1);
+	assert_null(pmd_config_if(&cfg, "eth0"));
+}
+
+static void test_crlf_and_no_final_newline(void **state)
+{
+	struct pmd_config cfg;
+
+	assert_int_equal(parse(&cfg, "mode = server\r\nsubflows = 2"), 0);
+	assert_int_equal(cfg.mode, PMD_MODE_SERVER);
+	assert_int_equal(cfg.subflows, 2);
+}
+
+/* Each bad input with the line and words its error must contain. */
+static const struct {
+	const char *text;
+	const char *expect;
+} bad[] = {
+	{ "mode = sideways\n", "line 1: mode must be client or server" },
+	{ "\n\nfoo = bar\n", "line 3: unknown key 'foo'" },
+	{ "mode\n", "line 1: expected 'key = value'" },
+	{ "= client\n", "line 1: a key is missing" },
+	{ "mode =\n", "line 1: mode: the value is missing" },
+	{ "mode = # nothing\n", "line 1: mode: the value is missing" },
+	{ "pm = bpf\n", "pm must be kernel or userspace" },
+	{ "on_link_down = explode\n", "on_link_down must be remove or backup" },
+	{ "subflows = 9\n", "subflows must be 0..8" },
+	{ "subflows = -1\n", "subflows must be 0..8" },
+	{ "subflows = 2x\n", "subflows must be 0..8" },
+	{ "subflows = \n", "the value is missing" },
+	{ "add_addr_accepted = 99999999999999999999\n", "add_addr_accepted must be 0..8" },
+	{ "verbose = maybe\n", "verbose must be yes or no" },
+	{ "only = eth0,,\n", NULL },	/* empty items are skipped: fine */
+	{ "only = a very long interface name\n", "only: bad interface list" },
+	{ "exclude = abcdefghijklmnopq\n", "exclude: bad interface list" },
+	{ "backup = eth0/1\n", "backup: bad interface list" },
+	{ "[interface]\n", "line 1: a section is '[interface NAME]'" },
+	{ "[interface eth0\n", "a section is '[interface NAME]'" },
+	{ "[interface eth0] x\n", "a section is '[interface NAME]'" },
+	{ "[link eth0]\n", "unknown section '[link eth0]'" },
+	{ "[interfaceeth0]\n", "unknown section" },
+	{ "[interface eth0]\n[interface eth0]\n", "line 2: interface eth0 appears twice" },
+	{ "[interface eth0]\nflags = backup\n", "line 2: flags: need signal and/or subflow" },
+	{ "[interface eth0]\nflags = subflow,turbo\n", "flags: need signal" },
+	{ "[interface eth0]\nflags = ,\n", "flags: need signal" },
+	{ "[interface eth0]\nbackup = sometimes\n", "backup must be yes or no" },
+	{ "[interface eth0]\nmode = client\n", "unknown key 'mode' in [interface eth0]" },
+	{ "mode = client\0mode = server\n", NULL },	/* C string: ends at the NUL */
+};
+
+static void test_bad_inputs(void **state)
+{
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct pmd_config cfg;
+		int ret = parse(&cfg, bad[i].text);
+
+		if (!bad[i].expect) {
+			assert_int_equal(ret, 0);
+			continue;
+		}
+		if (ret != -EINVAL || !strstr(err, bad[i].expect))
+			fail_msg("input %zu '%s': got %d '%s', want '%s'", i,
+				 bad[i].text, ret, err, bad[i].expect);
+	}
+}
+
+static void test_nul_byte_and_long_line(void **state)
+{
+	static const char nul[] = "mode = client\nmo\0de = server\n";
+	char longline[1100];
+	struct pmd_config cfg;
+	FILE *f;
+
+	pmd_config_init(&cfg);
+	f = fmemopen((void *)nul, sizeof(nul) - 1, "r");
+	assert_non_null(f);
+	assert_int_equal(pmd_config_parse(&cfg, f, err, sizeof(err)), -EINVAL);
+	fclose(f);
+	assert_non_null(strstr(err, "line 2: contains a NUL byte"));
+
+	memset(longline, 'x', sizeof(longline) - 1);
+	longline[sizeof(longline) - 1] = '\0';
+	assert_int_equal(parse(&cfg, longline), -EINVAL);
+	assert_non_null(strstr(err, "line 1: longer than"));
+}
+
+static void test_too_many(void **state)
+{
+	char text[8192] = "";
+	struct pmd_config cfg;
+	size_t n = 0;
+
+	for (int i = 0; i <= PMD_IF_MAX; i++)
+		n += snprintf(text + n, sizeof(text) - n, "[interface if%d]\n", i);
+	assert_int_equal(parse(&cfg, text), -EINVAL);
+	assert_non_null(strstr(err, "more than"));
+
+	n = snprintf(text, sizeof(text), "only = ");
+	for (int i = 0; i <= PMD_IF_MAX; i++)
+		n += snprintf(text + n, sizeof(text) - n, "if%d,", i);
+	assert_int_equal(parse(&cfg, text), -EINVAL);
+}
+
+static void test_flags_roundtrip(void **state)
+{
+	char buf[64];
+	int flags;
+
+	assert_int_equal(pmd_flags_parse("signal, backup", &flags), 0);
+	assert_int_equal(flags, PMD_FLAG_SIGNAL | PMD_FLAG_BACKUP);
+	assert_string_equal(pmd_flags_format(flags, buf, sizeof(buf)), "signal,backup");
+	assert_string_equal(pmd_flags_format(0, buf, sizeof(buf)), "none");
+	assert_int_equal(pmd_flags_parse("fullmesh", &flags), -EINVAL);
+}
+
+static void test_load_missing(void **state)
+{
+	struct pmd_config cfg;
+
+	pmd_config_init(&cfg);
+	assert_int_equal(pmd_config_load(&cfg, "/nonexistent/pmd.conf", false,
+					 err, sizeof(err)), 0);
+	assert_int_equal(pmd_config_load(&cfg, "/nonexistent/pmd.conf", true,
+					 err, sizeof(err)), -ENOENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_full_file),
+		cmocka_unit_test(test_crlf_and_no_final_newline),
+		cmocka_unit_test(test_bad_inputs),
+		cmocka_unit_test(test_nul_byte_and_long_line),
+		cmocka_unit_test(test_too_many),
+		cmocka_unit_test(test_flags_roundtrip),
+		cmocka_unit_test(test_load_missing),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
