@@ -18,6 +18,7 @@ int cmd_monitor(int argc, char **argv);
 int cmd_announce(int argc, char **argv);
 int cmd_remove(int argc, char **argv);
 int cmd_subflow(int argc, char **argv);
+int cmd_perf(int argc, char **argv);
 
 
 #endif

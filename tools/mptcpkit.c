@@ -34,6 +34,7 @@ static const struct {
 	{ "remove", cmd_remove, "Userspace PM: withdraw an announced address" },
 	{ "subflow", cmd_subflow, "Userspace PM: create, destroy or change a subflow" },
 	{ "pmd", cmd_pmd, "Path-manager daemon: keep every path in use" },
+	{ "perf", cmd_perf, "Throughput per subflow, iperf3-like, with a plot" },
 	{ "help", cmd_help, "Show this list" },
 	{ "version", cmd_version, "Show the version" },
 };

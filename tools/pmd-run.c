@@ -48,9 +48,31 @@ static void sync_paths(struct daemon *d)
 	d->retry = ret != 0;
 }
 
+/* The userspace PM must be the namespace's path manager, or the kernel
+ * ignores pmd's commands. 6.15+ names it, older kernels number it. */
+static bool userspace_pm_selected(void)
+{
+	char buf[32] = "";
+	FILE *f = fopen("/proc/sys/net/mptcp/path_manager", "re");
+
+	if (!f)
+		f = fopen("/proc/sys/net/mptcp/pm_type", "re");
+	if (!f)
+		return false;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return !strncmp(buf, "userspace", 9) || !strncmp(buf, "1\n", 2);
+}
+
 static int start(struct daemon *d)
 {
-	int ret = pmd_rtnl_open(&d->rt);
+	int ret;
+
+	if (d->cfg->pm == PMD_PM_USERSPACE && !userspace_pm_selected())
+		return fail("pmd: --pm userspace: the path manager of this network "
+			    "namespace is not 'userspace' (sysctl net.mptcp.path_manager)");
+	ret = pmd_rtnl_open(&d->rt);
 
 	if (ret)
 		return fail("pmd: rtnetlink: %s", strerror(-ret));

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# mptcpkit pmd --pm userspace: with the client's path manager set to
+# 'userspace' the kernel opens no extra subflow; pmd follows the events and
+# creates one from the other address, destroys it when its link goes down,
+# creates it again when the link comes back, the same for the path of the
+# initial subflow, and the transfer keeps every byte.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../pmd-lib.sh"
+require_root
+require_mptcp
+require_cmd python3 ss tc sha256sum
+XFER="python3 $TOP/tests/pmd-xfer.py"
+PORT=5282
+
+pmd_topo 2>/dev/null
+in_ns "$C" sysctl -qw net.mptcp.path_manager=userspace 2>/dev/null ||
+	in_ns "$C" sysctl -qw net.mptcp.pm_type=1 2>/dev/null ||
+	skip_all "the kernel has no userspace path manager"
+check_fail "refused while the path manager is 'kernel'" \
+	in_ns "$S" "$MPTCPKIT" pmd --pm userspace
+if pmd_start "$C" "$TMP/pmd.log" --pm userspace; then ok "pmd --pm userspace starts"
+else not_ok "pmd --pm userspace starts" "$(head -c 300 "$TMP/pmd.log")"; finish; fi
+check "no endpoint is added" "" in_ns "$C" ip mptcp endpoint show
+
+head -c 64M /dev/urandom >"$TMP/data"
+bg "$S" sh -c "$XFER serve $PORT >$TMP/served"
+wait_listen "$S" "$PORT" || not_ok "server listens"
+bg "$C" $XFER send 10.0.1.2 $PORT "$TMP/data"
+SENDER=$BG_PID
+
+both_paths() { [ "$(subflows_on "$C" $PORT 10.0.1.)" = 1 ] && [ "$(subflows_on "$C" $PORT 10.0.2.)" = 1 ]; }
+only_on() { [ "$(subflows "$C" $PORT)" = 1 ] && [ "$(subflows_on "$C" $PORT "$1")" = 1 ]; }
+
+if wait_for 3 both_paths; then ok "pmd created a subflow on the second path"; else
+	not_ok "pmd created a subflow on the second path" "$(in_ns "$C" ss -Htn state established; cat "$TMP/pmd.log")"; fi
+for k in 2 1; do
+	other=$((3 - k))
+	path_set $k down
+	if wait_for 1 only_on "10.0.$other."; then ok "path $k cut: pmd destroyed its subflow at once"
+	else not_ok "path $k cut: pmd destroyed its subflow at once" "$(in_ns "$C" ss -Htn state established)"; fi
+	sleep 1
+	path_set $k up
+	if wait_for 3 both_paths; then ok "path $k restored: pmd created its subflow again"
+	else not_ok "path $k restored: pmd created its subflow again" "$(in_ns "$C" ss -Htn state established; tail -5 "$TMP/pmd.log")"; fi
+	sleep 0.5
+done
+if timeout 60 tail --pid="$SENDER" -f /dev/null; then ok "the transfer ends"; else not_ok "the transfer ends" "still running after 60 s"; fi
+wait_for 5 test -s "$TMP/served"
+check "every byte arrived intact (sha256, 64 MiB)" \
+	"$(sha256sum <"$TMP/data" | cut -d' ' -f1) $((64 << 20))" cat "$TMP/served"
+grep -q "destroy-subflow .*local 10.0.2.1" "$TMP/pmd.log" &&
+	ok "the log says which subflow was destroyed" || not_ok "the log says which subflow was destroyed" "$(cat "$TMP/pmd.log")"
+check_ok "pmd stops cleanly" pmd_stop
+finish

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The transfer loop of a perf test, one thread, non-blocking: the sender
+ * writes the stream until the duration is over, then shuts its side down
+ * and waits for the receiver's result; the receiver reads and verifies
+ * until end of stream, then sends its result. Both sample the kernel's
+ * counters every PERF_SAMPLE_S in the same loop (poll timeout).
+ */
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/socket.h>
+
+#include "perf.h"
+#include "perf-stream.h"
+
+#define SEND_CHUNK (256 * 1024)
+#define RECV_CHUNK (256 * 1024)
+
+struct loop {
+	struct perf_test *t;
+	struct perf_stream *stream;
+	uint8_t *buf;
+	size_t pending_off, pending_len;  /* sender: generated, not yet sent */
+	double t0, next_sample, next_interval, deadline;
+	double last_progress_t;
+	uint64_t last_progress;
+	uint8_t res[PERF_RESULT_LEN];
+	size_t res_len;
+	bool shut, done;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Sample the counters; an interval may end; no progress for too long fails. */
+static int tick(struct loop *l, double now)
+{
+	struct perf_test *t = l->t;
+	struct mpk_info info;
+	bool have = mpk_info_get(t->fd, &info) == 0;
+
+	perf_stats_sample(&t->stats, now - l->t0, have ? &info : NULL, t->app_bytes);
+	if (t->stats.total > l->last_progress) {
+		l->last_progress = t->stats.total;
+		l->last_progress_t = now;
+	} else if (now - l->last_progress_t > PERF_IDLE_TIMEOUT_S) {
+		return -ETIMEDOUT;
+	}
+	if (now >= l->next_interval) {
+		perf_stats_close_interval(&t->stats);
+		l->next_interval += t->interval;
+		perf_report_progress(&t->stats);
+	}
+	l->next_sample += PERF_SAMPLE_S;
+	if (l->next_sample < now)
+		l->next_sample = now + PERF_SAMPLE_S;
+	return 0;
+}
+
+static int send_some(struct loop *l, double until)
+{
+	struct perf_test *t = l->t;
+
+	for (;;) {
+		ssize_t n;
+
+		if (!l->pending_len) {
+			perf_stream_fill(l->stream, t->app_bytes, l->buf, SEND_CHUNK);
+			l->pending_off = 0;
+			l->pending_len = SEND_CHUNK;
+		}
+		n = send(t->fd, l->buf + l->pending_off, l->pending_len,
+			 MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+		t->app_bytes += n;
+		l->pending_off += n;
+		l->pending_len -= n;
+		if (now_s() >= until)
+			return 0;
+	}
+}
+
+static int recv_some(struct loop *l, double until)
+{
+	struct perf_test *t = l->t;
+
+	for (;;) {
+		ssize_t n = recv(t->fd, l->buf, RECV_CHUNK, MSG_DONTWAIT);
+
+		if (n == 0) {
+			l->done = true;
+			return 0;
+		}
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+		t->result.mismatches += perf_stream_check(l->stream, t->app_bytes, l->buf, n);
+		t->app_bytes += n;
+		if (now_s() >= until)
+			return 0;
+	}
+}
+
+/* Sender, after its shutdown: collect the receiver's result. */
+static int recv_result(struct loop *l)
+{
+	ssize_t n = recv(l->t->fd, l->res + l->res_len, sizeof(l->res) - l->res_len,
+			 MSG_DONTWAIT);
+
+	if (n == 0)
+		return -ECONNRESET;
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
+	l->res_len += n;
+	if (l->res_len < sizeof(l->res))
+		return 0;
+	l->done = true;
+	return perf_result_decode(l->res, &l->t->result);
+}
+
+static int do_io(struct loop *l, short revents)
+{
+	if (!revents)
+		return 0;
+	if (!l->t->sender)
+		return recv_some(l, l->next_sample);
+	if (!l->shut)
+		return send_some(l, fmin(l->next_sample, l->deadline));
+	return recv_result(l);
+}
+
+/* Wait for the socket until the next thing to do; 0 or -errno. */
+static int wait_io(struct loop *l, double now, short *revents)
+{
+	double until = l->next_sample;
+	struct pollfd p = { .fd = l->t->fd };
+	int n;
+
+	if (l->t->sender && !l->shut) {
+		until = fmin(until, l->deadline);
+		p.events = POLLOUT;
+	} else {
+		p.events = POLLIN;
+	}
+	n = poll(&p, 1, until > now ? (int)ceil((until - now) * 1000) : 0);
+	if (n < 0 && errno != EINTR)
+		return -errno;
+	*revents = n > 0 ? p.revents : 0;
+	return 0;
+}
+
+static int loop_step(struct loop *l, volatile sig_atomic_t *stop)
+{
+	double now = now_s();
+	short revents;
+	int ret;
+
+	if (now >= l->next_sample && (ret = tick(l, now)) < 0)
+		return ret;
+	if (stop && *stop)
+		return -EINTR;
+	if (l->t->sender && !l->shut && now >= l->deadline) {
+		if (shutdown(l->t->fd, SHUT_WR) < 0)
+			return -errno;
+		l->shut = true;
+	}
+	if ((ret = wait_io(l, now, &revents)) < 0)
+		return ret;
+	return do_io(l, revents);
+}
+
+/* The end: last sample, last interval, the receiver's result. */
+static int finish(struct loop *l)
+{
+	struct perf_test *t = l->t;
+	double now = now_s();
+	uint8_t res[PERF_RESULT_LEN];
+
+	/* A last partial interval, unless it is only a moment. */
+	if (now - l->t0 - t->stats.samples[t->stats.interval_first].t >= 0.1 ||
+	    !t->stats.nintervals)
+		l->next_interval = now;
+	tick(l, now);
+	t->seconds = now - l->t0;
+	if (t->sender)
+		return 0;
+	t->result.bytes = t->app_bytes;
+	t->result.elapsed_us = (uint64_t)(t->seconds * 1e6);
+	perf_result_encode(&t->result, res);
+	return perf_write_full(t->fd, res, sizeof(res), PERF_CONTROL_TIMEOUT_MS);
+}
+
+int perf_test_run(struct perf_test *t, volatile sig_atomic_t *stop)
+{
+	struct loop l = { .t = t };
+	int ret = -ENOMEM;
+
+	if (perf_stats_init(&t->stats, t->sender) < 0)
+		return -ENOMEM;
+	l.stream = perf_stream_new(t->hello.seed);
+	l.buf = malloc(t->sender ? SEND_CHUNK : RECV_CHUNK);
+	if (!l.stream || !l.buf)
+		goto out;
+	l.t0 = l.last_progress_t = now_s();
+	l.next_sample = l.t0 + PERF_SAMPLE_S;
+	l.next_interval = l.t0 + t->interval;
+	l.deadline = l.t0 + t->hello.duration_ms / 1000.0;
+	ret = 0;
+	while (!l.done && ret == 0)
+		ret = loop_step(&l, stop);
+	if (ret == 0)
+		ret = finish(&l);
+out:
+	free(l.buf);
+	perf_stream_free(l.stream);
+	return ret;
+}
+
+bool perf_test_verified(const struct perf_test *t)
+{
+	return t->result.bytes > 0 && t->result.mismatches == 0 &&
+	       (!t->sender || t->result.bytes == t->app_bytes);
+}
+
+void perf_test_describe(struct perf_test *t, const struct mpk_status *status)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	t->status = *status;
+	strcpy(t->local, "?");
+	strcpy(t->remote, "?");
+	if (getsockname(t->fd, (struct sockaddr *)&ss, &len) == 0)
+		mpk_addr_format((struct sockaddr *)&ss, t->local, sizeof(t->local));
+	len = sizeof(ss);
+	if (getpeername(t->fd, (struct sockaddr *)&ss, &len) == 0)
+		mpk_addr_format((struct sockaddr *)&ss, t->remote, sizeof(t->remote));
+}
+
+const char *perf_strerror(int err)
+{
+	if (err == -ETIMEDOUT)
+		return "the peer stopped responding (timed out)";
+	if (err == -ECONNRESET || err == -EPIPE)
+		return "the peer closed the connection";
+	if (err == -EPROTO)
+		return "the peer does not speak the mptcpkit perf protocol";
+	return mpk_strerror(err);
+}
