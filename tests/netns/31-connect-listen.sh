@@ -105,6 +105,28 @@ check "client with net.mptcp.enabled=0: reason disabled" disabled json_get "$J" 
 check "client with net.mptcp.enabled=0: data still flows" x cat "$TMP/srv.out"
 in_ns "$C" sysctl -qw net.mptcp.enabled=1
 
+in_ns "$S" sysctl -qw net.mptcp.enabled=0
+bg "$S" timeout 20 "$K" -j listen 5014 </dev/null >"$TMP/srv.out" 2>"$TMP/srv.err"
+LPID=$BG_PID
+wait_listen "$S" 5014 || not_ok "listener up"
+echo y | in_ns "$C" timeout 20 "$K" -j connect "$SRV" 5014 >/dev/null 2>"$TMP/err"
+wait "$LPID"
+in_ns "$S" sysctl -qw net.mptcp.enabled=1
+check "server with net.mptcp.enabled=0: listen says disabled" disabled json_get "$(line1 "$TMP/srv.err")" reason
+check "server with net.mptcp.enabled=0: the client falls back" fallback json_get "$(line1 "$TMP/err")" reason
+check "server with net.mptcp.enabled=0: data still flows" y cat "$TMP/srv.out"
+
+# --- IPv6 (loopback of the server namespace) -----------------------------------
+bg "$S" timeout 20 "$K" listen -6 5015 </dev/null >"$TMP/srv.out"
+LPID=$BG_PID
+wait_listen "$S" 5015 || not_ok "listener up"
+echo six | in_ns "$S" timeout 20 "$K" -j connect -6 ::1 5015 >/dev/null 2>"$TMP/err"
+wait "$LPID"
+J=$(line1 "$TMP/err")
+check "IPv6: remote address" "[::1]:5015" json_get "$J" remote
+check "IPv6: mptcp true" true json_get "$J" mptcp
+check "IPv6: data" six cat "$TMP/srv.out"
+
 # --- 32 MiB both ways ----------------------------------------------------------
 head -c 32M /dev/urandom >"$TMP/a"
 head -c 32M /dev/urandom >"$TMP/b"
