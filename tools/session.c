@@ -134,7 +134,23 @@ struct snapshot {
 	struct mpk_info info;
 };
 
-/* Keep the view with the most subflows: at the end some may have closed. */
+/* Subflows the kernel still describes: a closed one reports no peer port. */
+static unsigned int live_subflows(const struct mpk_info *info)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < info->num_subflows; i++) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)&info->subflow[i].remote;
+
+		/* sin_port sits at the same place in sockaddr_in6 */
+		if (sin->sin_port != 0)
+			n++;
+	}
+	return n;
+}
+
+/* Keep the view with the most live subflows: when the connection closes,
+ * its subflows lose their addresses, and some may be gone. */
 static void take_snapshot(void *arg)
 {
 	struct snapshot *s = arg;
@@ -142,7 +158,7 @@ static void take_snapshot(void *arg)
 
 	if (mpk_info_get(s->fd, &now) < 0)
 		return;
-	if (!s->have || now.num_subflows >= s->info.num_subflows) {
+	if (!s->have || live_subflows(&now) > live_subflows(&s->info)) {
 		s->info = now;
 		s->have = true;
 	}

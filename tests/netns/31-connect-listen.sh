@@ -74,6 +74,8 @@ check "half-close: reply after our EOF" "got 3" \
 	eval 'echo hi | in_ns "$C" timeout 20 "$K" connect -v "$SRV" 5001 2>"$TMP/v.err"'
 check "-v: a human line when connected" 1 eval 'grep -c "^mptcpkit: connected .* over MPTCP$" "$TMP/v.err"'
 check "-v: the subflows at the end" 1 eval 'grep -c "^mptcpkit: connection done: mptcp yes, 1 subflow" "$TMP/v.err"'
+check "-v: the subflow's addresses and interface" 1 \
+	eval 'grep -c "^  10.32.1.2:[0-9]* -> $SRV:5001 dev c0$" "$TMP/v.err"'
 
 # --- fallbacks ---------------------------------------------------------------
 bg "$S" timeout 20 python3 "$TMP/peer.py" server 6 5002
