@@ -25,6 +25,23 @@ int mpk_nl_attrs_complete(const void *payload, size_t len)
 	return 0;
 }
 
+bool mpk_nl_msg_ok(const struct nlmsghdr *nlh, int len)
+{
+	return mnl_nlmsg_ok(nlh, len) && nlh->nlmsg_len <= (uint32_t)len;
+}
+
+int mpk_nl_messages_complete(const void *buf, size_t len)
+{
+	const struct nlmsghdr *nlh = buf;
+	int left = (int)len;
+
+	if (len > INT32_MAX)
+		return -EBADMSG;
+	while (mpk_nl_msg_ok(nlh, left))
+		nlh = mnl_nlmsg_next(nlh, &left);
+	return left > 0 ? -EBADMSG : 0;
+}
+
 static void copy_ext_ack(const struct nlmsghdr *nlh, size_t offset,
 			 char *msg, size_t msglen)
 {
@@ -230,6 +247,8 @@ int mpk_nl_talk(struct mpk_nl *nl, struct nlmsghdr *req, mpk_nl_msg_cb cb, void 
 
 		if (n < 0)
 			return -errno;
+		if (mpk_nl_messages_complete(nl->buf, (size_t)n) < 0)
+			return -EBADMSG;
 		t.err = 0;
 		ret = mnl_cb_run2(nl->buf, n, req->nlmsg_seq, nl->portid,
 				  talk_data_cb, &t, talk_ctl, NLMSG_MIN_TYPE);

@@ -46,6 +46,13 @@ int mpk_nl_parse_family(const struct nlmsghdr *nlh, const char *group,
  * message is copied into msg (may be NULL). -EBADMSG if malformed. */
 int mpk_nl_parse_error(const struct nlmsghdr *nlh, char *msg, size_t msglen);
 
+/* mnl_nlmsg_ok(), also refusing lengths above INT_MAX, which libmnl's
+ * signed comparison lets through. */
+bool mpk_nl_msg_ok(const struct nlmsghdr *nlh, int len);
+
+/* Every message of a datagram is whole: 0 or -EBADMSG. */
+int mpk_nl_messages_complete(const void *buf, size_t len);
+
 /* The attributes in [payload, payload+len) are whole: 0, or -EBADMSG when
  * a trailing piece is not a complete attribute (a truncated message). */
 int mpk_nl_attrs_complete(const void *payload, size_t len);

@@ -53,7 +53,7 @@ static int deliver(struct mpk_pm_events *evs, int len, mpk_pm_event_cb cb,
 	struct mpk_pm_event ev;
 	int count = 0;
 
-	for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
+	for (; mpk_nl_msg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
 		if (nlh->nlmsg_type != evs->nl.family)
 			continue;
 		if (mpk_pm_parse_event(nlh, &ev) < 0) {

@@ -194,7 +194,7 @@ int mpk_pm_parse_buffer(const void *buf, size_t len, char kind)
 
 	if (len > INT32_MAX)
 		return -EINVAL;
-	while (mnl_nlmsg_ok(nlh, left)) {
+	while (mpk_nl_msg_ok(nlh, left)) {
 		if (nlh->nlmsg_type >= NLMSG_MIN_TYPE && parse_one(nlh, kind) == 0)
 			count++;
 		nlh = mnl_nlmsg_next(nlh, &left);

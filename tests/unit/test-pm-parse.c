@@ -295,6 +295,10 @@ static void buffer_of_messages(void **state)
 	assert_int_equal(mpk_pm_parse_buffer(two, 2 * one, 'v'), 2);
 	assert_int_equal(mpk_pm_parse_buffer(two, 2 * one - 3, 'v'), -EBADMSG);
 	assert_int_equal(mpk_pm_parse_buffer(two, 0, 'v'), 0);
+	/* a length above INT_MAX: libmnl's mnl_nlmsg_ok() alone accepts it */
+	((struct nlmsghdr *)(two + one))->nlmsg_len = 0x9a9a9a9a;
+	assert_int_equal(mpk_pm_parse_buffer(two, 2 * one, 'v'), -EBADMSG);
+	assert_int_equal(mpk_nl_messages_complete(two, 2 * one), -EBADMSG);
 }
 
 static void error_messages(void **state)

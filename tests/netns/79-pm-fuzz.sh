@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# A short libFuzzer run (ASan + UBSan) of the library's netlink decoders on
+# the seed corpus captured from a kernel. Longer runs: tests/fuzz/run.sh
+# -max_total_time=SECONDS. Needs no root and no namespace.
+. "$(dirname "$0")/../lib.sh"
+require_cmd clang pkg-config
+
+FUZZ_OUT=$TMP/fuzz "$TOP/tests/fuzz/run.sh" -max_total_time=${MPK_FUZZ_SECONDS:-15} >"$TMP/fuzz.log" 2>&1
+rc=$?
+[ "$rc" = 77 ] && skip_all "$(grep -m1 SKIP "$TMP/fuzz.log" | sed 's/^# SKIP //')"
+if [ "$rc" = 0 ] && grep -q '^Done [0-9]* runs' "$TMP/fuzz.log"; then
+	ok "fuzz-pm-parse: $(grep '^Done' "$TMP/fuzz.log"), no crash"
+else
+	not_ok "fuzz-pm-parse exit $rc" "$(grep -m3 -e ERROR -e SUMMARY -e 'Test unit written' "$TMP/fuzz.log" | tr '\n' ' ')"
+fi
+finish
