@@ -6,11 +6,11 @@
 
 PMD_RATE=${PMD_RATE:-50mbit}
 
-# pmd_topo: sets C and S.
+# pmd_topo [SUFFIX]: sets C and S (namespaces pmdcSUFFIX, pmdsSUFFIX).
 pmd_topo() {
 	local k
-	ns_new C pmdc
-	ns_new S pmds
+	ns_new C "pmdc${1:-}"
+	ns_new S "pmds${1:-}"
 	for k in 1 2; do
 		veth "$C" "c$k" "10.0.$k.1/24" "$S" "s$k" "10.0.$k.2/24" ||
 			{ not_ok "topology: path $k"; exit 1; }
