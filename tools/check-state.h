@@ -47,7 +47,7 @@ struct check_state {
 	enum mpk_reason reason;     /* available, or why MPTCP sockets fail */
 	int enabled;                /* net.mptcp.enabled; -1 unknown */
 	char path_manager[16];      /* "kernel", "userspace", or "" unknown */
-	bool pm_listener;           /* a program listens to path-manager events */
+	bool pm_listener;           /* a program listens to path-manager events (or cannot tell) */
 	bool limits_known;
 	struct check_limits limits;
 	bool endpoints_known;
