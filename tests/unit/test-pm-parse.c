@@ -375,6 +375,7 @@ static void flag_names(void **state)
 static int parse_file(const char *path)
 {
 	static char data[65536];
+	static uint32_t aligned[65536 / 4]; /* as a socket buffer is */
 	FILE *f = fopen(path, "rb");
 	size_t n;
 
@@ -382,7 +383,8 @@ static int parse_file(const char *path)
 	n = fread(data, 1, sizeof(data), f);
 	fclose(f);
 	assert_true(n > 1);
-	return mpk_pm_parse_buffer(data + 1, n - 1, data[0]);
+	memcpy(aligned, data + 1, n - 1);
+	return mpk_pm_parse_buffer(aligned, n - 1, data[0]);
 }
 
 static void captured_corpus(void **state)
