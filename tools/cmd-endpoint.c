@@ -140,17 +140,17 @@ static int ep_show(struct mpk_pm *pm, int argc, char **argv)
 		return 1;
 	if (a.ep.family || a.ep.port || a.ep.ifindex)
 		return fail("endpoint show: only 'id ID' is accepted");
-	print_open_array(NULL);
 	if (a.has_id) {
 		err = mpk_pm_endpoint_get(pm, a.ep.id, &ep);
-		if (err == 0)
-			pm_print_endpoint(&ep);
-	} else {
-		err = mpk_pm_endpoint_dump(pm, print_cb, NULL);
+		if (err == -ENOENT)
+			return fail("endpoint show: no endpoint with id %u", a.ep.id);
+		if (err < 0)
+			return pm_fail(pm, "endpoint show", err);
 	}
+	/* a JSON array either way, like ip -j mptcp endpoint show */
+	print_open_array(NULL);
+	err = a.has_id ? print_cb(&ep, NULL) : mpk_pm_endpoint_dump(pm, print_cb, NULL);
 	print_close_array();
-	if (err == -ENOENT)
-		return fail("endpoint show: no endpoint with id %u", a.ep.id);
 	return err < 0 ? pm_fail(pm, "endpoint show", err) : 0;
 }
 

@@ -35,6 +35,9 @@ static const struct {
 	{ "subflow", cmd_subflow, "Userspace PM: create, destroy or change a subflow" },
 	{ "pmd", cmd_pmd, "Path-manager daemon: keep every path in use" },
 	{ "perf", cmd_perf, "Throughput per subflow, iperf3-like, with a plot" },
+	{ "run", cmd_run, "Run a program with its TCP sockets turned into MPTCP" },
+	{ "enable", cmd_enable, "Force a systemd service onto MPTCP (a drop-in)" },
+	{ "disable", cmd_disable, "Undo 'enable' for a systemd service" },
 	{ "help", cmd_help, "Show this list" },
 	{ "version", cmd_version, "Show the version" },
 };
