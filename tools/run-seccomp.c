@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mptcpkit run --mode seccomp: the child loads a seccomp filter that turns
+ * socket(AF_INET/AF_INET6, SOCK_STREAM, 0 or IPPROTO_TCP) into a user
+ * notification, hands the notification fd to us and execs the command. We
+ * (run-supervise.c) answer each such socket() with an MPTCP socket of our
+ * own. This reaches what LD_PRELOAD cannot: static programs, Go, programs
+ * that clear their environment, and all their threads and children.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "run-seccomp.h"
+#include "run.h"
+#include "util.h"
+
+/* What the child reports through its close-on-exec pipe; EOF = exec'd. */
+struct child_report {
+	int stage; /* STAGE_FILTER or STAGE_EXEC */
+	int error;
+};
+enum { STAGE_FILTER = 1, STAGE_EXEC = 2 };
+
+static int add_rules(scmp_filter_ctx ctx)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+	static const int protocols[] = { 0, IPPROTO_TCP };
+	int ret = 0;
+
+	for (int f = 0; f < 2 && !ret; f++)
+		for (int p = 0; p < 2 && !ret; p++)
+			ret = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(socket), 3,
+					       SCMP_A0_32(SCMP_CMP_EQ, families[f]),
+					       SCMP_A1_32(SCMP_CMP_MASKED_EQ, 0xf, SOCK_STREAM),
+					       SCMP_A2_32(SCMP_CMP_EQ, protocols[p]));
+	return ret;
+}
+
+static int load_ctx(scmp_filter_ctx ctx)
+{
+	/* Without NO_NEW_PRIVS when we may (CAP_SYS_ADMIN): setuid programs
+	 * then keep their privileges under the filter. */
+	if (geteuid() == 0) {
+		seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+		if (seccomp_load(ctx) == 0)
+			return 0;
+		seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 1);
+	}
+	return seccomp_load(ctx);
+}
+
+/* Load the filter; the notification fd, or -errno. */
+static int load_filter(void)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	int ret;
+
+	if (!ctx)
+		return -ENOMEM;
+	/* Other ABIs (32-bit programs) are let through unforced, not killed. */
+	ret = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
+	if (!ret)
+		ret = add_rules(ctx);
+	if (!ret)
+		ret = load_ctx(ctx);
+	if (!ret)
+		ret = seccomp_notify_fd(ctx);
+	seccomp_release(ctx);
+	return ret;
+}
+
+static int send_fd(int sock, int fd)
+{
+	char data = 'N';
+	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u = { 0 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -errno;
+}
+
+static int recv_fd(int sock)
+{
+	char data;
+	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
+	};
+	struct cmsghdr *c;
+	int fd;
+
+	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
+		return -1;
+	c = CMSG_FIRSTHDR(&msg);
+	if (!c || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
+		return -1;
+	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
+}
+
+static void report(int pipe_fd, int stage, int err)
+{
+	struct child_report r = { .stage = stage, .error = err };
+
+	if (write(pipe_fd, &r, sizeof(r)) != sizeof(r))
+		_exit(126);
+}
+
+static void __attribute__((noreturn))
+child(char **argv, const sigset_t *orig_mask, int sock, int pipe_fd)
+{
+	int nfd = load_filter();
+
+	if (nfd < 0) {
+		report(pipe_fd, STAGE_FILTER, -nfd);
+		_exit(126);
+	}
+	if (send_fd(sock, nfd) < 0)
+		_exit(126);
+	close(nfd);
+	close(sock);
+	sigprocmask(SIG_SETMASK, orig_mask, NULL);
+	execvp(argv[0], argv);
+	report(pipe_fd, STAGE_EXEC, errno);
+	_exit(exec_failure_code(errno));
+}
+
+/* After fork: the notification fd once the child has exec'd, or the exit
+ * code to return after explaining why not. */
+static int parent_handshake(struct supervisor *s, char **argv, int sock, int pipe_fd)
+{
+	struct child_report r;
+	int status;
+
+	s->notify_fd = recv_fd(sock);
+	if (read(pipe_fd, &r, sizeof(r)) != sizeof(r)) {
+		if (s->notify_fd >= 0)
+			return 0; /* EOF: exec succeeded */
+		r.stage = 0;
+	}
+	if (s->notify_fd >= 0)
+		close(s->notify_fd);
+	waitpid(s->child, &status, 0);
+	if (r.stage == STAGE_EXEC)
+		return -exec_fail(argv[0], r.error);
+	if (r.stage == STAGE_FILTER)
+		return -fail("cannot load the seccomp filter: %s (needs Linux 5.14+ "
+			     "with seccomp user notification)", strerror(r.error));
+	return -fail("the child process failed before running '%s'", argv[0]);
+}
+
+int run_seccomp(char **argv, bool debug)
+{
+	struct supervisor s = { .debug = debug, .notify_fd = -1 };
+	int sv[2], pp[2], ret;
+
+	if (supervisor_signals_block(&s) < 0)
+		return fail("cannot set up signal handling: %s", strerror(errno));
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
+	    pipe2(pp, O_CLOEXEC) < 0)
+		return fail("cannot create a socket pair: %s", strerror(errno));
+	fflush(NULL);
+	s.child = fork();
+	if (s.child < 0)
+		return fail("fork: %s", strerror(errno));
+	if (s.child == 0) {
+		close(sv[0]);
+		close(pp[0]);
+		child(argv, &s.orig_mask, sv[1], pp[1]);
+	}
+	close(sv[1]);
+	close(pp[1]);
+	ret = parent_handshake(&s, argv, sv[0], pp[0]);
+	close(sv[0]);
+	close(pp[0]);
+	if (ret < 0)
+		return -ret;
+	return supervise(&s);
+}
