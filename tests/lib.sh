@@ -85,11 +85,20 @@ in_ns() {
 	ip netns exec "$ns" "$@"
 }
 
+# addr_add NS ADDR/LEN DEV: without duplicate address detection for IPv6,
+# so the address is usable at once.
+addr_add() {
+	case "$2" in
+	*:*) ip -n "$1" addr add "$2" dev "$3" nodad ;;
+	*) ip -n "$1" addr add "$2" dev "$3" ;;
+	esac
+}
+
 # veth NS1 IF1 ADDR1 NS2 IF2 ADDR2: a veth pair with addresses (CIDR).
 veth() {
 	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4" &&
-	ip -n "$1" addr add "$3" dev "$2" nodad &&
-	ip -n "$4" addr add "$6" dev "$5" nodad &&
+	addr_add "$1" "$3" "$2" &&
+	addr_add "$4" "$6" "$5" &&
 	ip -n "$1" link set "$2" up &&
 	ip -n "$4" link set "$5" up
 }
