@@ -342,10 +342,11 @@ int mpk_pm_endpoint_add(struct mpk_pm *pm, const struct mpk_endpoint *ep);
  * and ep->addr); for id != 0 the address is optional (AF_UNSPEC). */
 int mpk_pm_endpoint_delete(struct mpk_pm *pm, const struct mpk_endpoint *ep);
 
-/* Change the flags of an endpoint found by id (or by address when id is
- * 0). The kernel changes MPK_EP_BACKUP and MPK_EP_FULLMESH only: set the
- * bits wanted in ep->flags (a bit clear means "off"). Applies to existing
- * connections too. */
+/* Change the flags of an endpoint: the kernel finds it by address and
+ * port when ep->family is AF_INET/AF_INET6, else by ep->id. It changes
+ * MPK_EP_BACKUP and MPK_EP_FULLMESH only, both at once: set the bits wanted
+ * in ep->flags (a bit clear means "off"). Applies to existing connections
+ * too. */
 int mpk_pm_endpoint_set_flags(struct mpk_pm *pm, const struct mpk_endpoint *ep);
 
 /* One endpoint by id; -ENOENT when there is none (kernel: -EINVAL). */

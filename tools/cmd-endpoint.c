@@ -119,7 +119,10 @@ static int ep_change(struct mpk_pm *pm, int argc, char **argv)
 	if (err < 0)
 		return pm_fail(pm, "endpoint change", err);
 	cur.flags = (cur.flags | a.ep.flags) & ~a.clear;
-	cur.port = 0;
+	if (!a.ep.family)
+		cur.family = AF_UNSPEC; /* the kernel then finds it by id */
+	else if (a.ep.family != cur.family || memcmp(&a.ep.addr, &cur.addr, sizeof(cur.addr)))
+		return fail("endpoint change: id %u has another address", a.ep.id);
 	err = mpk_pm_endpoint_set_flags(pm, &cur);
 	return err < 0 ? pm_fail(pm, "endpoint change", err) : 0;
 }

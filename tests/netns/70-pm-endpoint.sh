@@ -55,6 +55,12 @@ check "id 9: fullmesh off, backup on" "dead:beef::1 id 9 subflow backup " K endp
 check_ok "change id 9 nobackup keeps subflow" K endpoint change id 9 nobackup
 check "id 9 plain subflow" "dead:beef::1 id 9 subflow " K endpoint show id 9
 same_show "after changes"
+# a signal endpoint with a port (the kernel listens on it: a local address)
+ip -n "$N" addr add 10.0.6.1/24 dev pm0
+check_ok "add a signal endpoint with a port" K endpoint add 10.0.6.1 port 6001 id 30 signal
+check_ok "change id 30 backup" K endpoint change id 30 backup
+check "port kept, backup on" "10.0.6.1 port 6001 id 30 signal backup " K endpoint show id 30
+same_show "with a port"
 
 check_ok "delete id 4" K endpoint delete id 4
 check_fail "id 4 is gone" K endpoint show id 4
