@@ -260,8 +260,12 @@ int mpk_nl_talk(struct mpk_nl *nl, struct nlmsghdr *req, mpk_nl_msg_cb cb, void 
 
 struct nlmsghdr *mpk_nl_request(struct mpk_nl *nl, uint8_t cmd, uint16_t flags)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->buf);
+	struct nlmsghdr *nlh;
 	struct genlmsghdr *genl;
+
+	/* libmnl 1.0.4 leaves attribute padding as it was: send no garbage */
+	memset(nl->buf, 0, 4096);
+	nlh = mnl_nlmsg_put_header(nl->buf);
 
 	nlh->nlmsg_type = nl->family;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
