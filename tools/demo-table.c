@@ -35,7 +35,7 @@ static void print_row(const struct demo_row *r, double two_tcp)
 		print_close_object();
 		return;
 	}
-	print_double("throughput", " %10.1f", r->mbps);
+	print_double("throughput", " %6.1f Mbit/s", r->mbps);
 	if (two_tcp > 0)
 		print_double("ratio", " %6.2f", r->mbps / two_tcp);
 	else
@@ -58,7 +58,7 @@ static void print_header(const struct demo_report *rep)
 	print_double("cut_seconds", " (cut run %g s)\n", rep->cut_seconds);
 	print_double("cut_at", NULL, rep->cut_at);
 	print_double("restore_at", NULL, rep->restore_at);
-	print_text("\n%-38s %10s %6s %8s %9s %9s\n", "test", "Mbit/s", "ratio", "stall",
+	print_text("\n%-38s %12s %6s %8s %9s %9s\n", "test", "throughput", "ratio", "stall",
 		   "recovery", "verified");
 }
 
