@@ -12,6 +12,7 @@
 #define MAGIC_HELLO 0x4d504b50u  /* "MPKP" */
 #define MAGIC_ACK 0x4d504b41u    /* "MPKA" */
 #define MAGIC_RESULT 0x4d504b52u /* "MPKR" */
+#define MAGIC_STOP 0x4d504b53u   /* "MPKS" */
 #define VERSION 1
 
 static int64_t now_ms(void)
@@ -153,6 +154,17 @@ int perf_ack_recv(int fd, uint32_t *status)
 		return -EPROTO;
 	*status = get32(b + 4);
 	return 0;
+}
+
+void perf_stop_encode(uint8_t out[PERF_STOP_LEN])
+{
+	put32(out, MAGIC_STOP);
+	put32(out + 4, 0);
+}
+
+int perf_stop_decode(const uint8_t in[PERF_STOP_LEN])
+{
+	return get32(in) == MAGIC_STOP ? 0 : -EPROTO;
 }
 
 void perf_result_encode(const struct perf_result *r, uint8_t out[PERF_RESULT_LEN])

@@ -4,7 +4,10 @@
  *   client -> server  hello  (24 bytes): magic "MPKP", version 1, flags
  *                      (bit 0: reverse), duration in ms, seed
  *   server -> client  ack    (8 bytes): magic "MPKA", status (0 = go)
- *   sender -> receiver the payload stream, then shutdown(SHUT_WR)
+ *   sender -> receiver the payload stream, until:
+ *   receiver -> sender stop   (8 bytes) when the duration is over: magic
+ *                      "MPKS", 0; the sender then shuts its side down
+ *                      (an end of stream before the stop is an error)
  *   receiver -> sender result (32 bytes) after end of stream: magic
  *                      "MPKR", 0, bytes received, mismatched bytes,
  *                      microseconds from start to end of stream
@@ -21,7 +24,9 @@
 #define PERF_CONTROL_TIMEOUT_MS 5000
 #define PERF_HELLO_LEN 24
 #define PERF_ACK_LEN 8
+#define PERF_STOP_LEN 8
 #define PERF_RESULT_LEN 32
+#define PERF_STOP_GRACE_S 30.0 /* sender: the stop is this late, give up */
 
 struct perf_hello {
 	uint32_t flags;
@@ -46,6 +51,10 @@ int perf_hello_recv(int fd, struct perf_hello *h);
 int perf_ack_send(int fd, uint32_t status);
 /* The server's status in *status; -EPROTO for something else than a perf server. */
 int perf_ack_recv(int fd, uint32_t *status);
+
+void perf_stop_encode(uint8_t out[PERF_STOP_LEN]);
+/* 0, or -EPROTO. */
+int perf_stop_decode(const uint8_t in[PERF_STOP_LEN]);
 
 void perf_result_encode(const struct perf_result *r, uint8_t out[PERF_RESULT_LEN]);
 /* 0, or -EPROTO. */

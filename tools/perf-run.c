@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The transfer loop of a perf test, one thread, non-blocking: the sender
- * writes the stream until the duration is over, then shuts its side down
- * and waits for the receiver's result; the receiver reads and verifies
- * until end of stream, then sends its result. Both sample the kernel's
- * counters every PERF_SAMPLE_S in the same loop (poll timeout).
+ * The transfer loop of a perf test, one thread, non-blocking. The receiver
+ * keeps the time: when the duration is over it sends "stop"; the sender
+ * then shuts its side down, the receiver reads to the end of the stream
+ * and sends its result. An end of stream before "stop" means the sender
+ * went away. Both ends sample the kernel's counters every PERF_SAMPLE_S
+ * in the same loop (poll timeout).
  */
 #include <errno.h>
 #include <math.h>
@@ -23,13 +24,14 @@
 struct loop {
 	struct perf_test *t;
 	struct perf_stream *stream;
-	uint8_t *buf;
-	size_t pending_off, pending_len;  /* sender: generated, not yet sent */
+	uint8_t *buf;                     /* receiver */
 	double t0, next_sample, next_interval, deadline;
 	double last_progress_t;
 	uint64_t last_progress;
-	uint8_t res[PERF_RESULT_LEN];
-	size_t res_len;
+	double hard_deadline;              /* sender: no stop by then, give up */
+	uint8_t ctl[PERF_STOP_LEN + PERF_RESULT_LEN]; /* sender: stop, result */
+	size_t ctl_len;
+	bool stop_sent;                    /* receiver */
 	bool shut, done;
 };
 
@@ -71,20 +73,14 @@ static int send_some(struct loop *l, double until)
 	struct perf_test *t = l->t;
 
 	for (;;) {
-		ssize_t n;
+		size_t len = SEND_CHUNK;
+		/* straight from the stream's table: no per-byte work */
+		const uint8_t *v = perf_stream_view(l->stream, t->app_bytes, &len);
+		ssize_t n = send(t->fd, v, len, MSG_DONTWAIT | MSG_NOSIGNAL);
 
-		if (!l->pending_len) {
-			perf_stream_fill(l->stream, t->app_bytes, l->buf, SEND_CHUNK);
-			l->pending_off = 0;
-			l->pending_len = SEND_CHUNK;
-		}
-		n = send(t->fd, l->buf + l->pending_off, l->pending_len,
-			 MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (n < 0)
 			return errno == EAGAIN || errno == EINTR ? 0 : -errno;
 		t->app_bytes += n;
-		l->pending_off += n;
-		l->pending_len -= n;
 		if (now_s() >= until)
 			return 0;
 	}
@@ -110,47 +106,55 @@ static int recv_some(struct loop *l, double until)
 	}
 }
 
-/* Sender, after its shutdown: collect the receiver's result. */
-static int recv_result(struct loop *l)
+/* Sender: the receiver's "stop", then after our shutdown its result. */
+static int recv_control(struct loop *l)
 {
-	ssize_t n = recv(l->t->fd, l->res + l->res_len, sizeof(l->res) - l->res_len,
+	ssize_t n = recv(l->t->fd, l->ctl + l->ctl_len, sizeof(l->ctl) - l->ctl_len,
 			 MSG_DONTWAIT);
+	bool had_stop = l->ctl_len >= PERF_STOP_LEN;
 
 	if (n == 0)
 		return -ECONNRESET;
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR ? 0 : -errno;
-	l->res_len += n;
-	if (l->res_len < sizeof(l->res))
+	l->ctl_len += n;
+	if (!had_stop && l->ctl_len >= PERF_STOP_LEN) {
+		if (perf_stop_decode(l->ctl) < 0)
+			return -EPROTO;
+		if (shutdown(l->t->fd, SHUT_WR) < 0)
+			return -errno;
+		l->shut = true;
+	}
+	if (l->ctl_len < sizeof(l->ctl))
 		return 0;
 	l->done = true;
-	return perf_result_decode(l->res, &l->t->result);
+	return perf_result_decode(l->ctl + PERF_STOP_LEN, &l->t->result);
 }
 
 static int do_io(struct loop *l, short revents)
 {
-	if (!revents)
-		return 0;
+	int ret = 0;
+
 	if (!l->t->sender)
-		return recv_some(l, l->next_sample);
-	if (!l->shut)
-		return send_some(l, fmin(l->next_sample, l->deadline));
-	return recv_result(l);
+		return revents ? recv_some(l, l->next_sample) : 0;
+	if (revents & (POLLIN | POLLERR | POLLHUP))
+		ret = recv_control(l);
+	if (ret == 0 && !l->shut && (revents & POLLOUT))
+		ret = send_some(l, l->next_sample);
+	return ret;
 }
 
 /* Wait for the socket until the next thing to do; 0 or -errno. */
 static int wait_io(struct loop *l, double now, short *revents)
 {
 	double until = l->next_sample;
-	struct pollfd p = { .fd = l->t->fd };
+	struct pollfd p = { .fd = l->t->fd, .events = POLLIN };
 	int n;
 
-	if (l->t->sender && !l->shut) {
+	if (l->t->sender && !l->shut)
+		p.events |= POLLOUT;
+	if (!l->t->sender && !l->stop_sent)
 		until = fmin(until, l->deadline);
-		p.events = POLLOUT;
-	} else {
-		p.events = POLLIN;
-	}
 	n = poll(&p, 1, until > now ? (int)ceil((until - now) * 1000) : 0);
 	if (n < 0 && errno != EINTR)
 		return -errno;
@@ -158,24 +162,36 @@ static int wait_io(struct loop *l, double now, short *revents)
 	return 0;
 }
 
+/* Receiver: the duration is over. */
+static int send_stop(struct loop *l)
+{
+	uint8_t b[PERF_STOP_LEN];
+
+	perf_stop_encode(b);
+	l->stop_sent = true;
+	return perf_write_full(l->t->fd, b, sizeof(b), PERF_CONTROL_TIMEOUT_MS);
+}
+
 static int loop_step(struct loop *l, volatile sig_atomic_t *stop)
 {
 	double now = now_s();
-	short revents;
+	short revents = 0;
 	int ret;
 
 	if (now >= l->next_sample && (ret = tick(l, now)) < 0)
 		return ret;
 	if (stop && *stop)
 		return -EINTR;
-	if (l->t->sender && !l->shut && now >= l->deadline) {
-		if (shutdown(l->t->fd, SHUT_WR) < 0)
-			return -errno;
-		l->shut = true;
-	}
+	if (!l->t->sender && !l->stop_sent && now >= l->deadline && (ret = send_stop(l)) < 0)
+		return ret;
+	if (l->t->sender && !l->shut && now >= l->hard_deadline)
+		return -ETIMEDOUT;
 	if ((ret = wait_io(l, now, &revents)) < 0)
 		return ret;
-	return do_io(l, revents);
+	if ((ret = do_io(l, revents)) < 0)
+		return ret;
+	/* The stream ended before we asked: the sender is gone. */
+	return l->done && !l->t->sender && !l->stop_sent ? -ECONNABORTED : 0;
 }
 
 /* The end: last sample, last interval, the receiver's result. */
@@ -207,13 +223,14 @@ int perf_test_run(struct perf_test *t, volatile sig_atomic_t *stop)
 	if (perf_stats_init(&t->stats, t->sender) < 0)
 		return -ENOMEM;
 	l.stream = perf_stream_new(t->hello.seed);
-	l.buf = malloc(t->sender ? SEND_CHUNK : RECV_CHUNK);
-	if (!l.stream || !l.buf)
+	l.buf = t->sender ? NULL : malloc(RECV_CHUNK);
+	if (!l.stream || (!t->sender && !l.buf))
 		goto out;
 	l.t0 = l.last_progress_t = now_s();
 	l.next_sample = l.t0 + PERF_SAMPLE_S;
 	l.next_interval = l.t0 + t->interval;
 	l.deadline = l.t0 + t->hello.duration_ms / 1000.0;
+	l.hard_deadline = l.deadline + PERF_STOP_GRACE_S;
 	ret = 0;
 	while (!l.done && ret == 0)
 		ret = loop_step(&l, stop);
@@ -252,6 +269,8 @@ const char *perf_strerror(int err)
 		return "the peer stopped responding (timed out)";
 	if (err == -ECONNRESET || err == -EPIPE)
 		return "the peer closed the connection";
+	if (err == -ECONNABORTED)
+		return "the peer ended the test early (closed before the end)";
 	if (err == -EPROTO)
 		return "the peer does not speak the mptcpkit perf protocol";
 	return mpk_strerror(err);

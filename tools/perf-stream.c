@@ -1,18 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The perf payload stream: generate and verify (see perf-stream.h). */
-#include <endian.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "perf-stream.h"
 
-#define TABLE_SHIFT 17
-#define TABLE_WORDS (1u << TABLE_SHIFT)
-#define TABLE_MASK (TABLE_WORDS - 1)
+/* One period, then its first PERF_STREAM_VIEW_MAX bytes again, so that a
+ * view never wraps. */
+#define TABLE_LEN (PERF_STREAM_PERIOD + PERF_STREAM_VIEW_MAX)
 
 struct perf_stream {
-	uint64_t seed;
-	uint64_t table[TABLE_WORDS];
+	uint8_t table[TABLE_LEN];
 };
 
 static uint64_t splitmix64(uint64_t x)
@@ -23,11 +21,6 @@ static uint64_t splitmix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-static uint64_t block_key(const struct perf_stream *s, uint64_t block)
-{
-	return splitmix64(s->seed ^ splitmix64(block));
-}
-
 struct perf_stream *perf_stream_new(uint64_t seed)
 {
 	struct perf_stream *s = malloc(sizeof(*s));
@@ -35,13 +28,15 @@ struct perf_stream *perf_stream_new(uint64_t seed)
 
 	if (!s)
 		return NULL;
-	s->seed = seed;
-	for (size_t i = 0; i < TABLE_WORDS; i++) {
-		x ^= x >> 12;
-		x ^= x << 25;
-		x ^= x >> 27;
-		s->table[i] = htole64(x * 0x2545f4914f6cdd1dULL);
+	for (size_t i = 0; i < PERF_STREAM_PERIOD; i++) {
+		if (i % 8 == 0) {
+			x ^= x >> 12;
+			x ^= x << 25;
+			x ^= x >> 27;
+		}
+		s->table[i] = (uint8_t)((x * 0x2545f4914f6cdd1dULL) >> (56 - 8 * (i % 8)));
 	}
+	memcpy(s->table + PERF_STREAM_PERIOD, s->table, PERF_STREAM_VIEW_MAX);
 	return s;
 }
 
@@ -50,18 +45,11 @@ void perf_stream_free(struct perf_stream *s)
 	free(s);
 }
 
-/* Word i as it appears on the wire (the table is stored little-endian). */
-static uint64_t wire_word(const struct perf_stream *s, uint64_t i)
+const uint8_t *perf_stream_view(const struct perf_stream *s, uint64_t offset, size_t *len)
 {
-	return s->table[i & TABLE_MASK] ^ htole64(block_key(s, i >> TABLE_SHIFT));
-}
-
-/* Whole words from word index i, at most to the end of i's block. */
-static size_t run_words(uint64_t i, size_t len)
-{
-	size_t left = TABLE_WORDS - (i & TABLE_MASK);
-
-	return len / 8 < left ? len / 8 : left;
+	if (*len > PERF_STREAM_VIEW_MAX)
+		*len = PERF_STREAM_VIEW_MAX;
+	return s->table + offset % PERF_STREAM_PERIOD;
 }
 
 void perf_stream_fill(const struct perf_stream *s, uint64_t offset, void *buf, size_t len)
@@ -69,60 +57,22 @@ void perf_stream_fill(const struct perf_stream *s, uint64_t offset, void *buf, s
 	uint8_t *p = buf;
 
 	while (len) {
-		uint64_t i = offset >> 3;
-		size_t b = offset & 7, n;
+		size_t n = len;
+		const uint8_t *v = perf_stream_view(s, offset, &n);
 
-		if (b || len < 8) { /* a piece of one word */
-			uint64_t w = wire_word(s, i);
-
-			n = 8 - b < len ? 8 - b : len;
-			memcpy(p, (uint8_t *)&w + b, n);
-		} else {
-			const uint64_t *t = &s->table[i & TABLE_MASK];
-			uint64_t key = htole64(block_key(s, i >> TABLE_SHIFT));
-			size_t words = run_words(i, len);
-
-			for (size_t k = 0; k < words; k++) {
-				uint64_t w = t[k] ^ key;
-
-				memcpy(p + 8 * k, &w, 8);
-			}
-			n = 8 * words;
-		}
+		memcpy(p, v, n);
 		p += n;
 		offset += n;
 		len -= n;
 	}
 }
 
-static unsigned int bytes_differing(uint64_t diff)
+static uint64_t count_differing(const uint8_t *a, const uint8_t *b, size_t len)
 {
-	unsigned int n = 0;
+	uint64_t bad = 0;
 
-	for (; diff; diff >>= 8)
-		n += (diff & 0xff) != 0;
-	return n;
-}
-
-/* Mismatched bytes in a run of whole words (fast path: no difference). */
-static uint64_t check_words(const uint64_t *t, uint64_t key, const uint8_t *p, size_t words)
-{
-	uint64_t any = 0, bad = 0;
-
-	for (size_t k = 0; k < words; k++) {
-		uint64_t w;
-
-		memcpy(&w, p + 8 * k, 8);
-		any |= w ^ t[k] ^ key;
-	}
-	if (!any)
-		return 0;
-	for (size_t k = 0; k < words; k++) {
-		uint64_t w;
-
-		memcpy(&w, p + 8 * k, 8);
-		bad += bytes_differing(w ^ t[k] ^ key);
-	}
+	for (size_t i = 0; i < len; i++)
+		bad += a[i] != b[i];
 	return bad;
 }
 
@@ -133,22 +83,12 @@ uint64_t perf_stream_check(const struct perf_stream *s, uint64_t offset,
 	uint64_t bad = 0;
 
 	while (len) {
-		uint64_t i = offset >> 3;
-		size_t b = offset & 7, n;
+		size_t n = len;
+		const uint8_t *v = perf_stream_view(s, offset, &n);
 
-		if (b || len < 8) {
-			uint64_t w = wire_word(s, i);
-
-			n = 8 - b < len ? 8 - b : len;
-			for (size_t k = 0; k < n; k++)
-				bad += p[k] != ((uint8_t *)&w)[b + k];
-		} else {
-			size_t words = run_words(i, len);
-
-			bad += check_words(&s->table[i & TABLE_MASK],
-					   htole64(block_key(s, i >> TABLE_SHIFT)), p, words);
-			n = 8 * words;
-		}
+		/* memcmp is the fast path; count bytes only when it differs */
+		if (memcmp(p, v, n) != 0)
+			bad += count_differing(p, v, n);
 		p += n;
 		offset += n;
 		len -= n;
