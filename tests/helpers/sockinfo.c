@@ -36,7 +36,7 @@ int main(void)
 	show("udp4", AF_INET, SOCK_DGRAM, 0);
 	show("udp6", AF_INET6, SOCK_DGRAM, 0);
 	show("unix-stream", AF_UNIX, SOCK_STREAM, 0);
-	show("sctp-like-other-proto", AF_INET, SOCK_STREAM, IPPROTO_MPTCP);
+	show("tcp4-explicit-mptcp", AF_INET, SOCK_STREAM, IPPROTO_MPTCP);
 	show("raw-icmp", AF_INET, SOCK_RAW, IPPROTO_ICMP);
 	return 0;
 }
