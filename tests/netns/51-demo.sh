@@ -68,6 +68,8 @@ no_lab_left "JSON run"
 # 3. errors
 check_fail "demo with a bad option fails" "$MPTCPKIT" demo --bogus
 check "one line on stderr for it" 1 bash -c "'$MPTCPKIT' demo --bogus 2>&1 >/dev/null | wc -l"
+setpriv --reuid=65534 --clear-groups "$MPTCPKIT" demo --quick --plot /tmp/x.svg >/dev/null 2>"$TMP/nr.err"
+check "demo as non-root: exit 1, one line" "1 1" echo "$? $(wc -l <"$TMP/nr.err")"
 check_fail "demo with an unwritable plot directory fails" "$MPTCPKIT" demo --quick --plot /nonexistent/x.svg
 no_lab_left "error runs"
 
