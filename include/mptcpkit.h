@@ -338,8 +338,10 @@ const char *mpk_pm_ext_ack(const struct mpk_pm *pm);
  * optional (0). -EEXIST when the address or id is already there. */
 int mpk_pm_endpoint_add(struct mpk_pm *pm, const struct mpk_endpoint *ep);
 
-/* Delete the endpoint with this id. id 0 deletes by address (ep->family
- * and ep->addr); for id != 0 the address is optional (AF_UNSPEC). */
+/* Delete the endpoint with ep->id (the address, if any, is not looked
+ * at). id 0 with an address is the kernel's special case: that address,
+ * used by connections as their first (id 0) address, is withdrawn from
+ * them. */
 int mpk_pm_endpoint_delete(struct mpk_pm *pm, const struct mpk_endpoint *ep);
 
 /* Change the flags of an endpoint: the kernel finds it by address and
@@ -374,7 +376,8 @@ int mpk_pm_limits_set(struct mpk_pm *pm, const struct mpk_limits *limits);
  * connection at a time, found by its token (from the events). */
 
 /* Announce (ADD_ADDR) a local address: ep->id (1..255), family, addr
- * required; port and ifindex optional. */
+ * required; port and ifindex optional; MPK_EP_SIGNAL is added. An address
+ * the connection already uses must keep its id (else -EINVAL). */
 int mpk_pm_announce(struct mpk_pm *pm, uint32_t token, const struct mpk_endpoint *ep);
 
 /* Withdraw an announced address (REMOVE_ADDR) by its id. */
