@@ -79,8 +79,11 @@ static int lab_cmd_down(int argc, char **argv)
 
 	if (lab_parse(argc, argv, LAB_OPT_NAME | LAB_OPT_FORCE, &o, NULL, 0, false) != 0)
 		return 1;
-	if (lab_open("down", &o, &lab, !o.force))
+	if (lab_open("down", &o, &lab, false))
 		return 1;
+	/* A state file without namespaces (removed by hand) is listed: removable. */
+	if (!o.force && !lab_exists(&lab) && !lab_has_state(&lab))
+		return fail("lab down: no lab '%s' (see '" PROG_NAME " lab list')", lab.name);
 	if (lab_down(&lab) < 0)
 		return fail("lab down: %s", lab_error());
 	return 0;

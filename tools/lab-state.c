@@ -100,6 +100,14 @@ int lab_state_read(struct lab *lab)
 	return lab->paths >= 1 && lab->paths <= LAB_PATHS_MAX ? 0 : -EINVAL;
 }
 
+bool lab_has_state(const struct lab *lab)
+{
+	char path[256];
+
+	state_path(lab, path, sizeof(path));
+	return access(path, F_OK) == 0;
+}
+
 void lab_state_remove(const struct lab *lab)
 {
 	char path[256];

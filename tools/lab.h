@@ -37,6 +37,7 @@ bool lab_exists(const struct lab *lab);		/* either namespace is there */
 int lab_state_write(const struct lab *lab);
 int lab_state_read(struct lab *lab);		/* fills paths, rate, loss, delay */
 void lab_state_remove(const struct lab *lab);
+bool lab_has_state(const struct lab *lab);	/* a state file (maybe stale) */
 /* Calls fn for every lab name found (namespaces or state files). */
 int lab_list(void (*fn)(const char *name, void *arg), void *arg);
 

@@ -145,6 +145,12 @@ check_one_line "lab up over the leftover" lab up --name "$C"
 check_ok "lab down removes the leftover" lab down --name "$C"
 check_gone "leftover namespace" "$C"
 
+check_ok "lab up again" lab up --name "$C"
+ip netns del "mpk-lab-$C-client"
+ip netns del "mpk-lab-$C-server"
+check_ok "lab down after its namespaces were removed by hand (stale state file)" lab down --name "$C"
+check_gone "stale state file" "$C"
+
 # 8. loss
 check_ok "lab up with 10% loss" lab up --name "$C" --loss 10
 check "status shows the loss" 10 bash -c "'$MPTCPKIT' -j lab status --name '$C' | python3 -c 'import json,sys; print(int(json.load(sys.stdin)[\"loss\"]))'"
