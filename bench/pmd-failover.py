@@ -5,18 +5,21 @@
   pmd-failover.py sample OUT SECONDS IF1 IF2
       every 20 ms, "time tx_bytes(IF1) tx_bytes(IF2)" into OUT (run it in
       the client namespace: /sys/class/net is that namespace's)
-  pmd-failover.py analyse SAMPLES EVENTS LABEL
+  pmd-failover.py analyse SAMPLES RECEIVED EVENTS LABEL
+      RECEIVED: the receiver's "time bytes" log (pmd-xfer.py serve PORT LOG);
       EVENTS lines: "cut K TIME" / "restore K TIME"; prints one JSON line
       per event with the measured time, then a summary line
 
-Throughput is the tx rate of an interface over a sliding window of 3
-samples (about 60 ms), timed at the window's end (so a time is when the
-rate had been seen, never earlier).
- - after a cut of path K: the time until the surviving path's rate is back
-   at 80 % of what it carried in the second before the cut, and stays
-   there for 300 ms (0 if it never fell);
- - after a restore of path K: the time until path K's rate is above 20 %
-   of that same reference (it carries traffic again).
+A rate is taken over a sliding window of 3 samples (about 60 ms), timed at
+the window's end (so a time is when the rate had been seen, never earlier).
+The reference is the surviving path's tx rate in the second before the cut
+(what one path carries).
+ - after a cut: the time until the goodput (bytes the receiving application
+   got) is back: from then on it averages 80 % of the reference over 300 ms
+   (and 50 % over the first 60 ms); data sent on the surviving path but held
+   behind the hole left by the cut path does not count until delivered;
+ - after a restore of path K: the time until path K's tx rate is above
+   20 % of the reference (it carries traffic again).
 """
 import json
 import statistics
@@ -52,12 +55,49 @@ def rates(samples, k):
     return out
 
 
-def trace(samples_path, t, before, after):
+def trace(samples_path, received_path, t, before, after):
+    """Path 1, path 2 and goodput in Mbit/s around time t."""
     samples = [tuple(float(x) for x in line.split()) for line in open(samples_path)]
     s1, s2 = rates(samples, 1), rates(samples, 2)
-    for (ta, r1), (_, r2) in zip(s1, s2):
+    g = goodput(samples, received_path)
+    for (ta, r1), (_, r2), (_, rg) in zip(s1, s2, g):
         if t - before <= ta <= t + after:
-            print(f"{ta - t:+.3f} {r1 * 8 / 1e6:6.1f} {r2 * 8 / 1e6:6.1f}")
+            print(f"{ta - t:+.3f} {r1 * 8 / 1e6:6.1f} {r2 * 8 / 1e6:6.1f} {rg * 8 / 1e6:6.1f}")
+
+
+def delivered_grid(samples, received_path):
+    """[(time, bytes delivered so far)] on the sampling grid of samples."""
+    log = [tuple(float(x) for x in line.split()) for line in open(received_path)]
+    grid, j, total = [], 0, 0.0
+    for s in samples:
+        while j < len(log) and log[j][0] <= s[0]:
+            total = log[j][1]
+            j += 1
+        grid.append((s[0], total))
+    return grid
+
+
+def goodput(samples, received_path):
+    """[(time, bytes/s)] delivered, on the sampling grid of samples."""
+    return rates(delivered_grid(samples, received_path), 1)
+
+
+def goodput_recovery(grid, tc, until, ref):
+    """Seconds from tc to the first time t from which the goodput averages
+    >= 80 % of ref over the next 300 ms, and t itself is past the stall
+    (>= 50 % of ref over the next 60 ms). The receiver's log is bursty, so
+    a sustained average is a steadier test than every window on its own."""
+    for i, (t, b) in enumerate(grid):
+        if t < tc:
+            continue
+        j = next((k for k in range(i, len(grid)) if grid[k][0] >= t + 0.3), None)
+        if j is None or grid[j][0] >= until:
+            return None
+        short = grid[i + WINDOW]
+        if ((grid[j][1] - b) / (grid[j][0] - t) >= 0.8 * ref and
+                (short[1] - b) / (short[0] - t) >= 0.5 * ref):
+            return t - tc
+    return None
 
 
 def mean_rate(series, t0, t1):
@@ -88,10 +128,11 @@ def first_above(series, tr, until, level):
     return None
 
 
-def analyse(samples_path, events_path, label):
+def analyse(samples_path, received_path, events_path, label):
     samples = [tuple(float(x) for x in line.split()) for line in open(samples_path)]
     events = [line.split() for line in open(events_path) if line.strip()]
     series = {1: rates(samples, 1), 2: rates(samples, 2)}
+    grid = delivered_grid(samples, received_path)
     cut_times, restore_times = [], []
     for i, (kind, k, t) in enumerate(events):
         k, t = int(k), float(t)
@@ -99,7 +140,7 @@ def analyse(samples_path, events_path, label):
         other = 3 - k
         if kind == "cut":
             ref = mean_rate(series[other], t - 1.0, t - 0.05)
-            val = recovery(series[other], t, until, ref)
+            val = goodput_recovery(grid, t, until, ref)
             cut_times.append(val)
         else:
             prev_cut = float(events[i - 1][2])
@@ -126,9 +167,9 @@ def summarise(vals):
 if __name__ == "__main__":
     if len(sys.argv) == 6 and sys.argv[1] == "sample":
         sample(sys.argv[2], float(sys.argv[3]), sys.argv[4], sys.argv[5])
-    elif len(sys.argv) == 4 and sys.argv[1] == "trace":
-        trace(sys.argv[2], float(sys.argv[3]), 0.2, 1.0)
-    elif len(sys.argv) == 5 and sys.argv[1] == "analyse":
-        analyse(sys.argv[2], sys.argv[3], sys.argv[4])
+    elif len(sys.argv) == 5 and sys.argv[1] == "trace":
+        trace(sys.argv[2], sys.argv[3], float(sys.argv[4]), 0.2, 1.0)
+    elif len(sys.argv) == 6 and sys.argv[1] == "analyse":
+        analyse(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5])
     else:
         sys.exit(__doc__)

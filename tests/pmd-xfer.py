@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """A tiny MPTCP sender and receiver for the pmd tests and benchmark.
 
-  pmd-xfer.py serve PORT              one connection; prints "SHA256 BYTES"
+  pmd-xfer.py serve PORT [LOG]        one connection; prints "SHA256 BYTES";
+                                      LOG: "time bytes-received" every 20 ms
   pmd-xfer.py send HOST PORT FILE     send FILE, then close
   pmd-xfer.py send HOST PORT -t SECS  send zeros for SECS seconds
 
@@ -18,19 +19,26 @@ import time
 IPPROTO_MPTCP = 262
 
 
-def serve(port):
+def serve(port, log=None):
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_MPTCP)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind(("0.0.0.0", port))
     ls.listen(8)
     conn, _ = ls.accept()
     digest, total = hashlib.sha256(), 0
+    logf = open(log, "w", buffering=1) if log else None  # line by line: kept if killed
+    next_log = 0.0
     while True:
         buf = conn.recv(1 << 20)
         if not buf:
             break
         digest.update(buf)
         total += len(buf)
+        if logf and time.time() >= next_log:
+            logf.write(f"{time.time():.4f} {total}\n")
+            next_log = time.time() + 0.02
+    if logf:
+        logf.close()
     print(digest.hexdigest(), total, flush=True)
 
 
@@ -53,8 +61,8 @@ def send(host, port, path, seconds):
 
 
 def main(argv):
-    if len(argv) == 3 and argv[1] == "serve":
-        serve(int(argv[2]))
+    if len(argv) in (3, 4) and argv[1] == "serve":
+        serve(int(argv[2]), argv[3] if len(argv) == 4 else None)
     elif len(argv) == 5 and argv[1] == "send":
         send(argv[2], int(argv[3]), argv[4], None)
     elif len(argv) == 6 and argv[1] == "send" and argv[4] == "-t":

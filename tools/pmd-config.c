@@ -47,6 +47,7 @@ void pmd_config_init(struct pmd_config *cfg)
 	cfg->down = PMD_DOWN_REMOVE;
 	cfg->subflows = -1;
 	cfg->add_addr_accepted = -1;
+	cfg->notsent_lowat = -1;
 }
 
 static char *trim(char *s)
@@ -191,6 +192,24 @@ static int parse_limit(struct parser *p, const char *key, const char *v, int *ou
 	return 0;
 }
 
+/* bytes, 1 KiB .. 1 GiB, or "off" */
+static int parse_lowat(struct parser *p, const char *v, long *out)
+{
+	char *end;
+	long n;
+
+	if (!strcmp(v, "off")) {
+		*out = -1;
+		return 0;
+	}
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < 1024 || n > (1L << 30))
+		return perr(p, "notsent_lowat must be 1024..1073741824 bytes or off, not '%s'", v);
+	*out = n;
+	return 0;
+}
+
 static int set_mode(struct parser *p, const char *v)
 {
 	if (!strcmp(v, "client"))
@@ -253,6 +272,8 @@ static int top_key(struct parser *p, const char *key, const char *v)
 		return parse_limit(p, key, v, &c->subflows);
 	if (!strcmp(key, "add_addr_accepted"))
 		return parse_limit(p, key, v, &c->add_addr_accepted);
+	if (!strcmp(key, "notsent_lowat"))
+		return parse_lowat(p, v, &c->notsent_lowat);
 	if (!strcmp(key, "verbose")) {
 		if ((b = parse_bool(v)) < 0)
 			return perr(p, "verbose must be yes or no, not '%s'", v);

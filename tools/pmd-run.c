@@ -85,6 +85,8 @@ static int start(struct daemon *d)
 		ret = pmd_upm_start(d->cfg, &d->upm);
 	if (ret)
 		return fail("pmd: the mptcp_pm netlink family: %s", mpk_strerror(ret));
+	if (pmd_tune_start(d->cfg))
+		return fail("pmd: cannot set net.ipv4.tcp_notsent_lowat");
 	d->sigfd = open_signals();
 	if (d->sigfd < 0)
 		return fail("pmd: signalfd: %s", strerror(-d->sigfd));
@@ -127,6 +129,7 @@ static int stop(struct daemon *d)
 		ret = pmd_kernel_stop(d->kernel);
 	if (d->upm)
 		pmd_upm_stop(d->upm);
+	ret = pmd_tune_stop() ?: ret;
 	pmd_rtnl_close(d->rt);
 	if (d->sigfd >= 0)
 		close(d->sigfd);

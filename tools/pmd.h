@@ -8,6 +8,7 @@
  *   pmd-kernel.c   in-kernel PM: endpoints and limits, added and restored
  *   pmd-upm.c      userspace PM: subflows created and destroyed per event
  *   pmd-log.c      one line per action on stderr, text or JSON
+ *   pmd-tune.c     opt-in tcp_notsent_lowat, restored at stop
  *   pmd-run.c      the daemon loop and the clean stop
  *   cmd-pmd.c      the command line
  */
@@ -64,6 +65,7 @@ struct pmd_config {
 	int nifs;
 	int subflows;		/* -1: match the endpoints */
 	int add_addr_accepted;	/* -1: match the endpoints */
+	long notsent_lowat;	/* -1: leave net.ipv4.tcp_notsent_lowat alone */
 	bool verbose;
 };
 
@@ -170,6 +172,10 @@ int pmd_upm_read(struct pmd_upm *u, const struct pmd_net *net);
 /* Links or addresses changed: destroy or create subflows. */
 int pmd_upm_sync(struct pmd_upm *u, const struct pmd_net *net);
 void pmd_upm_stop(struct pmd_upm *u);
+
+/* pmd-tune.c: opt-in sysctl tuning, restored at stop. */
+int pmd_tune_start(const struct pmd_config *cfg);
+int pmd_tune_stop(void);
 
 /* pmd-run.c */
 int pmd_run(const struct pmd_config *cfg);

@@ -75,7 +75,9 @@ check "--only c2 --backup c2" "10.0.2.1 subflow backup dev c2" eps_soon
 check_ok "pmd stops" pmd_stop
 check "nothing left" "" in_ns "$C" ip mptcp endpoint show
 
-pmd_start "$C" "$TMP/pmd4.log" --on-link-down backup
+lowat_before=$(in_ns "$C" sysctl -n net.ipv4.tcp_notsent_lowat)
+pmd_start "$C" "$TMP/pmd4.log" --on-link-down backup --notsent-lowat 131072
+check "--notsent-lowat sets the sysctl" 131072 in_ns "$C" sysctl -n net.ipv4.tcp_notsent_lowat
 ip -n "$C" link set c2 down
 check_ok "--on-link-down backup: the endpoint stays, marked backup" \
 	wait_for 2 sh -c "ip -n $C mptcp endpoint show | grep -q '10.0.2.1 .*subflow backup'"
@@ -84,6 +86,7 @@ check_ok "--on-link-down backup: not backup once the link is up" \
 	wait_for 3 sh -c "ip -n $C mptcp endpoint show | grep -q '10.0.2.1 .*subflow dev'"
 check_ok "pmd stops" pmd_stop
 check "nothing left after --on-link-down backup" "" in_ns "$C" ip mptcp endpoint show
+check "the sysctl restored at stop" "$lowat_before" in_ns "$C" sysctl -n net.ipv4.tcp_notsent_lowat
 
 check_fail "a bad configuration file is refused" "$MPTCPKIT" pmd -c /dev/null --pm nope
 printf 'mode = sideways\n' >"$TMP/bad.conf"

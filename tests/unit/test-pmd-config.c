@@ -30,6 +30,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.down, PMD_DOWN_REMOVE);
 	assert_int_equal(cfg.subflows, -1);
 	assert_int_equal(cfg.add_addr_accepted, -1);
+	assert_int_equal(cfg.notsent_lowat, -1);
 	assert_int_equal(cfg.only.count, 0);
 	assert_int_equal(cfg.nifs, 0);
 }
@@ -52,6 +53,7 @@ static void test_full_file(void **state)
 		"subflows = 4\n"
 		"add_addr_accepted = auto\n"
 		"verbose = yes\n"
+		"notsent_lowat = 131072\n"
 		"[interface eth1]\n"
 		"flags = subflow,fullmesh\n"
 		"backup = no\n"
@@ -68,6 +70,7 @@ static void test_full_file(void **state)
 	assert_int_equal(cfg.subflows, 4);
 	assert_int_equal(cfg.add_addr_accepted, -1);
 	assert_true(cfg.verbose);
+	assert_int_equal(cfg.notsent_lowat, 131072);
 	assert_int_equal(cfg.nifs, 2);
 	ic = pmd_config_if(&cfg, "eth1");
 	assert_non_null(ic);
@@ -109,6 +112,8 @@ static const struct {
 	{ "subflows = \n", "the value is missing" },
 	{ "add_addr_accepted = 99999999999999999999\n", "add_addr_accepted must be 0..8" },
 	{ "verbose = maybe\n", "verbose must be yes or no" },
+	{ "notsent_lowat = 12\n", "notsent_lowat must be 1024..1073741824" },
+	{ "notsent_lowat = 1k\n", "notsent_lowat must be" },
 	{ "only = eth0,,\n", NULL },	/* empty items are skipped: fine */
 	{ "only = a very long interface name\n", "only: bad interface list" },
 	{ "exclude = abcdefghijklmnopq\n", "exclude: bad interface list" },
