@@ -3,11 +3,13 @@
  * commands (net.mptcp.path_manager=userspace), one connection (token) at a
  * time. iproute2 has none of them; the keywords follow mptcpd and the
  * kernel's pm_nl_ctl. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "commands.h"
 #include "pm-args.h"
+#include "pm-sockdiag.h"
 #include "print.h"
 #include "util.h"
 
@@ -19,7 +21,7 @@ static const char usage_remove[] =
 	"Withdraw (REMOVE_ADDR) the address announced with id ID.\n";
 static const char usage_subflow[] =
 	"Usage: " PROG_NAME " subflow create token T [lid ID] [laddr ADDR] raddr ADDR rport P [dev IF] [backup]\n"
-	"       " PROG_NAME " subflow destroy token T laddr ADDR lport P raddr ADDR rport P\n"
+	"       " PROG_NAME " subflow destroy token T laddr ADDR [lport P] raddr ADDR rport P\n"
 	"       " PROG_NAME " subflow change token T laddr ADDR [lport P] raddr ADDR rport P backup|nobackup\n"
 	"Open, close or change a subflow of connection T (userspace path manager).\n"
 	"T comes from '" PROG_NAME " monitor' (created/established events).\n"
@@ -139,10 +141,24 @@ static int subflow_check(const char *verb, const struct upm_args *a)
 	}
 	if (!a->local.family)
 		return fail("subflow %s: 'laddr ADDR' is required", verb);
-	if (!strcmp(verb, "destroy") && !a->local.port)
-		return fail("subflow destroy: 'lport P' is required");
 	if (!strcmp(verb, "change") && a->backup == a->nobackup)
 		return fail("subflow change: say 'backup' or 'nobackup'");
+	return 0;
+}
+
+/* destroy without lport: the kernel needs it, sock_diag knows it. */
+static int find_lport(struct upm_args *a)
+{
+	int err = pm_find_subflow_lport(a->token, &a->local, &a->remote, &a->local.port);
+
+	if (err == -ENOENT)
+		return fail("subflow destroy: no established subflow of token %u from laddr "
+			    "to raddr/rport", a->token);
+	if (err == -EEXIST)
+		return fail("subflow destroy: several subflows match: give 'lport P'");
+	if (err < 0)
+		return fail("subflow destroy: finding the local port: %s (give 'lport P')",
+			    mpk_strerror(err));
 	return 0;
 }
 
@@ -179,6 +195,8 @@ int cmd_subflow(int argc, char **argv)
 		snprintf(what, sizeof(what), "subflow %s", verb);
 		if (parse_args(what, argc - 2, argv + 2, allowed[i][1], &a) ||
 		    subflow_check(verb, &a))
+			return 1;
+		if (!strcmp(verb, "destroy") && !a.local.port && find_lport(&a))
 			return 1;
 		if (!(pm = pm_open_or_fail()))
 			return 1;
