@@ -66,6 +66,13 @@ int mpk_resolve(const char *host, const char *service, int family, bool passive,
 		return -MPK_EHOSTNOTFOUND;
 	errno = 0;
 	gai = getaddrinfo(host && *host ? host : NULL, service, &hints, out);
+	/* glibc's AI_ADDRCONFIG ignores loopback: on a host (or namespace) with
+	 * only lo, "127.0.0.1" with AF_INET would not resolve. Ask again. */
+	if ((gai == EAI_NONAME || gai == EAI_ADDRFAMILY) && hints.ai_flags == AI_ADDRCONFIG) {
+		hints.ai_flags = 0;
+		errno = 0;
+		gai = getaddrinfo(host, service, &hints, out);
+	}
 	return gai_to_error(gai, errno);
 }
 
