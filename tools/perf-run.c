@@ -68,6 +68,16 @@ static int tick(struct loop *l, double now)
 	return 0;
 }
 
+/* The subflows there at the start (the progress counts from zero). */
+static int first_sample(struct loop *l)
+{
+	struct mpk_info info;
+
+	if (mpk_info_get(l->t->fd, &info) < 0)
+		return 0;
+	return perf_stats_sample(&l->t->stats, 0, &info, 0);
+}
+
 static int send_some(struct loop *l, double until)
 {
 	struct perf_test *t = l->t;
@@ -231,7 +241,7 @@ int perf_test_run(struct perf_test *t, volatile sig_atomic_t *stop)
 	l.next_interval = l.t0 + t->interval;
 	l.deadline = l.t0 + t->hello.duration_ms / 1000.0;
 	l.hard_deadline = l.deadline + PERF_STOP_GRACE_S;
-	ret = 0;
+	ret = first_sample(&l);
 	while (!l.done && ret == 0)
 		ret = loop_step(&l, stop);
 	if (ret == 0)

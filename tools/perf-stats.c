@@ -150,7 +150,8 @@ int perf_stats_sample(struct perf_stats *st, double t, const struct mpk_info *in
 	total = st->sender ? sender_progress(info, app_bytes) : app_bytes;
 	if (total > st->total)
 		st->total = total;
-	s = &st->samples[st->nsamples++];
+	/* A sample at the start replaces the empty one. */
+	s = st->nsamples == 1 && t <= 0 ? &st->samples[0] : &st->samples[st->nsamples++];
 	memset(s, 0, sizeof(*s));
 	s->t = t;
 	s->total = st->total;

@@ -73,7 +73,7 @@ int perf_stats_init(struct perf_stats *st, bool sender);
 void perf_stats_free(struct perf_stats *st);
 
 /*
- * One sample at t seconds. info may be NULL (nothing new from the kernel);
+ * One sample at t seconds (at t = 0: the subflows there at the start). info may be NULL (nothing new from the kernel);
  * app_bytes is what the application wrote or read so far: the receiver's
  * total; the sender's total is the MPTCP (or TCP) bytes_acked when the
  * kernel gives it. 0 or -ENOMEM.
