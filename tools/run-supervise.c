@@ -34,6 +34,15 @@
 #include "run-seccomp.h"
 #include "util.h"
 
+/* Linux 6.6+: the target waits for us synchronously, so the kernel can
+ * hand over on the same CPU (much cheaper per call). Not in older headers. */
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
+
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 };
 #define NFORWARDED (sizeof(forwarded) / sizeof(forwarded[0]))
 
@@ -220,6 +229,7 @@ int supervise(struct supervisor *s)
 	/* libseccomp's notify calls answer EOPNOTSUPP until it has probed the
 	 * kernel in this process (the filter was loaded in the child). */
 	seccomp_api_get();
+	ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
 	for (;;) {
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)

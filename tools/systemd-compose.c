@@ -50,8 +50,8 @@ static void env_warnings(const struct unit_info *u)
 		fprintf(stderr, PROG_NAME ": warning: a drop-in sorting after " DROPIN_NAME
 			" sets LD_PRELOAD or GODEBUG and overrides ours\n");
 	if (u->has_env_file)
-		fprintf(stderr, PROG_NAME ": note: EnvironmentFile= is not merged: an "
-			"LD_PRELOAD or GODEBUG set there is replaced by ours\n");
+		fprintf(stderr, PROG_NAME ": note: the unit has EnvironmentFile=, which is not "
+			"read: an LD_PRELOAD or GODEBUG set there overrides ours (use --mode seccomp)\n");
 }
 
 static int compose_env(const struct unit_info *u, char **body)
