@@ -38,9 +38,9 @@ static int add_rules(scmp_filter_ctx ctx)
 	for (int f = 0; f < 2 && !ret; f++)
 		for (int p = 0; p < 2 && !ret; p++)
 			ret = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(socket), 3,
-					       SCMP_A0_32(SCMP_CMP_EQ, families[f]),
+					       SCMP_A0_32(SCMP_CMP_EQ, families[f], 0),
 					       SCMP_A1_32(SCMP_CMP_MASKED_EQ, 0xf, SOCK_STREAM),
-					       SCMP_A2_32(SCMP_CMP_EQ, protocols[p]));
+					       SCMP_A2_32(SCMP_CMP_EQ, protocols[p], 0));
 	return ret;
 }
 

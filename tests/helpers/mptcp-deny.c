@@ -39,7 +39,7 @@ int main(int argc, char **argv)
 	}
 	ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx || seccomp_rule_add(ctx, SCMP_ACT_ERRNO((unsigned)err), SCMP_SYS(socket), 1,
-				     SCMP_A2_32(SCMP_CMP_EQ, IPPROTO_MPTCP)) ||
+				     SCMP_A2_32(SCMP_CMP_EQ, IPPROTO_MPTCP, 0)) ||
 	    seccomp_load(ctx)) {
 		fprintf(stderr, "mptcp-deny: cannot load the filter\n");
 		return 1;
