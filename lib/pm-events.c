@@ -2,12 +2,23 @@
 /* Receiving the mptcp_pm_events multicast group. */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <linux/netlink.h>
 
 #include "internal.h"
 #include "pm-internal.h"
 #include "pm-parse.h"
 #include "uapi/mptcp-pm-uapi.h"
+
+/* Many connections opening at once send bursts of events: room for them
+ * (best effort; the limit is net.core.rmem_max unless privileged). */
+static void grow_rcvbuf(int fd)
+{
+	int size = 1 << 20;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+}
 
 MPK_EXPORT int mpk_pm_events_open(struct mpk_pm_events **out)
 {
@@ -22,6 +33,8 @@ MPK_EXPORT int mpk_pm_events_open(struct mpk_pm_events **out)
 	    mnl_socket_setsockopt(evs->nl.sock, NETLINK_ADD_MEMBERSHIP,
 				  &evs->nl.events_group, sizeof(evs->nl.events_group)) < 0)
 		ret = -errno;
+	if (ret == 0)
+		grow_rcvbuf(mnl_socket_get_fd(evs->nl.sock));
 	if (ret < 0) {
 		mpk_nl_close(&evs->nl);
 		free(evs);

@@ -103,4 +103,33 @@ else
 		"mptcpkit: monitor: needs CAP_NET_ADMIN" cat "$TMP/nocap.err"
 fi
 check_fail "monitor with an argument" "$K" monitor extra
+
+# A burst: 300 loopback connections opened, then all closed; no event lost.
+ns_new B monb
+bg "$B" "$K" -j monitor >"$TMP/b.json" 2>"$TMP/b.err"
+MON_B=$BG_PID
+sleep 0.3
+cat >"$TMP/burst.py" <<'PY'
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 7101)); s.listen(512)
+pairs = []
+for _ in range(300):
+    c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262)
+    c.connect(("127.0.0.1", 7101)); c.send(b"x")
+    a, _ = s.accept(); a.recv(1); pairs.append((c, a))
+for c, a in pairs:
+    c.close(); a.close()
+PY
+timeout 30 ip netns exec "$B" python3 "$TMP/burst.py" || not_ok "300 loopback connections"
+count_type() { grep -c "\"type\": *\"$1\"" "$TMP/b.json"; }
+for _ in $(seq 50); do
+	[ "$(count_type closed)" -ge 600 ] && break
+	sleep 0.1
+done
+stop_monitor "$MON_B" TERM
+check "burst: 600 created, 600 established, 600 closed" "600 600 600" \
+	echo "$(count_type created) $(count_type established) $(count_type closed)"
+check "burst: no error (no overrun)" "" cat "$TMP/b.err"
 finish
