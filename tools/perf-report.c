@@ -10,7 +10,7 @@
 #include "perf.h"
 #include "print.h"
 
-static const char *reason_of(const struct perf_test *t)
+const char *perf_reason(const struct perf_test *t)
 {
 	/* A client that asked for TCP: not a failure of MPTCP. */
 	if (t->tcp_only)
@@ -25,7 +25,7 @@ void perf_report_header(const struct perf_test *t)
 	print_string("local", " %s", t->local);
 	print_string("remote", " -> %s", t->remote);
 	print_bool("mptcp", "  mptcp %s", t->status.mptcp);
-	print_string("reason", " (%s)", reason_of(t));
+	print_string("reason", " (%s)", perf_reason(t));
 	print_string("direction", "  %s", t->sender ? "send" : "receive");
 	print_double("duration", " %g s", t->hello.duration_ms / 1000.0);
 	print_bool("reverse", NULL, t->hello.flags & PERF_FLAG_REVERSE);

@@ -52,6 +52,9 @@ static void print_totals(const struct perf_test *t)
 	print_bool("verified", "  verified %s", perf_test_verified(t));
 	print_uint("mismatches", "  mismatches %" PRIu64 "\n", t->result.mismatches);
 	print_uint("bytes_sent", NULL, t->sender ? t->app_bytes : t->result.bytes);
+	/* text only: the JSON has them in the header */
+	print_bool(NULL, "mptcp %s", t->status.mptcp);
+	print_string(NULL, " (%s)\n", perf_reason(t));
 	print_double("max_stall", "max_stall %.2f s", stall);
 	print_double("max_stall_start", " at %.2f s\n", stall_start);
 }

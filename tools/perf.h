@@ -62,6 +62,9 @@ void perf_report_start(const struct perf_test *t);
 void perf_report_progress(struct perf_stats *st);
 void perf_report_end(const struct perf_test *t);
 
+/* The reason's name, "tcp-only" when the client asked for TCP. */
+const char *perf_reason(const struct perf_test *t);
+
 /* The pieces, each one text line or one JSON object (perf-report.c). */
 void perf_report_header(const struct perf_test *t);
 void perf_report_event(const struct perf_stats *st, const struct perf_event *e);
