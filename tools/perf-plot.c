@@ -19,8 +19,9 @@ struct plot_data {
 	char mlabels[PERF_EVENTS_MAX][24];
 };
 
-/* Samples per point: about 40 points over the test, at least 0.1 s,
- * at most one interval. */
+/* Samples per point: about 40 points over the test, at most one
+ * interval, at least 0.25 s: MPTCP delivers in bursts (data waits for
+ * the slower subflow), and shorter bins turn them into noise. */
 static size_t bin_step(const struct perf_test *t)
 {
 	const struct perf_stats *st = &t->stats;
@@ -28,8 +29,8 @@ static size_t bin_step(const struct perf_test *t)
 
 	if (bin > t->interval)
 		bin = t->interval;
-	if (bin < 0.1)
-		bin = 0.1;
+	if (bin < 0.25)
+		bin = 0.25;
 	return (size_t)fmax(1, round(bin / PERF_SAMPLE_S));
 }
 
