@@ -29,6 +29,11 @@ for ns in "$CLI" "$SRV"; do
 	in_ns "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
 	ip -n "$ns" mptcp limits set subflows 2 add_addr_accepted 2
 done
+# 300 Mbit/s per link: the transfer lasts about a second, so a join that a
+# busy machine delays still carries its share.
+for dev in c1 c2; do
+	tc -n "$CLI" qdisc add dev "$dev" root tbf rate 300mbit burst 64kb latency 50ms
+done
 
 # rx_bytes NS IF: bytes received on an interface so far.
 rx_bytes() {
