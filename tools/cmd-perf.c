@@ -130,8 +130,9 @@ static int take_option(struct perf_opts *o, int c, const char *arg, bool *client
 		return 0;
 	case 't':
 		*client_only = true;
-		if (parse_seconds(arg, 0.1, 86400, &o->seconds) < 0)
-			return fail("perf: bad time '%s' (seconds, 0.1-86400)", arg);
+		/* at most an hour: the 50 ms time series is kept in memory */
+		if (parse_seconds(arg, 0.1, PERF_DURATION_MAX_S, &o->seconds) < 0)
+			return fail("perf: bad time '%s' (seconds, 0.1-%d)", arg, PERF_DURATION_MAX_S);
 		return 0;
 	case 'i':
 		if (parse_seconds(arg, 0.1, 3600, &o->interval) < 0)

@@ -10,7 +10,6 @@
 #include "print.h"
 #include "util.h"
 
-#define DURATION_MAX_MS (86400u * 1000)
 
 static volatile sig_atomic_t stop;
 
@@ -57,7 +56,7 @@ static int greet(struct perf_test *t)
 
 	if (ret < 0)
 		return ret;
-	if (t->hello.duration_ms == 0 || t->hello.duration_ms > DURATION_MAX_MS) {
+	if (t->hello.duration_ms == 0 || t->hello.duration_ms > PERF_DURATION_MAX_S * 1000u) {
 		perf_ack_send(t->fd, 1);
 		return -EINVAL;
 	}

@@ -15,6 +15,7 @@
 #define PERF_SAMPLE_S 0.05       /* the fine time series' step */
 #define PERF_IDLE_TIMEOUT_S 10.0 /* no progress for this long: the peer is gone */
 #define PERF_SCHEMA 1            /* the JSON document's version */
+#define PERF_DURATION_MAX_S 3600 /* longest test */
 
 struct perf_opts {
 	bool server;
