@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* perf's payload stream, its bookkeeping and the SVG writer. */
+#include <errno.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,8 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
+#include <sys/socket.h>
 #include <cmocka.h>
+
+#include "../../tools/perf-proto.h"
 
 #include "../../tools/perf-stats.h"
 #include "../../tools/perf-stream.h"
@@ -203,6 +208,40 @@ static void test_svg_write(void **state)
 	free(out);
 }
 
+/* The control messages survive the trip; something else is refused. */
+static void test_proto_roundtrip(void **state)
+{
+	const struct perf_hello h = { PERF_FLAG_REVERSE, 4000, 0x0123456789abcdefULL };
+	const struct perf_result r = { 1ULL << 40, 3, 4000123 };
+	struct perf_hello h2;
+	struct perf_result r2;
+	uint8_t buf[PERF_RESULT_LEN];
+	uint32_t status = 9;
+	int sv[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(perf_hello_send(sv[0], &h), 0);
+	assert_int_equal(perf_hello_recv(sv[1], &h2), 0);
+	assert_int_equal(h2.flags, h.flags);
+	assert_int_equal(h2.duration_ms, h.duration_ms);
+	assert_true(h2.seed == h.seed);
+	assert_int_equal(perf_ack_send(sv[1], 0), 0);
+	assert_int_equal(perf_ack_recv(sv[0], &status), 0);
+	assert_int_equal(status, 0);
+	perf_result_encode(&r, buf);
+	assert_int_equal(perf_result_decode(buf, &r2), 0);
+	assert_true(r2.bytes == r.bytes && r2.mismatches == 3 && r2.elapsed_us == 4000123);
+	perf_stop_encode(buf);
+	assert_int_equal(perf_stop_decode(buf), 0);
+	assert_int_equal(perf_result_decode(buf, &r2), -EPROTO);
+	/* an HTTP request is not a perf client; a closed peer is not a hang */
+	assert_int_equal(write(sv[0], "GET / HTTP/1.1\r\nHost: x\r\n\r\n", 28), 28);
+	assert_int_equal(perf_hello_recv(sv[1], &h2), -EPROTO);
+	close(sv[0]);
+	assert_int_equal(perf_ack_recv(sv[1], &status), -ECONNRESET);
+	close(sv[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -213,6 +252,7 @@ int main(void)
 		cmocka_unit_test(test_stats_max_stall),
 		cmocka_unit_test(test_svg_nice_step),
 		cmocka_unit_test(test_svg_write),
+		cmocka_unit_test(test_proto_roundtrip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
