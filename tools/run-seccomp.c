@@ -24,10 +24,14 @@
 
 /* What the child reports through its close-on-exec pipe; EOF = exec'd. */
 struct child_report {
-	int stage; /* STAGE_FILTER or STAGE_EXEC */
+	int stage; /* STAGE_* */
 	int error;
 };
-enum { STAGE_FILTER = 1, STAGE_EXEC = 2 };
+enum {
+	STAGE_FILTER = 1, /* the filter could not be loaded: exiting */
+	STAGE_EXEC,       /* exec failed: exiting */
+	STAGE_NESTED,     /* already under a supervisor: exec'ing without ours */
+};
 
 static int add_rules(scmp_filter_ctx ctx)
 {
@@ -69,8 +73,14 @@ static int load_filter(void)
 	ret = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
 	if (!ret)
 		ret = add_rules(ctx);
-	if (!ret)
+	if (!ret) {
+		errno = 0;
 		ret = load_ctx(ctx);
+		/* libseccomp 2.5 turns the kernel's EBUSY (a listener is already
+		 * in place: nested) into ECANCELED; errno still says it. */
+		if (ret < 0 && errno == EBUSY)
+			ret = -EBUSY;
+	}
 	if (!ret)
 		ret = seccomp_notify_fd(ctx);
 	seccomp_release(ctx);
@@ -135,13 +145,18 @@ child(char **argv, const sigset_t *orig_mask, int sock, int pipe_fd)
 {
 	int nfd = load_filter();
 
-	if (nfd < 0) {
+	/* EBUSY: a filter of ours (or another supervisor's) is already in
+	 * place, and only one may notify: its supervisor forces the sockets. */
+	if (nfd == -EBUSY) {
+		report(pipe_fd, STAGE_NESTED, EBUSY);
+	} else if (nfd < 0) {
 		report(pipe_fd, STAGE_FILTER, -nfd);
 		_exit(126);
-	}
-	if (send_fd(sock, nfd) < 0)
+	} else if (send_fd(sock, nfd) < 0) {
 		_exit(126);
-	close(nfd);
+	}
+	if (nfd >= 0)
+		close(nfd);
 	close(sock);
 	sigprocmask(SIG_SETMASK, orig_mask, NULL);
 	execvp(argv[0], argv);
@@ -156,9 +171,20 @@ static int parent_handshake(struct supervisor *s, char **argv, int sock, int pip
 	struct child_report r;
 	int status;
 
+	bool nested = false;
+	ssize_t n;
+
 	s->notify_fd = recv_fd(sock);
-	if (read(pipe_fd, &r, sizeof(r)) != sizeof(r)) {
-		if (s->notify_fd >= 0)
+	n = read(pipe_fd, &r, sizeof(r));
+	if (n == sizeof(r) && r.stage == STAGE_NESTED) {
+		nested = true;
+		if (s->debug)
+			fprintf(stderr, PROG_NAME ": run: already under a seccomp supervisor: "
+				"that one forces the sockets\n");
+		n = read(pipe_fd, &r, sizeof(r));
+	}
+	if (n != sizeof(r)) {
+		if (s->notify_fd >= 0 || nested)
 			return 0; /* EOF: exec succeeded */
 		r.stage = 0;
 	}

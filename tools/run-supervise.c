@@ -183,7 +183,7 @@ static void detach_server(struct supervisor *s)
 	pid_t pid;
 	int null;
 
-	if (!filter_in_use(s->notify_fd))
+	if (s->notify_fd < 0 || !filter_in_use(s->notify_fd))
 		return;
 	pid = fork();
 	if (pid != 0)
@@ -250,7 +250,8 @@ int supervise(struct supervisor *s)
 			break;
 	}
 	detach_server(s);
-	close(s->notify_fd);
+	if (s->notify_fd >= 0)
+		close(s->notify_fd);
 	close(s->signal_fd);
 	return pass_status(s, status);
 }

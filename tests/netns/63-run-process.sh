@@ -59,6 +59,13 @@ check_ok "auto: setuid -> seccomp" bash -c "$(declare -f auto_why); MPTCPKIT='$M
 check "auto: setuid program forced" "tcp4 proto=262 nonblock=0 cloexec=0" \
 	bash -c "'$MPTCPKIT' run -- '$TMP/setuid-sockinfo' | head -n 1"
 
+# Nested: only one seccomp listener may exist; the inner run lets the outer
+# supervisor force the sockets.
+check "seccomp inside seccomp: forced by the outer supervisor" "tcp4 proto=262 nonblock=0 cloexec=0" \
+	bash -c "'$MPTCPKIT' run --mode seccomp -- '$MPTCPKIT' run --mode seccomp -- '$H/sockinfo-static' | head -n 1"
+check "... exit status passed through both" 5 \
+	status_of "$MPTCPKIT" run --mode seccomp -- "$MPTCPKIT" run --mode seccomp -- sh -c 'exit 5'
+
 # A background child connecting after the command exited is still served.
 server_start 6301 1
 check_ok "seccomp: command returns while its child lives on" in_ns "$CLI" timeout 5 \
