@@ -4,13 +4,15 @@
 # simultaneous single-path TCP connections, one per path (target: MPTCP
 # >= 0.97 of their sum), and one TCP connection, over several rounds,
 # measured with 'mptcpkit perf' (receiver's goodput, verified bytes).
-#   bench/lab-throughput.sh [BUILD_DIR] [ROUNDS (5)] [SECONDS (10)]
+#   bench/lab-throughput.sh [BUILD_DIR] [ROUNDS (5)] [SECONDS (10)] [CC]
+# CC: the lab's TCP congestion control (default: the lab's default).
 # Appends the figures to bench/RESULTS.md. Needs root.
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "${1:-$TOP/build}" && pwd)
 ROUNDS=${2:-5}
 SECS=${3:-10}
+CC=${4:-}
 M=$BUILD/tools/mptcpkit
 LAB=bench-$$
 PORT=5301
@@ -19,7 +21,8 @@ cleanup() { "$M" lab down --force --name "$LAB" >/dev/null 2>&1 || true; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-"$M" lab up --name "$LAB" >/dev/null
+"$M" lab up --name "$LAB" ${CC:+--cc "$CC"} >/dev/null
+CC=$("$M" -j lab status --name "$LAB" | python3 -c 'import json,sys; print(json.load(sys.stdin)["cc"])')
 
 wait_listen() {
 	for _ in $(seq 50); do
@@ -50,6 +53,7 @@ EOF
 }
 
 T=$(mktemp -d)
+LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 tcp=() two=() mp=() ratios=()
 for r in $(seq "$ROUNDS"); do
 	perf_start "$T/tcp.json" 10.0.1.2 --tcp; wait
@@ -64,14 +68,16 @@ for r in $(seq "$ROUNDS"); do
 done
 rm -rf "$T"
 
-stats() { python3 -c 'import sys; v=[float(x) for x in sys.argv[1:]]; print("mean %.2f, min %.2f, max %.2f" % (sum(v)/len(v), min(v), max(v)))' "$@"; }
+stats() { python3 -c 'import sys; v=[float(x) for x in sys.argv[1:]]; print("mean %.3f, min %.3f, max %.3f" % (sum(v)/len(v), min(v), max(v)))' "$@"; }
 summary=$(cat <<EOF
 
-## lab-throughput: MPTCP vs two TCP connections in the lab (lab/demo)
+## lab-throughput: MPTCP vs two TCP connections in the lab, cc $CC (lab/demo)
 
-- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) cores, kernel $(uname -r)
-- Command: \`bench/lab-throughput.sh ${1:-build} $ROUNDS $SECS\` (lab: 2 paths x 50 Mbit/s tbf,
-  no delay; $ROUNDS rounds of $SECS s; mptcpkit perf, receiver's goodput, every byte verified)
+- Machine: $(nproc) cores (shared with other work), kernel $(uname -r)
+- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); load average before: $LOAD
+- Command: \`bench/lab-throughput.sh ${1:-build} $ROUNDS $SECS ${4:-}\` (lab: 2 paths x 50 Mbit/s
+  tbf, no delay, TCP congestion control $CC; $ROUNDS rounds of $SECS s; mptcpkit perf, receiver's
+  goodput, every byte verified)
 - Single TCP (path 1), Mbit/s: $(stats "${tcp[@]}")
 - Two TCP at once (one per path), sum, Mbit/s: $(stats "${two[@]}")
 - MPTCP (one connection, both paths), Mbit/s: $(stats "${mp[@]}")

@@ -247,6 +247,7 @@ static int lab_start(struct demo *d)
 	d->ctx.stop = &stop;
 	d->rep.lab = d->lab.name;
 	d->rep.rate_mbit = DEMO_RATE;
+	d->rep.cc = d->lab.cc;
 	d->port = DEMO_PORT;
 	return 0;
 }

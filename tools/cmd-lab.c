@@ -15,6 +15,7 @@
 
 static const char usage[] =
 	"Usage: " PROG_NAME " lab up [--name NAME] [--paths N] [--rate MBIT] [--loss PCT] [--delay MS]\n"
+	"                     [--cc ALGO]\n"
 	"       " PROG_NAME " lab down [--name NAME] [--force]\n"
 	"       " PROG_NAME " lab link K down|up [--name NAME]\n"
 	"       " PROG_NAME " lab exec client|server [--name NAME] [--] CMD [ARG...]\n"
@@ -27,6 +28,8 @@ static const char usage[] =
 	"(nftables). The client has an MPTCP 'subflow' endpoint per extra path, so\n"
 	"one connection to 10.0.1.2 uses every path. 'link K down' cuts path K\n"
 	"(its packets vanish; the interfaces stay up), 'link K up' restores it.\n"
+	"TCP congestion control: ALGO, by default cubic (the kernel's default) or,\n"
+	"where namespaces may not choose it, reno: loss-based like cubic.\n"
 	"NAME defaults to 'default'. Needs root.\n";
 
 static int usage_error(const char *what)
@@ -61,9 +64,14 @@ static int lab_cmd_up(int argc, char **argv)
 	lab.rate_mbit = o.rate;
 	lab.loss_pct = o.loss;
 	lab.delay_ms = o.delay;
+	if (o.cc)
+		snprintf(lab.cc, sizeof(lab.cc), "%s", o.cc);
 	ret = lab_up(&lab);
 	if (ret == -EEXIST)
 		return fail("lab up: lab '%s' exists", lab.name);
+	if (ret == -ENOENT)
+		return fail("lab up: --cc %s: not available to network namespaces here "
+			    "(see /proc/sys/net/ipv4/tcp_allowed_congestion_control)", lab.cc);
 	if (ret == -EOPNOTSUPP)
 		return fail("lab up: --delay needs the netem qdisc, which this kernel lacks: "
 			    "no delay can be added here");

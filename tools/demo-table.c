@@ -53,7 +53,8 @@ static void print_header(const struct demo_report *rep)
 {
 	print_string("lab", "mptcpkit demo: lab %s", rep->lab);
 	print_int("paths", ", %" PRId64 " paths", DEMO_PATHS);
-	print_int("rate", " of %" PRId64 " Mbit/s each way (tbf), no added delay", rep->rate_mbit);
+	print_int("rate", " of %" PRId64 " Mbit/s each way (tbf), no added delay,\n", rep->rate_mbit);
+	print_string("cc", "TCP congestion control %s", rep->cc);
 	print_double("seconds", ", %g s per test", rep->seconds);
 	print_double("cut_seconds", " (cut run %g s)\n", rep->cut_seconds);
 	print_double("cut_at", NULL, rep->cut_at);

@@ -60,6 +60,7 @@ enum { DEMO_TCP, DEMO_TCP2, DEMO_MPTCP, DEMO_CUT, DEMO_ROWS };
 struct demo_report {
 	const char *lab;
 	long rate_mbit;
+	const char *cc;		/* the lab's TCP congestion control */
 	double seconds, cut_seconds, cut_at, restore_at;
 	const char *plot;	/* NULL: no plot was written */
 	struct demo_row rows[DEMO_ROWS];

@@ -37,6 +37,10 @@ static int parse_value(const char *opt, const char *val, struct lab_opts *o)
 		ret = parse_long(val, 0, 10000, &o->delay);
 	else if (!strcmp(opt, "--loss"))
 		ret = parse_loss(val, &o->loss);
+	else if (!strcmp(opt, "--cc"))
+		ret = val && *val && strlen(val) < 16 ? 0 : -EINVAL;
+	if (!strcmp(opt, "--cc"))
+		o->cc = val;
 	if (!val)
 		return fail("lab: %s needs a value", opt);
 	if (ret < 0 && !strcmp(opt, "--paths"))
@@ -51,7 +55,7 @@ static int option_kind(const char *arg)
 	if (!strcmp(arg, "--name"))
 		return LAB_OPT_NAME;
 	if (!strcmp(arg, "--paths") || !strcmp(arg, "--rate") || !strcmp(arg, "--loss") ||
-	    !strcmp(arg, "--delay"))
+	    !strcmp(arg, "--delay") || !strcmp(arg, "--cc"))
 		return LAB_OPT_SHAPE;
 	if (!strcmp(arg, "--force") || !strcmp(arg, "-f"))
 		return LAB_OPT_FORCE;
@@ -124,7 +128,8 @@ int lab_print_status(struct lab *lab)
 	print_string("server", "server %s\n", lab->server_ns);
 	print_int("rate", "rate %" PRId64 " Mbit/s", complete ? lab->rate_mbit : 0);
 	print_double("loss", "  loss %g %%", complete ? lab->loss_pct : 0);
-	print_int("delay", "  delay %" PRId64 " ms\n", complete ? lab->delay_ms : 0);
+	print_int("delay", "  delay %" PRId64 " ms", complete ? lab->delay_ms : 0);
+	print_string("cc", "  cc %s\n", complete ? lab->cc : "");
 	print_open_array("paths");
 	for (int k = 1; complete && k <= lab->paths; k++)
 		print_path(lab, k, mask);

@@ -9,12 +9,13 @@
 
 enum {
 	LAB_OPT_NAME = 1,	/* --name */
-	LAB_OPT_SHAPE = 2,	/* --paths --rate --loss --delay */
+	LAB_OPT_SHAPE = 2,	/* --paths --rate --loss --delay --cc */
 	LAB_OPT_FORCE = 4,	/* --force */
 };
 
 struct lab_opts {
 	const char *name;
+	const char *cc;		/* NULL: cubic, else reno */
 	long paths, rate, delay;
 	double loss;
 	bool force;

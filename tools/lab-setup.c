@@ -95,10 +95,37 @@ static int path_setup(const struct lab *lab, int k)
 	return 0;
 }
 
+/* Namespaces may only pick an algorithm of tcp_allowed_congestion_control.
+ * Without --cc: cubic, the kernel's default, else reno, also loss-based
+ * (what the host uses, bbr here, would be inherited otherwise). */
+static int set_cc(struct lab *lab)
+{
+	const char *nss[] = { lab->client_ns, lab->server_ns };
+	bool chosen = lab->cc[0];
+
+	if (!chosen)
+		snprintf(lab->cc, sizeof(lab->cc), "cubic");
+	for (int i = 0; i < 2; i++) {
+		if (lab_sysctl(nss[i], "net/ipv4/tcp_congestion_control", lab->cc) == 0)
+			continue;
+		if (chosen)
+			return -ENOENT;
+		snprintf(lab->cc, sizeof(lab->cc), "reno");
+		chosen = true;
+		i = -1;		/* both namespaces again, with reno */
+	}
+	return 0;
+}
+
 static int build(struct lab *lab)
 {
+	int ret;
+
 	if (ns_setup(lab, lab->client_ns) < 0 || ns_setup(lab, lab->server_ns) < 0)
 		return -EIO;
+	ret = set_cc(lab);
+	if (ret < 0)
+		return ret;
 	if (lab->delay_ms && probe_netem(lab) < 0)
 		return -EOPNOTSUPP;
 	for (int k = 1; k <= lab->paths; k++) {
@@ -123,7 +150,7 @@ int lab_up(struct lab *lab)
 		ret = lab_ns_exists(lab->client_ns) ? -EEXIST : -EIO;
 		goto out;
 	}
-	ret = lab_run(NULL, "ip", "netns", "add", lab->server_ns, NULL);
+	ret = lab_run(NULL, "ip", "netns", "add", lab->server_ns, NULL) < 0 ? -EIO : 0;
 	if (ret == 0)
 		ret = build(lab);
 	if (ret < 0)

@@ -64,6 +64,7 @@ int lab_state_write(const struct lab *lab)
 	json_object_object_add(o, "rate", json_object_new_int64(lab->rate_mbit));
 	json_object_object_add(o, "loss", json_object_new_double(lab->loss_pct));
 	json_object_object_add(o, "delay", json_object_new_int64(lab->delay_ms));
+	json_object_object_add(o, "cc", json_object_new_string(lab->cc));
 	if (mkdir(LAB_STATE_DIR, 0755) < 0 && errno != EEXIST)
 		ret = -errno;
 	state_path(lab, path, sizeof(path));
@@ -96,6 +97,8 @@ int lab_state_read(struct lab *lab)
 	lab->delay_ms = get_long(o, "delay");
 	if (json_object_object_get_ex(o, "loss", &v))
 		lab->loss_pct = json_object_get_double(v);
+	if (json_object_object_get_ex(o, "cc", &v))
+		snprintf(lab->cc, sizeof(lab->cc), "%s", json_object_get_string(v));
 	json_object_put(o);
 	return lab->paths >= 1 && lab->paths <= LAB_PATHS_MAX ? 0 : -EINVAL;
 }

@@ -28,6 +28,7 @@ struct lab {
 	long rate_mbit;		/* tbf rate of every path, each direction */
 	double loss_pct;	/* random drop on every path, each direction */
 	long delay_ms;		/* one-way delay (netem), 0 = none */
+	char cc[16];		/* TCP congestion control in both namespaces */
 };
 
 /* lab-state.c: names, existence, the state file. */
@@ -35,7 +36,7 @@ int lab_init(struct lab *lab, const char *name);	/* -EINVAL: bad name */
 bool lab_ns_exists(const char *ns);
 bool lab_exists(const struct lab *lab);		/* either namespace is there */
 int lab_state_write(const struct lab *lab);
-int lab_state_read(struct lab *lab);		/* fills paths, rate, loss, delay */
+int lab_state_read(struct lab *lab);		/* fills paths, rate, loss, delay, cc */
 void lab_state_remove(const struct lab *lab);
 bool lab_has_state(const struct lab *lab);	/* a state file (maybe stale) */
 /* Calls fn for every lab name found (namespaces or state files). */

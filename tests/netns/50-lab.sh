@@ -151,7 +151,16 @@ ip netns del "mpk-lab-$C-server"
 check_ok "lab down after its namespaces were removed by hand (stale state file)" lab down --name "$C"
 check_gone "stale state file" "$C"
 
-# 8. loss
+# 8. congestion control
+check_ok "lab up (default congestion control)" lab up --name "$C"
+check "the lab's cc is what both namespaces use" \
+	"$(lab status --name "$C" | grep -o 'cc [a-z0-9]*' | cut -d' ' -f2) x2" \
+	bash -c "for s in client server; do '$MPTCPKIT' lab exec \$s --name '$C' sysctl -n net.ipv4.tcp_congestion_control; done | sort | uniq -c | awk '{print \$2\" x\"\$1}'"
+check_ok "lab down" lab down --name "$C"
+check_one_line "--cc with an unknown algorithm" lab up --name "$C" --cc no-such-cc
+check_gone "--cc with an unknown algorithm" "$C"
+
+# 9. loss
 check_ok "lab up with 10% loss" lab up --name "$C" --loss 10
 check "status shows the loss" 10 bash -c "'$MPTCPKIT' -j lab status --name '$C' | python3 -c 'import json,sys; print(int(json.load(sys.stdin)[\"loss\"]))'"
 check "both namespaces drop 10% at random" 2 bash -c "for s in client server; do '$MPTCPKIT' lab exec \$s --name '$C' nft list ruleset; done | grep -c 'numgen random mod 1000 < 100 drop'"
