@@ -123,17 +123,18 @@ static void update_subflows(struct perf_stats *st, double t, const struct mpk_in
 	}
 }
 
-/* The sender's progress: acked bytes, as the kernel counts them. */
+/* The sender's progress: acked bytes, as the kernel counts them; one
+ * source for the whole test, so the total never jumps between them. */
 static uint64_t sender_progress(const struct mpk_info *info, uint64_t app_bytes)
 {
-	uint64_t acked = 0;
-
-	if (info && info->mptcp)
-		acked = info->conn.bytes_acked;
-	else if (info && info->num_subflows && info->subflow[0].has_tcp_info)
-		acked = info->subflow[0].bytes_acked;
-	/* Kernels without the counter: what was written is the best guess. */
-	return acked ? acked : app_bytes;
+	if (!info)
+		return 0; /* nothing new: the total stays */
+	if (info->mptcp)
+		/* MPTCP-level bytes_acked came with MPTCP_FULL_INFO (6.5) */
+		return info->source == MPK_INFO_FULL ? info->conn.bytes_acked : app_bytes;
+	if (info->num_subflows && info->subflow[0].has_tcp_info)
+		return info->subflow[0].bytes_acked;
+	return app_bytes;
 }
 
 int perf_stats_sample(struct perf_stats *st, double t, const struct mpk_info *info,
