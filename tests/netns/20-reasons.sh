@@ -39,7 +39,7 @@ transport() { [ "$1" = available ] && echo MPTCP || echo TCP; }
 # output is left in $TMP/client.out, the server's JSON in $TMP/server.out.
 hello() {
 	local what=$1 cns=$2 sns=$3 addr=$4 server=$5 client=$6
-	local want_sock=$7 want_conn=$8 want_srv=$9 port=$((PORT++)) spid line
+	local want_sock=$7 want_conn=$8 want_srv=$9 port=$((PORT++)) spid line line2 crc src
 	# shellcheck disable=SC2086 # the commands are words on purpose
 	bg "$sns" timeout 15 $server -j -n 1 "$port" >"$TMP/server.out" 2>&1
 	spid=$BG_PID
@@ -49,7 +49,16 @@ hello() {
 	fi
 	# shellcheck disable=SC2086
 	in_ns "$cns" timeout 15 $client "$addr" "$port" >"$TMP/client.out" 2>&1
+	crc=$?
 	wait "$spid"
+	src=$?
+	# Exit codes catch ASan and LSan; UBSan only prints "runtime error".
+	if [ "$crc" = 0 ] && [ "$src" = 0 ] &&
+	   ! grep -q 'runtime error' "$TMP/client.out" "$TMP/server.out"; then
+		ok "$what: both ends exit 0"
+	else
+		not_ok "$what: both ends exit 0" "client $crc, server $src"
+	fi
 
 	line="socket: $(transport "$want_sock") ($want_sock: "
 	line2="connection: $(transport "$want_conn") ($want_conn: "

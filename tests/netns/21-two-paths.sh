@@ -66,15 +66,24 @@ field() {
 # wildcard listener (joins may come to any of its addresses); JSON lines in
 # $TMP/NAME.client and $TMP/NAME.server; checks that it arrived whole.
 transfer() {
-	local name=$1 port=$((PORT++)) spid s2_before
+	local name=$1 port=$((PORT++)) spid s2_before crc src
 	shift
-	bg "$SRV" timeout 60 "$XFER" server "$port" >"$TMP/$name.server" 2>&1
+	bg "$SRV" timeout 60 "$XFER" server "$port" >"$TMP/$name.server" 2>"$TMP/$name.server.err"
 	spid=$BG_PID
 	wait_listen "$SRV" "$port" || { not_ok "$name: server listens"; return; }
 	s2_before=$(rx_bytes "$SRV" s2)
 	in_ns "$CLI" timeout 60 "$XFER" client "$@" 10.0.1.2 "$port" "$BYTES" \
-		>"$TMP/$name.client" 2>&1
+		>"$TMP/$name.client" 2>"$TMP/$name.client.err"
+	crc=$?
 	wait "$spid"
+	src=$?
+	# Exit codes catch ASan and LSan; UBSan only prints "runtime error".
+	if [ "$crc" = 0 ] && [ "$src" = 0 ] &&
+	   ! grep -q 'runtime error' "$TMP/$name.client.err" "$TMP/$name.server.err"; then
+		ok "$name: both ends exit 0"
+	else
+		not_ok "$name: both ends exit 0" "client $crc, server $src: $(cat "$TMP/$name".*.err)"
+	fi
 	S2_RX=$(($(rx_bytes "$SRV" s2) - s2_before))
 
 	check "$name: server received $BYTES bytes" "$BYTES" field "$TMP/$name.server" bytes
