@@ -47,14 +47,17 @@ static int parse_errno(const char *s)
 /* Install the filter; 0 or a negative error from libseccomp. */
 static int refuse_mptcp_sockets(int err)
 {
+	/* The third argument of socket() is the protocol. */
+	struct scmp_arg_cmp is_mptcp = {
+		.arg = 2, .op = SCMP_CMP_EQ, .datum_a = IPPROTO_MPTCP_NUMBER,
+	};
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	int ret;
 
 	if (!ctx)
 		return -ENOMEM;
 	/* libseccomp also covers socketcall() on architectures that have it. */
-	ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(err), SCMP_SYS(socket), 1,
-			       SCMP_A2(SCMP_CMP_EQ, IPPROTO_MPTCP_NUMBER));
+	ret = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(err), SCMP_SYS(socket), 1, is_mptcp);
 	if (ret == 0)
 		ret = seccomp_load(ctx);
 	seccomp_release(ctx);

@@ -21,7 +21,9 @@ C_CLI=$BUILD/examples/c/hello-client
 PY_SRV="python3 $TOP/examples/python/hello_server.py"
 PY_CLI="python3 $TOP/examples/python/hello_client.py"
 SECCOMP=$BUILD/tests/helpers/seccomp-errno
-[ -x "$C_CLI" ] && [ -x "$SECCOMP" ] || skip_all "examples or helpers not built in $BUILD"
+if [ ! -x "$C_CLI" ] || [ ! -x "$SECCOMP" ]; then
+	skip_all "examples or helpers not built in $BUILD"
+fi
 PORT=7000
 
 # Client and server on one link.

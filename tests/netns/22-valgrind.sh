@@ -16,8 +16,10 @@ C_SRV=$BUILD/examples/c/hello-server
 C_CLI=$BUILD/examples/c/hello-client
 XFER=$BUILD/tests/helpers/mpk-xfer
 SECCOMP=$BUILD/tests/helpers/seccomp-errno
-[ -x "$C_CLI" ] && [ -x "$XFER" ] || skip_all "examples or helpers not built in $BUILD"
-VG=(valgrind -q --trace-children=yes --leak-check=full --errors-for-leak-kinds=definite,indirect
+if [ ! -x "$C_CLI" ] || [ ! -x "$XFER" ]; then
+	skip_all "examples or helpers not built in $BUILD"
+fi
+VG=(valgrind -q --trace-children=yes --leak-check=full '--errors-for-leak-kinds=definite,indirect'
 	--error-exitcode=99)
 PORT=7200
 
