@@ -80,7 +80,8 @@ hello() {
 # same WHAT FILE1 FILE2: the C and Python programs print the same thing
 # (the server's peer port aside).
 same() {
-	if diff <(sed -E 's/:[0-9]+"/"/' "$2") <(sed -E 's/:[0-9]+"/"/' "$3") >"$TMP/diff"; then
+	local ports='s/:[0-9]+("|: )/\1/'
+	if diff <(sed -E "$ports" "$2") <(sed -E "$ports" "$3") >"$TMP/diff"; then
 		ok "$1"
 	else
 		not_ok "$1" "$(tr '\n' ' ' <"$TMP/diff")"
@@ -124,6 +125,28 @@ for addr in 10.0.0.2 fd00::2; do
 	hello "$v plain TCP server, Python client" "$CLI" "$SRV" "$addr" \
 		"$SECCOMP EPERM -- $C_SRV" "$PY_CLI" available fallback blocked
 done
+
+# By name (/etc/hosts), with the family chosen; then the servers' text
+# output, C and Python, compared on one port.
+hello "C client by name -4" "$SRV" "$SRV" localhost "$C_SRV" "$C_CLI -4" \
+	available available available
+hello "Python client by name -4" "$SRV" "$SRV" localhost "$PY_SRV" "$PY_CLI -4" \
+	available available available
+text_port=$PORT
+for lang in c py; do
+	srv=$C_SRV; [ $lang = py ] && srv=$PY_SRV
+	# shellcheck disable=SC2086
+	bg "$SRV" timeout 15 $srv -n 1 "$text_port" >"$TMP/text-$lang.out" 2>&1
+	if wait_listen "$SRV" "$text_port"; then
+		in_ns "$CLI" timeout 15 "$C_CLI" 10.0.0.2 "$text_port" >/dev/null 2>&1
+	fi
+	wait "$BG_PID"
+done
+same "text output: Python server prints what the C one does" \
+	"$TMP/text-c.out" "$TMP/text-py.out"
+check "text output: one line per connection" \
+	"connection from 10.0.0.1: MPTCP (available: MPTCP is in use)" \
+	sed -nE 's/^(connection from [0-9.]+):[0-9]+:/\1:/p' "$TMP/text-c.out"
 
 # A middlebox: client - router - server, the router stripping MP_CAPABLE
 # (TCP option 30) from every packet it forwards.
