@@ -73,9 +73,9 @@ summary=$(cat <<EOF
 
 ## lab-throughput: MPTCP vs two TCP connections in the lab, cc $CC (lab/demo)
 
-- Machine: $(nproc) cores (shared with other work), kernel $(uname -r)
 - Date: $(date -u '+%Y-%m-%d %H:%M UTC'); load average before: $LOAD
-- Command: \`bench/lab-throughput.sh ${1:-build} $ROUNDS $SECS ${4:-}\` (lab: 2 paths x 50 Mbit/s
+- Machine: $(nproc) cores (shared with other work), kernel $(uname -r)
+- Command: \`bench/lab-throughput.sh ${1:-build} $ROUNDS $SECS${4:+ $4}\` (lab: 2 paths x 50 Mbit/s
   tbf, no delay, TCP congestion control $CC; $ROUNDS rounds of $SECS s; mptcpkit perf, receiver's
   goodput, every byte verified)
 - Single TCP (path 1), Mbit/s: $(stats "${tcp[@]}")
