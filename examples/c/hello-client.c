@@ -47,7 +47,8 @@ static int say_hello(int fd, char *answer, size_t size)
 	size_t got = 0;
 	ssize_t n;
 
-	if (write(fd, greeting, strlen(greeting)) != (ssize_t)strlen(greeting))
+	/* MSG_NOSIGNAL: a server that already closed gives EPIPE, not SIGPIPE. */
+	if (send(fd, greeting, strlen(greeting), MSG_NOSIGNAL) != (ssize_t)strlen(greeting))
 		return -1;
 	while (got < size - 1 && (n = read(fd, answer + got, size - 1 - got)) > 0)
 		got += n;

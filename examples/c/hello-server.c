@@ -49,7 +49,7 @@ static void answer_client(int fd)
 	line[got] = '\0';
 	line[strcspn(line, "\r\n")] = '\0';
 	n = snprintf(answer, sizeof(answer), "hi, you said \"%s\"\n", line);
-	if (write(fd, answer, n) != n)
+	if (send(fd, answer, n, MSG_NOSIGNAL) != n) /* EPIPE, not SIGPIPE */
 		fprintf(stderr, "%s: could not answer a client\n", prog);
 }
 
