@@ -114,6 +114,23 @@ static void row_add(struct demo_row *row, const struct demo_result *r, bool firs
 	row->subflows += r->subflows;
 }
 
+/* What one path carries: the single TCP connection's figure, measured. */
+static double one_path_mbit(const struct demo *d)
+{
+	const struct demo_row *tcp = &d->rep.rows[DEMO_TCP];
+
+	return tcp->ok ? tcp->mbps : d->rep.rate_mbit * 0.95;
+}
+
+static void cut_metrics(const struct demo *d, struct demo_row *row, const struct demo_result *r,
+			double secs)
+{
+	row->stall = demo_stall_after(&r->s, d->rep.cut_at, secs);
+	row->degraded = demo_rate_back_after(&r->s, d->rep.cut_at,
+					     DEMO_DEGRADED_SHARE * one_path_mbit(d));
+	row->recovery = demo_paths_back_after(&r->s, d->rep.restore_at);
+}
+
 /* Runs n perf clients at once (client i to addrs[i], its own server), with
  * path 1 cut and restored on the way when cut is set. */
 static int run_test(struct demo *d, struct demo_row *row, const char *const *addrs, int n,
@@ -142,10 +159,8 @@ static int run_test(struct demo *d, struct demo_row *row, const char *const *add
 	for (int i = 0; i < started; i++) {
 		demo_client_finish(&d->ctx, &cl[i], secs + DEMO_SLACK_S, &r);
 		row_add(row, &r, i == 0);
-		if (cut && r.ok) {
-			row->stall = demo_stall_after(&r.s, d->rep.cut_at, secs);
-			row->recovery = demo_paths_back_after(&r.s, d->rep.restore_at);
-		}
+		if (cut && r.ok)
+			cut_metrics(d, row, &r, secs);
 		demo_series_free(&r.s);
 	}
 	if (ret < 0 && row->ok) {

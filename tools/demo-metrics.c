@@ -46,6 +46,25 @@ double demo_stall_after(const struct demo_series *s, double from, double to)
 	return longest;
 }
 
+double demo_rate_back_after(const struct demo_series *s, double from, double mbit)
+{
+	size_t j = 0;
+
+	for (size_t i = 1; i < s->n; i++) {
+		if (s->t[i] <= from)
+			continue;
+		while (j < i && s->t[j] < from)
+			j++;
+		while (j + 1 < i && s->t[i] - s->t[j + 1] >= DEMO_WINDOW_S)
+			j++;
+		if (s->t[i] - s->t[j] < DEMO_WINDOW_S - 1e-9)
+			continue;
+		if ((s->total[i] - s->total[j]) * 8.0 / (s->t[i] - s->t[j]) >= mbit * 1e6)
+			return s->t[j] - from;
+	}
+	return -1;
+}
+
 /* When path p first moves DEMO_PATH_BYTES in one step after 'from'. */
 static double path_back(const struct demo_series *s, int p, double from)
 {

@@ -10,10 +10,14 @@
 static void print_cut_columns(const struct demo_row *r)
 {
 	if (!r->cut) {
-		print_text(" %8s %9s", "-", "-");
+		print_text(" %8s %9s %9s", "-", "-", "-");
 		return;
 	}
 	print_double("stall", " %6.2f s", r->stall);
+	if (r->degraded >= 0)
+		print_double("degraded", " %7.2f s", r->degraded);
+	else
+		print_null("degraded", "     never");
 	if (r->recovery >= 0) {
 		print_double("recovery", " %7.2f s", r->recovery);
 		print_bool("recovered", NULL, true);
@@ -27,7 +31,7 @@ static void print_row(const struct demo_row *r, double two_tcp)
 {
 	print_open_object(NULL);
 	print_string("test", NULL, r->test);
-	print_string("description", "%-38s", r->description);
+	print_string("description", "%-34s", r->description);
 	if (!r->ok) {
 		print_null("throughput", NULL);
 		print_string("error", " failed: %s\n", r->error);
@@ -59,8 +63,8 @@ static void print_header(const struct demo_report *rep)
 	print_double("cut_seconds", " (cut run %g s)\n", rep->cut_seconds);
 	print_double("cut_at", NULL, rep->cut_at);
 	print_double("restore_at", NULL, rep->restore_at);
-	print_text("\n%-38s %12s %6s %8s %9s %9s\n", "test", "throughput", "ratio", "stall",
-		   "recovery", "verified");
+	print_text("\n%-34s %12s %6s %8s %9s %9s %9s\n", "test", "throughput", "ratio", "stall",
+		   "degraded", "recovery", "verified");
 }
 
 void demo_print(const struct demo_report *rep)
@@ -74,8 +78,9 @@ void demo_print(const struct demo_report *rep)
 		print_row(&rep->rows[i], two->ok ? two->mbps : 0);
 	print_close_array();
 	print_text("\nratio: throughput / the two TCP connections' sum. stall: the longest time\n"
-		   "without progress after the cut. recovery: from the restore until both paths\n"
-		   "carried traffic again. verified: every byte arrived intact.\n");
+		   "without progress after the cut. degraded: from the cut until the throughput\n"
+		   "was back at 90%% of one path's (the TCP row's). recovery: from the restore\n"
+		   "until both paths carried traffic again. verified: every byte arrived intact.\n");
 	if (rep->plot)
 		print_string("plot", "plot of the cut run: %s\n", rep->plot);
 	else

@@ -16,6 +16,11 @@
 /* A path carries traffic again when one sample step moves this much on it
  * (16 KiB per 50 ms is 2.6 Mbit/s). */
 #define DEMO_PATH_BYTES (16 * 1024)
+/* Throughput is judged over this long a window (5 samples). */
+#define DEMO_WINDOW_S 0.25
+/* After a cut, the surviving path should carry this share of one path's
+ * rate (the single TCP connection's). */
+#define DEMO_DEGRADED_SHARE 0.9
 
 /* perf's fine time series: cumulative bytes, in total and per path. */
 struct demo_series {
@@ -52,6 +57,7 @@ struct demo_row {
 	int subflows;
 	bool cut;		/* stall and recovery apply */
 	double stall;		/* longest stall after the cut (s) */
+	double degraded;	/* cut -> one path's rate again (s); < 0: never */
 	double recovery;	/* restore -> both paths carry traffic (s); < 0: never */
 };
 
@@ -72,6 +78,9 @@ void demo_print(const struct demo_report *rep);
 /* demo-metrics.c */
 /* Longest time without progress between from and to (seconds). */
 double demo_stall_after(const struct demo_series *s, double from, double to);
+/* Seconds after 'from' until the throughput, over DEMO_WINDOW_S, was back
+ * at mbit Mbit/s (the window's start); < 0: never. */
+double demo_rate_back_after(const struct demo_series *s, double from, double mbit);
 /* Seconds after 'from' until every path has carried traffic again; < 0: never. */
 double demo_paths_back_after(const struct demo_series *s, double from);
 

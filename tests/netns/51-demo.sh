@@ -52,7 +52,8 @@ elif what == "mptcp":
     print(rows["mptcp"]["mptcp"], rows["mptcp"]["subflows"] >= 2, rows["tcp"]["mptcp"])
 elif what == "cut":
     c = rows["mptcp-cut"]
-    print(c["throughput"] > 0, 0 <= c["stall"] < d["cut_seconds"], "recovered" in c)
+    print(c["throughput"] > 0, 0 <= c["stall"] < d["cut_seconds"], "recovered" in c,
+          "degraded" in c)
 elif what == "plot":
     print(d["plot"])
 EOF
@@ -61,7 +62,7 @@ check "JSON has all four rows" "mptcp mptcp-cut tcp tcp2" j rows
 check "JSON: every run verified its bytes" True j verified
 check "JSON: MPTCP is faster than one TCP connection" True j faster
 check "JSON: MPTCP ran MPTCP with 2+ subflows, TCP did not" "True True False" j mptcp
-check "JSON: the cut run has throughput, a stall and a recovery figure" "True True True" j cut
+check "JSON: the cut run has throughput, stall, recovery and degraded figures" "True True True True" j cut
 check "JSON: the plot's path" "$TMP/cut2.svg" j plot
 no_lab_left "JSON run"
 

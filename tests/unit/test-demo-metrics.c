@@ -79,6 +79,23 @@ static void stall_at_the_end(void **state)
 	demo_series_free(&s);
 }
 
+/* Cut at 0.95 s: nothing for 0.5 s, then 9.6 Mbit/s for 0.5 s, then
+ * 46.4 Mbit/s from 1.95 s: back at 90% of 47.8 Mbit/s 1.00 s after the cut. */
+static void rate_back(void **state)
+{
+	uint64_t a[60] = { 0 }, b[60] = { 0 };
+	struct demo_series s;
+
+	for (int i = 1; i < 60; i++)
+		a[i] = i < 20 ? 300000 : i < 30 ? 0 : i < 40 ? 60000 : 290000;
+	series(&s, 60, a, b);
+	assert_true(demo_rate_back_after(&s, 0.95, 0.9 * 47.8) > 0.99);
+	assert_true(demo_rate_back_after(&s, 0.95, 0.9 * 47.8) < 1.01);
+	assert_true(demo_rate_back_after(&s, 0.95, 50) < 0);
+	assert_true(demo_rate_back_after(&s, 0.0, 40) < 0.01);
+	demo_series_free(&s);
+}
+
 static void parses_perf_json(void **state)
 {
 	const char *doc = "{\"schema\":1,\"mptcp\":true,\"bytes\":1000,\"bits_per_second\":8e7,"
@@ -109,6 +126,7 @@ int main(void)
 		cmocka_unit_test(cut_and_restore),
 		cmocka_unit_test(never_back),
 		cmocka_unit_test(stall_at_the_end),
+		cmocka_unit_test(rate_back),
 		cmocka_unit_test(parses_perf_json),
 	};
 
