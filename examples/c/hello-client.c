@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-or-later
+// SPDX-License-Identifier: MIT
 /*
  * hello-client: say hello to a server over Multipath TCP, and tell whether
  * MPTCP was really used -- and if not, why.

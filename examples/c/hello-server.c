@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-or-later
+// SPDX-License-Identifier: MIT
 /*
  * hello-server: answer hello clients over Multipath TCP, and tell for each
  * connection whether it really runs MPTCP -- and if not, why.

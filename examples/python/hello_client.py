@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# SPDX-License-Identifier: GPL-2.0-or-later
+# SPDX-License-Identifier: MIT
 """hello_client: say hello to a server over Multipath TCP, and tell whether
 MPTCP was really used -- and if not, why.
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# SPDX-License-Identifier: GPL-2.0-or-later
+# SPDX-License-Identifier: MIT
 """hello_server: answer hello clients over Multipath TCP, and tell for each
 connection whether it really runs MPTCP -- and if not, why.
 

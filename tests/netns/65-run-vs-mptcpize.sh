@@ -43,11 +43,11 @@ debian_fails() {
 	check "... the server saw nothing else" "tcp done" server_saw "$port"
 }
 debian_fails "Debian mptcpize, MPTCP blocked: the program fails" 6507 "Operation not permitted" \
-	"$H/mptcp-deny" EPERM --
+	"$H/seccomp-errno" EPERM --
 client_case "mptcpkit run, MPTCP blocked: completes over TCP" 6508 "tcp ours" \
-	"$H/mptcp-deny" EPERM -- "$MPTCPKIT" run "$H/plain-client" "$SERVER_ADDR" 6508 ours
+	"$H/seccomp-errno" EPERM -- "$MPTCPKIT" run "$H/plain-client" "$SERVER_ADDR" 6508 ours
 client_case "our mptcpize run, MPTCP blocked: completes over TCP" 6509 "tcp compat" \
-	"$H/mptcp-deny" EPERM -- "$OURS" run "$H/plain-client" "$SERVER_ADDR" 6509 compat
+	"$H/seccomp-errno" EPERM -- "$OURS" run "$H/plain-client" "$SERVER_ADDR" 6509 compat
 in_ns "$CLI" sysctl -qw net.mptcp.enabled=0
 debian_fails "Debian mptcpize, MPTCP disabled: the program fails" 6510 "Protocol not available"
 client_case "mptcpkit run, MPTCP disabled: completes over TCP" 6511 "tcp ours" \
