@@ -100,10 +100,8 @@ int run_main(int argc, char **argv, enum run_mode mode)
 		run_usage(stdout);
 		return 0;
 	}
-	if (first >= argc) {
-		run_usage(stderr);
-		return fail("run: no command given");
-	}
+	if (first >= argc)
+		return fail("run: no command given (usage: mptcpkit run [-d] [--mode MODE] -- CMD [ARGS...])");
 	if (mode == RUN_AUTO)
 		mode = choose(argv[first], debug);
 	if (mode == RUN_SECCOMP)

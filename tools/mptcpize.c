@@ -41,6 +41,5 @@ int main(int argc, char **argv)
 		return cmd_enable(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "disable"))
 		return cmd_disable(argc - 1, argv + 1);
-	usage(stderr);
-	return fail("unknown command '%s'", argv[1]);
+	return fail("unknown command '%s' (try 'mptcpize --help')", argv[1]);
 }

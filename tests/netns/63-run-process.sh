@@ -20,8 +20,8 @@ for mode in preload seccomp; do
 		bash -c "'$MPTCPKIT' run --mode $mode -- /nonexistent/cmd 2>&1"
 	check "$mode: not executable -> 126" 126 status_of "$MPTCPKIT" run --mode "$mode" -- "$TMP/not-exec"
 done
-check "no command: usage error (1) saying so" "1 mptcpkit: run: no command given" \
-	bash -c "'$MPTCPKIT' run 2>'$TMP/usage'; echo \$? \$(tail -n 1 '$TMP/usage')"
+check "no command: usage error (1), one line saying so" "1 1 mptcpkit: run: no command given" \
+	bash -c "'$MPTCPKIT' run 2>'$TMP/usage'; echo \$? \$(wc -l <'$TMP/usage') \$(cut -c1-31 '$TMP/usage')"
 check_fail "unknown mode refused" "$MPTCPKIT" run --mode bogus -- true
 check "CMD's own --help is CMD's" "--help" "$MPTCPKIT" run sh -c 'echo "$1"' sh --help
 check_ok "run --help" "$MPTCPKIT" run --help
