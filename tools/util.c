@@ -12,7 +12,8 @@ int fail(const char *fmt, ...)
 	va_list ap;
 
 	fflush(stdout);
-	fputs(PROG_NAME ": ", stderr);
+	/* "mptcpkit: ..." or, for the compatibility program, "mptcpize: ...". */
+	fprintf(stderr, "%s: ", program_invocation_short_name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
