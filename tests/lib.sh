@@ -157,6 +157,22 @@ check_fail() {
 	fi
 }
 
+# check_one_line WHAT PATTERN CMD...: the command (stdin: /dev/null) must
+# fail with exactly one line on stderr, matching PATTERN (grep -E).
+check_one_line() {
+	local what=$1 pattern=$2 rc
+	shift 2
+	"$@" </dev/null >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	if [ "$rc" = 0 ]; then
+		not_ok "$what" "succeeded but should have failed"
+	elif [ "$(wc -l <"$TMP/err")" != 1 ] || ! grep -qE -- "$pattern" "$TMP/err"; then
+		not_ok "$what" "exit $rc, stderr: $(head -c 300 "$TMP/err" | tr '\n' '|')"
+	else
+		ok "$what: $(cat "$TMP/err")"
+	fi
+}
+
 # json_get JSON KEY: a top-level value of one JSON object (python3).
 json_get() {
 	python3 -c 'import json,sys; v=json.loads(sys.argv[1]).get(sys.argv[2]); print(json.dumps(v) if isinstance(v,(dict,list,bool)) or v is None else v)' "$1" "$2"
