@@ -46,4 +46,8 @@ check_ok "and runs" "$TMP/prog-static"
 exported=$(nm -D --defined-only "$libdir/libmptcpkit.so.1" | awk '$2 == "T" {print $3}' | grep -v '^mpk_' || true)
 check "only mpk_* functions are exported" "" echo "$exported"
 check_ok "internal functions are hidden" bash -c "! nm -D '$libdir/libmptcpkit.so.1' | grep -q mpk_info_get_legacy"
+check_ok "man page of the library installed" test -f "$prefix/share/man/man3/libmptcpkit.3"
+undocumented=$(nm -D --defined-only "$libdir/libmptcpkit.so.1" | awk '$2 == "T" {sub(/@.*/, "", $3); print $3}' |
+	while read -r fn; do grep -qw -- "$fn" "$TOP/man/libmptcpkit.3" || echo "$fn"; done)
+check "every exported function is named in libmptcpkit(3)" "" echo "$undocumented"
 finish
