@@ -3,7 +3,9 @@
  * pmd's log: one line per action on stderr, "pmd: ACTION key value ...:
  * why" in text, or one JSON object per line (-j) with the same keys.
  */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -28,6 +30,28 @@ static double now_seconds(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Whole decimal numbers (ids, limits, tokens) go into JSON as numbers. */
+static bool as_integer(const char *val, long long *out)
+{
+	char *end;
+
+	if (!*val || (val[0] == '0' && val[1]) || (*val != '-' && (*val < '0' || *val > '9')))
+		return false;
+	errno = 0;
+	*out = strtoll(val, &end, 10);
+	return !errno && !*end;
+}
+
+static void log_value(const char *key, const char *val)
+{
+	long long n;
+
+	if (print_is_json() && as_integer(val, &n))
+		print_int(key, NULL, n);
+	else
+		print_string(key, "%s", val);
+}
+
 static void log_va(const char *action, va_list ap)
 {
 	const char *key, *val;
@@ -44,7 +68,7 @@ static void log_va(const char *action, va_list ap)
 			print_string(key, ": %s", val);
 		} else {
 			print_text(" %s ", key);
-			print_string(key, "%s", val);
+			log_value(key, val);
 		}
 	}
 	print_text("\n");

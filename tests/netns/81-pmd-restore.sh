@@ -39,6 +39,10 @@ check "no endpoint for a link-local address" "" sh -c "ip -n $C mptcp endpoint s
 if python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$TMP/pmd.log" 2>/dev/null &&
 	grep -q '"action": *"add-endpoint"' "$TMP/pmd.log"; then ok "-j: one JSON object per log line"
 else not_ok "-j: one JSON object per log line" "$(head -c 300 "$TMP/pmd.log")"; fi
+check "-j: endpoint ids are JSON numbers" "True" python3 -c '
+import json, sys
+adds = [d for d in map(json.loads, open(sys.argv[1])) if d.get("action") == "add-endpoint"]
+print(bool(adds) and all(isinstance(d.get("id"), int) for d in adds))' "$TMP/pmd.log"
 
 ip -n "$C" addr del 10.0.3.1/24 dev c3
 check_ok "an address removed: its endpoint goes" wait_for 2 sh -c "! ip -n $C mptcp endpoint show | grep -q 10.0.3.1"
