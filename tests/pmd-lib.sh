@@ -42,6 +42,11 @@ subflows_on() {
 		awk -v p="$3" 'index($3, p) == 1' | wc -l
 }
 
+# both_paths: the connection to/from PORT has one subflow on each path (client side).
+both_paths() { [ "$(subflows_on "$C" $PORT 10.0.1.)" = 1 ] && [ "$(subflows_on "$C" $PORT 10.0.2.)" = 1 ]; }
+# only_on PREFIX: it has one subflow, whose local address starts with PREFIX.
+only_on() { [ "$(subflows "$C" $PORT)" = 1 ] && [ "$(subflows_on "$C" $PORT "$1")" = 1 ]; }
+
 # wait_for SECONDS CMD...: poll (every 0.1 s) until CMD succeeds.
 wait_for() {
 	local n=$(($1 * 10))

@@ -33,9 +33,6 @@ wait_listen "$S" "$PORT" || not_ok "server listens"
 bg "$C" $XFER send 10.0.1.2 $PORT "$TMP/data"
 SENDER=$BG_PID
 
-both_paths() { [ "$(subflows_on "$C" $PORT 10.0.1.)" = 1 ] && [ "$(subflows_on "$C" $PORT 10.0.2.)" = 1 ]; }
-only_on() { [ "$(subflows "$C" $PORT)" = 1 ] && [ "$(subflows_on "$C" $PORT "$1")" = 1 ]; }
-
 if wait_for 3 both_paths; then ok "the transfer uses both paths"; else
 	not_ok "the transfer uses both paths" "$(in_ns "$C" ss -Htn state established)"; fi
 
