@@ -65,7 +65,7 @@ _mptcpkit() {
 		--plot) COMPREPLY=($(compgen -f -X '!*.svg' -- "$cur")); return ;;
 		-p | --port | -t | --time | -i | --interval) return ;;
 		esac
-		COMPREPLY=($(compgen -W "-s --server -1 --one-off -c --client -p --port -t --time --tcp -R --reverse -i --interval --plot -j --json -h --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "-s --server -1 --one-off -c --client -p --port -t --time --tcp -R --reverse -i --interval --plot --mark -j --json -h --help" -- "$cur")) ;;
 	lab)
 		case "$prev" in
 		lab) COMPREPLY=($(compgen -W "up down status list link exec --help" -- "$cur")); return ;;

@@ -137,17 +137,24 @@ static int run_test(struct demo *d, struct demo_row *row, const char *const *add
 		    bool tcp, bool cut, const char *plot)
 {
 	double secs = cut ? d->rep.cut_seconds : d->rep.seconds, t0;
+	char cut_mark[48], restore_mark[48];
+	const char *plot_args[] = { "--plot", plot, "--mark", cut_mark, "--mark", restore_mark, NULL };
 	struct demo_client cl[DEMO_PATHS];
 	pid_t srv[DEMO_PATHS] = { -1, -1 };
 	struct demo_result r;
 	int ret = 0, started = 0;
 
+	/* The plot shows when the demo cut and restored path 1. */
+	snprintf(cut_mark, sizeof(cut_mark), "%g:path 1 cut", d->rep.cut_at);
+	snprintf(restore_mark, sizeof(restore_mark), "%g:path 1 restored", d->rep.restore_at);
+	if (!cut)
+		plot_args[2] = NULL;
 	for (int i = 0; i < n && ret == 0; i++)
 		ret = demo_server_start(&d->ctx, d->port + i, &srv[i]);
 	t0 = now_s();
 	for (int i = 0; i < n && ret == 0; i++, started++)
 		ret = demo_client_start(&d->ctx, addrs[i], d->port + i, tcp, secs,
-					i == 0 ? plot : NULL, &cl[i]);
+					i == 0 && plot ? plot_args : NULL, &cl[i]);
 	if (ret == 0 && cut) {
 		sleep_until(t0 + d->rep.cut_at);
 		if (!stop && lab_link_set(&d->lab, 1, false) < 0)

@@ -77,6 +77,7 @@ static void usage(FILE *f)
 	      "  -R, --reverse       the server sends, the client receives\n"
 	      "  -i, --interval S    seconds between progress lines (default 1)\n"
 	      "      --plot FILE     write an SVG plot of each subflow's throughput\n"
+	      "      --mark S:LABEL  mark a moment on the plot (seconds from the start)\n"
 	      "  -j, --json          one JSON document at the end\n", f);
 }
 
@@ -94,7 +95,7 @@ static int parse_seconds(const char *s, double min, double max, double *out)
 	return 0;
 }
 
-enum { OPT_TCP = 256, OPT_PLOT };
+enum { OPT_TCP = 256, OPT_PLOT, OPT_MARK };
 
 static const struct option long_opts[] = {
 	{ "server", no_argument, NULL, 's' },
@@ -106,9 +107,27 @@ static const struct option long_opts[] = {
 	{ "reverse", no_argument, NULL, 'R' },
 	{ "interval", required_argument, NULL, 'i' },
 	{ "plot", required_argument, NULL, OPT_PLOT },
+	{ "mark", required_argument, NULL, OPT_MARK },
 	{ "json", no_argument, NULL, 'j' },
 	{ NULL, 0, NULL, 0 },
 };
+
+/* --mark SECONDS:LABEL; 0 or an exit code after fail(). */
+static int take_mark(struct perf_opts *o, const char *arg)
+{
+	const char *colon = strchr(arg, ':');
+	char secs[32];
+
+	if (o->nmarks == PERF_MARKS_MAX)
+		return fail("perf: at most %d --mark options", PERF_MARKS_MAX);
+	if (!colon || !colon[1] || (size_t)(colon - arg) >= sizeof(secs))
+		return fail("perf: bad mark '%s' (SECONDS:LABEL)", arg);
+	snprintf(secs, sizeof(secs), "%.*s", (int)(colon - arg), arg);
+	if (parse_seconds(secs, 0, PERF_DURATION_MAX_S, &o->marks[o->nmarks].t) < 0)
+		return fail("perf: bad mark time '%s' (seconds, 0-%d)", secs, PERF_DURATION_MAX_S);
+	o->marks[o->nmarks++].label = colon + 1;
+	return 0;
+}
 
 /* One option; 0 or an exit code after fail(). */
 static int take_option(struct perf_opts *o, int c, const char *arg, bool *client_only)
@@ -122,6 +141,7 @@ static int take_option(struct perf_opts *o, int c, const char *arg, bool *client
 	case 'R': o->reverse = *client_only = true; return 0;
 	case OPT_TCP: o->tcp = *client_only = true; return 0;
 	case OPT_PLOT: o->plot = arg; *client_only = true; return 0;
+	case OPT_MARK: *client_only = true; return take_mark(o, arg);
 	case 'j': print_set_json(true); return 0;
 	case 'p':
 		if (parse_long(arg, 1, 65535, &port) < 0)
@@ -163,7 +183,7 @@ static int parse(int argc, char **argv, struct perf_opts *o)
 	if (o->server == !!o->host)
 		return fail("perf: give either -s (server) or -c HOST (client)");
 	if (o->server && client_only)
-		return fail("perf: -t, -R, --tcp and --plot are client options");
+		return fail("perf: -t, -R, --tcp, --plot and --mark are client options");
 	if (o->host && o->once)
 		return fail("perf: -1 is a server option");
 	return 0;

@@ -89,10 +89,10 @@ int demo_server_start(const struct demo_ctx *c, int port, pid_t *pid)
 }
 
 int demo_client_start(const struct demo_ctx *c, const char *addr, int port, bool tcp,
-		      double seconds, const char *plot, struct demo_client *cl)
+		      double seconds, const char *const *plot_args, struct demo_client *cl)
 {
 	char portstr[16], secs[32];
-	char *argv[16] = { (char *)c->self, "-j", "perf", "-c", (char *)addr, "-p", portstr,
+	char *argv[24] = { (char *)c->self, "-j", "perf", "-c", (char *)addr, "-p", portstr,
 			   "-t", secs };
 	int n = 9;
 
@@ -100,10 +100,8 @@ int demo_client_start(const struct demo_ctx *c, const char *addr, int port, bool
 	snprintf(secs, sizeof(secs), "%g", seconds);
 	if (tcp)
 		argv[n++] = "--tcp";
-	if (plot) {
-		argv[n++] = "--plot";
-		argv[n++] = (char *)plot;
-	}
+	for (; plot_args && *plot_args && n < 23; plot_args++)
+		argv[n++] = (char *)*plot_args;
 	argv[n] = NULL;
 	cl->out_fd = memfd_create("demo-perf-out", MFD_CLOEXEC);
 	cl->err_fd = memfd_create("demo-perf-err", MFD_CLOEXEC);

@@ -98,9 +98,10 @@ struct demo_client {
 
 /* A one-test perf server on port in the server namespace; 0 or -errno. */
 int demo_server_start(const struct demo_ctx *c, int port, pid_t *pid);
-/* A perf client (JSON output) to addr:port for seconds; plot may be NULL. */
+/* A perf client (JSON output) to addr:port for seconds; plot_args (NULL
+ * or NULL-terminated, e.g. --plot FILE --mark S:LABEL) go on its command line. */
 int demo_client_start(const struct demo_ctx *c, const char *addr, int port, bool tcp,
-		      double seconds, const char *plot, struct demo_client *cl);
+		      double seconds, const char *const *plot_args, struct demo_client *cl);
 /* Wait (at most 'limit' seconds) and read its result. 0, or -errno with
  * r->error set. */
 int demo_client_finish(const struct demo_ctx *c, struct demo_client *cl, double limit,

@@ -81,7 +81,7 @@ static int run(struct perf_test *t, const struct perf_opts *o)
 	if ((ret = perf_test_run(t, NULL)) < 0)
 		return fail("perf: test with %s: %s", t->remote, perf_strerror(ret));
 	perf_report_end(t);
-	if (o->plot && (ret = perf_plot_write(t, o->plot)) < 0)
+	if (o->plot && (ret = perf_plot_write(t, o)) < 0)
 		return fail("perf: write %s: %s", o->plot, mpk_strerror(ret));
 	if (!perf_test_verified(t))
 		return fail("perf: payload verification failed: %llu of %llu bytes differ",

@@ -15,7 +15,8 @@ struct plot_data {
 	double *x;
 	double *y[PERF_TRACK_MAX + 1]; /* [0] total, [1 + k] subflow k */
 	char labels[PERF_TRACK_MAX + 1][LABEL_LEN];
-	struct svg_marker markers[PERF_EVENTS_MAX];
+	struct svg_marker markers[PERF_EVENTS_MAX + PERF_MARKS_MAX];
+	unsigned int nmarkers;
 	char mlabels[PERF_EVENTS_MAX][24];
 };
 
@@ -75,7 +76,8 @@ static int fill_points(struct plot_data *d, const struct perf_test *t)
 	return 0;
 }
 
-static void fill_labels(struct plot_data *d, const struct perf_test *t)
+static void fill_labels(struct plot_data *d, const struct perf_test *t,
+			const struct perf_opts *o)
 {
 	const struct perf_stats *st = &t->stats;
 	char l[MPK_ADDRSTRLEN], r[MPK_ADDRSTRLEN];
@@ -90,6 +92,9 @@ static void fill_labels(struct plot_data *d, const struct perf_test *t)
 			 st->events[e].added ? "added" : "closed");
 		d->markers[e] = (struct svg_marker){ st->events[e].t, d->mlabels[e] };
 	}
+	d->nmarkers = st->nevents;
+	for (unsigned int m = 0; m < o->nmarks; m++)
+		d->markers[d->nmarkers++] = (struct svg_marker){ o->marks[m].t, o->marks[m].label };
 }
 
 static int write_file(const struct plot_data *d, const struct perf_test *t, const char *path)
@@ -99,7 +104,7 @@ static int write_file(const struct plot_data *d, const struct perf_test *t, cons
 	struct svg_plot p = {
 		.title = title, .x_label = "time (s)", .y_label = "throughput (Mbit/s)",
 		.x = d->x, .n = d->n, .series = series, .nseries = t->stats.nsf + 1,
-		.markers = d->markers, .nmarkers = t->stats.nevents,
+		.markers = d->markers, .nmarkers = d->nmarkers,
 	};
 	FILE *f;
 	int ret;
@@ -117,7 +122,7 @@ static int write_file(const struct plot_data *d, const struct perf_test *t, cons
 	return ret;
 }
 
-int perf_plot_write(const struct perf_test *t, const char *path)
+int perf_plot_write(const struct perf_test *t, const struct perf_opts *o)
 {
 	struct plot_data *d = calloc(1, sizeof(*d));
 	int ret = -ENOMEM;
@@ -125,8 +130,8 @@ int perf_plot_write(const struct perf_test *t, const char *path)
 	if (!d)
 		return ret;
 	if ((ret = fill_points(d, t)) == 0) {
-		fill_labels(d, t);
-		ret = write_file(d, t, path);
+		fill_labels(d, t, o);
+		ret = write_file(d, t, o->plot);
 	}
 	free(d->x);
 	for (unsigned int s = 0; s <= PERF_TRACK_MAX; s++)

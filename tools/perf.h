@@ -16,6 +16,13 @@
 #define PERF_IDLE_TIMEOUT_S 10.0 /* no progress for this long: the peer is gone */
 #define PERF_SCHEMA 1            /* the JSON document's version */
 #define PERF_DURATION_MAX_S 3600 /* longest test */
+#define PERF_MARKS_MAX 8         /* --mark options */
+
+/* A moment the caller knows of (e.g. "path 1 cut"), drawn on the plot. */
+struct perf_mark {
+	double t;
+	const char *label;
+};
 
 struct perf_opts {
 	bool server;
@@ -25,6 +32,8 @@ struct perf_opts {
 	const char *host;
 	const char *port;
 	const char *plot; /* client: SVG file */
+	struct perf_mark marks[PERF_MARKS_MAX]; /* client: drawn on the plot */
+	unsigned int nmarks;
 	double seconds;
 	double interval;
 };
@@ -72,7 +81,7 @@ void perf_report_event(const struct perf_stats *st, const struct perf_event *e);
 void perf_report_interval(const struct perf_stats *st, const struct perf_interval *iv);
 
 /* The SVG plot of a finished test; 0 or -errno. */
-int perf_plot_write(const struct perf_test *t, const char *path);
+int perf_plot_write(const struct perf_test *t, const struct perf_opts *o);
 
 /* Text for a perf error (adds -ETIMEDOUT and -ECONNRESET wording). */
 const char *perf_strerror(int err);

@@ -88,7 +88,8 @@ check "server: one document per test" "receive receive send" \
 	eval "python3 -c 'import json,sys; print(\" \".join(json.loads(l)[\"direction\"] for l in open(sys.argv[1])))' $TMP/server.json"
 
 # --- text output and --plot ---------------------------------------------------
-client perf -c "$SRV" -t 2 --plot "$TMP/plot.svg" >"$TMP/text.out" 2>"$TMP/text.err"
+client perf -c "$SRV" -t 2 --plot "$TMP/plot.svg" --mark '1:a <moment> & more' \
+	>"$TMP/text.out" 2>"$TMP/text.err"
 check "text: exit 0" 0 echo $?
 check "text: subflow added events" 2 grep -c "subflow added" "$TMP/text.out"
 check "text: interval lines in Mbit/s" true eval '[ $(grep -c "Mbit/s   #0" "$TMP/text.out") -ge 2 ] && echo true'
@@ -101,7 +102,8 @@ ns = "{http://www.w3.org/2000/svg}"
 series = {p.get("data-series") for p in root.iter(ns + "polyline")}
 text = " ".join(t.text or "" for t in root.iter(ns + "text"))
 ok = (root.tag == ns + "svg" and {"0", "1", "2"} <= series and "10.40.2.1:" in text
-      and "Mbit/s" in text and "added" in text and "href" not in open(sys.argv[1]).read())
+      and "Mbit/s" in text and "added" in text and "a <moment> & more" in text
+      and "href" not in open(sys.argv[1]).read())
 print("ok" if ok else "bad: series %s text %s" % (series, text[:200]))
 PY
 
@@ -157,6 +159,8 @@ check "frozen server: says the peer stopped responding" 1 grep -c "stopped respo
 check_one_line "bad port" '^mptcpkit: ' "$K" perf -c 127.0.0.1 -p 0
 check_one_line "port not a number" '^mptcpkit: ' "$K" perf -s -p http
 check_one_line "-t 0" '^mptcpkit: ' "$K" perf -c 127.0.0.1 -t 0
+check_one_line "--mark without a label" '^mptcpkit: .*mark' "$K" perf -c 127.0.0.1 --mark 3
+check_one_line "--mark on the server" '^mptcpkit: ' "$K" perf -s --mark 1:x
 check_one_line "unknown option" '^mptcpkit: ' "$K" perf -c 127.0.0.1 --bogus
 check_one_line "neither -c nor -s" '^mptcpkit: ' "$K" perf
 check_one_line "both -c and -s" '^mptcpkit: ' "$K" perf -s -c 127.0.0.1

@@ -32,6 +32,7 @@ for row in "TCP, path 1" "2 x TCP at once, one per path" "MPTCP, both paths" "MP
 done
 check "text says where the plot is" 1 grep -c "plot of the cut run: $TMP/cut.svg" "$TMP/demo.txt"
 check_ok "the plot is an SVG" grep -q '<svg' "$TMP/cut.svg"
+check "the plot marks the cut and the restore" 2 grep -c "path 1 cut\|path 1 restored" "$TMP/cut.svg"
 no_lab_left "text run"
 
 # 2. JSON
