@@ -103,6 +103,21 @@ veth() {
 	ip -n "$4" link set "$5" up
 }
 
+# two_paths C S NET: client C and server S joined by two veth pairs, path k
+# = cK (NET.k.1/24) <-> sK (NET.k.2/24); rp_filter off, as joins need.
+two_paths() {
+	local k ns
+	for k in 1 2; do
+		veth "$1" "c$k" "$3.$k.1/24" "$2" "s$k" "$3.$k.2/24" 2>/dev/null || return 1
+	done
+	for ns in "$1" "$2"; do
+		in_ns "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+	done
+	# The devices existed before the default changed: set theirs too.
+	in_ns "$1" sysctl -qw net.ipv4.conf.c1.rp_filter=0 net.ipv4.conf.c2.rp_filter=0
+	in_ns "$2" sysctl -qw net.ipv4.conf.s1.rp_filter=0 net.ipv4.conf.s2.rp_filter=0
+}
+
 # bg NS CMD...: run in the background in a namespace; the PID is in BG_PID
 # and is killed at cleanup.
 bg() {

@@ -11,18 +11,11 @@ pmd_topo() {
 	local k
 	ns_new C "pmdc${1:-}"
 	ns_new S "pmds${1:-}"
+	two_paths "$C" "$S" 10.0 || { not_ok "topology: two paths"; exit 1; }
 	for k in 1 2; do
-		veth "$C" "c$k" "10.0.$k.1/24" "$S" "s$k" "10.0.$k.2/24" ||
-			{ not_ok "topology: path $k"; exit 1; }
 		tc -n "$C" qdisc add dev "c$k" root tbf rate "$PMD_RATE" burst 16kb latency 20ms
 		tc -n "$S" qdisc add dev "s$k" root tbf rate "$PMD_RATE" burst 16kb latency 20ms
 	done
-	for ns in "$C" "$S"; do
-		in_ns "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
-		in_ns "$ns" sysctl -qw net.ipv4.conf.c1.rp_filter=0 net.ipv4.conf.c2.rp_filter=0 2>/dev/null
-		in_ns "$ns" sysctl -qw net.ipv4.conf.s1.rp_filter=0 net.ipv4.conf.s2.rp_filter=0 2>/dev/null
-	done
-	return 0
 }
 
 # path_set K up|down: both ends of path K.
@@ -46,6 +39,16 @@ subflows_on() {
 both_paths() { [ "$(subflows_on "$C" $PORT 10.0.1.)" = 1 ] && [ "$(subflows_on "$C" $PORT 10.0.2.)" = 1 ]; }
 # only_on PREFIX: it has one subflow, whose local address starts with PREFIX.
 only_on() { [ "$(subflows "$C" $PORT)" = 1 ] && [ "$(subflows_on "$C" $PORT "$1")" = 1 ]; }
+
+# xfer_start SIZE: SIZE (head -c) of random data from C to S's port PORT
+# with pmd-xfer.py; the receiver writes $TMP/served, the sender is SENDER.
+xfer_start() {
+	head -c "$1" /dev/urandom >"$TMP/data"
+	bg "$S" sh -c "python3 $TOP/tests/pmd-xfer.py serve $PORT >$TMP/served"
+	wait_listen "$S" "$PORT" || not_ok "server listens"
+	bg "$C" python3 "$TOP/tests/pmd-xfer.py" send 10.0.1.2 "$PORT" "$TMP/data"
+	SENDER=$BG_PID
+}
 
 # wait_for SECONDS CMD...: poll (every 0.1 s) until CMD succeeds.
 wait_for() {

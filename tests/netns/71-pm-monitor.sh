@@ -12,11 +12,7 @@ require_cmd python3 timeout setpriv
 
 ns_new S mons
 ns_new C monc
-veth "$C" c1 10.71.1.1/24 "$S" s1 10.71.1.2/24 2>/dev/null || { not_ok "veth 1"; finish; }
-veth "$C" c2 10.71.2.1/24 "$S" s2 10.71.2.2/24 2>/dev/null || { not_ok "veth 2"; finish; }
-for ns in "$C" "$S"; do
-	in_ns "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
-done
+two_paths "$C" "$S" 10.71 || { not_ok "two paths between the namespaces"; finish; }
 K=$MPTCPKIT
 in_ns "$C" "$K" endpoint add 10.71.2.1 id 5 dev c2 subflow || not_ok "client endpoint"
 in_ns "$C" "$K" limits set subflows 2 || not_ok "client limits"

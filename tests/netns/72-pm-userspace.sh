@@ -12,11 +12,7 @@ require_cmd python3 timeout ss setpriv
 
 ns_new S upms
 ns_new C upmc
-veth "$C" c1 10.72.1.1/24 "$S" s1 10.72.1.2/24 2>/dev/null || { not_ok "veth 1"; finish; }
-veth "$C" c2 10.72.2.1/24 "$S" s2 10.72.2.2/24 2>/dev/null || { not_ok "veth 2"; finish; }
-for ns in "$C" "$S"; do
-	in_ns "$ns" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
-done
+two_paths "$C" "$S" 10.72 || { not_ok "two paths between the namespaces"; finish; }
 in_ns "$C" sysctl -qw net.mptcp.path_manager=userspace 2>/dev/null ||
 	in_ns "$C" sysctl -qw net.mptcp.pm_type=1 2>/dev/null ||
 	skip_all "the kernel has no userspace path manager"

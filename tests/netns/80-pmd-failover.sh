@@ -10,7 +10,6 @@
 require_root
 require_mptcp
 require_cmd python3 ss tc sha256sum
-XFER="python3 $TOP/tests/pmd-xfer.py"
 PORT=5280
 
 pmd_topo 2>/dev/null
@@ -27,11 +26,7 @@ check "an endpoint per usable address, with its device" \
 	sh -c "ip -n $C mptcp endpoint show | sed 's/ id [0-9]*//; s/ *$//' | sort | paste -sd '|'"
 
 # 96 MiB: about 8 s at 2 x 50 Mbit/s, longer while a path is cut
-head -c 96M /dev/urandom >"$TMP/data"
-bg "$S" sh -c "$XFER serve $PORT >$TMP/served"
-wait_listen "$S" "$PORT" || not_ok "server listens"
-bg "$C" $XFER send 10.0.1.2 $PORT "$TMP/data"
-SENDER=$BG_PID
+xfer_start 96M
 
 if wait_for 3 both_paths; then ok "the transfer uses both paths"; else
 	not_ok "the transfer uses both paths" "$(in_ns "$C" ss -Htn state established)"; fi

@@ -10,7 +10,6 @@
 require_root
 require_mptcp
 require_cmd python3 ss tc sha256sum
-XFER="python3 $TOP/tests/pmd-xfer.py"
 PORT=5282
 
 pmd_topo 2>/dev/null
@@ -23,11 +22,7 @@ if pmd_start "$C" "$TMP/pmd.log" --pm userspace; then ok "pmd --pm userspace sta
 else not_ok "pmd --pm userspace starts" "$(head -c 300 "$TMP/pmd.log")"; finish; fi
 check "no endpoint is added" "" in_ns "$C" ip mptcp endpoint show
 
-head -c 64M /dev/urandom >"$TMP/data"
-bg "$S" sh -c "$XFER serve $PORT >$TMP/served"
-wait_listen "$S" "$PORT" || not_ok "server listens"
-bg "$C" $XFER send 10.0.1.2 $PORT "$TMP/data"
-SENDER=$BG_PID
+xfer_start 64M
 
 if wait_for 3 both_paths; then ok "pmd created a subflow on the second path"; else
 	not_ok "pmd created a subflow on the second path" "$(in_ns "$C" ss -Htn state established; cat "$TMP/pmd.log")"; fi
