@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The host's MPTCP connections and their subflows, from sock_diag: the
+ * kernel's mptcp_diag for the MPTCP sockets (with struct mptcp_info), and
+ * inet_diag for the TCP subflows (tcp_info plus the MPTCP ULP attributes
+ * that carry the connection's token). One engine for ss, top, exporter and
+ * pmd's health checks. Engine rule: 0 or -errno, never prints.
+ */
+#ifndef MPTCPKIT_DIAG_H
+#define MPTCPKIT_DIAG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mptcpkit.h"
+
+/* What to dump (diag_take's what). */
+#define DIAG_CONNS     (1u << 0) /* MPTCP sockets that are not listening */
+#define DIAG_LISTENERS (1u << 1) /* MPTCP listening sockets */
+#define DIAG_SUBFLOWS  (1u << 2) /* TCP sockets with the MPTCP ULP */
+#define DIAG_FALLBACK  (1u << 3) /* with DIAG_CONNS: also fallen-back ones */
+
+/* One subflow: a TCP socket whose ULP is mptcp. */
+struct diag_subflow {
+	struct mpk_subflow_info tcp;   /* addresses, state, tcp_info counters;
+					* tcp.ifindex is the bound device
+					* (idiag_if), else the local address's */
+	uint64_t cookie;               /* stable identity across dumps */
+	uint32_t token;                /* the connection's local token */
+	uint32_t token_remote;
+	uint8_t local_id, remote_id;   /* address ids */
+	uint32_t mptcp_flags;          /* MPTCP_SUBFLOW_FLAG_* (ULP info) */
+	bool backup;                   /* local or remote backup flag */
+	/* tcp_info fields mpk_subflow_info does not carry, for health checks */
+	uint32_t last_ack_recv_ms;
+	uint32_t rto_us;
+	uint8_t retransmits;           /* RTOs in a row now (tcpi_retransmits) */
+	uint8_t backoff;
+	uint8_t probes;
+};
+
+/* One MPTCP socket (a connection or a listener). */
+struct diag_conn {
+	int family;
+	struct sockaddr_storage local, remote;
+	uint8_t state;                 /* TCP_* values, as ss shows them */
+	bool listener;
+	bool fallback;                 /* fell back to TCP */
+	uint64_t cookie;
+	uint32_t inode;
+	uint32_t uid;
+	struct mpk_conn_info info;     /* zero where the kernel gave none */
+};
+
+struct diag_snapshot {
+	struct diag_conn *conns;
+	size_t nconns;
+	struct diag_subflow *subflows;
+	size_t nsubflows;
+};
+
+struct diag;
+/* A sock_diag handle for repeated snapshots; 0 or -errno. */
+int diag_open(struct diag **out);
+void diag_close(struct diag *d);
+/* A snapshot of the current network namespace; free with diag_snapshot_free.
+ * 0 or -errno (-ENOENT: the kernel has no mptcp_diag, only DIAG_SUBFLOWS
+ * can then be taken). */
+int diag_take(struct diag *d, unsigned int what, struct diag_snapshot *out);
+void diag_snapshot_free(struct diag_snapshot *s);
+
+#endif
