@@ -496,7 +496,7 @@ int pmd_watch_step(struct pmd_watch *w, const struct pmd_net *net)
 {
 	struct pmd_evidence ev[PMD_ADDRS_MAX] = { 0 };
 	struct diag_snapshot s = { 0 };
-	uint64_t now = clock_mono_ms();
+	uint64_t now = clock_mono_ms(), cpu;
 	bool changed;
 	int ret;
 
@@ -506,12 +506,15 @@ int pmd_watch_step(struct pmd_watch *w, const struct pmd_net *net)
 	read_answers(w);
 	if (now < w->next_ms)
 		return 0;
+	cpu = clock_cpu_us();
 	ret = diag_take(w->diag, DIAG_SUBFLOWS, &s);
-	/* with thousands of connections a dump costs: at most a tenth of
-	 * the time goes to them */
+	cpu = clock_cpu_us() - cpu;
+	/* with thousands of connections a dump costs: at most a fifth of a
+	 * CPU goes to them (CPU time: a busy machine must not slow the
+	 * checks down, only their own cost may) */
 	w->next_ms = now + w->cfg->health.interval_ms;
-	if (w->next_ms < now + 10 * (clock_mono_ms() - now))
-		w->next_ms = now + 10 * (clock_mono_ms() - now);
+	if (w->next_ms < now + 5 * cpu / 1000)
+		w->next_ms = now + 5 * cpu / 1000;
 	if (ret)
 		return ret;
 	gather(w, &s, ev);
