@@ -35,14 +35,15 @@ silent_cut() {
 	if wait_for 2 no_subflow_on "10.0.$k."; then ok "$what: the dead path's subflow is closed"
 	else not_ok "$what: the dead path's subflow is closed" "$(in_ns "$C" ss -Htn state established)"; fi
 	if moving "$log"; then ok "$what: the transfer goes on over path $other"
-	else not_ok "$what: the transfer goes on over path $other" "$(tail -n 2 "$log")"; fi
+	else not_ok "$what: the transfer goes on over path $other" "$(date +%s.%N) $(tail -n 2 "$log" | paste -sd' ') $(grep -E 'path-|endpoint' "$TMP/pmd.log" | tail -n 3 | cut -c1-160)"; fi
 	path_silent "$k" off
 	if wait_for 3 both_paths; then ok "$what: both paths used again once it works"
 	else not_ok "$what: both paths used again once it works" "$(in_ns "$C" ss -Htn state established)"; fi
 }
 
 # upload: the client sends, so its own subflow holds the unacked data
-xfer_start 160M || not_ok "upload uses both paths" "$(in_ns "$C" ss -Htn state established)"
+xfer_start 160M
+wait_for 3 both_paths || not_ok "upload uses both paths" "$(in_ns "$C" ss -Htn state established)"
 silent_cut "upload, path 2 silent" 2 "$TMP/rx.log"
 silent_cut "upload, path 1 (the initial subflow's) silent" 1 "$TMP/rx.log"
 if timeout 60 tail --pid="$SENDER" -f /dev/null; then ok "upload: the transfer ends"
