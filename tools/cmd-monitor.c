@@ -151,7 +151,7 @@ int cmd_monitor(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	err = mpk_pm_events_open(&evs);
 	if (err == -ENOENT || err == -EPROTONOSUPPORT)
-		return fail("monitor: the kernel has no mptcp_pm netlink family or events group");
+		return fail("monitor: the kernel has " NO_PM_FAMILY " or events group");
 	if (err == -EPERM)
 		return fail("monitor: needs CAP_NET_ADMIN");
 	if (err < 0)

@@ -78,7 +78,7 @@ const char *pm_next_value(int argc, char **argv, int *i)
 static const char *open_reason(int err)
 {
 	if (err == -ENOENT || err == -EPROTONOSUPPORT)
-		return "the kernel has no mptcp_pm netlink family (no MPTCP in this kernel?)";
+		return "the kernel has " NO_PM_FAMILY " (no MPTCP in this kernel?)";
 	return mpk_strerror(err);
 }
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Limits and endpoints of the in-kernel path manager, through the
  * library's mpk_pm_* API, and who listens to its events. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,29 +70,9 @@ unsigned int pm_query_events_group(const struct pm_query *q)
 	return q->events_group;
 }
 
-int pm_query_limits(struct pm_query *q, struct check_limits *limits)
+int pm_query_limits(struct pm_query *q, struct mpk_limits *limits)
 {
-	struct mpk_limits l;
-	int err = mpk_pm_limits_get(q->pm, &l);
-
-	if (err)
-		return err;
-	limits->subflows = l.subflows;
-	limits->add_addr_accepted = l.add_addr_accepted;
-	return 0;
-}
-
-static void convert(const struct mpk_endpoint *in, struct check_endpoint *ep)
-{
-	memset(ep, 0, sizeof(*ep));
-	ep->id = in->id;
-	ep->family = in->family;
-	if (in->family == AF_INET || in->family == AF_INET6)
-		inet_ntop(in->family, &in->addr, ep->addr, sizeof(ep->addr));
-	ep->port = in->port;
-	ep->flags = in->flags;
-	ep->ifindex = in->ifindex;
-	ep->rp_filter = -1;
+	return mpk_pm_limits_get(q->pm, limits);
 }
 
 int pm_query_endpoints(struct pm_query *q, struct check_endpoint *eps, size_t max, size_t *n)
@@ -105,8 +84,10 @@ int pm_query_endpoints(struct pm_query *q, struct check_endpoint *eps, size_t ma
 	*n = 0;
 	if (err)
 		return err;
-	for (size_t i = 0; i < count && i < max; i++)
-		convert(&list[i], &eps[(*n)++]);
+	for (size_t i = 0; i < count && i < max; i++) {
+		eps[i] = (struct check_endpoint){ .ep = list[i], .rp_filter = -1 };
+		(*n)++;
+	}
 	free(list);
 	return 0;
 }

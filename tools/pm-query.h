@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Read-only queries of the in-kernel path manager for `check`: limits and
- * endpoints (through the library's mpk_pm_* API) in check's own types, and
- * whether any program listens to the path-manager events.
+ * endpoints (through the library's mpk_pm_* API, in its own types), and
+ * whether any program listens to the path-manager events. An engine: 0 or
+ * -errno, nothing printed.
  */
 #ifndef MPTCPKIT_PM_QUERY_H
 #define MPTCPKIT_PM_QUERY_H
@@ -21,9 +22,10 @@ void pm_query_close(struct pm_query *q);
 /* The id of the "mptcp_pm_events" multicast group; 0 if unknown. */
 unsigned int pm_query_events_group(const struct pm_query *q);
 
-int pm_query_limits(struct pm_query *q, struct check_limits *limits);
+int pm_query_limits(struct pm_query *q, struct mpk_limits *limits);
 
-/* Dump the endpoints into eps (at most max); *n is set; 0 or -errno. */
+/* Dump the endpoints into eps[].ep (at most max; the rest of each entry
+ * is cleared, rp_filter -1); *n is set; 0 or -errno. */
 int pm_query_endpoints(struct pm_query *q, struct check_endpoint *eps, size_t max, size_t *n);
 
 /* How many generic netlink sockets of this network namespace are subscribed
