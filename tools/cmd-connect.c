@@ -30,15 +30,16 @@ int cmd_connect(int argc, char **argv)
 	struct session_opts o;
 	struct mpk_status st;
 	long port;
-	int first, fd;
+	int first, fd, ret;
 
-	first = session_parse(argc, argv, "", no_extra, NULL, &o);
-	if (first == -2) {
+	ret = session_parse(argc, argv, "", no_extra, NULL, &o);
+	if (ret)
+		return ret;
+	if (o.help) {
 		fputs(connect_usage, stdout);
 		return 0;
 	}
-	if (first < 0)
-		return 1;
+	first = o.first;
 	if (argc - first != 2)
 		return fail("connect: %s (usage: " PROG_NAME " connect [-4|-6] HOST PORT)",
 			    argc - first < 2 ? "missing HOST or PORT" : "too many arguments");

@@ -73,13 +73,14 @@ int cmd_listen(int argc, char **argv)
 	long port;
 	int first, lfd, ret;
 
-	first = session_parse(argc, argv, "b:k", listen_extra, &a, &o);
-	if (first == -2) {
+	ret = session_parse(argc, argv, "b:k", listen_extra, &a, &o);
+	if (ret)
+		return ret;
+	if (o.help) {
 		fputs(listen_usage, stdout);
 		return 0;
 	}
-	if (first < 0)
-		return 1;
+	first = o.first;
 	if (argc - first != 1)
 		return fail("listen: %s (usage: " PROG_NAME " listen [-4|-6] [-b ADDR] [-k] PORT)",
 			    argc == first ? "missing PORT" : "too many arguments");

@@ -12,11 +12,14 @@ struct session_opts {
 	bool verbose;     /* -v: a line on connecting, and the subflows at the end */
 	bool info;        /* --info: the subflows at the end */
 	int idle_timeout; /* -w: seconds without I/O before giving up; 0 never */
+	bool help;        /* --help: the caller prints its usage */
+	int first;        /* the index of the first operand */
 };
 
 /* Parse the options connect and listen share (-4 -6 -j -v --info) and
- * those in 'extra' (getopt letters) through 'on_extra'; returns the index
- * of the first operand, or -1 after printing an error, or -2 for --help. */
+ * those in 'extra' (getopt letters) through 'on_extra' (0, or 1 to refuse
+ * the option). Returns 0 to go on (see o->help), or the exit code 1 after
+ * printing the error. */
 int session_parse(int argc, char **argv, const char *extra,
 		  int (*on_extra)(int opt, const char *arg, void *data), void *data,
 		  struct session_opts *o);
