@@ -76,7 +76,7 @@ static int lab_cmd_up(int argc, char **argv)
 		return fail("lab up: --delay needs the netem qdisc, which this kernel lacks: "
 			    "no delay can be added here");
 	if (ret < 0)
-		return fail("lab up: %s (nothing was left behind)", lab_error());
+		return fail("lab up: %s (nothing was left behind)", lab_strerror(ret));
 	return lab_print_status(&lab);
 }
 
@@ -84,6 +84,7 @@ static int lab_cmd_down(int argc, char **argv)
 {
 	struct lab_opts o;
 	struct lab lab;
+	int ret;
 
 	if (lab_parse(argc, argv, LAB_OPT_NAME | LAB_OPT_FORCE, &o, NULL, 0, false) != 0)
 		return 1;
@@ -92,8 +93,9 @@ static int lab_cmd_down(int argc, char **argv)
 	/* A state file without namespaces (removed by hand) is listed: removable. */
 	if (!o.force && !lab_exists(&lab) && !lab_has_state(&lab))
 		return fail("lab down: no lab '%s' (see '" PROG_NAME " lab list')", lab.name);
-	if (lab_down(&lab) < 0)
-		return fail("lab down: %s", lab_error());
+	ret = lab_down(&lab);
+	if (ret < 0)
+		return fail("lab down: %s", lab_strerror(ret));
 	return 0;
 }
 
@@ -104,8 +106,11 @@ static int lab_cmd_link(int argc, char **argv)
 	char *pos[2];
 	long k;
 	bool up;
+	int ret;
 
-	if (lab_parse(argc, argv, LAB_OPT_NAME, &o, pos, 2, false) != 2)
+	if (lab_parse(argc, argv, LAB_OPT_NAME, &o, pos, 2, false))
+		return 1;
+	if (o.npos != 2)
 		return usage_error("link needs a path number and 'down' or 'up'");
 	if (lab_open("link", &o, &lab, true))
 		return 1;
@@ -116,8 +121,9 @@ static int lab_cmd_link(int argc, char **argv)
 	if (strcmp(pos[1], "down") && strcmp(pos[1], "up"))
 		return fail("lab link: '%s': expected 'down' or 'up'", pos[1]);
 	up = !strcmp(pos[1], "up");
-	if (lab_link_set(&lab, (int)k, up) < 0)
-		return fail("lab link: %s", lab_error());
+	ret = lab_link_set(&lab, (int)k, up);
+	if (ret < 0)
+		return fail("lab link: %s", lab_strerror(ret));
 	print_open_object(NULL);
 	print_int("path", "path %" PRId64, k);
 	print_string("state", " %s\n", up ? "up" : "down");
@@ -130,12 +136,11 @@ static int lab_cmd_exec(int argc, char **argv)
 	struct lab_opts o;
 	struct lab lab;
 	char *pos[1];
-	int n = lab_parse(argc, argv, LAB_OPT_NAME, &o, pos, 1, true);
 	char **cmd;
 
-	if (n < 0)
+	if (lab_parse(argc, argv, LAB_OPT_NAME, &o, pos, 1, true))
 		return 1;
-	if (n < 1 || o.rest >= argc)
+	if (o.npos < 1 || o.rest >= argc)
 		return usage_error("exec needs 'client' or 'server' and a command");
 	if (strcmp(pos[0], "client") && strcmp(pos[0], "server"))
 		return fail("lab exec: '%s': expected 'client' or 'server'", pos[0]);

@@ -79,38 +79,39 @@ int lab_parse(int argc, char **argv, int allowed, struct lab_opts *o,
 			if (npos == maxpos && stop_early)
 				break;
 			if (npos == maxpos)
-				return fail("lab %s: unexpected argument '%s'", argv[0], argv[i]), -1;
+				return fail("lab %s: unexpected argument '%s'", argv[0], argv[i]);
 			pos[npos++] = argv[i];
 			continue;
 		}
 		if (!(kind & allowed))
-			return fail("lab %s: unknown option '%s'", argv[0], argv[i]), -1;
-		if (kind == LAB_OPT_FORCE)
+			return fail("lab %s: unknown option '%s'", argv[0], argv[i]);
+		if (kind == LAB_OPT_FORCE) {
 			o->force = true;
-		else if (parse_value(argv[i], i + 1 < argc ? argv[i + 1] : NULL, o))
-			return -1;
-		else
-			i++;
+			continue;
+		}
+		if (parse_value(argv[i], i + 1 < argc ? argv[i + 1] : NULL, o))
+			return 1;
+		i++;
 	}
+	o->npos = npos;
 	o->rest = i;
-	return npos;
+	return 0;
 }
 
 static void print_path(const struct lab *lab, int k, int cut_mask)
 {
-	char addr[32];
+	char buf[LAB_ADDR_LEN];
+	const char *state = "unknown";
 
+	if (cut_mask >= 0)
+		state = cut_mask & (1 << (k - 1)) ? "down" : "up";
 	print_open_object(NULL);
 	print_int("path", "path %" PRId64, k);
-	snprintf(addr, sizeof(addr), "10.0.%d.1", k);
-	print_string("client", "  client %s", addr);
-	snprintf(addr, sizeof(addr), "10.0.%d.2", k);
-	print_string("server", "  server %s", addr);
-	snprintf(addr, sizeof(addr), "path%d", k);
-	print_string("device", "  device %s", addr);
+	print_string("client", "  client %s", lab_path_addr(k, LAB_CLIENT, buf));
+	print_string("server", "  server %s", lab_path_addr(k, LAB_SERVER, buf));
+	print_string("device", "  device %s", lab_path_dev(k, buf));
 	print_int("rate", "  rate %" PRId64 " Mbit/s", lab->rate_mbit);
-	print_string("state", "  state %s\n",
-		     cut_mask < 0 ? "unknown" : cut_mask & (1 << (k - 1)) ? "down" : "up");
+	print_string("state", "  state %s\n", state);
 	print_close_object();
 }
 
@@ -143,7 +144,7 @@ int lab_cmd_status(int argc, char **argv)
 	struct lab_opts o;
 	struct lab lab;
 
-	if (lab_parse(argc, argv, LAB_OPT_NAME, &o, NULL, 0, false) != 0)
+	if (lab_parse(argc, argv, LAB_OPT_NAME, &o, NULL, 0, false))
 		return 1;
 	if (lab_init(&lab, o.name) < 0)
 		return fail("lab status: bad name '%s'", o.name);
@@ -174,7 +175,7 @@ int lab_cmd_list(int argc, char **argv)
 {
 	struct lab_opts o;
 
-	if (lab_parse(argc, argv, 0, &o, NULL, 0, false) != 0)
+	if (lab_parse(argc, argv, 0, &o, NULL, 0, false))
 		return 1;
 	print_open_array(NULL);
 	lab_list(list_one, NULL);

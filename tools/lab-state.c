@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "lab.h"
+#include "util.h"
 
 #define NS_PREFIX "mpk-lab-"
 
@@ -39,8 +40,19 @@ bool lab_ns_exists(const char *ns)
 {
 	char path[128];
 
-	snprintf(path, sizeof(path), "/run/netns/%s", ns);
-	return access(path, F_OK) == 0;
+	return netns_path(ns, path, sizeof(path)) == 0 && access(path, F_OK) == 0;
+}
+
+const char *lab_path_addr(int k, enum lab_side side, char buf[LAB_ADDR_LEN])
+{
+	snprintf(buf, LAB_ADDR_LEN, "10.0.%d.%d", k, (int)side);
+	return buf;
+}
+
+const char *lab_path_dev(int k, char buf[LAB_ADDR_LEN])
+{
+	snprintf(buf, LAB_ADDR_LEN, "path%d", k);
+	return buf;
 }
 
 bool lab_exists(const struct lab *lab)
@@ -141,7 +153,7 @@ static bool name_from_ns(const char *ns, char *name, size_t len)
 int lab_list(void (*fn)(const char *name, void *arg), void *arg)
 {
 	char seen[64][LAB_NAME_MAX + 1], name[LAB_NAME_MAX + 1];
-	const char *dirs[] = { "/run/netns", LAB_STATE_DIR };
+	const char *dirs[] = { NETNS_RUN_DIR, LAB_STATE_DIR };
 	int nseen = 0;
 
 	for (int d = 0; d < 2; d++) {
