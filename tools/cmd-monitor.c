@@ -35,7 +35,7 @@ static void print_addr(const char *key, const struct mpk_pm_event *ev,
 	char fmt[32];
 
 	snprintf(fmt, sizeof(fmt), "%s %%s ", key);
-	print_string(key, fmt, pm_addr_str(ev->family, addr, buf, sizeof(buf)));
+	print_string(key, fmt, in46_format(ev->family, addr, buf, sizeof(buf)));
 }
 
 static void print_dev(int ifindex)

@@ -14,19 +14,11 @@
 
 #define CONNECT_TIMEOUT_MS 5000
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* A non-blocking connection within CONNECT_TIMEOUT_MS; fd or -errno. */
 static int connect_within(const struct perf_opts *o, struct mpk_status *status)
 {
 	int flags = MPK_NONBLOCK | MPK_CLOEXEC | (o->tcp ? MPK_TCP_ONLY : 0);
-	int64_t deadline = now_ms() + CONNECT_TIMEOUT_MS;
+	int64_t deadline = clock_ms() + CONNECT_TIMEOUT_MS;
 	struct mpk_connector *c;
 	int ret = mpk_connector_new(o->host, o->port, AF_UNSPEC, flags, &c);
 
@@ -34,7 +26,7 @@ static int connect_within(const struct perf_opts *o, struct mpk_status *status)
 		return ret;
 	while ((ret = mpk_connector_step(c, status)) == -EINPROGRESS) {
 		struct pollfd p = { .fd = mpk_connector_fd(c), .events = POLLOUT };
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - clock_ms();
 
 		if (left <= 0 || poll(&p, 1, (int)left) == 0) {
 			ret = -ETIMEDOUT;

@@ -107,14 +107,6 @@ int pm_fail(const struct mpk_pm *pm, const char *what, int err)
 	return fail("%s: %s", what, mpk_strerror(err));
 }
 
-const char *pm_addr_str(int family, const union mpk_in46 *addr, char *buf, size_t len)
-{
-	if ((family != AF_INET && family != AF_INET6) ||
-	    !inet_ntop(family, addr, buf, (socklen_t)len))
-		return "";
-	return buf;
-}
-
 static void print_flags(uint32_t flags)
 {
 	for (uint32_t bit = 1; bit; bit <<= 1) {
@@ -142,7 +134,7 @@ void pm_print_endpoint(const struct mpk_endpoint *ep)
 
 	print_open_object(NULL);
 	if (ep->family != AF_UNSPEC)
-		print_string("address", "%s ", pm_addr_str(ep->family, &ep->addr, addr, sizeof(addr)));
+		print_string("address", "%s ", in46_format(ep->family, &ep->addr, addr, sizeof(addr)));
 	if (ep->port)
 		print_uint("port", "port %" PRIu64 " ", ep->port);
 	print_uint("id", "id %" PRIu64 " ", ep->id);

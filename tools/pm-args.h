@@ -31,9 +31,6 @@ struct mpk_pm *pm_open_or_fail(void);
  * own message when it sent one. Returns 1. */
 int pm_fail(const struct mpk_pm *pm, const char *what, int err);
 
-/* The address as text ("10.0.0.1", "dead::1"), or "" for none. */
-const char *pm_addr_str(int family, const union mpk_in46 *addr, char *buf, size_t len);
-
 /* One endpoint, as `ip mptcp endpoint show` prints it:
  * "ADDR [port P] id ID [flags...] [dev IF] " plus a newline. */
 void pm_print_endpoint(const struct mpk_endpoint *ep);
