@@ -43,6 +43,25 @@ static int parse_flag(const char *word, struct ep_args *a, bool flags_ok)
 	return 0;
 }
 
+/* The value v after keyword w (id, port or dev); 0, or 1 after the error. */
+static int parse_value(const char *w, const char *v, struct ep_args *a)
+{
+	if (!strcmp(w, "id")) {
+		a->has_id = true;
+		return pm_parse_id(v, &a->ep.id);
+	}
+	if (!strcmp(w, "port"))
+		return pm_parse_port(v, &a->ep.port);
+	return pm_parse_dev(v, &a->ep.ifindex);
+}
+
+static int parse_address(const char *w, struct ep_args *a)
+{
+	if (a->ep.family)
+		return fail("endpoint: more than one address ('%s')", w);
+	return pm_parse_addr(w, &a->ep);
+}
+
 static int parse_words(int argc, char **argv, struct ep_args *a, bool flags_ok)
 {
 	for (int i = 0; i < argc; i++) {
@@ -51,17 +70,12 @@ static int parse_words(int argc, char **argv, struct ep_args *a, bool flags_ok)
 		int ret;
 
 		if (!strcmp(w, "id") || !strcmp(w, "port") || !strcmp(w, "dev")) {
-			if (!(v = pm_next_value(argc, argv, &i)))
+			v = pm_next_value(argc, argv, &i);
+			if (!v)
 				return 1;
-			if (!strcmp(w, "id"))
-				ret = pm_parse_id(v, &a->ep.id), a->has_id = true;
-			else if (!strcmp(w, "port"))
-				ret = pm_parse_port(v, &a->ep.port);
-			else
-				ret = pm_parse_dev(v, &a->ep.ifindex);
+			ret = parse_value(w, v, a);
 		} else if (strchr(w, '.') || strchr(w, ':')) {
-			ret = a->ep.family ? fail("endpoint: more than one address ('%s')", w)
-					   : pm_parse_addr(w, &a->ep);
+			ret = parse_address(w, a);
 		} else {
 			ret = parse_flag(w, a, flags_ok);
 		}

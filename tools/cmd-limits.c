@@ -46,7 +46,8 @@ static int limits_set(struct mpk_pm *pm, int argc, char **argv)
 			dst = &l.add_addr_accepted;
 		else
 			return fail("limits set: unknown keyword '%s'", argv[i]);
-		if (!(v = pm_next_value(argc, argv, &i)))
+		v = pm_next_value(argc, argv, &i);
+		if (!v)
 			return 1;
 		if (parse_long(v, 0, UINT32_MAX - 1, &n) < 0)
 			return fail("limits set: bad %s '%s': expected a number", argv[i - 1], v);
