@@ -208,12 +208,9 @@ int cmd_check(int argc, char **argv)
 		fputs(check_usage, stdout);
 		return 0;
 	}
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-j") && strcmp(argv[i], "--json"))
-			return fail("check: unexpected argument '%s' (try '" PROG_NAME
-				    " check --help')", argv[i]);
-		print_set_json(true);
-	}
+	if (argc > 1) /* -j is main's */
+		return fail("check: unexpected argument '%s' (try '" PROG_NAME
+			    " check --help')", argv[1]);
 	print_open_object(NULL);
 	print_text("MPTCP per address family:\n");
 	r4 = check_family(AF_INET, "ipv4", "IPv4");

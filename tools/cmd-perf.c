@@ -108,8 +108,7 @@ static const struct option long_opts[] = {
 	{ "interval", required_argument, NULL, 'i' },
 	{ "plot", required_argument, NULL, OPT_PLOT },
 	{ "mark", required_argument, NULL, OPT_MARK },
-	{ "json", no_argument, NULL, 'j' },
-	{ NULL, 0, NULL, 0 },
+	{ NULL, 0, NULL, 0 }, /* -j, --json: taken out by main */
 };
 
 /* --mark SECONDS:LABEL; 0 or an exit code after fail(). */
@@ -138,11 +137,10 @@ static int take_option(struct perf_opts *o, int c, const char *arg, bool *client
 	case 's': o->server = true; return 0;
 	case '1': o->once = true; return 0;
 	case 'c': o->host = arg; return 0;
-	case 'R': o->reverse = *client_only = true; return 0;
-	case OPT_TCP: o->tcp = *client_only = true; return 0;
+	case 'R': o->reverse = true; *client_only = true; return 0;
+	case OPT_TCP: o->tcp = true; *client_only = true; return 0;
 	case OPT_PLOT: o->plot = arg; *client_only = true; return 0;
 	case OPT_MARK: *client_only = true; return take_mark(o, arg);
-	case 'j': print_set_json(true); return 0;
 	case 'p':
 		if (parse_long(arg, 1, 65535, &port) < 0)
 			return fail("perf: bad port '%s' (1-65535)", arg);
@@ -170,7 +168,7 @@ static int parse(int argc, char **argv, struct perf_opts *o)
 	*o = (struct perf_opts){ .port = PERF_PORT_DEFAULT, .seconds = 10, .interval = 1 };
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":s1c:p:t:Ri:j", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":s1c:p:t:Ri:", long_opts, NULL)) != -1) {
 		if (c == '?')
 			return fail("perf: unknown option '%s' (try --help)", argv[optind - 1]);
 		if (c == ':')

@@ -20,7 +20,6 @@ int session_parse(int argc, char **argv, const char *extra,
 		  struct session_opts *o)
 {
 	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "info", no_argument, NULL, OPT_INFO },
 		{ "timeout", required_argument, NULL, 'w' },
@@ -33,7 +32,7 @@ int session_parse(int argc, char **argv, const char *extra,
 	long secs;
 	int opt;
 
-	snprintf(optstring, sizeof(optstring), "+:46jvhw:%s", extra);
+	snprintf(optstring, sizeof(optstring), "+:46vhw:%s", extra);
 	memset(o, 0, sizeof(*o));
 	print_set_stream(stderr); /* stdout carries the data */
 	optind = 1;
@@ -42,7 +41,6 @@ int session_parse(int argc, char **argv, const char *extra,
 		switch (opt) {
 		case '4': o->family = AF_INET; break;
 		case '6': o->family = AF_INET6; break;
-		case 'j': print_set_json(true); break;
 		case 'v': o->verbose = o->info = true; break;
 		case OPT_INFO: o->info = true; break;
 		case 'h':

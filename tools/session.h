@@ -16,7 +16,8 @@ struct session_opts {
 	int first;        /* the index of the first operand */
 };
 
-/* Parse the options connect and listen share (-4 -6 -j -v --info) and
+/* Parse the options connect and listen share (-4 -6 -v --info -w; main
+ * takes -j out) and
  * those in 'extra' (getopt letters) through 'on_extra' (0, or 1 to refuse
  * the option). Returns 0 to go on (see o->help), or the exit code 1 after
  * printing the error. */
