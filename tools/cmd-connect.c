@@ -32,13 +32,9 @@ int cmd_connect(int argc, char **argv)
 	long port;
 	int first, fd, ret;
 
-	ret = session_parse(argc, argv, "", no_extra, NULL, &o);
-	if (ret)
+	ret = session_parse(argc, argv, connect_usage, "", no_extra, NULL, &o);
+	if (ret || o.help)
 		return ret;
-	if (o.help) {
-		fputs(connect_usage, stdout);
-		return 0;
-	}
 	first = o.first;
 	if (argc - first != 2)
 		return fail("connect: %s (usage: " PROG_NAME " connect [-4|-6] HOST PORT)",

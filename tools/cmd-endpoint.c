@@ -181,10 +181,7 @@ static int ep_flush(struct mpk_pm *pm, int argc, char **argv)
 	return err < 0 ? pm_fail(pm, "endpoint flush", err) : 0;
 }
 
-static const struct {
-	const char *verb;
-	int (*fn)(struct mpk_pm *pm, int argc, char **argv);
-} verbs[] = {
+static const struct pm_verb verbs[] = {
 	{ "add", ep_add },
 	{ "delete", ep_delete },
 	{ "change", ep_change },
@@ -195,23 +192,5 @@ static const struct {
 
 int cmd_endpoint(int argc, char **argv)
 {
-	const char *verb = argc > 1 ? argv[1] : "show";
-	struct mpk_pm *pm;
-	int ret;
-
-	if (wants_help(argc, argv)) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
-		if (strcmp(verb, verbs[i].verb))
-			continue;
-		pm = pm_open_or_fail();
-		if (!pm)
-			return 1;
-		ret = verbs[i].fn(pm, argc > 1 ? argc - 2 : 0, argv + 2);
-		mpk_pm_close(pm);
-		return ret;
-	}
-	return fail("endpoint: unknown action '%s' (try '" PROG_NAME " endpoint --help')", verb);
+	return pm_run_verb(verbs, sizeof(verbs) / sizeof(verbs[0]), usage, argc, argv);
 }

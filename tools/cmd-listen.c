@@ -73,13 +73,9 @@ int cmd_listen(int argc, char **argv)
 	long port;
 	int first, lfd, ret;
 
-	ret = session_parse(argc, argv, "b:k", listen_extra, &a, &o);
-	if (ret)
+	ret = session_parse(argc, argv, listen_usage, "b:k", listen_extra, &a, &o);
+	if (ret || o.help)
 		return ret;
-	if (o.help) {
-		fputs(listen_usage, stdout);
-		return 0;
-	}
 	first = o.first;
 	if (argc - first != 1)
 		return fail("listen: %s (usage: " PROG_NAME " listen [-4|-6] [-b ADDR] [-k] PORT)",

@@ -136,7 +136,7 @@ static int parse_args(const char *cmd, int argc, char **argv, unsigned int allow
 	return 0;
 }
 
-/* Run one userspace PM call and say why it failed; the exit code. */
+/* After one userspace PM call: say why it failed, close; the exit code. */
 static int pm_call_result(struct mpk_pm *pm, const char *what, int err)
 {
 	int ret = 0;
@@ -219,70 +219,70 @@ static int find_lport(struct upm_args *a)
 	return 0;
 }
 
-static int subflow_create(const char *what, struct upm_args *a)
+/* Each action: its checks (an exit code), then its call (0 or -errno). */
+static int create_check(const char *what, struct upm_args *a)
 {
-	struct mpk_pm *pm;
-
 	if (subflow_check_remote(what, a))
 		return 1;
 	if (!a->local.family && !a->local.id)
 		return fail("subflow create: 'lid ID' or 'laddr ADDR' is required");
 	if (a->backup)
 		a->local.flags |= MPK_EP_BACKUP;
-	pm = pm_open_or_fail();
-	if (!pm)
-		return 1;
-	return pm_call_result(pm, what, mpk_pm_subflow_create(pm, a->token, &a->local,
-								&a->remote));
+	return 0;
 }
 
-static int subflow_destroy(const char *what, struct upm_args *a)
+static int create_call(struct mpk_pm *pm, const struct upm_args *a)
 {
-	struct mpk_pm *pm;
+	return mpk_pm_subflow_create(pm, a->token, &a->local, &a->remote);
+}
 
+static int destroy_check(const char *what, struct upm_args *a)
+{
 	if (subflow_check_remote(what, a) || subflow_check_laddr(what, a))
 		return 1;
-	if (!a->local.port && find_lport(a))
-		return 1;
-	pm = pm_open_or_fail();
-	if (!pm)
-		return 1;
-	return pm_call_result(pm, what, mpk_pm_subflow_destroy(pm, a->token, &a->local,
-								 &a->remote));
+	if (!a->local.port)
+		return find_lport(a);
+	return 0;
 }
 
-static int subflow_change(const char *what, struct upm_args *a)
+static int destroy_call(struct mpk_pm *pm, const struct upm_args *a)
 {
-	struct mpk_pm *pm;
+	return mpk_pm_subflow_destroy(pm, a->token, &a->local, &a->remote);
+}
 
+static int change_check(const char *what, struct upm_args *a)
+{
 	if (subflow_check_remote(what, a) || subflow_check_laddr(what, a))
 		return 1;
 	if (a->backup == a->nobackup)
 		return fail("subflow change: say 'backup' or 'nobackup'");
-	pm = pm_open_or_fail();
-	if (!pm)
-		return 1;
-	return pm_call_result(pm, what, mpk_pm_subflow_set_backup(pm, a->token, &a->local,
-								    &a->remote, a->backup));
+	return 0;
+}
+
+static int change_call(struct mpk_pm *pm, const struct upm_args *a)
+{
+	return mpk_pm_subflow_set_backup(pm, a->token, &a->local, &a->remote, a->backup);
 }
 
 static const struct {
 	const char *verb;
 	unsigned int allowed; /* W() of its words */
-	int (*fn)(const char *what, struct upm_args *a);
+	int (*check)(const char *what, struct upm_args *a);
+	int (*call)(struct mpk_pm *pm, const struct upm_args *a);
 } subflow_verbs[] = {
 	{ "create", W(W_TOKEN) | W(W_LID) | W(W_ID) | W(W_LADDR) | W(W_RADDR) | W(W_RPORT) |
-		    W(W_DEV) | W(W_BACKUP), subflow_create },
+		    W(W_DEV) | W(W_BACKUP), create_check, create_call },
 	{ "destroy", W(W_TOKEN) | W(W_LADDR) | W(W_LPORT) | W(W_RADDR) | W(W_RPORT),
-	  subflow_destroy },
+	  destroy_check, destroy_call },
 	{ "change", W(W_TOKEN) | W(W_LADDR) | W(W_LPORT) | W(W_RADDR) | W(W_RPORT) |
-		    W(W_BACKUP) | W(W_NOBACKUP), subflow_change },
+		    W(W_BACKUP) | W(W_NOBACKUP), change_check, change_call },
 };
 
 int cmd_subflow(int argc, char **argv)
 {
 	const char *verb = argc > 1 ? argv[1] : "";
 	struct upm_args a = { 0 };
+	struct mpk_pm *pm;
 	char what[32];
 
 	if (wants_help(argc, argv)) {
@@ -293,9 +293,13 @@ int cmd_subflow(int argc, char **argv)
 		if (strcmp(verb, subflow_verbs[i].verb))
 			continue;
 		snprintf(what, sizeof(what), "subflow %s", verb);
-		if (parse_args(what, argc - 2, argv + 2, subflow_verbs[i].allowed, &a))
+		if (parse_args(what, argc - 2, argv + 2, subflow_verbs[i].allowed, &a) ||
+		    subflow_verbs[i].check(what, &a))
 			return 1;
-		return subflow_verbs[i].fn(what, &a);
+		pm = pm_open_or_fail();
+		if (!pm)
+			return 1;
+		return pm_call_result(pm, what, subflow_verbs[i].call(pm, &a));
 	}
 	return fail("subflow: unknown action '%s' (create, destroy, change)", verb);
 }

@@ -94,6 +94,31 @@ struct mpk_pm *pm_open_or_fail(void)
 	return pm;
 }
 
+int pm_run_verb(const struct pm_verb *verbs, size_t n, const char *usage,
+		int argc, char **argv)
+{
+	const char *verb = argc > 1 ? argv[1] : "show";
+	struct mpk_pm *pm;
+	int ret;
+
+	if (wants_help(argc, argv)) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(verb, verbs[i].verb))
+			continue;
+		pm = pm_open_or_fail();
+		if (!pm)
+			return 1;
+		ret = verbs[i].fn(pm, argc > 1 ? argc - 2 : 0, argv + 2);
+		mpk_pm_close(pm);
+		return ret;
+	}
+	return fail("%s: unknown action '%s' (try '" PROG_NAME " %s --help')",
+		    argv[0], verb, argv[0]);
+}
+
 int pm_fail(const struct mpk_pm *pm, const char *what, int err)
 {
 	const char *ack = mpk_pm_ext_ack(pm);

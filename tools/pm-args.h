@@ -23,6 +23,18 @@ int pm_parse_token(const char *s, uint32_t *token);
  * value after 'id'") and returns NULL. */
 const char *pm_next_value(int argc, char **argv, int *i);
 
+/* One action of a command (endpoint add, limits set): the words after it. */
+struct pm_verb {
+	const char *verb;
+	int (*fn)(struct mpk_pm *pm, int argc, char **argv); /* an exit code */
+};
+
+/* cmd VERB [WORDS...] (argv[0] is cmd; no verb means "show"): --help
+ * prints usage, else the handle is opened and the verb's function run.
+ * Returns the exit code. */
+int pm_run_verb(const struct pm_verb *verbs, size_t n, const char *usage,
+		int argc, char **argv);
+
 /* Open the command handle; on failure prints why and returns NULL. */
 struct mpk_pm *pm_open_or_fail(void);
 

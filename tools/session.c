@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -15,7 +16,7 @@
 
 enum { OPT_INFO = 256 };
 
-int session_parse(int argc, char **argv, const char *extra,
+int session_parse(int argc, char **argv, const char *usage, const char *extra,
 		  int (*on_extra)(int opt, const char *arg, void *data), void *data,
 		  struct session_opts *o)
 {
@@ -44,6 +45,7 @@ int session_parse(int argc, char **argv, const char *extra,
 		case 'v': o->verbose = o->info = true; break;
 		case OPT_INFO: o->info = true; break;
 		case 'h':
+			fputs(usage, stdout);
 			o->help = true; /* the rest does not matter */
 			return 0;
 		case 'w':
