@@ -53,6 +53,7 @@
  * when the kernel tells it). A subflow index keeps its meaning for the
  * whole test; a subflow that closes and comes back is a new index.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,10 +88,10 @@ static int parse_seconds(const char *s, double min, double max, double *out)
 	double v;
 
 	if (!s || !*s)
-		return -1;
+		return -EINVAL;
 	v = strtod(s, &end);
 	if (*end || !(v >= min && v <= max))
-		return -1;
+		return -EINVAL;
 	*out = v;
 	return 0;
 }

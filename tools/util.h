@@ -3,18 +3,22 @@
  * Small helpers every part of tools/ uses, and the rules they follow.
  *
  * Errors, one rule per layer (as include/mptcpkit.h states the library's):
- *  - engines (check-gather, relay, lab-*, perf-* but the report, sysctl,
- *    common.c, ...) return 0 (or a count, a descriptor) on success and a
- *    negative errno on failure. They never print, never exit, and keep no
- *    message of their own, except where the error comes from another
- *    program's words: lab_error() holds the detail of the last -EIO from
- *    lab_run*() (as mpk_pm_ext_ack() does for a kernel's reply).
- *  - command functions (cmd-*.c, their helpers session.c, lab-cli.c,
- *    pm-args.c, perf-report.c, ...) return the process exit code: 0, or 1
- *    after printing one line "mptcpkit: what failed: why" through fail().
- *    Helpers that only parse return 0 to go on, else that exit code.
+ *  - engines (the files of tools_engine_sources in meson.build: check's
+ *    gathering and hints, pm-query, relay, lab-*, perf's protocol, stream
+ *    and statistics, sysctl, common.c, ...) return 0 (or a count, a
+ *    descriptor) on success and a negative errno on failure. They never
+ *    print, never exit, and keep no message of their own, except where the
+ *    error is another program's words: lab_error() holds the detail of the
+ *    last -EIO of lab_run*() (as mpk_pm_ext_ack() does for a kernel reply).
+ *    A value that may be unknown says so in its own range (rp_filter -1).
+ *  - command functions (cmd-*.c and their helpers: session.c, lab-cli.c,
+ *    pm-args.c, perf-client.c, perf-server.c, perf-report.c, ...) return
+ *    the process exit code: 0, or 1 after printing one line
+ *    "mptcpkit: what failed: why" through fail(). A helper that only
+ *    parses returns 0 to go on, else that exit code; never a sentinel.
  *  - an engine's -errno becomes text once, where the command prints it
- *    (mpk_strerror(), or the engine's own *_strerror() when it adds words).
+ *    (mpk_strerror(), or an engine's own *_strerror() when it adds words:
+ *    lab_strerror(), perf_strerror()).
  *
  * The functions of common.c are engine-grade (no output); fail() and
  * wants_help() in util.c belong to commands.
