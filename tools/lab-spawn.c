@@ -121,7 +121,6 @@ int lab_run_output(const char *ns, char *const argv[], char *out, size_t len)
 	int status = 0, ret;
 	pid_t pid;
 
-	last_error[0] = '\0';
 	if (err_fd < 0 || out_fd < 0) {
 		ret = -errno;
 		goto out;
@@ -182,7 +181,6 @@ int lab_sysctl(const char *ns, const char *path, const char *value)
 	int status;
 	pid_t pid;
 
-	last_error[0] = '\0';
 	pid = fork();
 	if (pid == 0)
 		sysctl_child(ns, path, value);

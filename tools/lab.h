@@ -60,7 +60,8 @@ int lab_list(void (*fn)(const char *name, void *arg), void *arg);
 
 /* lab-spawn.c: run programs, optionally inside a namespace (no shell). */
 /* Why the last -EIO of lab_run*() or lab_sysctl() came: "ip ...: the
- * program's first stderr line" ("" after a success). */
+ * program's first stderr line". It stays through later successes, so that
+ * the first failure of 'lab up' is still told after its clean-up ran. */
 const char *lab_error(void);
 /* Words for an error of this file's functions: lab_error() for -EIO, the
  * errno's text otherwise. */
