@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "util.h"
 
@@ -55,26 +54,4 @@ const char *in46_format(int family, const union mpk_in46 *addr, char *buf, size_
 	if (!inet_ntop(family, addr, buf, (socklen_t)len) && len)
 		buf[0] = '\0';
 	return buf;
-}
-
-static struct timespec monotonic_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts;
-}
-
-int64_t clock_ms(void)
-{
-	struct timespec ts = monotonic_now();
-
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-double clock_s(void)
-{
-	struct timespec ts = monotonic_now();
-
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }

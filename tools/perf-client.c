@@ -10,6 +10,7 @@
 
 #include "perf.h"
 #include "print.h"
+#include "clock.h"
 #include "util.h"
 
 #define CONNECT_TIMEOUT_MS 5000
@@ -18,7 +19,7 @@
 static int connect_within(const struct perf_opts *o, struct mpk_status *status)
 {
 	int flags = MPK_NONBLOCK | MPK_CLOEXEC | (o->tcp ? MPK_TCP_ONLY : 0);
-	int64_t deadline = clock_ms() + CONNECT_TIMEOUT_MS;
+	int64_t deadline = (int64_t)clock_mono_ms() + CONNECT_TIMEOUT_MS;
 	struct mpk_connector *c;
 	int ret = mpk_connector_new(o->host, o->port, AF_UNSPEC, flags, &c);
 
@@ -26,7 +27,7 @@ static int connect_within(const struct perf_opts *o, struct mpk_status *status)
 		return ret;
 	while ((ret = mpk_connector_step(c, status)) == -EINPROGRESS) {
 		struct pollfd p = { .fd = mpk_connector_fd(c), .events = POLLOUT };
-		int64_t left = deadline - clock_ms();
+		int64_t left = deadline - (int64_t)clock_mono_ms();
 
 		if (left <= 0 || poll(&p, 1, (int)left) == 0) {
 			ret = -ETIMEDOUT;

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "perf-proto.h"
+#include "clock.h"
 #include "util.h"
 
 #define MAGIC_HELLO 0x4d504b50u  /* "MPKP" */
@@ -19,7 +20,7 @@
 static int wait_fd(int fd, short events, int64_t deadline)
 {
 	struct pollfd p = { .fd = fd, .events = events };
-	int64_t left = deadline - clock_ms();
+	int64_t left = deadline - (int64_t)clock_mono_ms();
 	int n;
 
 	if (left <= 0)
@@ -32,7 +33,7 @@ static int wait_fd(int fd, short events, int64_t deadline)
 
 int perf_read_full(int fd, void *buf, size_t len, int timeout_ms)
 {
-	int64_t deadline = clock_ms() + timeout_ms;
+	int64_t deadline = (int64_t)clock_mono_ms() + timeout_ms;
 	size_t done = 0;
 
 	while (done < len) {
@@ -55,7 +56,7 @@ int perf_read_full(int fd, void *buf, size_t len, int timeout_ms)
 
 int perf_write_full(int fd, const void *buf, size_t len, int timeout_ms)
 {
-	int64_t deadline = clock_ms() + timeout_ms;
+	int64_t deadline = (int64_t)clock_mono_ms() + timeout_ms;
 	size_t done = 0;
 
 	while (done < len) {

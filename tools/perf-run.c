@@ -16,6 +16,7 @@
 
 #include "perf.h"
 #include "perf-stream.h"
+#include "clock.h"
 #include "util.h"
 
 #define SEND_CHUNK (256 * 1024)
@@ -83,7 +84,7 @@ static int send_some(struct loop *l, double until)
 		if (n < 0)
 			return errno == EAGAIN || errno == EINTR ? 0 : -errno;
 		t->app_bytes += n;
-		if (clock_s() >= until)
+		if (clock_mono_s() >= until)
 			return 0;
 	}
 }
@@ -103,7 +104,7 @@ static int recv_some(struct loop *l, double until)
 			return errno == EAGAIN || errno == EINTR ? 0 : -errno;
 		t->result.mismatches += perf_stream_check(l->stream, t->app_bytes, l->buf, n);
 		t->app_bytes += n;
-		if (clock_s() >= until)
+		if (clock_mono_s() >= until)
 			return 0;
 	}
 }
@@ -176,7 +177,7 @@ static int send_stop(struct loop *l)
 
 static int loop_step(struct loop *l, volatile sig_atomic_t *stop)
 {
-	double now = clock_s();
+	double now = clock_mono_s();
 	short revents = 0;
 	int ret;
 
@@ -200,7 +201,7 @@ static int loop_step(struct loop *l, volatile sig_atomic_t *stop)
 static int finish(struct loop *l)
 {
 	struct perf_test *t = l->t;
-	double now = clock_s();
+	double now = clock_mono_s();
 	uint8_t res[PERF_RESULT_LEN];
 
 	/* A last partial interval, unless it is only a moment. */
@@ -228,7 +229,7 @@ int perf_test_run(struct perf_test *t, volatile sig_atomic_t *stop)
 	l.buf = t->sender ? NULL : malloc(RECV_CHUNK);
 	if (!l.stream || (!t->sender && !l.buf))
 		goto out;
-	l.t0 = l.last_progress_t = clock_s();
+	l.t0 = l.last_progress_t = clock_mono_s();
 	l.next_sample = l.t0 + PERF_SAMPLE_S;
 	l.next_interval = l.t0 + t->interval;
 	l.deadline = l.t0 + t->hello.duration_ms / 1000.0;

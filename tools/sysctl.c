@@ -58,16 +58,16 @@ int sysctl_read_int(const char *path, int *val)
 	return 0;
 }
 
-int sysctl_write(const char *path, const char *value)
+int sysctl_write(const char *path, const char *val)
 {
-	size_t len = strlen(value);
+	size_t len = strlen(val);
 	int fd = sysctl_open(path, O_WRONLY);
 	ssize_t n;
 	int err = 0;
 
 	if (fd < 0)
 		return fd;
-	n = write(fd, value, len);
+	n = write(fd, val, len);
 	if (n < 0)
 		err = -errno;
 	else if ((size_t)n != len)

@@ -13,8 +13,8 @@ int sysctl_read(const char *path, char *buf, size_t len);
 /* The same for a whole number; 0 or -errno (-EINVAL when not a number). */
 int sysctl_read_int(const char *path, int *val);
 
-/* Write value (as given, no newline needed); 0 or -errno. */
-int sysctl_write(const char *path, const char *value);
+/* Write val (as "echo -n val >"); 0 or -errno (-EIO: written in part). */
+int sysctl_write(const char *path, const char *val);
 
 /* The path manager's name: net.mptcp.path_manager, or on kernels before
  * it the older net.mptcp.pm_type as "kernel"/"userspace"; 0 or -errno. */

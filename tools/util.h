@@ -63,8 +63,6 @@ int netns_path(const char *name, char *buf, size_t len);
  * neither AF_INET nor AF_INET6. */
 const char *in46_format(int family, const union mpk_in46 *addr, char *buf, size_t len);
 
-/* The monotonic clock, in milliseconds and in seconds. */
-int64_t clock_ms(void);
-double clock_s(void);
+/* The monotonic clock is in clock.h. */
 
 #endif
