@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check-state.h"
-#include "pm-query.h"
+#include "check-query.h"
 #include "sysctl.h"
 
 static void read_path_manager(struct check_state *s)
@@ -79,15 +79,15 @@ static void complete_endpoints(struct check_state *s)
 /* Limits, endpoints and whether anyone listens to PM events, over netlink. */
 static void read_path_manager_state(struct check_state *s)
 {
-	struct pm_query *q;
+	struct check_query *q;
 
-	if (pm_query_open(&q))
+	if (check_query_open(&q))
 		return;
-	s->limits_known = pm_query_limits(q, &s->limits) == 0;
-	s->endpoints_known = pm_query_endpoints(q, s->endpoint, CHECK_ENDPOINTS_MAX,
+	s->limits_known = check_query_limits(q, &s->limits) == 0;
+	s->endpoints_known = check_query_endpoints(q, s->endpoint, CHECK_ENDPOINTS_MAX,
 						&s->num_endpoints) == 0;
-	s->pm_listener = pm_group_listeners(pm_query_events_group(q)) != 0;
-	pm_query_close(q);
+	s->pm_listener = check_group_listeners(check_query_events_group(q)) != 0;
+	check_query_close(q);
 	complete_endpoints(s);
 }
 

@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "commands.h"
-#include "session.h"
+#include "connect-session.h"
 #include "util.h"
 
 static const char connect_usage[] =

@@ -7,7 +7,7 @@
 
 #include "commands.h"
 #include "print.h"
-#include "session.h"
+#include "connect-session.h"
 #include "util.h"
 
 static const char listen_usage[] =

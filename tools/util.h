@@ -4,14 +4,14 @@
  *
  * Errors, one rule per layer (as include/mptcpkit.h states the library's):
  *  - engines (the files of tools_engine_sources in meson.build: check's
- *    gathering and hints, pm-query, relay, lab-*, perf's protocol, stream
+ *    gathering, query and hints, connect's relay, lab-*, perf's protocol, stream
  *    and statistics, sysctl, common.c, ...) return 0 (or a count, a
  *    descriptor) on success and a negative errno on failure. They never
  *    print, never exit, and keep no message of their own, except where the
  *    error is another program's words: lab_error() holds the detail of the
  *    last -EIO of lab_run*() (as mpk_pm_ext_ack() does for a kernel reply).
  *    A value that may be unknown says so in its own range (rp_filter -1).
- *  - command functions (cmd-*.c and their helpers: session.c, lab-cli.c,
+ *  - command functions (cmd-*.c and their helpers: connect-session.c, lab-cli.c,
  *    pm-args.c, perf-client.c, perf-server.c, perf-report.c, ...) return
  *    the process exit code: 0, or 1 after printing one line
  *    "mptcpkit: what failed: why" through fail(). A helper that only

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One connection of `connect` or `listen`: report it, relay, show its subflows. */
-#ifndef MPTCPKIT_SESSION_H
-#define MPTCPKIT_SESSION_H
+#ifndef MPTCPKIT_CONNECT_SESSION_H
+#define MPTCPKIT_CONNECT_SESSION_H
 
 #include <stdbool.h>
 

@@ -7,7 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "relay.h"
+#include "connect-relay.h"
 
 /* Large enough that a 64 MiB transfer costs few system calls. */
 #define RELAY_BUF_SIZE (512 * 1024)

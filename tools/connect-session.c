@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "print.h"
-#include "relay.h"
-#include "session.h"
+#include "connect-relay.h"
+#include "connect-session.h"
 #include "util.h"
 
 enum { OPT_INFO = 256 };

@@ -9,13 +9,13 @@
 #include <sys/socket.h>
 
 #include "mptcpkit.h"
-#include "pm-query.h"
+#include "check-query.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
 
-struct pm_query {
+struct check_query {
 	struct mpk_pm *pm;
 	unsigned int events_group;
 };
@@ -40,9 +40,9 @@ static unsigned int find_events_group(void)
 	return id;
 }
 
-int pm_query_open(struct pm_query **out)
+int check_query_open(struct check_query **out)
 {
-	struct pm_query *q = calloc(1, sizeof(*q));
+	struct check_query *q = calloc(1, sizeof(*q));
 	int err;
 
 	if (!q)
@@ -57,7 +57,7 @@ int pm_query_open(struct pm_query **out)
 	return 0;
 }
 
-void pm_query_close(struct pm_query *q)
+void check_query_close(struct check_query *q)
 {
 	if (!q)
 		return;
@@ -65,17 +65,17 @@ void pm_query_close(struct pm_query *q)
 	free(q);
 }
 
-unsigned int pm_query_events_group(const struct pm_query *q)
+unsigned int check_query_events_group(const struct check_query *q)
 {
 	return q->events_group;
 }
 
-int pm_query_limits(struct pm_query *q, struct mpk_limits *limits)
+int check_query_limits(struct check_query *q, struct mpk_limits *limits)
 {
 	return mpk_pm_limits_get(q->pm, limits);
 }
 
-int pm_query_endpoints(struct pm_query *q, struct check_endpoint *eps, size_t max, size_t *n)
+int check_query_endpoints(struct check_query *q, struct check_endpoint *eps, size_t max, size_t *n)
 {
 	struct mpk_endpoint *list;
 	size_t count;
@@ -92,7 +92,7 @@ int pm_query_endpoints(struct pm_query *q, struct check_endpoint *eps, size_t ma
 	return 0;
 }
 
-int pm_group_listeners(unsigned int group)
+int check_group_listeners(unsigned int group)
 {
 	FILE *f;
 	char line[256];

@@ -5,8 +5,8 @@
  * sending side; EOF from the socket ends the copy to out_fd; done when both
  * directions are.
  */
-#ifndef MPTCPKIT_RELAY_H
-#define MPTCPKIT_RELAY_H
+#ifndef MPTCPKIT_CONNECT_RELAY_H
+#define MPTCPKIT_CONNECT_RELAY_H
 
 #include <stdint.h>
 
