@@ -136,13 +136,18 @@ static int lab_cmd_exec(int argc, char **argv)
 	struct lab_opts o;
 	struct lab lab;
 	char *pos[1];
+	enum lab_side side;
 	char **cmd;
 
 	if (lab_parse(argc, argv, LAB_OPT_NAME, &o, pos, 1, true))
 		return 1;
 	if (o.npos < 1 || o.rest >= argc)
 		return usage_error("exec needs 'client' or 'server' and a command");
-	if (strcmp(pos[0], "client") && strcmp(pos[0], "server"))
+	if (!strcmp(pos[0], "client"))
+		side = LAB_CLIENT;
+	else if (!strcmp(pos[0], "server"))
+		side = LAB_SERVER;
+	else
 		return fail("lab exec: '%s': expected 'client' or 'server'", pos[0]);
 	if (lab_open("exec", &o, &lab, true))
 		return 1;
@@ -153,7 +158,7 @@ static int lab_cmd_exec(int argc, char **argv)
 	cmd[0] = "ip";
 	cmd[1] = "netns";
 	cmd[2] = "exec";
-	cmd[3] = strcmp(pos[0], "client") ? lab.server_ns : lab.client_ns;
+	cmd[3] = side == LAB_CLIENT ? lab.client_ns : lab.server_ns;
 	memcpy(cmd + 4, argv + o.rest, (argc - o.rest) * sizeof(*cmd));
 	fflush(stdout);
 	execvp("ip", cmd);
