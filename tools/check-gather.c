@@ -69,8 +69,7 @@ static void complete_endpoints(struct check_state *s)
 		if (ep->ep.ifindex > 0 && !if_indextoname((unsigned int)ep->ep.ifindex, ep->dev))
 			snprintf(ep->dev, sizeof(ep->dev), "#%d", ep->ep.ifindex);
 		address_device(list, ep);
-		ep->rp_filter = effective_rp_filter(s->rp_filter_all,
-						    ep->dev[0] ? ep->dev : ep->addr_dev);
+		ep->rp_filter = effective_rp_filter(s->rp_filter_all, check_endpoint_dev(ep));
 	}
 	if (list)
 		freeifaddrs(list);

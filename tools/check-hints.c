@@ -45,11 +45,9 @@ static const struct check_endpoint *find_endpoint(const struct check_state *s,
 /* Where the rp_filter that hurts an endpoint is set. */
 static const char *rp_filter_device(const struct check_endpoint *ep)
 {
-	if (ep->dev[0])
-		return ep->dev;
-	if (ep->addr_dev[0])
-		return ep->addr_dev;
-	return "all";
+	const char *dev = check_endpoint_dev(ep);
+
+	return dev[0] ? dev : "all";
 }
 
 /* The first subflow endpoint whose interface filters strictly. */
@@ -122,6 +120,11 @@ size_t check_hints(const struct check_state *s, struct check_hint *hints, size_t
 	add(&l, "bind-wildcard", "a listener bound to one address refuses joins to another "
 	    "announced address: servers should bind the wildcard address");
 	return l.n;
+}
+
+const char *check_endpoint_dev(const struct check_endpoint *ep)
+{
+	return ep->dev[0] ? ep->dev : ep->addr_dev;
 }
 
 const char *check_endpoint_addr(const struct check_endpoint *ep, char *buf, size_t len)

@@ -62,6 +62,10 @@ void check_gather(struct check_state *s);
  * returns the number filled. */
 size_t check_hints(const struct check_state *s, struct check_hint *hints, size_t max);
 
+/* The interface an endpoint's packets use: its dev, else the one holding
+ * its address; "" when neither is known. */
+const char *check_endpoint_dev(const struct check_endpoint *ep);
+
 /* The address of an endpoint as text into buf ("" when it has none). */
 const char *check_endpoint_addr(const struct check_endpoint *ep, char *buf, size_t len);
 

@@ -163,20 +163,25 @@ static void print_hints(const struct check_state *s)
 	print_close_array();
 }
 
+/* An endpoint before endpoint[i] uses dev too. */
+static bool dev_seen_before(const struct check_state *s, size_t i, const char *dev)
+{
+	for (size_t j = 0; j < i; j++) {
+		if (!strcmp(dev, check_endpoint_dev(&s->endpoint[j])))
+			return true;
+	}
+	return false;
+}
+
 /* rp_filter of 'all' and of each interface an endpoint uses, as set. */
 static void print_rp_filter(const struct check_state *s)
 {
 	print_open_object("rp_filter");
 	print_int("all", "rp_filter: all %" PRId64, s->rp_filter_all);
 	for (size_t i = 0; i < s->num_endpoints; i++) {
-		const struct check_endpoint *ep = &s->endpoint[i];
-		const char *dev = ep->dev[0] ? ep->dev : ep->addr_dev;
-		bool seen = false;
+		const char *dev = check_endpoint_dev(&s->endpoint[i]);
 
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = !strcmp(dev, s->endpoint[j].dev[0] ? s->endpoint[j].dev
-								  : s->endpoint[j].addr_dev);
-		if (dev[0] && !seen && sysctl_rp_filter(dev) >= 0) {
+		if (dev[0] && !dev_seen_before(s, i, dev) && sysctl_rp_filter(dev) >= 0) {
 			print_text(", ");
 			print_string(NULL, "%s ", dev);
 			print_int(dev, "%" PRId64, sysctl_rp_filter(dev));
