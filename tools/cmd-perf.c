@@ -174,7 +174,8 @@ static int parse(int argc, char **argv, struct perf_opts *o)
 			return fail("perf: unknown option '%s' (try --help)", argv[optind - 1]);
 		if (c == ':')
 			return fail("perf: option '%s' needs a value", argv[optind - 1]);
-		if ((ret = take_option(o, c, optarg, &client_only)) != 0)
+		ret = take_option(o, c, optarg, &client_only);
+		if (ret != 0)
 			return ret;
 	}
 	if (optind < argc)
@@ -197,7 +198,8 @@ int cmd_perf(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if ((ret = parse(argc, argv, &o)) != 0)
+	ret = parse(argc, argv, &o);
+	if (ret != 0)
 		return ret;
 	return o.server ? perf_server(&o) : perf_client(&o);
 }

@@ -56,8 +56,10 @@ static int agree(struct perf_test *t, const struct perf_opts *o)
 	t->hello.flags = o->reverse ? PERF_FLAG_REVERSE : 0;
 	t->hello.duration_ms = (uint32_t)(o->seconds * 1000 + 0.5);
 	t->hello.seed = new_seed();
-	if ((ret = perf_hello_send(t->fd, &t->hello)) < 0 ||
-	    (ret = perf_ack_recv(t->fd, &go)) < 0)
+	ret = perf_hello_send(t->fd, &t->hello);
+	if (ret == 0)
+		ret = perf_ack_recv(t->fd, &go);
+	if (ret < 0)
 		return fail("perf: start the test with %s: %s", t->remote, perf_strerror(ret));
 	if (go != 0)
 		return fail("perf: %s refused the test (status %u)", t->remote, go);
@@ -68,13 +70,16 @@ static int run(struct perf_test *t, const struct perf_opts *o)
 {
 	int ret;
 
-	if ((ret = agree(t, o)) != 0)
+	ret = agree(t, o);
+	if (ret != 0)
 		return ret;
 	perf_report_start(t);
-	if ((ret = perf_test_run(t, NULL)) < 0)
+	ret = perf_test_run(t, NULL);
+	if (ret < 0)
 		return fail("perf: test with %s: %s", t->remote, perf_strerror(ret));
 	perf_report_end(t);
-	if (o->plot && (ret = perf_plot_write(t, o)) < 0)
+	ret = o->plot ? perf_plot_write(t, o) : 0;
+	if (ret < 0)
 		return fail("perf: write %s: %s", o->plot, mpk_strerror(ret));
 	if (!perf_test_verified(t))
 		return fail("perf: payload verification failed: %llu of %llu bytes differ",

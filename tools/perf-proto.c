@@ -48,7 +48,8 @@ int perf_read_full(int fd, void *buf, size_t len, int timeout_ms)
 		}
 		if (errno != EAGAIN && errno != EINTR)
 			return -errno;
-		if ((ret = wait_fd(fd, POLLIN, deadline)) < 0)
+		ret = wait_fd(fd, POLLIN, deadline);
+		if (ret < 0)
 			return ret;
 	}
 	return 0;
@@ -70,7 +71,8 @@ int perf_write_full(int fd, const void *buf, size_t len, int timeout_ms)
 		}
 		if (n < 0 && errno != EAGAIN && errno != EINTR)
 			return -errno;
-		if ((ret = wait_fd(fd, POLLOUT, deadline)) < 0)
+		ret = wait_fd(fd, POLLOUT, deadline);
+		if (ret < 0)
 			return ret;
 	}
 	return 0;

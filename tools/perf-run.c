@@ -179,19 +179,26 @@ static int loop_step(struct loop *l, volatile sig_atomic_t *stop)
 {
 	double now = clock_mono_s();
 	short revents = 0;
-	int ret;
+	int ret = 0;
 
-	if (now >= l->next_sample && (ret = tick(l, now)) < 0)
+	if (now >= l->next_sample)
+		ret = tick(l, now);
+	if (ret < 0)
 		return ret;
 	if (stop && *stop)
 		return -EINTR;
-	if (!l->t->sender && !l->stop_sent && now >= l->deadline && (ret = send_stop(l)) < 0)
+	/* the receiver asks the sender to stop once the time is up */
+	if (!l->t->sender && !l->stop_sent && now >= l->deadline)
+		ret = send_stop(l);
+	if (ret < 0)
 		return ret;
 	if (l->t->sender && !l->shut && now >= l->hard_deadline)
 		return -ETIMEDOUT;
-	if ((ret = wait_io(l, now, &revents)) < 0)
+	ret = wait_io(l, now, &revents);
+	if (ret < 0)
 		return ret;
-	if ((ret = do_io(l, revents)) < 0)
+	ret = do_io(l, revents);
+	if (ret < 0)
 		return ret;
 	/* The stream ended before we asked: the sender is gone. */
 	return l->done && !l->t->sender && !l->stop_sent ? -ECONNABORTED : 0;
