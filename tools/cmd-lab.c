@@ -47,6 +47,20 @@ static int lab_open(const char *cmd, const struct lab_opts *o, struct lab *lab, 
 	return 0;
 }
 
+/* What lab_up()'s error means to the user; the exit code. */
+static int lab_up_failed(const struct lab *lab, int err)
+{
+	if (err == -EEXIST)
+		return fail("lab up: lab '%s' exists", lab->name);
+	if (err == -ENOENT)
+		return fail("lab up: --cc %s: not available to network namespaces here "
+			    "(see /proc/sys/net/ipv4/tcp_allowed_congestion_control)", lab->cc);
+	if (err == -EOPNOTSUPP)
+		return fail("lab up: --delay needs the netem qdisc, which this kernel lacks: "
+			    "no delay can be added here");
+	return fail("lab up: %s (nothing was left behind)", lab_strerror(err));
+}
+
 static int lab_cmd_up(int argc, char **argv)
 {
 	struct lab_opts o;
@@ -67,16 +81,8 @@ static int lab_cmd_up(int argc, char **argv)
 	if (o.cc)
 		snprintf(lab.cc, sizeof(lab.cc), "%s", o.cc);
 	ret = lab_up(&lab);
-	if (ret == -EEXIST)
-		return fail("lab up: lab '%s' exists", lab.name);
-	if (ret == -ENOENT)
-		return fail("lab up: --cc %s: not available to network namespaces here "
-			    "(see /proc/sys/net/ipv4/tcp_allowed_congestion_control)", lab.cc);
-	if (ret == -EOPNOTSUPP)
-		return fail("lab up: --delay needs the netem qdisc, which this kernel lacks: "
-			    "no delay can be added here");
 	if (ret < 0)
-		return fail("lab up: %s (nothing was left behind)", lab_strerror(ret));
+		return lab_up_failed(&lab, ret);
 	return lab_print_status(&lab);
 }
 
