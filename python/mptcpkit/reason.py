@@ -69,6 +69,8 @@ class Status:
 def probe(family: int = socket.AF_INET) -> Status:
     """Whether MPTCP sockets of this family (AF_INET or AF_INET6) can be
     created now, and if not why. Raises Error for another family."""
+    if isinstance(family, bool) or not isinstance(family, int):
+        raise TypeError(f"family must be an int (socket.AF_*), not {type(family).__name__}")
     st = MpkStatus()
     rc = lib.mpk_probe(int(family), st)
     if rc < 0 and st.reason == 0 and not st.mptcp:
