@@ -22,7 +22,7 @@ def main():
     server.settimeout(20)
     conn, _ = mptcpkit.accept(server)
     conn.settimeout(20)
-    most = 0
+    most = len(mptcpkit.info(conn).subflows)
     while conn.recv(65536):
         most = max(most, len(mptcpkit.info(conn).subflows))
     conn.sendall(b"ok")

@@ -1,0 +1,263 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The binding against the real kernel in namespaces that
+tests/netns/13-python.sh made: this process runs in the client namespace
+(MPK_NS_CLI), joined to MPK_NS_SRV by two paths, NET.1.0/24 (c1-s1) and
+NET.2.0/24 (c2-s2); MPK_NS_OFF has net.mptcp.enabled=0; MPK_SECCOMP is the
+seccomp-errno helper. Skipped when those are not set."""
+import asyncio
+import errno
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+import mptcpkit
+from mptcpkit import EndpointFlag, EventType, PathManagerError, Reason
+from conftest import TOP
+
+ENV = ("MPK_NS_CLI", "MPK_NS_SRV", "MPK_NS_OFF", "MPK_SECCOMP", "MPK_NET")
+pytestmark = pytest.mark.skipif(any(v not in os.environ for v in ENV),
+                                reason="run by tests/netns/13-python.sh")
+NET = os.environ.get("MPK_NET", "")
+SRV1, CLI2 = f"{NET}.1.2", f"{NET}.2.1"
+_ports = iter(range(7300, 7400))
+
+
+def child_env():
+    return dict(os.environ, PYTHONPATH=os.path.join(TOP, "python"))
+
+
+class Peer:
+    """peer.py in the server namespace, listening once it is constructed."""
+
+    def __init__(self, mode):
+        self.port = next(_ports)
+        self.proc = subprocess.Popen(
+            ["ip", "netns", "exec", os.environ["MPK_NS_SRV"], sys.executable,
+             os.path.join(os.path.dirname(__file__), "peer.py"), mode, str(self.port)],
+            stdout=subprocess.PIPE, text=True, env=child_env())
+        assert self.proc.stdout.readline().strip() == "listening"
+
+    def result(self):
+        out, _ = self.proc.communicate(timeout=20)
+        assert self.proc.returncode == 0
+        return json.loads(out)
+
+
+def talk(sock, seconds=0.0, until=None):
+    """Send for a while (or until until() is true, 5 s at most), half-close,
+    read the answer."""
+    end = time.monotonic() + (5 if until else seconds)
+    sock.sendall(b"x" * 65536)
+    while time.monotonic() < end and not (until and until()):
+        sock.sendall(b"x" * 65536)
+    sock.shutdown(socket.SHUT_WR)
+    return sock.recv(16)
+
+
+@pytest.fixture
+def pm():
+    with mptcpkit.PathManager() as handle:
+        handle.flush_endpoints()
+        handle.set_limits(subflows=2, add_addr_accepted=2)
+        yield handle
+        handle.flush_endpoints()
+
+
+def test_limits(pm):
+    assert pm.limits() == mptcpkit.Limits(2, 2)
+    pm.set_limits(subflows=3)
+    assert pm.limits() == mptcpkit.Limits(3, 2)
+    with pytest.raises(PathManagerError) as e:
+        pm.set_limits(add_addr_accepted=9)
+    assert e.value.errno == errno.EINVAL and str(e.value).startswith("set limits: ")
+    assert pm.limits() == mptcpkit.Limits(3, 2)  # nothing half-changed
+
+
+def test_endpoints(pm):
+    pm.add_endpoint(CLI2, id=5, dev="c2", flags="subflow")
+    ep = mptcpkit.Endpoint(5, CLI2, 0, EndpointFlag.SUBFLOW, socket.if_nametoindex("c2"))
+    assert pm.endpoints() == [ep] and pm.endpoint(5) == ep and ep.ifname == "c2"
+    assert ep.flags.names() == ["subflow"]
+    pm.set_endpoint_flags(["backup"], address=CLI2)
+    assert pm.endpoint(5).flags == EndpointFlag.SUBFLOW | EndpointFlag.BACKUP
+    with pytest.raises(PathManagerError) as e:
+        pm.add_endpoint(CLI2, id=5, flags="subflow")
+    assert e.value.errno in (errno.EEXIST, errno.EBUSY)  # 6.18 says EBUSY
+    pm.add_endpoint("fd13::1", id=6, flags=EndpointFlag.SIGNAL)
+    assert [e.address for e in pm.endpoints()] == [CLI2, "fd13::1"]
+    pm.delete_endpoint(5)
+    with pytest.raises(PathManagerError) as e:
+        pm.endpoint(5)
+    assert e.value.errno in (errno.ENOENT, errno.EINVAL)
+    pm.flush_endpoints()
+    assert pm.endpoints() == []
+
+
+@pytest.mark.parametrize("call, exc", [
+    (lambda pm: pm.add_endpoint("not-an-address"), ValueError),
+    (lambda pm: pm.add_endpoint(CLI2, dev="nosuchdev0"), ValueError),
+    (lambda pm: pm.add_endpoint(CLI2, id=256), ValueError),
+    (lambda pm: pm.add_endpoint(CLI2, flags="subflow bogus"), ValueError),
+    (lambda pm: pm.add_endpoint(42), TypeError),
+    (lambda pm: pm.set_limits(subflows="2"), TypeError),
+    (lambda pm: pm.endpoint(-1), ValueError),
+])
+def test_path_manager_bad_input(pm, call, exc):
+    with pytest.raises(exc):
+        call(pm)
+    assert pm.endpoints() == []
+
+
+def test_closed_handles():
+    pm = mptcpkit.PathManager()
+    pm.close()
+    pm.close()
+    with pytest.raises(ValueError):
+        pm.endpoints()
+    events = mptcpkit.Events()
+    events.close()
+    with pytest.raises(ValueError):
+        events.fileno()
+
+
+def test_two_subflows_info_and_events(pm):
+    pm.add_endpoint(CLI2, id=5, dev="c2", flags="subflow")
+    peer = Peer("mptcp")
+    with mptcpkit.Events() as events:
+        sock = mptcpkit.create_connection((SRV1, peer.port), timeout=10)
+        snap = {}
+
+        def two():  # before the half-close: a closing subflow is not counted
+            snap["info"] = mptcpkit.info(sock)
+            return len(snap["info"].subflows) == 2
+
+        with sock:
+            assert talk(sock, until=two) == b"ok"
+        info = snap["info"]
+        got = {}
+        deadline = time.monotonic() + 5
+        while EventType.CLOSED not in got and time.monotonic() < deadline:
+            for ev in events.wait(0.5):
+                if ev.token == info.conn.token:
+                    got.setdefault(ev.type, ev)
+    assert info.mptcp and info.conn.subflows_total == 2 and len(info.subflows) == 2
+    pairs = sorted((s.local[0], s.remote[0], s.ifname) for s in info.subflows)
+    assert pairs == [(f"{NET}.1.1", SRV1, "c1"), (CLI2, SRV1, "c2")]
+    assert all(s.rtt > 0 and s.cwnd > 0 for s in info.subflows)
+    assert sum(s.bytes_sent for s in info.subflows) > 0
+    assert peer.result() == {"mptcp": True, "reason": "available", "subflows": 2}
+    assert {EventType.CREATED, EventType.ESTABLISHED, EventType.SUB_ESTABLISHED,
+            EventType.CLOSED} <= set(got)
+    sub = got[EventType.SUB_ESTABLISHED]
+    assert (sub.saddr, sub.daddr, sub.dport, sub.loc_id) == (CLI2, SRV1, peer.port, 5)
+    assert got[EventType.CREATED].name == "created" and not got[EventType.CREATED].server_side
+
+
+def test_events_in_asyncio():
+    async def first_created(events, port):
+        loop = asyncio.get_running_loop()
+        connect = loop.run_in_executor(None, lambda: mptcpkit.create_connection(
+            (SRV1, port), timeout=10))
+        async for ev in events.aiter():
+            if ev.type == EventType.CREATED and ev.dport == port:
+                sock = await connect
+                return ev, sock
+
+    peer = Peer("mptcp")
+    with mptcpkit.Events() as events:
+        ev, sock = asyncio.run(asyncio.wait_for(first_created(events, peer.port), 10))
+    with sock:
+        assert talk(sock) == b"ok"
+    assert ev.daddr == SRV1 and ev.family == socket.AF_INET
+    assert peer.result()["mptcp"] is True
+
+
+def test_events_fd_with_add_reader():
+    peer = Peer("mptcp")
+
+    async def readable(events):
+        ready = asyncio.get_running_loop().create_future()
+        asyncio.get_running_loop().add_reader(
+            events.fileno(), lambda: ready.done() or ready.set_result(True))
+        try:
+            sock = mptcpkit.create_connection((SRV1, peer.port), timeout=10)
+            return await asyncio.wait_for(ready, 5), sock
+        finally:
+            asyncio.get_running_loop().remove_reader(events.fileno())
+
+    with mptcpkit.Events() as events:
+        events.read()  # drop what came before
+        ok, sock = asyncio.run(readable(events))
+        names = [ev.name for ev in events.read()]
+    with sock:
+        talk(sock)
+    assert ok and "created" in names
+    peer.result()
+
+
+def test_fallback_against_a_tcp_peer():
+    peer = Peer("tcp")
+    sock = mptcpkit.create_connection((SRV1, peer.port), timeout=10)
+    with sock:
+        st = mptcpkit.status(sock)
+        info = mptcpkit.info(sock)
+        assert talk(sock) == b"ok"
+    assert (st.reason, st.errno, st.mptcp) == (Reason.FALLBACK, 0, False)
+    assert info.source == mptcpkit.InfoSource.TCP and info.conn is None
+    assert [s.ifname for s in info.subflows] == ["c1"]
+    peer.result()
+
+
+def test_fallback_on_the_server_side():
+    peer = Peer("mptcp")
+    with socket.create_connection((SRV1, peer.port), timeout=10) as sock:
+        assert talk(sock) == b"ok"
+    assert peer.result() == {"mptcp": False, "reason": "fallback", "subflows": 1}
+
+
+CLIENT = """
+import json, sys, mptcpkit
+print(json.dumps([str(mptcpkit.probe().reason), mptcpkit.probe().errno]))
+s = mptcpkit.create_connection((sys.argv[1], int(sys.argv[2])), timeout=10)
+s.sendall(b"hi"); s.shutdown(1); s.recv(4)
+st = mptcpkit.status(s)
+print(json.dumps([str(st.reason), st.errno, st.mptcp, s.proto]))
+"""
+
+
+@pytest.mark.parametrize("err, reason", [("EINVAL", "kernel-too-old"),
+                                         ("EPROTONOSUPPORT", "not-compiled"),
+                                         ("EPERM", "blocked"), ("EACCES", "blocked")])
+def test_reasons_from_seccomp(err, reason):
+    peer = Peer("mptcp")
+    out = subprocess.run([os.environ["MPK_SECCOMP"], err, "--", sys.executable, "-c", CLIENT,
+                          SRV1, str(peer.port)], capture_output=True, text=True,
+                         env=child_env(), timeout=20)
+    assert out.returncode == 0, out.stderr
+    code = getattr(errno, err)
+    probe, conn = (json.loads(line) for line in out.stdout.splitlines())
+    assert probe == [reason, code]
+    assert conn == [reason, code, False, socket.IPPROTO_TCP]
+    assert peer.result() == {"mptcp": False, "reason": "fallback", "subflows": 1}
+
+
+def test_reason_disabled_by_sysctl():
+    script = """
+import json, mptcpkit
+s = mptcpkit.create_server(("127.0.0.1", 0))
+c = mptcpkit.create_connection(s.getsockname())
+a, _ = mptcpkit.accept(s)
+print(json.dumps([str(mptcpkit.probe().reason)] +
+                 [str(mptcpkit.status(x).reason) for x in (s, c, a)]))
+"""
+    out = subprocess.run(["ip", "netns", "exec", os.environ["MPK_NS_OFF"], sys.executable,
+                          "-c", script], capture_output=True, text=True, env=child_env(),
+                         timeout=20)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == ["disabled"] * 4
