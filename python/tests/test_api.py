@@ -235,4 +235,6 @@ def test_no_leak_over_100000_calls(server):
         gc.collect()
         grown = rss_kib() - before
         assert len(os.listdir("/proc/self/fd")) == fds
+    if os.environ.get("MPK_SANITIZED") == "1":
+        pytest.skip(f"RSS not meaningful under ASan (quarantine): grew {grown} KiB")
     assert grown < 2048, f"RSS grew by {grown} KiB over 100,000 calls"

@@ -25,7 +25,7 @@ if is_sanitizer_build; then
 	asan=$(cc -print-file-name=libasan.so) ubsan=$(cc -print-file-name=libubsan.so)
 	[ -e "$asan" ] && [ -e "$ubsan" ] || skip_all "sanitizer runtimes not found for preloading"
 	export LD_PRELOAD="$asan:$ubsan" ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
-		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 MPK_SANITIZED=1
 fi
 
 ns_new CLI pyc
