@@ -61,4 +61,24 @@ run_pytest loopback ip netns exec "$CLI" env MPK_BUILD="$BUILD" "$PY"
 PYTEST_FILES=(test_netns.py)
 run_pytest netns ip netns exec "$CLI" env MPK_BUILD="$BUILD" MPK_NS_CLI="$CLI" MPK_NS_SRV="$SRV" \
 	MPK_NS_OFF="$OFF" MPK_SECCOMP="$SECCOMP" MPK_NET=10.13 "$PY"
+
+# The examples on the binding: greeting and status on both ends.
+EX=$TOP/examples/python
+export PYTHONPATH=$TOP/python
+bg "$SRV" timeout 20 "$PY" "$EX/mptcpkit_server.py" -n 1 7390 >"$TMP/ex-server.out" 2>&1
+ex_srv=$BG_PID
+wait_listen "$SRV" 7390 || not_ok "example server listens" "$(cat "$TMP/ex-server.out")"
+in_ns "$CLI" timeout 20 "$PY" "$EX/mptcpkit_client.py" 10.13.1.2 7390 >"$TMP/ex-client.out" 2>&1
+wait "$ex_srv"
+check "example client: status and answer" \
+	"$(printf 'connection: MPTCP (available: MPTCP is in use)\nanswer: hi, you said "hello"')" \
+	grep -E '^(connection|answer):' "$TMP/ex-client.out"
+check "example client: its subflow" "subflow: 10.13.1.1 -> 10.13.1.2 dev c1" \
+	sh -c "grep '^subflow:' '$TMP/ex-client.out' | cut -d' ' -f1-6"
+check "example server: the connection" \
+	"connection from ::ffff:10.13.1.1: MPTCP (available: MPTCP is in use), 1 subflow(s)" \
+	grep '^connection' "$TMP/ex-server.out"
+check_one_line "example client: a refused connection is one line" \
+	'^mptcpkit_client.py: connect to 10.13.1.2 port 7391: Connection refused$' \
+	in_ns "$CLI" "$PY" "$EX/mptcpkit_client.py" 10.13.1.2 7391
 finish
