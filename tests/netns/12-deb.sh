@@ -78,6 +78,8 @@ dpkg-deb -x "$(deb libmptcpkit1 amd64)" "$TMP/lib1"
 exports=$(nm -D --defined-only "$TMP"/lib1/usr/lib/*/libmptcpkit.so.1 |
 	awk '$3 ~ /^mpk_/ {sub(/@.*/, "", $3); print $3}' | sort)
 listed=$(awk '$1 ~ /^mpk_/ {sub(/@.*/, "", $1); print $1}' "$TOP/debian/libmptcpkit1.symbols" | sort)
+# After adding a function: regenerate the list with the version it came in, e.g.
+#   nm -D --defined-only build/lib/libmptcpkit.so.1 | awk '$3 ~ /^mpk_/'
 check "debian/libmptcpkit1.symbols matches the exported functions" "$exports" echo "$listed"
 
 # Install. Dependencies must already be there: apt's simulation may
