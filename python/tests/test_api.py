@@ -238,3 +238,16 @@ def test_no_leak_over_100000_calls(server):
     if os.environ.get("MPK_SANITIZED") == "1":
         pytest.skip(f"RSS not meaningful under ASan (quarantine): grew {grown} KiB")
     assert grown < 2048, f"RSS grew by {grown} KiB over 100,000 calls"
+
+
+def test_server_families():
+    with mptcpkit.create_server(("", 0)) as any_, \
+            mptcpkit.create_server(("", 0), dualstack=False) as v4, \
+            mptcpkit.create_server(("::1", 0), family=socket.AF_INET6, backlog=4) as v6:
+        assert any_.family in (socket.AF_INET6, socket.AF_INET)
+        assert v4.family == socket.AF_INET and v6.family == socket.AF_INET6
+        if any_.family == socket.AF_INET6:  # dualstack: IPv4 comes in too
+            c = mptcpkit.create_connection(("127.0.0.1", any_.getsockname()[1]))
+            a, peer = mptcpkit.accept(any_)
+            with c, a:
+                assert peer[0] == "::ffff:127.0.0.1"

@@ -64,6 +64,16 @@ def talk(sock, until=None):
     return sock.recv(16)
 
 
+def wait_event(events, match, timeout=5.0):
+    """The first event match() accepts within timeout seconds, or None."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for ev in events.wait(max(0.0, deadline - time.monotonic())):
+            if match(ev):
+                return ev
+    return None
+
+
 @pytest.fixture
 def pm():
     with mptcpkit.PathManager() as handle:
@@ -265,3 +275,52 @@ print(json.dumps([str(mptcpkit.probe().reason)] +
                          timeout=20)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == ["disabled"] * 4
+
+
+def test_connect_timeout():
+    fds = len(os.listdir("/proc/self/fd"))
+    # No host answers ARP for this address: the connect would hang ~3 s.
+    with pytest.raises(TimeoutError):
+        mptcpkit.create_connection((f"{NET}.1.99", 9), timeout=0.3)
+    assert len(os.listdir("/proc/self/fd")) == fds
+
+
+@pytest.fixture
+def userspace_pm():
+    path = "/proc/sys/net/mptcp/path_manager"
+    with open(path) as f:
+        before = f.read().strip()
+    with open(path, "w") as f:
+        f.write("userspace")
+    try:
+        with mptcpkit.PathManager() as handle:
+            yield handle
+    finally:
+        with open(path, "w") as f:
+            f.write(before)
+
+
+def test_userspace_pm_subflow_create_and_destroy(userspace_pm):
+    peer = Peer("mptcp")
+    with mptcpkit.Events() as events, \
+            mptcpkit.create_connection((SRV1, peer.port), timeout=10) as sock:
+        sock.sendall(b"x")
+        token = mptcpkit.info(sock).conn.token
+        assert wait_event(events, lambda ev: ev.type == EventType.ESTABLISHED and
+                          ev.token == token)
+        userspace_pm.subflow_create(token, CLI2, SRV1, peer.port, local_id=5, dev="c2")
+        deadline = time.monotonic() + 5
+        while len(mptcpkit.info(sock).subflows) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        subflows = mptcpkit.info(sock).subflows
+        assert sorted(s.local[0] for s in subflows) == [f"{NET}.1.1", CLI2]
+        extra = next(s for s in subflows if s.local[0] == CLI2)
+        userspace_pm.subflow_destroy(token, extra.local, extra.remote)
+        deadline = time.monotonic() + 5
+        while len(mptcpkit.info(sock).subflows) > 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [s.local[0] for s in mptcpkit.info(sock).subflows] == [f"{NET}.1.1"]
+        with pytest.raises(PathManagerError):
+            userspace_pm.subflow_destroy(token, extra.local, extra.remote)
+        assert talk(sock) == b"ok"
+    peer.result()
