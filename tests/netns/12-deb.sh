@@ -106,6 +106,14 @@ check_ok "man mptcpkit finds the page" man -w mptcpkit
 check_ok "man 3 libmptcpkit finds the page" man -w 3 libmptcpkit
 check_ok "bash completion installed" test -f /usr/share/bash-completion/completions/mptcpkit
 check_ok "the pmd unit installed" test -f /lib/systemd/system/mptcpkit-pmd.service
+check_ok "the package enabled no unit" \
+	sh -c '! find /etc/systemd/system -name "mptcpkit-*" | grep -q .'
+# An administrator enables it (systemctl works on the files without a
+# running systemd); purge must take that away too.
+if command -v systemctl >/dev/null; then
+	check_ok "systemctl enable mptcpkit-pmd (its state, for purge to remove)" \
+		sh -c 'systemctl enable mptcpkit-pmd.service && test -L /etc/systemd/system/multi-user.target.wants/mptcpkit-pmd.service'
+fi
 if [ -e /usr/bin/mptcpize ]; then
 	check "Debian's /usr/bin/mptcpize is untouched" mptcpize \
 		sh -c 'dpkg-query -S /usr/bin/mptcpize | cut -d: -f1'
