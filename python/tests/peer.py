@@ -15,9 +15,10 @@ import mptcpkit
 def main():
     mode, port = sys.argv[1], int(sys.argv[2])
     if mode == "mptcp":
-        server = mptcpkit.create_server(("", port), family=socket.AF_INET)
+        server = mptcpkit.create_server(("", port))  # IPv6 and IPv4
     else:
-        server = socket.create_server(("", port), family=socket.AF_INET)
+        server = socket.create_server(("", port), family=socket.AF_INET6,
+                                      dualstack_ipv6=True)
     print("listening", flush=True)
     server.settimeout(20)
     conn, _ = mptcpkit.accept(server)

@@ -3,7 +3,8 @@
 tests/netns/13-python.sh made: this process runs in the client namespace
 (MPK_NS_CLI), joined to MPK_NS_SRV by two paths, NET.1.0/24 (c1-s1) and
 NET.2.0/24 (c2-s2); MPK_NS_OFF has net.mptcp.enabled=0; MPK_SECCOMP is the
-seccomp-errno helper. Skipped when those are not set."""
+seccomp-errno helper. Path 1 also has IPv6, fdNN:1::1 - fdNN:1::2 (NN: the
+second number of NET). Skipped when those are not set."""
 import asyncio
 import errno
 import json
@@ -25,6 +26,8 @@ pytestmark = pytest.mark.skipif(any(v not in os.environ for v in ENV),
                                 reason="run by tests/netns/13-python.sh")
 NET = os.environ.get("MPK_NET", "")
 SRV1, CLI2 = f"{NET}.1.2", f"{NET}.2.1"
+SRV1_6 = f"fd{NET.split('.')[-1]}:1::2"
+BOTH = pytest.mark.parametrize("host", [SRV1, SRV1_6], ids=["IPv4", "IPv6"])
 _ports = iter(range(7300, 7400))
 
 
@@ -173,6 +176,17 @@ def test_two_subflows_info_and_events(pm):
     assert got[EventType.CREATED].name == "created" and not got[EventType.CREATED].server_side
 
 
+@BOTH
+def test_mptcp_over_each_family(host):
+    peer = Peer("mptcp")
+    with mptcpkit.create_connection((host, peer.port), timeout=10) as sock:
+        assert mptcpkit.status(sock).mptcp and sock.family == (
+            socket.AF_INET6 if ":" in host else socket.AF_INET)
+        assert mptcpkit.info(sock).subflows[0].remote == (host, peer.port)
+        assert talk(sock) == b"ok"
+    assert peer.result()["reason"] == "available"
+
+
 def test_events_in_asyncio():
     async def first_created(events, port):
         loop = asyncio.get_running_loop()
@@ -215,9 +229,10 @@ def test_events_fd_with_add_reader():
     peer.result()
 
 
-def test_fallback_against_a_tcp_peer():
+@BOTH
+def test_fallback_against_a_tcp_peer(host):
     peer = Peer("tcp")
-    sock = mptcpkit.create_connection((SRV1, peer.port), timeout=10)
+    sock = mptcpkit.create_connection((host, peer.port), timeout=10)
     with sock:
         st = mptcpkit.status(sock)
         info = mptcpkit.info(sock)
@@ -228,9 +243,10 @@ def test_fallback_against_a_tcp_peer():
     peer.result()
 
 
-def test_fallback_on_the_server_side():
+@BOTH
+def test_fallback_on_the_server_side(host):
     peer = Peer("mptcp")
-    with socket.create_connection((SRV1, peer.port), timeout=10) as sock:
+    with socket.create_connection((host, peer.port), timeout=10) as sock:
         assert talk(sock) == b"ok"
     assert peer.result() == {"mptcp": False, "reason": "fallback", "subflows": 1}
 
@@ -245,13 +261,14 @@ print(json.dumps([str(st.reason), st.errno, st.mptcp, s.proto]))
 """
 
 
+@BOTH
 @pytest.mark.parametrize("err, reason", [("EINVAL", "kernel-too-old"),
                                          ("EPROTONOSUPPORT", "not-compiled"),
                                          ("EPERM", "blocked"), ("EACCES", "blocked")])
-def test_reasons_from_seccomp(err, reason):
+def test_reasons_from_seccomp(err, reason, host):
     peer = Peer("mptcp")
     out = subprocess.run([os.environ["MPK_SECCOMP"], err, "--", sys.executable, "-c", CLIENT,
-                          SRV1, str(peer.port)], capture_output=True, text=True,
+                          host, str(peer.port)], capture_output=True, text=True,
                          env=child_env(), timeout=20)
     assert out.returncode == 0, out.stderr
     code = getattr(errno, err)

@@ -32,6 +32,8 @@ ns_new CLI pyc
 ns_new SRV pys
 ns_new OFF pyoff
 two_paths "$CLI" "$SRV" 10.13 || { not_ok "two paths between the namespaces"; finish; }
+addr_add "$CLI" fd13:1::1/64 c1
+addr_add "$SRV" fd13:1::2/64 s1
 ip -n "$SRV" mptcp limits set subflows 2 add_addr_accepted 2
 in_ns "$OFF" sysctl -qw net.mptcp.enabled=0
 
