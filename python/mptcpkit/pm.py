@@ -214,9 +214,8 @@ class PathManager:
     def set_limits(self, subflows: Optional[int] = None,
                    add_addr_accepted: Optional[int] = None) -> None:
         """Set either limit or both (None keeps one); the kernel allows 0..8."""
-        keep = lambda v, w: MPK_LIMIT_KEEP if v is None else _byte(v, w, MPK_LIMIT_KEEP - 1)
-        limits = MpkLimits(keep(subflows, "subflows"),
-                           keep(add_addr_accepted, "add_addr_accepted"))
+        limits = MpkLimits(_limit(subflows, "subflows"),
+                           _limit(add_addr_accepted, "add_addr_accepted"))
         self._check(lib.mpk_pm_limits_set(self._handle(), limits), "set limits")
 
     # Userspace path manager: one connection at a time, by token.
@@ -255,6 +254,11 @@ class PathManager:
         lo, re = make_endpoint(local), _pair(remote, "remote")
         self._check(lib.mpk_pm_subflow_set_backup(self._handle(), _u32(token), lo, re,
                                                   bool(backup)), "set subflow backup")
+
+
+def _limit(value: Optional[int], what: str) -> int:
+    """A limit for the kernel; None keeps the current one."""
+    return MPK_LIMIT_KEEP if value is None else _byte(value, what, MPK_LIMIT_KEEP - 1)
 
 
 def _u32(token: int) -> int:

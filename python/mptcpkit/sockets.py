@@ -9,7 +9,7 @@ import weakref
 from typing import Optional, Tuple, Union
 
 from ._abi import MPK_CLOEXEC, MPK_TCP_ONLY, MpkStatus, lib
-from .errors import Error, check
+from .errors import check
 from .reason import Reason, Status
 
 Address = Tuple[str, Union[int, str]]
