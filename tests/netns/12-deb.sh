@@ -57,7 +57,7 @@ if [ ! -f "$CACHE/done" ]; then
 		not_ok "dpkg-buildpackage -us -uc -b" "$(tail -5 "$TMP/build.log" | tr '\n' '|')"
 		finish
 	fi
-	rm -rf "$CACHE" && mkdir -p "$CACHE"
+	rm -rf /tmp/mpk-deb-cache-* && mkdir -p "$CACHE" # only the newest tree's
 	mv "$TMP"/src/*.deb "$TMP"/src/*.changes "$TMP"/src/*.buildinfo "$CACHE"/
 	touch "$CACHE/done"
 else
