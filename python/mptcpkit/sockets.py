@@ -9,9 +9,10 @@ import weakref
 from typing import Optional, Tuple, Union
 
 from ._abi import MPK_CLOEXEC, MPK_TCP_ONLY, MpkStatus, lib
-from .errors import check
+from .errors import Error, check
 from .reason import Reason, Status
 
+_INT_MAX = 2**31 - 1
 Address = Tuple[str, Union[int, str]]
 SocketLike = Union[socket.socket, int]
 
@@ -25,11 +26,15 @@ def fileno_of(sock: SocketLike) -> int:
     if isinstance(sock, bool):
         raise TypeError("expected a socket or a file descriptor, not bool")
     if isinstance(sock, int):
-        return sock
-    fileno = getattr(sock, "fileno", None)
-    if not callable(fileno):
-        raise TypeError(f"expected a socket or a file descriptor, not {type(sock).__name__}")
-    return fileno()
+        fd = sock
+    else:
+        fileno = getattr(sock, "fileno", None)
+        if not callable(fileno):
+            raise TypeError(f"expected a socket or a file descriptor, not {type(sock).__name__}")
+        fd = fileno()
+    if not -1 <= fd <= _INT_MAX:  # the C int would not hold it; -1 is a closed socket
+        raise Error(errno.EBADF)
+    return fd
 
 
 def _family(family: int) -> int:
@@ -47,6 +52,8 @@ def _split(address: Address, what: str) -> Tuple[Optional[bytes], bytes]:
         raise TypeError(f"{what}: host must be a str, not {type(host).__name__}")
     if isinstance(port, bool) or not isinstance(port, (int, str)):
         raise TypeError(f"{what}: port must be an int or a str, not {type(port).__name__}")
+    if "\0" in (host or "") + str(port):
+        raise ValueError(f"{what}: embedded null character")
     return (host.encode() if host else None), str(port).encode()
 
 

@@ -134,6 +134,13 @@ def test_connect_errors_carry_the_library_message(server):
     with pytest.raises(mptcpkit.ResolveError) as e:
         mptcpkit.create_connection(("127.0.0.1", "no-such-service"))
     assert e.value.strerror == "invalid service or port"
+    for port in (70000, -1, "99999"):
+        with pytest.raises(mptcpkit.ResolveError) as e:
+            mptcpkit.create_connection(("127.0.0.1", port))
+        assert e.value.errno == 4097  # MPK_ESERVICE
+    for address in (("127.0.0.1\0evil", 80), ("127.0.0.1", "80\0")):
+        with pytest.raises(ValueError):
+            mptcpkit.create_connection(address)
 
 
 @pytest.mark.parametrize("call", [
@@ -161,7 +168,8 @@ def test_bad_sockets_raise_error_with_errno(tmp_path):
     unix = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     r, w = os.pipe()
     cases = [(closed, errno.EBADF), (udp, errno.EPROTOTYPE), (unix, errno.EAFNOSUPPORT),
-             (r, errno.ENOTSOCK), (10**6, errno.EBADF)]
+             (r, errno.ENOTSOCK), (10**6, errno.EBADF), (-5, errno.EBADF),
+             (2**40, errno.EBADF)]
     try:
         for sock, code in cases:
             for fn in (mptcpkit.is_mptcp, mptcpkit.status, mptcpkit.info):
