@@ -144,9 +144,16 @@ check_ok "a C program builds against the installed library" \
 check "and runs with it" "0.1.0 available" in_ns "$NS" "$TMP/prog"
 check "the program uses /usr's libmptcpkit.so.1" 1 \
 	sh -c "ldd '$TMP/prog' | grep -c 'libmptcpkit.so.1 => /\(usr/\)\?lib/'"
-check "python3 -c 'import mptcpkit' (Debian's python3)" "0.1.0 available" \
-	in_ns "$NS" env -u MPTCPKIT_LIBRARY -u PYTHONPATH "$PY" -c \
-	'import mptcpkit; print(mptcpkit.library_version, mptcpkit.probe().reason)'
+check "python3 -c 'import mptcpkit' (Debian's python3, the installed module)" \
+	"/usr/lib/python3/dist-packages/mptcpkit/__init__.py 0.1.0 available" \
+	in_ns "$NS" env -u MPTCPKIT_LIBRARY -u PYTHONPATH -C / "$PY" -c \
+	'import mptcpkit; print(mptcpkit.__file__, mptcpkit.library_version, mptcpkit.probe().reason)'
+if "$PY" -c 'import pytest' 2>/dev/null; then
+	check_ok "the binding's loopback tests pass on the installed packages" \
+		in_ns "$NS" env -C "$TOP/python/tests" MPK_PYTHON_INSTALLED=1 \
+		MPTCPKIT_LIBRARY=libmptcpkit.so.1 PYTHONDONTWRITEBYTECODE=1 \
+		"$PY" -m pytest -q -p no:cacheprovider test_api.py test_layout.py
+fi
 
 # Purge: nothing of ours left, unit state included.
 purge_ours
