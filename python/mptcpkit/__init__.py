@@ -33,14 +33,14 @@ from .events import Event, Events, EventType
 from .info import ConnInfo, Info, InfoSource, Subflow, info
 from .pm import Endpoint, EndpointFlag, Limits, PathManager
 from .reason import Reason, Status, probe
-from .sockets import (accept, create_connection, create_server, is_mptcp, socket_status,
-                      status)
+from .sockets import (accept, connect_async, create_connection, create_server, is_mptcp,
+                      socket_status, status)
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ConnInfo", "Endpoint", "EndpointFlag", "Error", "Event", "EventType", "Events", "Info",
     "InfoSource", "Limits", "PathManager", "PathManagerError", "Reason", "ResolveError",
-    "Status", "Subflow", "accept", "create_connection", "create_server", "info",
+    "Status", "Subflow", "accept", "connect_async", "create_connection", "create_server", "info",
     "is_mptcp", "library_version", "probe", "socket_status", "status",
 ]

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """MPTCP sockets with fallback to TCP, as standard socket.socket objects."""
+import asyncio
 import ctypes
 import errno
 import select
@@ -101,6 +102,46 @@ def create_connection(address: Address, timeout: Optional[float] = None, *,
         lib.mpk_connector_free(conn)
     sock = _wrap(fd, st)
     sock.settimeout(timeout)
+    return sock
+
+
+async def connect_async(address: Address, *, family: int = 0,
+                        mptcp: bool = True) -> socket.socket:
+    """create_connection() for asyncio: the name is resolved in the loop's
+    executor and the connect waits on the loop, never blocking it. Returns
+    a non-blocking socket, e.g. for asyncio.open_connection(sock=...); use
+    asyncio.wait_for() for a timeout."""
+    host, port = _split(address, "connect_async")
+    if host is None:
+        raise ValueError("connect_async: a host is needed")
+    flags = MPK_CLOEXEC | (0 if mptcp else MPK_TCP_ONLY)
+    what = f"connect to {address[0]} port {address[1]}"
+    conn = ctypes.c_void_p()
+    loop = asyncio.get_running_loop()
+    resolving = loop.run_in_executor(None, lib.mpk_connector_new, host, port,
+                                     _family(family), flags, ctypes.byref(conn))
+    try:
+        rc = await asyncio.shield(resolving)
+    except asyncio.CancelledError:  # the thread goes on: free what it makes
+        resolving.add_done_callback(
+            lambda f: f.cancelled() or f.result() < 0 or lib.mpk_connector_free(conn))
+        raise
+    check(rc, what)
+    st = MpkStatus()
+    try:
+        while (fd := lib.mpk_connector_step(conn, st)) == -errno.EINPROGRESS:
+            writable = loop.create_future()
+            pending = lib.mpk_connector_fd(conn)
+            loop.add_writer(pending, lambda: writable.done() or writable.set_result(None))
+            try:
+                await writable
+            finally:
+                loop.remove_writer(pending)
+        check(fd, what)
+    finally:
+        lib.mpk_connector_free(conn)
+    sock = _wrap(fd, st)
+    sock.setblocking(False)
     return sock
 
 

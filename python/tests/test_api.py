@@ -186,7 +186,8 @@ def test_help_reads_well():
     for word in ("create_connection", "create_server", "status", "info", "probe",
                  "PathManager", "Events", "Reason", "Subflow"):
         assert word in doc
-    for fn in (mptcpkit.create_connection, mptcpkit.create_server, mptcpkit.status,
+    for fn in (mptcpkit.create_connection, mptcpkit.connect_async, mptcpkit.create_server,
+               mptcpkit.status,
                mptcpkit.info, mptcpkit.probe, mptcpkit.is_mptcp, mptcpkit.accept):
         assert fn.__doc__ and fn.__annotations__
 

@@ -186,6 +186,36 @@ def test_mptcp_over_each_family(host):
     assert peer.result()["reason"] == "available"
 
 
+@BOTH
+def test_connect_async_with_streams(host):
+    async def exchange(port):
+        sock = await mptcpkit.connect_async((host, port))
+        st = mptcpkit.status(sock)
+        reader, writer = await asyncio.open_connection(sock=sock)
+        writer.write(b"x" * 1000)
+        writer.write_eof()
+        answer = await reader.read()
+        writer.close()
+        await writer.wait_closed()
+        return st, answer
+
+    peer = Peer("mptcp")
+    st, answer = asyncio.run(asyncio.wait_for(exchange(peer.port), 10))
+    assert st.mptcp and answer == b"ok"
+    assert peer.result()["reason"] == "available"
+
+
+def test_connect_async_errors():
+    async def refused():
+        await mptcpkit.connect_async((SRV1, 9))
+
+    with pytest.raises(mptcpkit.Error) as e:
+        asyncio.run(asyncio.wait_for(refused(), 10))
+    assert e.value.errno == errno.ECONNREFUSED
+    with pytest.raises(asyncio.TimeoutError):  # no host answers: the loop stays free
+        asyncio.run(asyncio.wait_for(mptcpkit.connect_async((f"{NET}.1.98", 9)), 0.3))
+
+
 def test_events_in_asyncio():
     async def first_created(events, port):
         loop = asyncio.get_running_loop()
