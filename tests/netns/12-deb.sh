@@ -39,6 +39,7 @@ purge_ours() {
 trap 'purge_ours; cleanup' EXIT
 
 # A clean copy of the tree; its hash names the cached packages.
+git -C "$TOP" rev-parse --git-dir >/dev/null 2>&1 || skip_all "not a git checkout (needs git ls-files)"
 SRC=$TMP/src/mptcpkit
 mkdir -p "$SRC"
 (cd "$TOP" && git ls-files -z --cached --others --exclude-standard |
