@@ -84,15 +84,12 @@ static void on_refresh(void *data, int family, const union mpk_in46 *ip,
 }
 
 /* The userspace PM must be the namespace's path manager, or the kernel
- * ignores pmd's commands. 6.15+ names it, older kernels number it. */
+ * ignores pmd's commands. */
 static bool userspace_pm_selected(void)
 {
 	char buf[32] = "";
 
-	if (sysctl_read("net/mptcp/path_manager", buf, sizeof(buf)) &&
-	    sysctl_read("net/mptcp/pm_type", buf, sizeof(buf)))
-		return false;
-	return !strcmp(buf, "userspace") || !strcmp(buf, "1");
+	return !sysctl_path_manager(buf, sizeof(buf)) && !strcmp(buf, "userspace");
 }
 
 /* Interfaces named in the configuration that are not there: said once;
@@ -133,6 +130,8 @@ static int start_pm(struct daemon *d)
 		ret = pmd_upm_start(d->cfg, &d->upm);
 	if (ret == -EPERM)
 		return fail("pmd: the mptcp_pm netlink family needs CAP_NET_ADMIN");
+	if (ret == -ENOENT)
+		return fail("pmd: " NO_PM_FAMILY " (a kernel without MPTCP?)");
 	if (ret)
 		return fail("pmd: the mptcp_pm netlink family: %s", mpk_strerror(ret));
 	return 0;
