@@ -154,6 +154,9 @@ int pmd_kernel_start(const struct pmd_config *cfg, struct pmd_kernel **out)
 	ret = mpk_pm_open(&k->pm);
 	if (!ret)
 		ret = mpk_pm_limits_get(k->pm, &k->orig);
+	/* setting them unchanged: -EPERM now, not at the first endpoint */
+	if (!ret)
+		ret = mpk_pm_limits_set(k->pm, &k->orig);
 	if (ret) {
 		mpk_pm_close(k->pm);
 		free(k);
