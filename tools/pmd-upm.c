@@ -5,8 +5,12 @@
  * Client side: on ESTABLISHED, a subflow from every other usable local
  * address to the peer; when a link goes down, its subflows are destroyed at
  * once (the kernel would keep them ESTABLISHED and send no event); when it
- * comes back, they are created again. Server side: the usable addresses are
- * announced (ADD_ADDR) and withdrawn the same way.
+ * comes back, they are created again; a subflow that closes for another
+ * reason (a reset) is created again at once, up to RECREATE_MAX times per
+ * connection. The health checks (pmd-watch.c) count as link state: a dead
+ * path's subflows are destroyed; no connection is left without a path.
+ * Server side: the usable addresses are announced (ADD_ADDR) and withdrawn
+ * the same way.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -33,7 +37,11 @@ struct upm_conn {
 	int nsub;
 	struct mpk_endpoint announced[SUBS_MAX];	/* server side */
 	int nann;
+	int recreated;	/* subflows created again after SUB_CLOSED */
 };
+
+/* A peer that refuses joins on a path would make create/close loop. */
+#define RECREATE_MAX 8
 
 struct pmd_upm {
 	const struct pmd_config *cfg;
@@ -315,6 +323,11 @@ static void on_sub_event(struct pmd_upm *u, const struct mpk_pm_event *ev)
 	if (ev->type == MPK_PM_EVENT_SUB_CLOSED) {
 		if (s && (!s->local.port || s->local.port == ev->sport))
 			drop_sub(c, s);
+		/* the kernel never opens it again: pmd does, if the path is usable */
+		if (!c->server_side && c->recreated < RECREATE_MAX) {
+			c->recreated++;
+			sync_conn(u, c);
+		}
 		return;
 	}
 	if (!s && c->nsub < SUBS_MAX)

@@ -520,7 +520,8 @@ int pmd_watch_step(struct pmd_watch *w, const struct pmd_net *net)
 	gather(w, &s, ev);
 	changed = judge(w, ev, now);
 	w->samples++;
-	if (w->cfg->mode == PMD_MODE_CLIENT)
+	/* the userspace PM follows SUB_CLOSED events itself (pmd-upm.c) */
+	if (w->cfg->mode == PMD_MODE_CLIENT && w->cfg->pm == PMD_PM_KERNEL)
 		restore_missing(w, &s, now);
 	diag_snapshot_free(&s);
 	for (int i = 0; i < w->npaths; i++)
