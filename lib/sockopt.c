@@ -10,6 +10,7 @@
 #include <netinet/tcp.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -42,6 +43,19 @@
 #ifndef TCP_IS_MPTCP
 #define TCP_IS_MPTCP 43
 #endif
+
+/* Straight to the kernel: inside the preload shim, socket() and
+ * setsockopt() are the shim's own, which would force the TCP twin back
+ * onto MPTCP. */
+static int raw_socket(int family, int type, int protocol)
+{
+	return (int)syscall(SYS_socket, family, type, protocol);
+}
+
+static int raw_setsockopt(int fd, int level, int optname, const void *val, socklen_t len)
+{
+	return (int)syscall(SYS_setsockopt, fd, level, optname, val, len);
+}
 
 #define P_TCP MPK_SOCKOPT_TCP
 #define P_IGN MPK_SOCKOPT_IGNORE
@@ -272,14 +286,15 @@ bool mpk_sockopt_refused(int err)
 	return err == ENOPROTOOPT || err == EOPNOTSUPP;
 }
 
-/* The probe's value for o in buf; its length, or 0 (read-only option). */
-static socklen_t probe_value(const struct mpk_sockopt *o, void *buf, size_t size)
+socklen_t mpk_sockopt_example(const struct mpk_sockopt *o, void *buf, size_t size)
 {
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 	struct timeval tv = { .tv_sec = 1 };
 	struct tcp_md5sig md5 = { .tcpm_keylen = 4 };
 	struct sockaddr_in *sin = (struct sockaddr_in *)&md5.tcpm_addr;
 
+	if (size < 256)
+		return 0;
 	switch (o->kind) {
 	case MPK_SOV_INT:
 		memcpy(buf, &o->probe, sizeof(int));
@@ -303,7 +318,6 @@ static socklen_t probe_value(const struct mpk_sockopt *o, void *buf, size_t size
 	case MPK_SOV_GETONLY:
 		break;
 	}
-	(void)size;
 	return 0;
 }
 
@@ -311,12 +325,12 @@ static socklen_t probe_value(const struct mpk_sockopt *o, void *buf, size_t size
 static int probe_set(const struct mpk_sockopt *o, int proto)
 {
 	char buf[256];
-	socklen_t len = probe_value(o, buf, sizeof(buf));
-	int fd = socket(o->family, SOCK_STREAM | SOCK_CLOEXEC, proto), err = 0;
+	socklen_t len = mpk_sockopt_example(o, buf, sizeof(buf));
+	int fd = raw_socket(o->family, SOCK_STREAM | SOCK_CLOEXEC, proto), err = 0;
 
 	if (fd < 0)
 		return errno;
-	if (setsockopt(fd, o->level, o->optname, buf, len) < 0)
+	if (raw_setsockopt(fd, o->level, o->optname, buf, len) < 0)
 		err = errno;
 	close(fd);
 	return err;
@@ -326,7 +340,7 @@ static int probe_get(const struct mpk_sockopt *o)
 {
 	char buf[512];
 	socklen_t len = sizeof(buf);
-	int fd = socket(o->family, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP), err = 0;
+	int fd = raw_socket(o->family, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP), err = 0;
 
 	if (fd < 0)
 		return errno;
@@ -338,7 +352,7 @@ static int probe_get(const struct mpk_sockopt *o)
 
 int mpk_sockopt_probe(const struct mpk_sockopt *o, struct mpk_sockopt_probe *r)
 {
-	int fd = socket(o->family, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP);
+	int fd = raw_socket(o->family, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP);
 
 	if (fd < 0)
 		return -errno; /* no MPTCP here: nothing to probe */
@@ -356,6 +370,31 @@ bool mpk_sockopt_probe_refused(const struct mpk_sockopt_probe *r)
 {
 	return r->mptcp_set > 0 && mpk_sockopt_refused(r->mptcp_set) &&
 	       r->tcp_set != r->mptcp_set;
+}
+
+int mpk_sockopt_refused_now(unsigned char *refused, size_t n)
+{
+	int fds[2] = {
+		raw_socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP),
+		raw_socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP),
+	};
+
+	if (fds[0] < 0)
+		return -errno;
+	for (size_t i = 0; i < TABLE_LEN && i < n; i++) {
+		const struct mpk_sockopt *o = &table[i];
+		int fd = fds[o->family == AF_INET6];
+		char buf[256];
+		socklen_t len = mpk_sockopt_example(o, buf, sizeof(buf));
+
+		refused[i] = fd >= 0 && o->kind != MPK_SOV_GETONLY &&
+			     raw_setsockopt(fd, o->level, o->optname, buf, len) < 0 &&
+			     mpk_sockopt_refused(errno);
+	}
+	close(fds[0]);
+	if (fds[1] >= 0)
+		close(fds[1]);
+	return 0;
 }
 
 int mpk_sock_swappable(int fd)
@@ -391,7 +430,7 @@ static void copy_one(const struct mpk_sockopt *o, int from, int to)
 		half /= 2;
 		memcpy(a, &half, sizeof(int));
 	}
-	setsockopt(to, o->level, o->optname, a, alen);
+	raw_setsockopt(to, o->level, o->optname, a, alen);
 }
 
 static int sock_int(int fd, int level, int optname)
@@ -411,7 +450,7 @@ int mpk_sock_tcp_twin(int fd)
 		return family;
 	if (fl < 0)
 		return -errno;
-	nfd = socket(family, SOCK_STREAM | SOCK_CLOEXEC | ((fl & O_NONBLOCK) ? SOCK_NONBLOCK : 0),
+	nfd = raw_socket(family, SOCK_STREAM | SOCK_CLOEXEC | ((fl & O_NONBLOCK) ? SOCK_NONBLOCK : 0),
 		     IPPROTO_TCP);
 	if (nfd < 0)
 		return -errno;

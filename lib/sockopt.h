@@ -53,9 +53,12 @@ const char *mpk_sockopt_policy_name(enum mpk_sockopt_policy p);
 /* 0 or -EINVAL. */
 int mpk_sockopt_policy_parse(const char *s, enum mpk_sockopt_policy *p);
 
+/* Room for the table, in the arrays indexed by it. */
+#define MPK_SOCKOPT_MAX 128
+
 /* The policy of every table entry, defaults first, then overrides. */
 struct mpk_sockopt_policies {
-	unsigned char of[128]; /* enum mpk_sockopt_policy, by table index */
+	unsigned char of[MPK_SOCKOPT_MAX]; /* enum mpk_sockopt_policy, by table index */
 };
 void mpk_sockopt_policies_init(struct mpk_sockopt_policies *ps);
 /* Apply "NAME=POLICY[,NAME=POLICY...]" (MPTCPKIT_SOCKOPTS); 0, or -EINVAL
@@ -66,6 +69,10 @@ int mpk_sockopt_policies_parse(struct mpk_sockopt_policies *ps, const char *spec
  * MPK_SOCKOPT_TCP (an unknown option MPTCP refuses: keep its meaning). */
 enum mpk_sockopt_policy mpk_sockopt_policy_for(const struct mpk_sockopt_policies *ps,
 					       int level, int optname);
+
+/* The value the probe sets, in buf (at least 256 bytes): its length, 0 for
+ * a read-only option. */
+socklen_t mpk_sockopt_example(const struct mpk_sockopt *o, void *buf, size_t size);
 
 /* The errnos by which an MPTCP socket says "not supported here". */
 bool mpk_sockopt_refused(int err);
@@ -78,6 +85,11 @@ struct mpk_sockopt_probe {
 int mpk_sockopt_probe(const struct mpk_sockopt *o, struct mpk_sockopt_probe *r);
 /* True when this kernel's MPTCP refuses to set it but TCP does not. */
 bool mpk_sockopt_probe_refused(const struct mpk_sockopt_probe *r);
+
+/* The quick probe the forcing code runs once: refused[i] = 1 when MPTCP
+ * refuses to set table entry i here (one socket per family, no TCP
+ * comparison); 0 or -errno (no MPTCP). */
+int mpk_sockopt_refused_now(unsigned char *refused, size_t n);
 
 /* Swapping a forced socket for TCP. A socket may be swapped while it is
  * neither connected (or connecting) nor listening: 0, -EISCONN otherwise. */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The seccomp supervisor: answers the command's socket() calls with MPTCP
- * sockets (TCP when MPTCP is refused), forwards signals to it and passes its
+ * sockets (TCP when MPTCP is refused) and its setsockopt() calls of options
+ * MPTCP refuses (run-sockopt.c), forwards signals to it and passes its
  * exit status on.
  *
  * The socket is created by this process, so it belongs to this process's
@@ -27,6 +28,7 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -92,7 +94,7 @@ static void debug_socket(const struct seccomp_notif *req, int fd, int mptcp_err)
 
 /* Create the socket the command asked for, MPTCP if we can, and make it the
  * return value of its socket() call. */
-static void answer(int nfd, const struct seccomp_notif *req, bool debug)
+static void answer_socket(int nfd, const struct seccomp_notif *req, bool debug)
 {
 	int family = (int)req->data.args[0], type = (int)req->data.args[1];
 	int mptcp_err = 0, fd, newfd;
@@ -125,16 +127,18 @@ static void answer(int nfd, const struct seccomp_notif *req, bool debug)
 }
 
 /* 0, or -errno when notifications cannot be received at all. */
-static int serve_one(int nfd, bool debug)
+static int serve_one(const struct supervisor *s)
 {
 	struct seccomp_notif req;
 	int ret;
 
 	/* The kernel wants a zeroed buffer. */
 	memset(&req, 0, sizeof(req));
-	ret = seccomp_notify_receive(nfd, &req);
-	if (ret == 0)
-		answer(nfd, &req, debug);
+	ret = seccomp_notify_receive(s->notify_fd, &req);
+	if (ret == 0 && req.data.nr == __NR_setsockopt)
+		sockopt_answer(s, &req);
+	else if (ret == 0)
+		answer_socket(s->notify_fd, &req, s->debug);
 	/* ENOENT: the caller went away before we read its call. */
 	return ret == -ENOENT || ret == -EINTR ? 0 : ret;
 }
@@ -156,14 +160,14 @@ static bool handle_signals(struct supervisor *s, int *status)
 }
 
 /* Serve until no process remains under the filter (POLLHUP). */
-static void serve_rest(int nfd, bool debug)
+static void serve_rest(const struct supervisor *s)
 {
-	struct pollfd p = { .fd = nfd, .events = POLLIN };
+	struct pollfd p = { .fd = s->notify_fd, .events = POLLIN };
 
 	seccomp_api_get();
 	while (poll(&p, 1, -1) >= 0 || errno == EINTR) {
 		if (p.revents & POLLIN)
-			serve_one(nfd, debug);
+			serve_one(s);
 		else if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
 			return;
 	}
@@ -195,7 +199,7 @@ static void detach_server(struct supervisor *s)
 	dup2(null, STDOUT_FILENO);
 	if (!s->debug)
 		dup2(null, STDERR_FILENO);
-	serve_rest(s->notify_fd, s->debug);
+	serve_rest(s);
 	_exit(0);
 }
 
@@ -237,7 +241,7 @@ int supervise(struct supervisor *s)
 			break;
 		}
 		if (p[0].revents & POLLIN) {
-			int err = serve_one(s->notify_fd, s->debug);
+			int err = serve_one(s);
 
 			if (err < 0) {
 				fail("run: cannot receive seccomp notifications: %s", strerror(-err));
