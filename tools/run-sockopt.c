@@ -158,9 +158,9 @@ static void debug_line(const struct supervisor *s, const struct call *c, const c
 
 /* Install a TCP twin of old, with the option applied, at the program's
  * number; 0 or -errno (the program's socket unchanged unless rebinding
- * failed). Consumes old. */
+ * failed); *gone when the caller is no more. Consumes old. */
 static int swap(const struct supervisor *s, const struct seccomp_notif *req,
-		const struct call *c, int old)
+		const struct call *c, int old, bool *gone)
 {
 	struct seccomp_notif_addfd addfd = {
 		.id = req->id, .flags = SECCOMP_ADDFD_FLAG_SETFD, .newfd = (__u32)c->fd,
@@ -176,8 +176,10 @@ static int swap(const struct supervisor *s, const struct seccomp_notif *req,
 	if (setsockopt(nfd, c->level, c->optname, c->val, c->len) < 0)
 		err = -errno;
 	addfd.srcfd = (__u32)nfd;
-	if (!err && ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) < 0)
+	if (!err && ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd) < 0) {
 		err = -errno;
+		*gone = err == -ENOENT;
+	}
 	close(old); /* the old socket may now go, and free its port */
 	if (!err && bound == 1 && bind(nfd, (struct sockaddr *)&ss, sslen) < 0)
 		err = -errno;
@@ -188,6 +190,7 @@ static int swap(const struct supervisor *s, const struct seccomp_notif *req,
 static void answer_tcp(const struct supervisor *s, const struct seccomp_notif *req,
 		       struct call *c, int old)
 {
+	bool gone = false;
 	int err;
 
 	if (mpk_sock_swappable(old) < 0) {
@@ -199,8 +202,8 @@ static void answer_tcp(const struct supervisor *s, const struct seccomp_notif *r
 		close(old);
 		return respond(s->notify_fd, req->id, 0, true);
 	}
-	err = swap(s, req, c, old);
-	if (err == -ENOENT)
+	err = swap(s, req, c, old, &gone);
+	if (gone)
 		return; /* the program went away */
 	if (err < 0) {
 		debug_line(s, c, "tcp: the TCP socket refused it too", -err);
