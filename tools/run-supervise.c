@@ -92,6 +92,44 @@ static void debug_socket(const struct seccomp_notif *req, int fd, int mptcp_err)
 			strerror(mptcp_err));
 }
 
+/* One MPTCP socket per family made ahead of time, after the last answer
+ * (while the program runs), so that creating it is not part of the next
+ * socket() call's wait. -1: none yet, or MPTCP refused last time. */
+static int spare[2] = { -1, -1 };
+
+static int spare_slot(int family)
+{
+	return family == AF_INET6;
+}
+
+static void spare_refill(int family)
+{
+	int *slot = &spare[spare_slot(family)];
+
+	if (*slot < 0)
+		*slot = socket(family, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP);
+}
+
+/* An MPTCP socket of this family and type (flags in type), or -errno. */
+static int mptcp_socket(int family, int type)
+{
+	int *slot = &spare[spare_slot(family)], fd = *slot;
+
+	*slot = -1;
+	if (fd < 0 || (type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) != SOCK_STREAM) {
+		if (fd >= 0)
+			close(fd);
+		fd = socket(family, type | SOCK_CLOEXEC, IPPROTO_MPTCP);
+		return fd < 0 ? -errno : fd;
+	}
+	/* O_NONBLOCK lives in the open file, which the program shares. */
+	if ((type & SOCK_NONBLOCK) && fcntl(fd, F_SETFL, O_NONBLOCK) < 0) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
 /* Create the socket the command asked for, MPTCP if we can, and make it the
  * return value of its socket() call. */
 static void answer_socket(int nfd, const struct seccomp_notif *req, bool debug)
@@ -104,17 +142,15 @@ static void answer_socket(int nfd, const struct seccomp_notif *req, bool debug)
 		.newfd_flags = (type & SOCK_CLOEXEC) ? O_CLOEXEC : 0,
 	};
 
-	fd = socket(family, type | SOCK_CLOEXEC, IPPROTO_MPTCP);
+	fd = mptcp_socket(family, type);
 	if (fd < 0) {
-		mptcp_err = errno;
+		mptcp_err = -fd;
 		fd = socket(family, type | SOCK_CLOEXEC, (int)req->data.args[2]);
 	}
 	if (fd < 0)
 		return respond_error(nfd, req->id, errno);
-	if (seccomp_notify_id_valid(nfd, req->id) != 0) {
-		close(fd); /* the caller is gone (killed while waiting) */
-		return;
-	}
+	/* No SECCOMP_IOCTL_NOTIF_ID_VALID first: ADDFD itself fails with
+	 * ENOENT when the caller is gone, and we read nothing of its memory. */
 	addfd.srcfd = (__u32)fd;
 	newfd = ioctl(nfd, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
 	if (newfd < 0 && errno == EINVAL)
@@ -124,6 +160,8 @@ static void answer_socket(int nfd, const struct seccomp_notif *req, bool debug)
 	else if (newfd >= 0 && debug)
 		debug_socket(req, newfd, mptcp_err);
 	close(fd);
+	if (!mptcp_err)
+		spare_refill(family);
 }
 
 /* 0, or -errno when notifications cannot be received at all. */
