@@ -409,18 +409,65 @@ int mpk_sock_swappable(int fd)
 	return ti.tcpi_state == TCP_CLOSE ? 0 : -EISCONN;
 }
 
-/* Copy one option from -> to when the program changed it (it differs from
- * the value on the fresh socket to). Best effort: a value the new socket
- * refuses stays as it is. */
-static void copy_one(const struct mpk_sockopt *o, int from, int to)
+/* What a fresh TCP socket of each family reads back for every option,
+ * read once per process: a swap then reads each option once, from the old
+ * socket. state: 0 none, 1 being filled (others read a fresh socket
+ * meanwhile), 2 ready. */
+#define DEFAULT_MAX 64
+static struct fresh_defaults {
+	int state;
+	unsigned char len[TABLE_LEN]; /* 0: not readable or longer than DEFAULT_MAX */
+	char val[TABLE_LEN][DEFAULT_MAX];
+} defaults[2];
+
+static void defaults_fill(struct fresh_defaults *d, int family)
 {
+	int fd = raw_socket(family, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_TCP);
+
+	for (size_t i = 0; i < TABLE_LEN && fd >= 0; i++) {
+		socklen_t len = DEFAULT_MAX;
+
+		if (table[i].copy && getsockopt(fd, table[i].level, table[i].optname,
+						d->val[i], &len) == 0 && len < DEFAULT_MAX)
+			d->len[i] = (unsigned char)len;
+	}
+	if (fd >= 0)
+		close(fd);
+	__atomic_store_n(&d->state, fd >= 0 ? 2 : 0, __ATOMIC_RELEASE);
+}
+
+/* The cached defaults for family, or NULL (read the new socket instead). */
+static const struct fresh_defaults *defaults_get(int family)
+{
+	struct fresh_defaults *d = &defaults[family == AF_INET6];
+	int expected = 0;
+
+	if (__atomic_load_n(&d->state, __ATOMIC_ACQUIRE) == 2)
+		return d;
+	if (__atomic_compare_exchange_n(&d->state, &expected, 1, false, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE))
+		defaults_fill(d, family);
+	return __atomic_load_n(&d->state, __ATOMIC_ACQUIRE) == 2 ? d : NULL;
+}
+
+/* Copy option i from -> to when the program changed it (it differs from a
+ * fresh socket's value). Best effort: a value the new socket refuses stays
+ * as it is. */
+static void copy_one(size_t i, int from, int to, const struct fresh_defaults *d)
+{
+	const struct mpk_sockopt *o = &table[i];
 	char a[256], b[256];
 	socklen_t alen = sizeof(a), blen = sizeof(b);
 	int half;
 
-	if (getsockopt(from, o->level, o->optname, a, &alen) < 0 ||
-	    getsockopt(to, o->level, o->optname, b, &blen) < 0)
+	if (getsockopt(from, o->level, o->optname, a, &alen) < 0)
 		return;
+	if (d && d->len[i]) {
+		memcpy(b, d->val[i], d->len[i]);
+		blen = d->len[i];
+	} else if (getsockopt(to, o->level, o->optname, b, &blen) < 0) {
+		return;
+	}
 	if (alen == blen && !memcmp(a, b, alen))
 		return;
 	/* The kernel reports buffer sizes doubled (bookkeeping overhead). */
@@ -445,6 +492,7 @@ int mpk_sock_tcp_twin(int fd)
 {
 	int family = sock_int(fd, SOL_SOCKET, SO_DOMAIN);
 	int fl = fcntl(fd, F_GETFL), nfd;
+	const struct fresh_defaults *d;
 
 	if (family < 0)
 		return family;
@@ -454,11 +502,12 @@ int mpk_sock_tcp_twin(int fd)
 		     IPPROTO_TCP);
 	if (nfd < 0)
 		return -errno;
+	d = defaults_get(family);
 	for (size_t i = 0; i < TABLE_LEN; i++) {
 		const struct mpk_sockopt *o = &table[i];
 
 		if (o->copy && (o->level != IPPROTO_IPV6 || family == AF_INET6))
-			copy_one(o, fd, nfd);
+			copy_one(i, fd, nfd, d);
 	}
 	return nfd;
 }
