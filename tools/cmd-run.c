@@ -153,9 +153,18 @@ static enum run_mode choose(const char *cmd, bool debug)
 	return mode;
 }
 
+/* MPTCPKIT_DEBUG=1 (what the shim reads) turns on -d in seccomp mode too,
+ * e.g. from a unit's environment. */
+static bool debug_from_env(void)
+{
+	const char *d = getenv("MPTCPKIT_DEBUG");
+
+	return d && *d && strcmp(d, "0") != 0;
+}
+
 int run_main(int argc, char **argv, enum run_mode mode)
 {
-	bool debug = false;
+	bool debug = debug_from_env();
 	int first;
 
 	first = parse_args(argc, argv, &debug, &mode);
