@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * sockopt-prog connect ADDR PORT OPTION | listen PORT OPTION [-]: a TCP
+ * sockopt-prog connect ADDR PORT OPTION | listen|bound PORT OPTION: a TCP
  * program with no MPTCP code that sets OPTION (a name from lib/sockopt.c's
  * table, "-" for none) on a new socket, after SO_KEEPALIVE, TCP_NODELAY and
  * SO_RCVBUF, the socket made with SOCK_NONBLOCK | SOCK_CLOEXEC, then
  * connects (sends OPTION, prints the reply) or listens (accepts one and
- * prints whether it is MPTCP). First it prints what became of the socket:
+ * prints whether it is MPTCP); "bound" binds before setting OPTION, so a
+ * swap must bind again. First it prints what became of the socket:
  *   set=ok|ERRNO proto=mptcp|tcp fd=same|moved nonblock=1 cloexec=1 kept=1
  * kept: the earlier options are still set. For mptcpkit run's policies.
  */
@@ -100,8 +101,10 @@ static int make_addr(const char *addr, int port, struct sockaddr_storage *ss, so
 	return ss->ss_family;
 }
 
-/* The socket, options and the report; the socket (blocking again). */
-static int prepare(int family, const char *opt)
+/* The socket, options (bound to ss first if given) and the report; the
+ * socket (blocking again). */
+static int prepare(int family, const char *opt, const struct sockaddr_storage *ss,
+		   socklen_t len)
 {
 	int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), fd0 = fd, err;
 
@@ -112,6 +115,13 @@ static int prepare(int family, const char *opt)
 	set_int(fd, SOL_SOCKET, SO_KEEPALIVE, 1);
 	set_int(fd, IPPROTO_TCP, TCP_NODELAY, 1);
 	set_int(fd, SOL_SOCKET, SO_RCVBUF, RCVBUF);
+	if (ss) {
+		set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1);
+		if (bind(fd, (const struct sockaddr *)ss, len) < 0) {
+			perror("sockopt-prog: bind");
+			exit(1);
+		}
+	}
 	err = set_named(fd, opt);
 	report(fd, fd0, err);
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
@@ -128,7 +138,7 @@ static int do_connect(const char *addr, int port, const char *opt)
 
 	if (family < 0)
 		return 2;
-	fd = prepare(family, opt);
+	fd = prepare(family, opt, NULL, 0);
 	if (connect(fd, (struct sockaddr *)&ss, len) < 0) {
 		perror("sockopt-prog: connect");
 		return 1;
@@ -142,7 +152,7 @@ static int do_connect(const char *addr, int port, const char *opt)
 	return n < 0;
 }
 
-static int do_listen(int port, const char *opt)
+static int do_listen(int port, const char *opt, bool bound)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
@@ -151,9 +161,9 @@ static int do_listen(int port, const char *opt)
 	ssize_t n;
 
 	make_addr("0.0.0.0", port, &ss, &len);
-	fd = prepare(AF_INET, opt);
+	fd = prepare(AF_INET, opt, bound ? &ss : NULL, len);
 	set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1);
-	if (bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 4) < 0) {
+	if ((!bound && bind(fd, (struct sockaddr *)&ss, len) < 0) || listen(fd, 4) < 0) {
 		perror("sockopt-prog: listen");
 		return 1;
 	}
@@ -176,8 +186,8 @@ int main(int argc, char **argv)
 {
 	if (argc == 5 && !strcmp(argv[1], "connect"))
 		return do_connect(argv[2], atoi(argv[3]), argv[4]);
-	if (argc == 4 && !strcmp(argv[1], "listen"))
-		return do_listen(atoi(argv[2]), argv[3]);
-	fprintf(stderr, "usage: sockopt-prog connect ADDR PORT OPTION | listen PORT OPTION\n");
+	if (argc == 4 && (!strcmp(argv[1], "listen") || !strcmp(argv[1], "bound")))
+		return do_listen(atoi(argv[2]), argv[3], !strcmp(argv[1], "bound"));
+	fprintf(stderr, "usage: sockopt-prog connect ADDR PORT OPTION | listen|bound PORT OPTION\n");
 	return 2;
 }

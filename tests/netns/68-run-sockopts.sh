@@ -110,14 +110,16 @@ done
 # Servers that set an option before listening: the listener becomes TCP
 # (a forced MPTCP client then falls back) or stays MPTCP (ignore).
 listen_case() {
-	local mode=$1 opt=$2 port=$3 expected=$4
-	bg "$SRV" timeout 15 "$MPTCPKIT" run --mode "$mode" -- "$H/sockopt-prog" listen \
+	local mode=$1 opt=$2 port=$3 expected=$4 how=${5:-listen}
+	bg "$SRV" timeout 15 "$MPTCPKIT" run --mode "$mode" -- "$H/sockopt-prog" "$how" \
 		"$port" "$opt" >"$TMP/lsn-$port"
 	wait_listen "$SRV" "$port" || not_ok "$mode: listener with $opt up"
 	in_ns "$CLI" timeout 10 "$MPTCPKIT" run --mode preload -- "$H/plain-client" \
 		"$SERVER_ADDR" "$port" "$opt" >/dev/null 2>&1
 	for _ in $(seq 50); do grep -q accepted "$TMP/lsn-$port" && break; sleep 0.1; done
-	check "$mode: server setting $opt before listen: the forced client's connection is $expected" \
+	local when="before listen"
+	[ "$how" = bound ] && when="after bind, before listen"
+	check "$mode: server setting $opt $when: the forced client's connection is $expected" \
 		"$expected" sed -n 's/^accepted //p' "$TMP/lsn-$port"
 }
 listen_case preload TCP_MD5SIG 6821 tcp
@@ -125,6 +127,9 @@ listen_case seccomp TCP_MD5SIG 6822 tcp
 listen_case seccomp TCP_SAVE_SYN 6823 tcp
 listen_case preload TCP_QUICKACK 6824 mptcp
 listen_case seccomp TCP_QUICKACK 6825 mptcp
+# Bound before the option is set: the TCP socket is bound again.
+listen_case preload TCP_MD5SIG 6826 tcp bound
+listen_case seccomp TCP_MD5SIG 6827 tcp bound
 
 # Overrides: ignore keeps MPTCP, error gives the program the kernel's error.
 client_case "--sockopt TCP_USER_TIMEOUT=ignore (seccomp): still MPTCP" 6831 \
