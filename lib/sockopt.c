@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The socket options a TCP program may set, and how a forced MPTCP socket
- * is exchanged for a TCP one when the kernel refuses one of them. See
- * sockopt.h; the default policies are documented in mptcpkit(1).
+ * The socket options a TCP program may set, their default policies (see
+ * sockopt.h; documented in mptcpkit(1)) and the MPTCPKIT_SOCKOPTS parser.
+ * The live probe is sockopt-probe.c, the swap for TCP sockopt-swap.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,9 +10,7 @@
 #include <netinet/tcp.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/syscall.h>
 #include <sys/time.h>
-#include <unistd.h>
 
 #include "sockopt.h"
 
@@ -43,19 +41,6 @@
 #ifndef TCP_IS_MPTCP
 #define TCP_IS_MPTCP 43
 #endif
-
-/* Straight to the kernel: inside the preload shim, socket() and
- * setsockopt() are the shim's own, which would force the TCP twin back
- * onto MPTCP. */
-static int raw_socket(int family, int type, int protocol)
-{
-	return (int)syscall(SYS_socket, family, type, protocol);
-}
-
-static int raw_setsockopt(int fd, int level, int optname, const void *val, socklen_t len)
-{
-	return (int)syscall(SYS_setsockopt, fd, level, optname, val, len);
-}
 
 #define P_TCP MPK_SOCKOPT_TCP
 #define P_IGN MPK_SOCKOPT_IGNORE
@@ -284,242 +269,4 @@ enum mpk_sockopt_policy mpk_sockopt_policy_for(const struct mpk_sockopt_policies
 bool mpk_sockopt_refused(int err)
 {
 	return err == ENOPROTOOPT || err == EOPNOTSUPP;
-}
-
-socklen_t mpk_sockopt_example(const struct mpk_sockopt *o, void *buf, size_t size)
-{
-	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
-	struct timeval tv = { .tv_sec = 1 };
-	struct tcp_md5sig md5 = { .tcpm_keylen = 4 };
-	struct sockaddr_in *sin = (struct sockaddr_in *)&md5.tcpm_addr;
-
-	if (size < 256)
-		return 0;
-	switch (o->kind) {
-	case MPK_SOV_INT:
-		memcpy(buf, &o->probe, sizeof(int));
-		return sizeof(int);
-	case MPK_SOV_STRING:
-		memcpy(buf, o->text, strlen(o->text) + 1);
-		return (socklen_t)strlen(o->text);
-	case MPK_SOV_LINGER:
-		memcpy(buf, &lg, sizeof(lg));
-		return sizeof(lg);
-	case MPK_SOV_TIMEVAL:
-		memcpy(buf, &tv, sizeof(tv));
-		return sizeof(tv);
-	case MPK_SOV_MD5SIG:
-		sin->sin_family = AF_INET;
-		sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-		memcpy(md5.tcpm_key, "test", 4);
-		_Static_assert(sizeof(md5) <= 256, "probe buffer");
-		memcpy(buf, &md5, sizeof(md5));
-		return sizeof(md5);
-	case MPK_SOV_GETONLY:
-		break;
-	}
-	return 0;
-}
-
-/* errno of setsockopt (0 = accepted) on a fresh socket of protocol proto. */
-static int probe_set(const struct mpk_sockopt *o, int proto)
-{
-	char buf[256];
-	socklen_t len = mpk_sockopt_example(o, buf, sizeof(buf));
-	int fd = raw_socket(o->family, SOCK_STREAM | SOCK_CLOEXEC, proto), err = 0;
-
-	if (fd < 0)
-		return errno;
-	if (raw_setsockopt(fd, o->level, o->optname, buf, len) < 0)
-		err = errno;
-	close(fd);
-	return err;
-}
-
-static int probe_get(const struct mpk_sockopt *o)
-{
-	char buf[512];
-	socklen_t len = sizeof(buf);
-	int fd = raw_socket(o->family, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP), err = 0;
-
-	if (fd < 0)
-		return errno;
-	if (getsockopt(fd, o->level, o->optname, buf, &len) < 0)
-		err = errno;
-	close(fd);
-	return err;
-}
-
-int mpk_sockopt_probe(const struct mpk_sockopt *o, struct mpk_sockopt_probe *r)
-{
-	int fd = raw_socket(o->family, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP);
-
-	if (fd < 0)
-		return -errno; /* no MPTCP here: nothing to probe */
-	close(fd);
-	r->mptcp_set = r->tcp_set = -1;
-	if (o->kind != MPK_SOV_GETONLY) {
-		r->mptcp_set = probe_set(o, IPPROTO_MPTCP);
-		r->tcp_set = probe_set(o, IPPROTO_TCP);
-	}
-	r->mptcp_get = probe_get(o);
-	return 0;
-}
-
-bool mpk_sockopt_probe_refused(const struct mpk_sockopt_probe *r)
-{
-	return r->mptcp_set > 0 && mpk_sockopt_refused(r->mptcp_set) &&
-	       r->tcp_set != r->mptcp_set;
-}
-
-int mpk_sockopt_refused_now(unsigned char *refused, size_t n)
-{
-	int fds[2] = {
-		raw_socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP),
-		raw_socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP),
-	};
-
-	if (fds[0] < 0)
-		return -errno;
-	for (size_t i = 0; i < TABLE_LEN && i < n; i++) {
-		const struct mpk_sockopt *o = &table[i];
-		int fd = fds[o->family == AF_INET6];
-		char buf[256];
-		socklen_t len = mpk_sockopt_example(o, buf, sizeof(buf));
-
-		refused[i] = fd >= 0 && o->kind != MPK_SOV_GETONLY &&
-			     raw_setsockopt(fd, o->level, o->optname, buf, len) < 0 &&
-			     mpk_sockopt_refused(errno);
-	}
-	close(fds[0]);
-	if (fds[1] >= 0)
-		close(fds[1]);
-	return 0;
-}
-
-int mpk_sock_swappable(int fd)
-{
-	struct tcp_info ti;
-	socklen_t len = sizeof(ti);
-
-	memset(&ti, 0, sizeof(ti));
-	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0)
-		return -errno;
-	/* TCP_CLOSE: never connected, not listening (or a failed connect). */
-	return ti.tcpi_state == TCP_CLOSE ? 0 : -EISCONN;
-}
-
-/* What a fresh TCP socket of each family reads back for every option,
- * read once per process: a swap then reads each option once, from the old
- * socket. state: 0 none, 1 being filled (others read a fresh socket
- * meanwhile), 2 ready. */
-#define DEFAULT_MAX 64
-static struct fresh_defaults {
-	int state;
-	unsigned char len[TABLE_LEN]; /* 0: not readable or longer than DEFAULT_MAX */
-	char val[TABLE_LEN][DEFAULT_MAX];
-} defaults[2];
-
-static void defaults_fill(struct fresh_defaults *d, int family)
-{
-	int fd = raw_socket(family, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_TCP);
-
-	for (size_t i = 0; i < TABLE_LEN && fd >= 0; i++) {
-		socklen_t len = DEFAULT_MAX;
-
-		if (table[i].copy && getsockopt(fd, table[i].level, table[i].optname,
-						d->val[i], &len) == 0 && len < DEFAULT_MAX)
-			d->len[i] = (unsigned char)len;
-	}
-	if (fd >= 0)
-		close(fd);
-	__atomic_store_n(&d->state, fd >= 0 ? 2 : 0, __ATOMIC_RELEASE);
-}
-
-/* The cached defaults for family, or NULL (read the new socket instead). */
-static const struct fresh_defaults *defaults_get(int family)
-{
-	struct fresh_defaults *d = &defaults[family == AF_INET6];
-	int expected = 0;
-
-	if (__atomic_load_n(&d->state, __ATOMIC_ACQUIRE) == 2)
-		return d;
-	if (__atomic_compare_exchange_n(&d->state, &expected, 1, false, __ATOMIC_ACQ_REL,
-					__ATOMIC_ACQUIRE))
-		defaults_fill(d, family);
-	return __atomic_load_n(&d->state, __ATOMIC_ACQUIRE) == 2 ? d : NULL;
-}
-
-/* Copy option i from -> to when the program changed it (it differs from a
- * fresh socket's value). Best effort: a value the new socket refuses stays
- * as it is. */
-static void copy_one(size_t i, int from, int to, const struct fresh_defaults *d)
-{
-	const struct mpk_sockopt *o = &table[i];
-	char a[256], b[256];
-	socklen_t alen = sizeof(a), blen = sizeof(b);
-	int half;
-
-	if (getsockopt(from, o->level, o->optname, a, &alen) < 0)
-		return;
-	if (d && d->len[i]) {
-		memcpy(b, d->val[i], d->len[i]);
-		blen = d->len[i];
-	} else if (getsockopt(to, o->level, o->optname, b, &blen) < 0) {
-		return;
-	}
-	if (alen == blen && !memcmp(a, b, alen))
-		return;
-	/* The kernel reports buffer sizes doubled (bookkeeping overhead). */
-	if (o->level == SOL_SOCKET && (o->optname == SO_SNDBUF || o->optname == SO_RCVBUF) &&
-	    alen == sizeof(int)) {
-		memcpy(&half, a, sizeof(int));
-		half /= 2;
-		memcpy(a, &half, sizeof(int));
-	}
-	raw_setsockopt(to, o->level, o->optname, a, alen);
-}
-
-static int sock_int(int fd, int level, int optname)
-{
-	int v = -1;
-	socklen_t len = sizeof(v);
-
-	return getsockopt(fd, level, optname, &v, &len) < 0 ? -errno : v;
-}
-
-int mpk_sock_tcp_twin(int fd)
-{
-	int family = sock_int(fd, SOL_SOCKET, SO_DOMAIN);
-	int fl = fcntl(fd, F_GETFL), nfd;
-	const struct fresh_defaults *d;
-
-	if (family < 0)
-		return family;
-	if (fl < 0)
-		return -errno;
-	nfd = raw_socket(family, SOCK_STREAM | SOCK_CLOEXEC | ((fl & O_NONBLOCK) ? SOCK_NONBLOCK : 0),
-		     IPPROTO_TCP);
-	if (nfd < 0)
-		return -errno;
-	d = defaults_get(family);
-	for (size_t i = 0; i < TABLE_LEN; i++) {
-		const struct mpk_sockopt *o = &table[i];
-
-		if (o->copy && (o->level != IPPROTO_IPV6 || family == AF_INET6))
-			copy_one(i, fd, nfd, d);
-	}
-	return nfd;
-}
-
-int mpk_sock_bound(int fd, struct sockaddr_storage *ss, socklen_t *len)
-{
-	*len = sizeof(*ss);
-	if (getsockname(fd, (struct sockaddr *)ss, len) < 0)
-		return -errno;
-	if (ss->ss_family == AF_INET)
-		return ((struct sockaddr_in *)ss)->sin_port != 0;
-	if (ss->ss_family == AF_INET6)
-		return ((struct sockaddr_in6 *)ss)->sin6_port != 0;
-	return 0;
 }
