@@ -3,7 +3,8 @@
 # mptcpkit run never breaks a program on a socket option MPTCP lacks (issue
 # 9). For every option this kernel refuses on MPTCP ('check --sockopts'):
 # a dynamic and a static program that set it and then connect keep working
-# in both modes, the socket is TCP where the policy says tcp (the server
+# in both modes (preload does not reach the static one: it behaves as
+# without mptcpkit), the socket is TCP where the policy says tcp (the server
 # sees TCP) and MPTCP where it says ignore, at the same number with its
 # flags and earlier options. Servers that set one before listening; a
 # program that sets nothing; UDP and AF_UNIX untouched; --sockopt
@@ -56,6 +57,7 @@ check "check --sockopts agrees with a direct probe (8 options)" "0" tail -n 1 "$
 expect_client() {
 	local policy=$1 tcp_set=$2
 	case "$policy:$tcp_set" in
+	unforced:*) echo "set=$tcp_set proto=tcp fd=same nonblock=1 cloexec=1 kept=1" ;;
 	tcp:ok) echo "set=ok proto=tcp fd=same nonblock=1 cloexec=1 kept=1" ;;
 	tcp:*) echo "set=$tcp_set proto=mptcp fd=same nonblock=1 cloexec=1 kept=1" ;;
 	ignore:*) echo "set=ok proto=mptcp fd=same nonblock=1 cloexec=1 kept=1" ;;
@@ -63,15 +65,17 @@ expect_client() {
 }
 expect_server() {
 	case "$1:$2" in
-	tcp:ok) echo "tcp $3" ;;
+	tcp:ok | unforced:*) echo "tcp $3" ;;
 	*) echo "mptcp $3" ;;
 	esac
 }
 
-# batch MODE PROG PORT: every refused option through one server; one
-# assertion per option (client's report) and one for the server's view.
+# batch MODE PROG PORT [unforced]: every refused option through one server;
+# one assertion per option (client's report) and one for the server's view.
+# unforced: the program is out of the mode's reach (static under preload)
+# and must behave as without mptcpkit.
 batch() {
-	local mode=$1 prog=$2 port=$3 name level policy tcp_set addr want got
+	local mode=$1 prog=$2 port=$3 reach=${4:-} name level policy tcp_set addr want got
 	local n bad=0 detail=""
 	n=$(wc -l <"$TMP/refused")
 	: >"$TMP/want-srv"
@@ -79,6 +83,7 @@ batch() {
 	while read -r name level policy tcp_set; do
 		addr=$SERVER_ADDR
 		[ "$level" = ipv6 ] && addr="::ffff:$SERVER_ADDR"
+		[ "$reach" = unforced ] && policy=unforced
 		want=$(expect_client "$policy" "$tcp_set")
 		got=$(in_ns "$CLI" timeout 10 "$MPTCPKIT" run --mode "$mode" -- \
 			"$H/$prog" connect "$addr" "$port" "$name" 2>"$TMP/cli.err" | head -n 1)
@@ -99,6 +104,7 @@ batch() {
 batch preload sockopt-prog 6801
 batch seccomp sockopt-prog 6802
 batch seccomp sockopt-prog-static 6803
+batch preload sockopt-prog-static 6804 unforced
 
 # A program that sets nothing keeps its MPTCP socket.
 for mode in preload seccomp; do
