@@ -16,6 +16,7 @@ RUN=$BUILD/tools/mptcpkit
 N=${N:-100000}
 NSECCOMP=${NSECCOMP:-20000}
 NPIPE=${NPIPE:-500000}
+NSWAP=${NSWAP:-5000}
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 measure() {
@@ -33,9 +34,9 @@ pipe_sec=$(measure "$RUN" run --mode seccomp -- "$COST" pipe "$NPIPE")
 opt=$(measure "$COST" sockopt "$NPIPE")
 opt_pre=$(measure "$RUN" run --mode preload -- "$COST" sockopt "$NPIPE")
 opt_sec=$(measure "$RUN" run --mode seccomp -- "$COST" sockopt "$NPIPE")
-swap=$(measure "$COST" swap "$N")
-swap_pre=$(measure "$RUN" run --mode preload -- "$COST" swap "$N")
-swap_sec=$(measure "$RUN" run --mode seccomp -- "$COST" swap "$NSECCOMP")
+swap=$(measure "$COST" swap "$NSWAP")
+swap_pre=$(measure "$RUN" run --mode preload -- "$COST" swap "$NSWAP")
+swap_sec=$(measure "$RUN" run --mode seccomp -- "$COST" swap "$NSWAP")
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 us() { awk -v a="$1" 'BEGIN { printf "%.1f", a / 1000 }'; }
@@ -64,7 +65,7 @@ if [ "$APPEND" = --append ]; then
 		echo "## mptcpkit run: cost of forcing (bench/socket-cost.sh)"
 		echo
 		echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, kernel $(uname -r);"
-		echo "command: \`bench/socket-cost.sh build --append\` (N=$N, seccomp N=$NSECCOMP, pipe N=$NPIPE, median of 5)"
+		echo "command: \`bench/socket-cost.sh build --append\` (N=$N, seccomp N=$NSECCOMP, pipe and setsockopt N=$NPIPE, swap N=$NSWAP, median of 5)"
 		echo
 		echo "$table"
 	} >>"$TOP/bench/RESULTS.md"
