@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * sockopt-prog connect ADDR PORT OPTION | listen|bound PORT OPTION: a TCP
+ * sockopt-prog connect|late ADDR PORT OPTION | listen|bound PORT OPTION: a TCP
  * program with no MPTCP code that sets OPTION (a name from lib/sockopt.c's
  * table, "-" for none) on a new socket, after SO_KEEPALIVE, TCP_NODELAY and
  * SO_RCVBUF, the socket made with SOCK_NONBLOCK | SOCK_CLOEXEC, then
  * connects (sends OPTION, prints the reply) or listens (accepts one and
  * prints whether it is MPTCP); "bound" binds before setting OPTION, so a
- * swap must bind again. First it prints what became of the socket:
+ * swap must bind again; "late" connects first, then sets OPTION (nothing
+ * may be swapped then). First it prints what became of the socket:
  *   set=ok|ERRNO proto=mptcp|tcp fd=same|moved nonblock=1 cloexec=1 kept=1
  * kept: the earlier options are still set. For mptcpkit run's policies.
  */
@@ -128,7 +129,7 @@ static int prepare(int family, const char *opt, const struct sockaddr_storage *s
 	return fd;
 }
 
-static int do_connect(const char *addr, int port, const char *opt)
+static int do_connect(const char *addr, int port, const char *opt, bool late)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
@@ -138,11 +139,13 @@ static int do_connect(const char *addr, int port, const char *opt)
 
 	if (family < 0)
 		return 2;
-	fd = prepare(family, opt, NULL, 0);
+	fd = prepare(family, late ? "-" : opt, NULL, 0);
 	if (connect(fd, (struct sockaddr *)&ss, len) < 0) {
 		perror("sockopt-prog: connect");
 		return 1;
 	}
+	if (late)
+		report(fd, fd, set_named(fd, opt));
 	snprintf(buf, sizeof(buf), "%s\n", opt);
 	if (write(fd, buf, strlen(buf)) < 0)
 		return 1;
@@ -184,10 +187,10 @@ static int do_listen(int port, const char *opt, bool bound)
 
 int main(int argc, char **argv)
 {
-	if (argc == 5 && !strcmp(argv[1], "connect"))
-		return do_connect(argv[2], atoi(argv[3]), argv[4]);
+	if (argc == 5 && (!strcmp(argv[1], "connect") || !strcmp(argv[1], "late")))
+		return do_connect(argv[2], atoi(argv[3]), argv[4], !strcmp(argv[1], "late"));
 	if (argc == 4 && (!strcmp(argv[1], "listen") || !strcmp(argv[1], "bound")))
 		return do_listen(atoi(argv[2]), argv[3], !strcmp(argv[1], "bound"));
-	fprintf(stderr, "usage: sockopt-prog connect ADDR PORT OPTION | listen|bound PORT OPTION\n");
+	fprintf(stderr, "usage: sockopt-prog connect|late ADDR PORT OPTION | listen|bound PORT OPTION\n");
 	return 2;
 }

@@ -6,7 +6,8 @@
 # in both modes (preload does not reach the static one: it behaves as
 # without mptcpkit), the socket is TCP where the policy says tcp (the server
 # sees TCP) and MPTCP where it says ignore, at the same number with its
-# flags and earlier options. Servers that set one before listening; a
+# flags and earlier options. Servers that set one before listening; none
+# swapped once connected; a
 # program that sets nothing; UDP and AF_UNIX untouched; --sockopt
 # overrides and its bad input; check --sockopts against a direct probe.
 . "$(dirname "$0")/../lib.sh"
@@ -136,6 +137,18 @@ listen_case seccomp TCP_QUICKACK 6825 mptcp
 # Bound before the option is set: the TCP socket is bound again.
 listen_case preload TCP_MD5SIG 6826 tcp bound
 listen_case seccomp TCP_MD5SIG 6827 tcp bound
+
+# Connected sockets are never swapped: the error passes through (TCP_USER_TIMEOUT
+# is tcp by default), the connection stays MPTCP.
+for mode in preload seccomp; do
+	port=$((6840 + ${#mode}))
+	server_start "$port" 1
+	check "$mode: TCP_USER_TIMEOUT after connect: ENOPROTOOPT, still MPTCP" \
+		"set=ENOPROTOOPT proto=mptcp" sh -c "ip netns exec '$CLI' timeout 10 '$MPTCPKIT' run \
+		--mode $mode -- '$H/sockopt-prog' late '$SERVER_ADDR' $port TCP_USER_TIMEOUT 2>/dev/null |
+		sed -n 2p | cut -d' ' -f1,2"
+	check "$mode: ... and the server saw MPTCP" "mptcp TCP_USER_TIMEOUT" server_saw "$port"
+done
 
 # Overrides: ignore keeps MPTCP, error gives the program the kernel's error.
 client_case "--sockopt TCP_USER_TIMEOUT=ignore (seccomp): still MPTCP" 6831 \
