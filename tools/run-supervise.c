@@ -271,7 +271,11 @@ int supervise(struct supervisor *s)
 	/* libseccomp's notify calls answer EOPNOTSUPP until it has probed the
 	 * kernel in this process (the filter was loaded in the child). */
 	seccomp_api_get();
-	ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
+	/* Before 6.6 (EINVAL): the usual wake-ups, only slower. */
+	if (ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
+		  SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) < 0 && s->debug)
+		fprintf(stderr, PROG_NAME ": run: no synchronous seccomp wake-ups here (%s)\n",
+			strerror(errno));
 	for (;;) {
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
