@@ -139,7 +139,7 @@ static int apply_policy(int fd, int level, int optname, const void *val, socklen
 	}
 	if (swap(fd, level, optname, val, len) < 0) {
 		err = errno;
-		debug_line(fd, level, optname, "tcp: the TCP socket refused it too", err);
+		debug_line(fd, level, optname, "tcp: no TCP socket with it (the program gets the error)", err);
 		return errno = err, -1;
 	}
 	debug_line(fd, level, optname, "tcp: now a TCP socket with it", 0);

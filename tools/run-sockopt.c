@@ -206,7 +206,7 @@ static void answer_tcp(const struct supervisor *s, const struct seccomp_notif *r
 	if (gone)
 		return; /* the program went away */
 	if (err < 0) {
-		debug_line(s, c, "tcp: the TCP socket refused it too", -err);
+		debug_line(s, c, "tcp: no TCP socket with it (the program gets the error)", -err);
 		return respond(s->notify_fd, req->id, -err, false);
 	}
 	debug_line(s, c, "tcp: now a TCP socket with it", 0);
