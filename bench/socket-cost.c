@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * socket-cost sockets N PROTO | pipe N | sockopt N | swap N: the cost of
- * one socket()+close() of AF_INET/SOCK_STREAM with protocol PROTO (0 = TCP,
- * 262 = MPTCP), of one 1-byte pipe write+read, of one setsockopt() of an
- * option MPTCP accepts (TCP_NODELAY, on one socket), or of one socket() +
+ * socket-cost sockets N PROTO | pipe N | sockopt N PROTO | swap N: the cost
+ * of one socket()+close() of AF_INET/SOCK_STREAM with protocol PROTO (0 =
+ * TCP, 262 = MPTCP), of one 1-byte pipe write+read, of one setsockopt() of
+ * an option MPTCP accepts (TCP_NODELAY, on one socket of protocol PROTO:
+ * forced sockets are MPTCP, which costs more per call), or of one socket() +
  * setsockopt(TCP_USER_TIMEOUT) + close() (MPTCP refuses it: a forced socket
  * is swapped for TCP), averaged over N; prints nanoseconds per operation.
  * Run it under 'mptcpkit run' to see what forcing costs.
@@ -52,9 +53,9 @@ static int pipes(long n)
 	return 0;
 }
 
-static int sockopts(long n)
+static int sockopts(long n, int proto)
 {
-	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+	int fd = socket(AF_INET, SOCK_STREAM, proto), one = 1;
 
 	if (fd < 0)
 		return 1;
@@ -90,14 +91,14 @@ int main(int argc, char **argv)
 	int ret;
 
 	if (argc < 3 || (n = atol(argv[2])) <= 0) {
-		fprintf(stderr, "usage: socket-cost sockets N PROTO | pipe N | sockopt N | swap N\n");
+		fprintf(stderr, "usage: socket-cost sockets N PROTO | pipe N | sockopt N PROTO | swap N\n");
 		return 2;
 	}
 	t0 = now_ns();
 	if (!strcmp(argv[1], "sockets"))
 		ret = sockets(n, argc > 3 ? atoi(argv[3]) : 0);
 	else if (!strcmp(argv[1], "sockopt"))
-		ret = sockopts(n);
+		ret = sockopts(n, argc > 3 ? atoi(argv[3]) : 0);
 	else if (!strcmp(argv[1], "swap"))
 		ret = swaps(n);
 	else

@@ -31,9 +31,9 @@ seccomp=$(measure "$RUN" run --mode seccomp -- "$COST" sockets "$NSECCOMP" 0)
 pipe=$(measure "$COST" pipe "$NPIPE")
 pipe_pre=$(measure "$RUN" run --mode preload -- "$COST" pipe "$NPIPE")
 pipe_sec=$(measure "$RUN" run --mode seccomp -- "$COST" pipe "$NPIPE")
-opt=$(measure "$COST" sockopt "$NPIPE")
-opt_pre=$(measure "$RUN" run --mode preload -- "$COST" sockopt "$NPIPE")
-opt_sec=$(measure "$RUN" run --mode seccomp -- "$COST" sockopt "$NPIPE")
+opt=$(measure "$COST" sockopt "$NPIPE" 262)
+opt_pre=$(measure "$RUN" run --mode preload -- "$COST" sockopt "$NPIPE" 0)
+opt_sec=$(measure "$RUN" run --mode seccomp -- "$COST" sockopt "$NPIPE" 0)
 swap=$(measure "$COST" swap "$NSWAP")
 swap_pre=$(measure "$RUN" run --mode preload -- "$COST" swap "$NSWAP")
 swap_sec=$(measure "$RUN" run --mode seccomp -- "$COST" swap "$NSWAP")
@@ -50,9 +50,9 @@ table=$(cat <<TABLE
 | pipe write+read, direct               | $pipe | - |
 | pipe write+read, under preload        | $pipe_pre | $(ratio "$pipe_pre" "$pipe") x direct pipe |
 | pipe write+read, under seccomp        | $pipe_sec | $(ratio "$pipe_sec" "$pipe") x direct pipe |
-| setsockopt(TCP_NODELAY), direct       | $opt | - |
-| setsockopt(TCP_NODELAY), preload      | $opt_pre | $(ratio "$opt_pre" "$opt") x direct |
-| setsockopt(TCP_NODELAY), seccomp      | $opt_sec | $(ratio "$opt_sec" "$opt") x direct (never notified) |
+| setsockopt(TCP_NODELAY), MPTCP direct | $opt | - |
+| ... on a socket forced by preload     | $opt_pre | $(ratio "$opt_pre" "$opt") x direct MPTCP |
+| ... on a socket forced by seccomp     | $opt_sec | $(ratio "$opt_sec" "$opt") x direct MPTCP (never notified) |
 | socket+TCP_USER_TIMEOUT+close, direct | $swap | - (plain TCP) |
 | ... preload (swapped to TCP)          | $swap_pre | $(ratio "$swap_pre" "$swap") x direct |
 | ... seccomp (swapped to TCP)          | $swap_sec | $(ratio "$swap_sec" "$swap") x direct, $(us "$swap_sec") us |
