@@ -27,6 +27,19 @@ _mptcpkit_keywords() {
 	COMPREPLY=($(compgen -W "$*" -- "$cur"))
 }
 
+# --sockopt NAME=POLICY: the option names check --sockopts knows, then the
+# policies.
+_mptcpkit_sockopt() {
+	local cur=${COMP_WORDS[COMP_CWORD]} names
+	if [[ $cur == *=* ]]; then
+		COMPREPLY=($(compgen -P "${cur%%=*}=" -W "tcp ignore error" -- "${cur#*=}"))
+	else
+		names=$("${COMP_WORDS[0]}" check --sockopts 2>/dev/null | awk '/^  [A-Z]/ {print $1 "="}')
+		COMPREPLY=($(compgen -W "$names" -- "$cur"))
+		compopt -o nospace 2>/dev/null
+	fi
+}
+
 _mptcpkit() {
 	local cur prev cmd i j sub
 	COMPREPLY=()
@@ -48,7 +61,7 @@ _mptcpkit() {
 
 	case "$cmd" in
 	check)
-		COMPREPLY=($(compgen -W "-j --json -h --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "-j --json --sockopts -h --help" -- "$cur")) ;;
 	connect)
 		case "$prev" in -w | --timeout) return ;; esac
 		if [[ $cur == -* ]]; then
@@ -86,16 +99,23 @@ _mptcpkit() {
 	run)
 		case "$prev" in
 		-m | --mode) COMPREPLY=($(compgen -W "auto preload seccomp" -- "$cur")); return ;;
+		-o | --sockopt) _mptcpkit_sockopt; return ;;
+		=) # bash splits NAME=POLICY at '=' (COMP_WORDBREAKS)
+			if [[ ${COMP_WORDS[COMP_CWORD - 3]} == -o || ${COMP_WORDS[COMP_CWORD - 3]} == --sockopt ]]; then
+				COMPREPLY=($(compgen -W "tcp ignore error" -- "$cur"))
+				return
+			fi ;;
 		esac
 		for ((j = i + 1; j < COMP_CWORD; j++)); do
-			if [[ ${COMP_WORDS[j]} != -* && ${COMP_WORDS[j - 1]} != --mode && ${COMP_WORDS[j - 1]} != -m ]] ||
+			if [[ ${COMP_WORDS[j]} != -* && ${COMP_WORDS[j - 1]} != --mode && ${COMP_WORDS[j - 1]} != -m &&
+				${COMP_WORDS[j - 1]} != --sockopt && ${COMP_WORDS[j - 1]} != -o ]] ||
 				[ "${COMP_WORDS[j]}" = -- ]; then
 				COMPREPLY=($(compgen -c -f -- "$cur"))
 				return
 			fi
 		done
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "-d --debug -m --mode -h --help --" -- "$cur"))
+			COMPREPLY=($(compgen -W "-d --debug -m --mode -o --sockopt -h --help --" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -c -- "$cur"))
 		fi ;;
@@ -103,9 +123,14 @@ _mptcpkit() {
 		case "$prev" in
 		--mode) COMPREPLY=($(compgen -W "auto preload seccomp" -- "$cur")); return ;;
 		--root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+		--sockopt) _mptcpkit_sockopt; return ;;
+		=) if [[ ${COMP_WORDS[COMP_CWORD - 3]} == --sockopt ]]; then
+			COMPREPLY=($(compgen -W "tcp ignore error" -- "$cur"))
+			return
+		fi ;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--root --mode -h --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--root --mode --sockopt -h --help" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "$(_mptcpkit_units)" -- "$cur"))
 		fi ;;
