@@ -301,7 +301,8 @@ int diag_take(struct diag *d, unsigned int what, struct diag_snapshot *out)
 		diag_snapshot_free(out);
 		return ret;
 	}
-	qsort(out->subflows, out->nsubflows, sizeof(*out->subflows), subflow_order);
+	if (out->nsubflows)	/* qsort(NULL, 0) is undefined */
+		qsort(out->subflows, out->nsubflows, sizeof(*out->subflows), subflow_order);
 	diag_name_interfaces(out);
 	return 0;
 }
