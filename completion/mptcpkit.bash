@@ -3,6 +3,7 @@
 
 _mptcpkit_commands="check connect listen perf lab demo run enable disable endpoint
 	limits monitor announce remove subflow pmd help version"
+_mptcpkit_commands+=" ss"
 
 # Network interfaces, for 'dev' and the like.
 _mptcpkit_ifaces() {
@@ -145,6 +146,12 @@ _mptcpkit() {
 		--backup | --only | --exclude) COMPREPLY=($(compgen -W "$(_mptcpkit_ifaces)" -- "$cur")); return ;;
 		esac
 		COMPREPLY=($(compgen -W "-c --config --client --server --backup --only --exclude --pm --on-link-down -j --json -v --verbose -h --help" -- "$cur")) ;;
+	ss)
+		case "$prev" in
+		state) COMPREPLY=($(compgen -W "established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait closed close-wait last-ack listening closing" -- "$cur")); return ;;
+		sport | dport | src | dst | = | == | != | '<' | '<=' | '>' | '>=') return ;;
+		esac
+		COMPREPLY=($(compgen -W "-l --listening -a --all -n -j --json -h --help sport dport src dst state and or not" -- "$cur")) ;;
 	esac
 }
 complete -F _mptcpkit mptcpkit

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <libmnl/libmnl.h>
 #include <linux/inet_diag.h>
+#include <linux/mptcp.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -267,13 +268,21 @@ static int append_listeners(struct diag_snapshot *s, struct collect *c)
 	return 0;
 }
 
-/* Subflows by token, then by cookie: a connection's are side by side. */
+static bool is_join(const struct diag_subflow *sf)
+{
+	return sf->mptcp_flags & (MPTCP_SUBFLOW_FLAG_JOIN_REM | MPTCP_SUBFLOW_FLAG_JOIN_LOC);
+}
+
+/* Subflows by token, so that a connection's are side by side; the initial
+ * subflow first, then the joins by cookie (about their age). */
 static int subflow_order(const void *a, const void *b)
 {
 	const struct diag_subflow *x = a, *y = b;
 
 	if (x->token != y->token)
 		return x->token < y->token ? -1 : 1;
+	if (is_join(x) != is_join(y))
+		return is_join(x) - is_join(y);
 	return x->cookie < y->cookie ? -1 : x->cookie > y->cookie;
 }
 
@@ -329,4 +338,21 @@ void diag_snapshot_free(struct diag_snapshot *s)
 	free(s->conns);
 	free(s->subflows);
 	memset(s, 0, sizeof(*s));
+}
+
+enum diag_fallback_cause diag_fallback_cause(const struct diag_snapshot *s,
+					     const struct diag_conn *c)
+{
+	size_t first;
+
+	if (!c->fallback)
+		return DIAG_FALLBACK_NONE;
+	if (c->fallback_accepted)
+		return DIAG_FALLBACK_PEER_TCP;
+	/* The initial subflow (sorted first) says whether the peer ever sent
+	 * MP_CAPABLE. */
+	if (diag_subflows_of(s, c->info.token, &first) &&
+	    !(s->subflows[first].mptcp_flags & MPTCP_SUBFLOW_FLAG_MCAP_REM))
+		return DIAG_FALLBACK_NO_ANSWER;
+	return DIAG_FALLBACK_LATER;
 }

@@ -79,4 +79,17 @@ void diag_snapshot_free(struct diag_snapshot *s);
  * token 0 (a fallen-back connection has none that can be matched). */
 size_t diag_subflows_of(const struct diag_snapshot *s, uint32_t token, size_t *first);
 
+/* Why a connection runs as TCP. */
+enum diag_fallback_cause {
+	DIAG_FALLBACK_NONE,         /* it runs MPTCP */
+	DIAG_FALLBACK_NO_ANSWER,    /* we sent MP_CAPABLE, the peer's SYN-ACK had none
+				     * (peer without MPTCP, or a middlebox strips it) */
+	DIAG_FALLBACK_PEER_TCP,     /* our MPTCP listener accepted a peer that sent no
+				     * MP_CAPABLE (fallback_accepted) */
+	DIAG_FALLBACK_LATER,        /* after both sides spoke MPTCP (e.g. a middlebox
+				     * changed the stream, a DSS checksum failed) */
+};
+enum diag_fallback_cause diag_fallback_cause(const struct diag_snapshot *s,
+					     const struct diag_conn *c);
+
 #endif
