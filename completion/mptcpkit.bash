@@ -3,7 +3,7 @@
 
 _mptcpkit_commands="check connect listen perf lab demo run enable disable endpoint
 	limits monitor announce remove subflow pmd help version"
-_mptcpkit_commands+=" ss"
+_mptcpkit_commands+=" ss counters"
 
 # Network interfaces, for 'dev' and the like.
 _mptcpkit_ifaces() {
@@ -152,6 +152,12 @@ _mptcpkit() {
 		sport | dport | src | dst | = | == | != | '<' | '<=' | '>' | '>=') return ;;
 		esac
 		COMPREPLY=($(compgen -W "-l --listening -a --all -n -j --json -h --help sport dport src dst state and or not" -- "$cur")) ;;
+	counters)
+		case "$prev" in
+		--since | --file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--interval) return ;;
+		esac
+		COMPREPLY=($(compgen -W "-a --all --since --interval --file -j --json -h --help" -- "$cur")) ;;
 	esac
 }
 complete -F _mptcpkit mptcpkit

@@ -13,6 +13,7 @@
 
 #include "check-state.h"
 #include "commands.h"
+#include "counters-text.h"
 #include "print.h"
 #include "sysctl.h"
 #include "util.h"
@@ -225,6 +226,7 @@ int cmd_check(int argc, char **argv)
 	print_path_manager(&s);
 	print_text("\n");
 	print_hints(&s);
+	counters_print_check();
 	print_close_object();
 	return available ? 0 : 1;
 }

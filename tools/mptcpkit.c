@@ -39,6 +39,7 @@ static const struct {
 	{ "subflow", cmd_subflow, "Userspace PM: create, destroy or change a subflow" },
 	{ "pmd", cmd_pmd, "Path-manager daemon: keep every path in use" },
 	{ "ss", cmd_ss, "Every MPTCP connection here, its subflows beneath it" },
+	{ "counters", cmd_counters, "The kernel's MPTCP counters, and what they say" },
 	{ "help", cmd_help, "Show this list" },
 	{ "version", cmd_version, "Show the version" },
 };
