@@ -24,6 +24,7 @@ int cmd_subflow(int argc, char **argv);
 int cmd_perf(int argc, char **argv);
 int cmd_ss(int argc, char **argv);
 int cmd_counters(int argc, char **argv);
+int cmd_exporter(int argc, char **argv);
 
 
 #endif

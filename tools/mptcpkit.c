@@ -40,6 +40,7 @@ static const struct {
 	{ "pmd", cmd_pmd, "Path-manager daemon: keep every path in use" },
 	{ "ss", cmd_ss, "Every MPTCP connection here, its subflows beneath it" },
 	{ "counters", cmd_counters, "The kernel's MPTCP counters, and what they say" },
+	{ "exporter", cmd_exporter, "Prometheus metrics of MPTCP connections and counters" },
 	{ "help", cmd_help, "Show this list" },
 	{ "version", cmd_version, "Show the version" },
 };
