@@ -3,7 +3,7 @@
 
 _mptcpkit_commands="check connect listen perf lab demo run enable disable endpoint
 	limits monitor announce remove subflow pmd help version"
-_mptcpkit_commands+=" ss counters exporter"
+_mptcpkit_commands+=" ss top counters exporter"
 
 # Network interfaces, for 'dev' and the like.
 _mptcpkit_ifaces() {
@@ -158,6 +158,9 @@ _mptcpkit() {
 		--interval) return ;;
 		esac
 		COMPREPLY=($(compgen -W "-a --all --since --interval --file -j --json -h --help" -- "$cur")) ;;
+	top)
+		case "$prev" in -n | -d) return ;; esac
+		COMPREPLY=($(compgen -W "--once -n -d -j --json -h --help" -- "$cur")) ;;
 	exporter)
 		case "$prev" in --listen) return ;; esac
 		COMPREPLY=($(compgen -W "--listen --once -h --help" -- "$cur")) ;;

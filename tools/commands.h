@@ -25,6 +25,7 @@ int cmd_perf(int argc, char **argv);
 int cmd_ss(int argc, char **argv);
 int cmd_counters(int argc, char **argv);
 int cmd_exporter(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 
 
 #endif
