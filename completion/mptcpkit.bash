@@ -3,7 +3,7 @@
 
 _mptcpkit_commands="check connect listen perf lab demo run enable disable endpoint
 	limits monitor announce remove subflow pmd help version"
-_mptcpkit_commands+=" ss top counters exporter"
+_mptcpkit_commands+=" ss top counters exporter report"
 
 # Network interfaces, for 'dev' and the like.
 _mptcpkit_ifaces() {
@@ -164,6 +164,12 @@ _mptcpkit() {
 	exporter)
 		case "$prev" in --listen) return ;; esac
 		COMPREPLY=($(compgen -W "--listen --once -h --help" -- "$cur")) ;;
+	report)
+		case "$prev" in
+		-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--monitor) return ;;
+		esac
+		COMPREPLY=($(compgen -W "-o --monitor -h --help" -- "$cur")) ;;
 	esac
 }
 complete -F _mptcpkit mptcpkit

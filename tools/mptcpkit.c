@@ -42,6 +42,7 @@ static const struct {
 	{ "top", cmd_top, "ss refreshed each second, with rates, sorted by rate" },
 	{ "counters", cmd_counters, "The kernel's MPTCP counters, and what they say" },
 	{ "exporter", cmd_exporter, "Prometheus metrics of MPTCP connections and counters" },
+	{ "report", cmd_report, "One archive for a bug report: versions, settings, state" },
 	{ "help", cmd_help, "Show this list" },
 	{ "version", cmd_version, "Show the version" },
 };
