@@ -22,7 +22,10 @@ ip -n "$C" mptcp endpoint add 10.0.2.1 dev c2 subflow
 bg "$S" "${HOLD[@]}" serve 8000
 wait_listen "$S" 8000 || { not_ok "server listens"; exit 1; }
 bg "$C" "${HOLD[@]}" open 10.0.1.2 8000 1 >/dev/null
-sleep 0.5
+for _ in $(seq 100); do
+	in_ns "$C" ss -HMn 2>/dev/null | grep -q ' 10.0.1.2:8000 ' && break
+	sleep 0.1
+done
 
 SECRET=secret-$RANDOM$RANDOM
 MARK=PAYLOAD-$RANDOM$RANDOM
