@@ -32,8 +32,9 @@ obs_open() {
 	bg "$C" "${HOLD[@]}" open "$@" >/dev/null
 }
 
-# obs_conns: the servers and clients above; waits until the three MPTCP
-# connections have their second subflow (at most 10 s).
+# obs_conns: the servers and clients above; waits until every client is
+# connected and the three MPTCP connections have their second subflow
+# (at most 10 s).
 obs_conns() {
 	local p
 	bg "$S" "${HOLD[@]}" serve 8000
@@ -47,7 +48,7 @@ obs_conns() {
 	obs_open 10.0.1.2 8002 1
 	obs_open 10.0.1.2 8000 1 --tcp
 	for _ in $(seq 100); do
-		[ "$(in_ns "$C" ss -Htn state established 'dport = :8000 or dport = :8001' | wc -l)" = 7 ] && break
+		[ "$(in_ns "$C" ss -Htn state established 'dport = :8000 or dport = :8001 or dport = :8002' | wc -l)" = 8 ] && break
 		sleep 0.1
 	done
 	sleep 0.3
