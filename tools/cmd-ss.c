@@ -216,6 +216,8 @@ int cmd_ss(int argc, char **argv)
 		return 1;
 	if (o.listeners)
 		what |= DIAG_LISTENERS;
+	/* thousands of lines: fewer, larger writes */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	err = diag_take_once(what, &snap);
 	if (err < 0)
 		return diag_fail("ss", err);

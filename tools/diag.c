@@ -5,6 +5,7 @@
  * INET_DIAG_REQ_PROTOCOL), TCP subflows from inet_diag, both families.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
@@ -43,6 +44,8 @@ struct collect {
 	bool with_fallback;
 	bool listeners;          /* the dump asked for listeners only */
 	bool subflows;           /* keep the subflows of the TCP dump */
+	bool any_v6;             /* an AF_INET6 MPTCP socket was kept */
+	bool v6;                 /* IPv6 MPTCP sockets may exist: dump AF_INET6 too */
 	/* MPTCP listeners, to recognise the TCP sockets they accepted from
 	 * peers without MPTCP (those have no ULP and no token). */
 	struct diag_conn *ls;
@@ -164,6 +167,7 @@ static int conn_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	if (conn.listener != c->listeners || (conn.fallback && !c->with_fallback))
 		return MNL_CB_OK;
+	c->any_v6 = c->any_v6 || conn.family == AF_INET6;
 	if (conn.listener)
 		return add_conn(&c->ls, &c->nls, &c->ls_cap, &conn);
 	return add_conn(&s->conns, &s->nconns, &c->conns_cap, &conn);
@@ -233,12 +237,36 @@ static int dump(struct diag *d, int family, uint32_t protocol, uint32_t states,
 	return ret;
 }
 
+/* Whether this namespace has IPv6 MPTCP sockets, from the socket counts of
+ * /proc/net/protocols (per network namespace): each dump walks a table of
+ * the whole host, so the IPv6 ones are worth leaving out when they can
+ * find nothing. True when the file cannot tell. */
+static bool have_mptcp_v6(void)
+{
+	FILE *f = fopen("/proc/net/protocols", "re");
+	char line[512], name[32];
+	unsigned long size, sockets;
+	bool found = false, some = true;
+
+	if (!f)
+		return true;
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%31s %lu %lu", name, &size, &sockets) == 3 &&
+		    !strcmp(name, "MPTCPv6")) {
+			found = true;
+			some = sockets > 0;
+		}
+	}
+	fclose(f);
+	return some;
+}
+
 static int dump_both(struct diag *d, uint32_t protocol, uint32_t states, mnl_cb_t cb,
 		     struct collect *c)
 {
 	int ret = dump(d, AF_INET, protocol, states, cb, c);
 
-	if (ret == 0)
+	if (ret == 0 && c->v6)
 		ret = dump(d, AF_INET6, protocol, states, cb, c);
 	return ret;
 }
@@ -256,6 +284,20 @@ static int take_mptcp(struct diag *d, unsigned int what, struct collect *c)
 		c->listeners = true;
 		ret = dump_both(d, IPPROTO_MPTCP, TCPF(TCP_LISTEN), conn_cb, c);
 	}
+	return ret;
+}
+
+/* The TCP sockets: subflows, and those MPTCP listeners accepted without
+ * MPTCP. Each dump walks the host's whole TCP hash table, so the IPv6 one
+ * is left out when no MPTCP socket seen is IPv6: the subflows of an IPv4
+ * connection are IPv4, and so are the sockets an IPv4 listener accepts. */
+static int take_tcp(struct diag *d, unsigned int what, struct collect *c)
+{
+	uint32_t states = ALL_STATES & ~(TCPF(TCP_LISTEN) | TCPF(TCP_TIME_WAIT));
+	int ret = dump(d, AF_INET, IPPROTO_TCP, states, subflow_cb, c);
+
+	if (ret == 0 && c->v6 && (!(what & DIAG_CONNS) || c->any_v6))
+		ret = dump(d, AF_INET6, IPPROTO_TCP, states, subflow_cb, c);
 	return ret;
 }
 
@@ -288,7 +330,7 @@ static int subflow_order(const void *a, const void *b)
 
 int diag_take(struct diag *d, unsigned int what, struct diag_snapshot *out)
 {
-	struct collect c = { .snap = out };
+	struct collect c = { .snap = out, .v6 = have_mptcp_v6() };
 	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -300,9 +342,7 @@ int diag_take(struct diag *d, unsigned int what, struct diag_snapshot *out)
 	 * time-wait ones carry nothing: neither is a subflow. */
 	c.subflows = what & DIAG_SUBFLOWS;
 	if (ret == 0 && (what & (DIAG_SUBFLOWS | DIAG_FALLBACK)))
-		ret = dump_both(d, IPPROTO_TCP,
-				ALL_STATES & ~(TCPF(TCP_LISTEN) | TCPF(TCP_TIME_WAIT)),
-				subflow_cb, &c);
+		ret = take_tcp(d, what, &c);
 	if (ret == 0 && (what & DIAG_LISTENERS))
 		ret = append_listeners(out, &c);
 	free(c.ls);
