@@ -151,7 +151,7 @@ _mptcpkit() {
 		state) COMPREPLY=($(compgen -W "established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait closed close-wait last-ack listening closing" -- "$cur")); return ;;
 		sport | dport | src | dst | = | == | != | '<' | '<=' | '>' | '>=') return ;;
 		esac
-		COMPREPLY=($(compgen -W "-l --listening -a --all -n -j --json -h --help sport dport src dst state and or not" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "-l --listening -a --all -S --no-subflows -n -j --json -h --help sport dport src dst state and or not" -- "$cur")) ;;
 	counters)
 		case "$prev" in
 		--since | --file) COMPREPLY=($(compgen -f -- "$cur")); return ;;

@@ -18,20 +18,23 @@
 #include "util.h"
 
 static const char usage[] =
-	"Usage: " PROG_NAME " [-j] ss [-l|-a] [FILTER]\n"
+	"Usage: " PROG_NAME " [-j] ss [-l|-a] [-S] [FILTER]\n"
 	"Every MPTCP connection in this network namespace (from the kernel's\n"
 	"mptcp_diag), each subflow beneath it: addresses, interface, ids,\n"
 	"backup, rtt, cwnd, bytes, retransmits, last activity. Connections\n"
 	"that fell back to TCP are shown with the reason.\n"
 	"  -l, --listening  only the MPTCP listeners\n"
 	"  -a, --all        connections and listeners\n"
+	"  -S, --no-subflows  the connections only: no TCP dump, so faster on a\n"
+	"                   busy host (and without the fallbacks that only a TCP\n"
+	"                   socket shows)\n"
 	"FILTER, as ss(8)'s: sport|dport [OP] [:]PORT, src|dst [OP] ADDR[/LEN][:PORT],\n"
 	"state NAME, joined by and, or, not, ( ). OP: = != < <= > >=.\n"
 	"A connection is shown when the filter matches it or one of its subflows.\n"
 	"Subflows need CAP_NET_ADMIN (the kernel shows their tokens only then).\n";
 
 struct ss_opts {
-	bool listeners, connections;
+	bool listeners, connections, subflows;
 	struct ss_filter filter;
 };
 
@@ -181,7 +184,7 @@ static int parse_args(int argc, char **argv, struct ss_opts *o)
 	char err[160];
 	int i = 1;
 
-	o->connections = true;
+	o->connections = o->subflows = true;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (!strcmp(argv[i], "-l") || !strcmp(argv[i], "--listening")) {
 			o->listeners = true;
@@ -190,6 +193,8 @@ static int parse_args(int argc, char **argv, struct ss_opts *o)
 			o->listeners = o->connections = true;
 		} else if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
 			print_set_json(true);
+		} else if (!strcmp(argv[i], "-S") || !strcmp(argv[i], "--no-subflows")) {
+			o->subflows = false;
 		} else if (!strcmp(argv[i], "-n") || !strcmp(argv[i], "--numeric")) {
 			continue; /* always numeric; accepted for ss's users */
 		} else {
@@ -216,6 +221,8 @@ int cmd_ss(int argc, char **argv)
 		return 1;
 	if (o.listeners)
 		what |= DIAG_LISTENERS;
+	if (!o.subflows)
+		what |= DIAG_NO_TCP;
 	/* thousands of lines: fewer, larger writes */
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	err = diag_take_once(what, &snap);

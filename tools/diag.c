@@ -280,7 +280,9 @@ static int take_mptcp(struct diag *d, unsigned int what, struct collect *c)
 		c->listeners = false;
 		ret = dump_both(d, IPPROTO_MPTCP, ALL_STATES & ~TCPF(TCP_LISTEN), conn_cb, c);
 	}
-	if (ret == 0 && (what & (DIAG_LISTENERS | DIAG_FALLBACK))) {
+	/* fallbacks need the listeners to find the sockets they accepted */
+	if (ret == 0 && ((what & DIAG_LISTENERS) ||
+			 ((what & DIAG_FALLBACK) && !(what & DIAG_NO_TCP)))) {
 		c->listeners = true;
 		ret = dump_both(d, IPPROTO_MPTCP, TCPF(TCP_LISTEN), conn_cb, c);
 	}
@@ -341,7 +343,7 @@ int diag_take(struct diag *d, unsigned int what, struct diag_snapshot *out)
 	/* Listening TCP sockets of MPTCP listeners carry the ULP too, and
 	 * time-wait ones carry nothing: neither is a subflow. */
 	c.subflows = what & DIAG_SUBFLOWS;
-	if (ret == 0 && (what & (DIAG_SUBFLOWS | DIAG_FALLBACK)))
+	if (ret == 0 && (what & (DIAG_SUBFLOWS | DIAG_FALLBACK)) && !(what & DIAG_NO_TCP))
 		ret = take_tcp(d, what, &c);
 	if (ret == 0 && (what & DIAG_LISTENERS))
 		ret = append_listeners(out, &c);

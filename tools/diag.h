@@ -20,6 +20,9 @@
 #define DIAG_LISTENERS (1u << 1) /* MPTCP listening sockets */
 #define DIAG_SUBFLOWS  (1u << 2) /* TCP sockets with the MPTCP ULP */
 #define DIAG_FALLBACK  (1u << 3) /* with DIAG_CONNS: also fallen-back ones */
+#define DIAG_NO_TCP    (1u << 4) /* no TCP dump (it walks every TCP socket of the
+				  * host): no subflows, and of the fallbacks
+				  * only those mptcp_diag shows */
 
 /* One subflow: a TCP socket whose ULP is mptcp. */
 struct diag_subflow {

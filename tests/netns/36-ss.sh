@@ -51,6 +51,9 @@ check "text: sent and received bytes of the connection" "sent 1000 received 0" \
 check "text and JSON list the same connections" \
 	"$(kss "$C" | "${SSJ[@]}" count)" sh -c "ip netns exec $C $K ss | grep -c '^[A-Z]'"
 
+check "-S: the connections with a token, no subflows" "4 0" \
+	sh -c "ip netns exec $C $K -j ss -S | python3 -c 'import json,sys; c=json.load(sys.stdin)[\"connections\"]; print(sum(1 for x in c if x.get(\"token\")), sum(len(x[\"subflows\"]) for x in c))'"
+
 # Fallback, and the side that saw it.
 check "client: fell back to the TCP server, the peer did not answer" \
 	"$(printf '10.0.1.1:PORT 10.0.1.2:8002 no_answer')" \
