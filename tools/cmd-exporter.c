@@ -22,7 +22,8 @@ static const char usage[] =
 	"by cause, subflows and their bytes per interface, listeners. Each scrape\n"
 	"takes a fresh snapshot. Runs until SIGINT or SIGTERM. IPv6: [ADDR]:PORT.\n"
 	"  --once   print the page once on stdout and exit (no HTTP)\n"
-	"Subflows need CAP_NET_ADMIN (the kernel shows their tokens only then).\n";
+	"Kernels that keep the subflows' MPTCP attributes to CAP_NET_ADMIN show\n"
+	"them only to root (6.18 shows them to everyone).\n";
 
 /* ADDR:PORT or [ADDR6]:PORT into ss; 0 or -EINVAL. */
 static int parse_listen(const char *arg, struct sockaddr_storage *ss, socklen_t *len)

@@ -31,7 +31,8 @@ static const char usage[] =
 	"FILTER, as ss(8)'s: sport|dport [OP] [:]PORT, src|dst [OP] ADDR[/LEN][:PORT],\n"
 	"state NAME, joined by and, or, not, ( ). OP: = != < <= > >=.\n"
 	"A connection is shown when the filter matches it or one of its subflows.\n"
-	"Subflows need CAP_NET_ADMIN (the kernel shows their tokens only then).\n";
+	"Kernels that keep the subflows' MPTCP attributes to CAP_NET_ADMIN show\n"
+	"them only to root (6.18 shows them to everyone).\n";
 
 struct ss_opts {
 	bool listeners, connections, subflows;
