@@ -54,6 +54,10 @@ check "text and JSON list the same connections" \
 check "-S: the connections with a token, no subflows" "4 0" \
 	sh -c "ip netns exec $C $K -j ss -S | python3 -c 'import json,sys; c=json.load(sys.stdin)[\"connections\"]; print(sum(1 for x in c if x.get(\"token\")), sum(len(x[\"subflows\"]) for x in c))'"
 
+check "a user without privileges sees the same connections" \
+	"$(kss "$C" | "${SSJ[@]}" count)" \
+	sh -c "ip netns exec $C setpriv --reuid=65534 --regid=65534 --clear-groups $K -j ss | ${SSJ[*]} count"
+
 # Fallback, and the side that saw it.
 check "client: fell back to the TCP server, the peer did not answer" \
 	"$(printf '10.0.1.1:PORT 10.0.1.2:8002 no_answer')" \
