@@ -123,83 +123,60 @@ const char *counter_note_id(enum counter_note_kind kind)
 	return note_ids[kind];
 }
 
+/* Each note in words: the formats take the note's a, then its b. */
+static const char *const note_formats[] = {
+	[NOTE_SYN_NO_MPC] = "%" PRIu64 " connection(s) opened here fell back to TCP: the "
+		"SYN-ACK had no MP_CAPABLE (the peer has no MPTCP, or a middlebox on the way "
+		"strips the option)",
+	[NOTE_SYN_BLACKHOLE] = "%" PRIu64 " MP_CAPABLE SYN(s) were dropped on the way and "
+		"retried as TCP; %" PRIu64 " SYN(s) then went out without MPTCP "
+		"(net.mptcp.blackhole_timeout)",
+	[NOTE_PASSIVE_FALLBACK] = "%" PRIu64 " handshake(s) to a listener here fell back to "
+		"TCP: the client's third ACK had no MP_CAPABLE (a middlebox?)",
+	[NOTE_JOIN_UNANSWERED] = "%" PRIu64 " join(s) (MP_JOIN SYN) sent, only %" PRIu64
+		" answered: a path that drops them, or a server that refuses joins (a listener "
+		"bound to one address, its subflows limit)",
+	[NOTE_JOIN_CREATE_ERR] = "%" PRIu64 " join(s) could not be started here (socket, bind "
+		"or connect failed: an endpoint address gone, or no route from it)",
+	[NOTE_JOIN_REJECTED] = "%" PRIu64 " join(s) from peers refused here: the subflows "
+		"limit (mptcpkit limits) or the path manager said no",
+	[NOTE_JOIN_NO_TOKEN] = "%" PRIu64 " join(s) for no known connection (it closed, or the "
+		"join went to another host behind a load balancer)",
+	[NOTE_JOIN_HMAC] = "%" PRIu64 " join(s) with a wrong HMAC (a middlebox changing "
+		"options, or an attack)",
+	[NOTE_ADD_ADDR_UNUSED] = "%" PRIu64 " address(es) announced by peers (ADD_ADDR) and no "
+		"join to any: the add_addr_accepted limit keeps them unused (default 0; "
+		"mptcpkit limits set add_addr_accepted N)",
+	[NOTE_ADD_ADDR_DROPPED] = "%" PRIu64 " address(es) announced by peers (ADD_ADDR) were "
+		"dropped: the path manager was still busy with an earlier one",
+	[NOTE_ADD_ADDR_TX_DROP] = "%" PRIu64 " ADD_ADDR(s) could not be sent (no room for the "
+		"option)",
+	[NOTE_FASTCLOSE] = "connections aborted (MP_FASTCLOSE): %" PRIu64 " here, %" PRIu64
+		" by the peer (closed with unread data, or a program killed)",
+	[NOTE_RESETS] = "subflows reset outside aborts: %" PRIu64 " MP_RST sent, %" PRIu64
+		" received (errors on a subflow, or a path manager closing it)",
+	[NOTE_CSUM] = "%" PRIu64 " DSS checksum error(s): something on the way changes the "
+		"payload",
+	[NOTE_STALE] = "%" PRIu64 " subflow(s) found stale (RTOs in a row), %" PRIu64
+		" recovered: a path that loses packets or died silently",
+};
+
+/* The formats are the table's above. */
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+
 void counter_note_text(const struct counter_note *n, char *buf, size_t len)
 {
 	const char *d;
 
-	switch (n->kind) {
-	case NOTE_SYN_NO_MPC:
-		snprintf(buf, len, "%" PRIu64 " connection(s) opened here fell back to TCP: the "
-			 "SYN-ACK had no MP_CAPABLE (the peer has no MPTCP, or a middlebox on the "
-			 "way strips the option)", n->a);
-		return;
-	case NOTE_SYN_BLACKHOLE:
-		snprintf(buf, len, "%" PRIu64 " MP_CAPABLE SYN(s) were dropped on the way and "
-			 "retried as TCP; %" PRIu64 " SYN(s) then went out without MPTCP "
-			 "(net.mptcp.blackhole_timeout)", n->a, n->b);
-		return;
-	case NOTE_PASSIVE_FALLBACK:
-		snprintf(buf, len, "%" PRIu64 " handshake(s) to a listener here fell back to TCP: "
-			 "the client's third ACK had no MP_CAPABLE (a middlebox?)", n->a);
-		return;
-	case NOTE_JOIN_UNANSWERED:
-		snprintf(buf, len, "%" PRIu64 " join(s) (MP_JOIN SYN) sent, only %" PRIu64
-			 " answered: a path that drops them, or a server that refuses joins "
-			 "(a listener bound to one address, its subflows limit)", n->a, n->b);
-		return;
-	case NOTE_JOIN_CREATE_ERR:
-		snprintf(buf, len, "%" PRIu64 " join(s) could not be started here (socket, bind "
-			 "or connect failed: an endpoint address gone, or no route from it)", n->a);
-		return;
-	case NOTE_JOIN_REJECTED:
-		snprintf(buf, len, "%" PRIu64 " join(s) from peers refused here: the subflows "
-			 "limit (mptcpkit limits) or the path manager said no", n->a);
-		return;
-	case NOTE_JOIN_NO_TOKEN:
-		snprintf(buf, len, "%" PRIu64 " join(s) for no known connection (it closed, or "
-			 "the join went to another host behind a load balancer)", n->a);
-		return;
-	case NOTE_JOIN_HMAC:
-		snprintf(buf, len, "%" PRIu64 " join(s) with a wrong HMAC (a middlebox changing "
-			 "options, or an attack)", n->a);
-		return;
-	case NOTE_FALLBACK_CAUSE:
+	if (n->kind == NOTE_FALLBACK_CAUSE) {
 		d = counter_describe(n->counter);
 		snprintf(buf, len, "%" PRIu64 " %s (%s)", n->a, d ? d : "fallbacks", n->counter);
-		return;
-	case NOTE_ADD_ADDR_UNUSED:
-		snprintf(buf, len, "%" PRIu64 " address(es) announced by peers (ADD_ADDR) and no "
-			 "join to any: the add_addr_accepted limit keeps them unused (default 0; "
-			 "mptcpkit limits set add_addr_accepted N)", n->a);
-		return;
-	case NOTE_ADD_ADDR_DROPPED:
-		snprintf(buf, len, "%" PRIu64 " address(es) announced by peers (ADD_ADDR) were "
-			 "dropped: the path manager was still busy with an earlier one", n->a);
-		return;
-	case NOTE_ADD_ADDR_TX_DROP:
-		snprintf(buf, len, "%" PRIu64 " ADD_ADDR(s) could not be sent (no room for the "
-			 "option)", n->a);
-		return;
-	case NOTE_FASTCLOSE:
-		snprintf(buf, len, "connections aborted (MP_FASTCLOSE): %" PRIu64 " here, %"
-			 PRIu64 " by the peer (closed with unread data, or a program killed)",
-			 n->a, n->b);
-		return;
-	case NOTE_RESETS:
-		snprintf(buf, len, "subflows reset outside aborts: %" PRIu64 " MP_RST sent, %"
-			 PRIu64 " received (errors on a subflow, or a path manager closing it)",
-			 n->a, n->b);
-		return;
-	case NOTE_CSUM:
-		snprintf(buf, len, "%" PRIu64 " DSS checksum error(s): something on the way "
-			 "changes the payload", n->a);
-		return;
-	case NOTE_STALE:
-		snprintf(buf, len, "%" PRIu64 " subflow(s) found stale (RTOs in a row), %" PRIu64
-			 " recovered: a path that loses packets or died silently", n->a, n->b);
-		return;
+	} else if ((size_t)n->kind < sizeof(note_formats) / sizeof(note_formats[0]) &&
+		   note_formats[n->kind]) {
+		snprintf(buf, len, note_formats[n->kind], n->a, n->b);
+	} else {
+		snprintf(buf, len, "?");
 	}
-	snprintf(buf, len, "?");
 }
 
 void counters_print(const struct netstat *s, bool all)
