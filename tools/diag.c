@@ -44,7 +44,7 @@ struct collect {
 	bool with_fallback;
 	bool listeners;          /* the dump asked for listeners only */
 	bool subflows;           /* keep the subflows of the TCP dump */
-	bool any_v6;             /* an AF_INET6 MPTCP socket was kept */
+	bool any_v6;             /* an AF_INET6 MPTCP socket was seen */
 	bool v6;                 /* IPv6 MPTCP sockets may exist: dump AF_INET6 too */
 	/* MPTCP listeners, to recognise the TCP sockets they accepted from
 	 * peers without MPTCP (those have no ULP and no token). */
@@ -165,9 +165,10 @@ static int conn_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (diag_parse_conn(nlh, &conn) < 0)
 		return MNL_CB_OK;
+	/* kept or not, its subflows may be asked for (DIAG_SUBFLOWS) */
+	c->any_v6 = c->any_v6 || conn.family == AF_INET6;
 	if (conn.listener != c->listeners || (conn.fallback && !c->with_fallback))
 		return MNL_CB_OK;
-	c->any_v6 = c->any_v6 || conn.family == AF_INET6;
 	if (conn.listener)
 		return add_conn(&c->ls, &c->nls, &c->ls_cap, &conn);
 	return add_conn(&s->conns, &s->nconns, &c->conns_cap, &conn);
@@ -291,7 +292,7 @@ static int take_mptcp(struct diag *d, unsigned int what, struct collect *c)
 
 /* The TCP sockets: subflows, and those MPTCP listeners accepted without
  * MPTCP. Each dump walks the host's whole TCP hash table, so the IPv6 one
- * is left out when no MPTCP socket seen is IPv6: the subflows of an IPv4
+ * is left out when no MPTCP socket dumped was IPv6: the subflows of an IPv4
  * connection are IPv4, and so are the sockets an IPv4 listener accepts. */
 static int take_tcp(struct diag *d, unsigned int what, struct collect *c)
 {
