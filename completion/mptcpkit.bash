@@ -3,6 +3,7 @@
 
 _mptcpkit_commands="check connect listen perf lab demo run enable disable endpoint
 	limits monitor announce remove subflow pmd help version"
+_mptcpkit_commands+=" ss top counters exporter report"
 
 # Network interfaces, for 'dev' and the like.
 _mptcpkit_ifaces() {
@@ -170,6 +171,30 @@ _mptcpkit() {
 		--backup | --only | --exclude) COMPREPLY=($(compgen -W "$(_mptcpkit_ifaces)" -- "$cur")); return ;;
 		esac
 		COMPREPLY=($(compgen -W "-c --config --client --server --backup --only --exclude --pm --on-link-down --notsent-lowat --no-health-checks --probe -j --json -v --verbose -h --help" -- "$cur")) ;;
+	ss)
+		case "$prev" in
+		state) COMPREPLY=($(compgen -W "established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait closed close-wait last-ack listening closing" -- "$cur")); return ;;
+		sport | dport | src | dst | = | == | != | '<' | '<=' | '>' | '>=') return ;;
+		esac
+		COMPREPLY=($(compgen -W "-l --listening -a --all -S --no-subflows -n -j --json -h --help sport dport src dst state and or not" -- "$cur")) ;;
+	counters)
+		case "$prev" in
+		--since | --file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--interval) return ;;
+		esac
+		COMPREPLY=($(compgen -W "-a --all --since --interval --file -j --json -h --help" -- "$cur")) ;;
+	top)
+		case "$prev" in -n | -d) return ;; esac
+		COMPREPLY=($(compgen -W "--once -n -d -j --json -h --help" -- "$cur")) ;;
+	exporter)
+		case "$prev" in --listen) return ;; esac
+		COMPREPLY=($(compgen -W "--listen --once -h --help" -- "$cur")) ;;
+	report)
+		case "$prev" in
+		-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--monitor) return ;;
+		esac
+		COMPREPLY=($(compgen -W "-o --monitor -h --help" -- "$cur")) ;;
 	esac
 }
 complete -F _mptcpkit mptcpkit

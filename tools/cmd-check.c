@@ -15,6 +15,7 @@
 #include "check-sockopts.h"
 #include "check-state.h"
 #include "commands.h"
+#include "counters-text.h"
 #include "print.h"
 #include "sysctl.h"
 #include "util.h"
@@ -240,6 +241,7 @@ int cmd_check(int argc, char **argv)
 	print_path_manager(&s);
 	print_text("\n");
 	print_hints(&s);
+	counters_print_check();
 	print_close_object();
 	return available ? 0 : 1;
 }
