@@ -23,7 +23,8 @@
 #define CONNS_MAX 256
 #define SUBS_MAX 8
 
-/* A subflow: local and remote address and port (port 0 while pending). */
+/* A subflow: local and remote address and port (port 0 while pending);
+ * local.id is its address id (0 for the initial subflow). */
 struct upm_sub {
 	struct mpk_endpoint local;
 	struct mpk_endpoint remote;
@@ -159,17 +160,24 @@ static int create_sub(struct pmd_upm *u, struct upm_conn *c,
 		log_sub("error", c->token, &l, &c->remote, mpk_strerror(ret));
 		return ret;
 	}
-	c->sub[c->nsub++] = (struct upm_sub){ .local = addr_of(w->family, &w->ip, 0),
-					      .remote = c->remote };
+	c->sub[c->nsub] = (struct upm_sub){ .local = addr_of(w->family, &w->ip, 0),
+					    .remote = c->remote };
+	c->sub[c->nsub++].local.id = l.id;
 	log_sub("create-subflow", c->token, &l, &c->remote, "address usable");
 	return 0;
 }
 
+/* Leave a path: REMOVE_ADDR of its address id first, which tells the peer
+ * (over a live subflow; a subflow destroy alone does not), so the peer's
+ * side does not linger on a dead path, holding its subflow limit and
+ * refusing the joins that come when the path works again; then the
+ * destroy closes ours. */
 static int destroy_sub(struct pmd_upm *u, struct upm_conn *c,
 		       struct upm_sub *s, const char *why)
 {
 	int ret = 0;
 
+	mpk_pm_remove(u->pm, c->token, s->local.id);	/* best effort */
 	if (s->local.port)	/* a pending one has nothing to destroy yet */
 		ret = mpk_pm_subflow_destroy(u->pm, c->token, &s->local, &s->remote);
 	log_sub(ret ? "error" : "destroy-subflow", c->token, &s->local,
@@ -332,9 +340,13 @@ static void on_sub_event(struct pmd_upm *u, const struct mpk_pm_event *ev)
 	}
 	if (!s && c->nsub < SUBS_MAX)
 		s = &c->sub[c->nsub++];
-	if (s)
+	if (s) {
+		uint8_t id = s->local.id;
+
 		*s = (struct upm_sub){ .local = local,
 				       .remote = addr_of(ev->family, &ev->daddr, ev->dport) };
+		s->local.id = id;
+	}
 }
 
 static int on_event(const struct mpk_pm_event *ev, void *data)
