@@ -18,7 +18,7 @@ diag-parse)
 	SOURCES=("$TOP/tools/diag-parse.c" "$TOP/lib/info-convert.c" "$TOP/lib/nl.c")
 	CORPUS=("$TOP/tests/fuzz/corpus-diag/client" "$TOP/tests/fuzz/corpus-diag/server") ;;
 ss-filter)
-	SOURCES=("$TOP/tools/ss-filter.c" "$TOP/tools/diag-names.c" "$TOP/tools/util.c")
+	SOURCES=("$TOP/tools/ss-filter.c" "$TOP/tools/diag-names.c" "$TOP/tools/common.c")
 	CORPUS=("$TOP/tests/fuzz/corpus-ss-filter") ;;
 netstat)
 	SOURCES=("$TOP/tools/netstat.c" "$TOP/tools/counters-explain.c")
