@@ -22,6 +22,7 @@ int cmd_announce(int argc, char **argv);
 int cmd_remove(int argc, char **argv);
 int cmd_subflow(int argc, char **argv);
 int cmd_perf(int argc, char **argv);
+int cmd_proxy(int argc, char **argv);
 
 
 #endif

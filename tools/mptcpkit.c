@@ -38,6 +38,7 @@ static const struct {
 	{ "remove", cmd_remove, "Userspace PM: withdraw an announced address" },
 	{ "subflow", cmd_subflow, "Userspace PM: create, destroy or change a subflow" },
 	{ "pmd", cmd_pmd, "Path-manager daemon: keep every path in use" },
+	{ "proxy", cmd_proxy, "TCP<->MPTCP proxy: forward, reverse, SOCKS5, transparent" },
 	{ "help", cmd_help, "Show this list" },
 	{ "version", cmd_version, "Show the version" },
 };

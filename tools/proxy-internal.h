@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the proxy engine's files share: one connection's state and the
+ * calls between the loop (proxy-loop.c), the per-connection steps
+ * (proxy-conn.c) and the relay (proxy-relay.c). Same error rule as proxy.h.
+ */
+#ifndef MPTCPKIT_PROXY_INTERNAL_H
+#define MPTCPKIT_PROXY_INTERNAL_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "proxy.h"
+#include "proxy-socks.h"
+
+/* One direction of a relay: bytes from 'from' go to 'to' through a pipe
+ * (splice) or, where splice is refused, a small buffer. At most one pipe's
+ * or buffer's worth is ever held: that is the backpressure. */
+struct pdir {
+	int from, to;
+	int pipe[2];        /* -1 until the first byte */
+	size_t in_pipe;
+	char *buf;          /* read/write fallback */
+	size_t off, len;
+	bool copy;          /* use buf, not the pipe */
+	bool eof;           /* 'from' said EOF */
+	bool shut;          /* EOF passed on: 'to' shut for writing */
+	uint64_t bytes;
+};
+
+enum pstate {
+	PS_SOCKS_GREETING,  /* socks: waiting for the method offer */
+	PS_SOCKS_AUTH,      /* socks: waiting for username/password */
+	PS_SOCKS_REQUEST,   /* socks: waiting for the CONNECT request */
+	PS_CONNECTING,      /* connecting upstream */
+	PS_VIA_METHOD,      /* transparent: the SOCKS server's method choice */
+	PS_VIA_AUTH,        /* transparent: its answer to our credentials */
+	PS_VIA_REPLY,       /* transparent: its reply to CONNECT */
+	PS_RELAY,
+};
+
+struct pconn;
+
+/* The epoll data of each descriptor: which connection, which side. */
+struct pend {
+	struct pconn *c;
+	bool upstream;
+	uint32_t mask;      /* the events registered */
+	bool hup;           /* removed from epoll after a hang-up */
+};
+
+struct pcfg {
+	int refs;
+	struct proxy_config c;
+};
+
+struct pconn {
+	struct proxy *p;
+	struct pcfg *cfg;
+	struct pconn *prev, *next;
+	enum pstate state;
+	int cfd, ufd;
+	struct pend cend, uend;
+	struct mpk_connector *connector;
+	uint8_t hs[1024];     /* handshake bytes read, not yet used */
+	size_t hs_len;
+	struct pdir up, down; /* up: client to upstream */
+	int64_t start_ms, last_ms, deadline_ms;
+	struct sockaddr_storage dest;  /* transparent: the original destination */
+	bool sampled;
+	bool dead;            /* ended; freed after this batch of events */
+	struct proxy_report rep;
+};
+
+struct proxy {
+	int epfd, lfd, sigfd;
+	struct pend lend;
+	struct mpk_status lst;
+	struct pcfg *cfg;
+	struct pconn *conns;
+	struct pconn *dead;
+	int count;
+	bool draining, accept_paused;
+	int64_t drain_deadline_ms;
+	const struct proxy_hooks *hooks;
+};
+
+int64_t proxy_now_ms(void);
+
+/* The loop: register or update a descriptor's events (mask 0: none). */
+int proxy_watch(struct proxy *p, int fd, struct pend *e, uint32_t mask);
+/* Close the connection, report it, free it. */
+void proxy_conn_end(struct pconn *c, enum proxy_end end, int error);
+
+/* Connection steps (proxy-conn.c). */
+void pconn_start(struct pconn *c);
+void pconn_event(struct pconn *c, bool upstream, uint32_t events);
+void pconn_timer(struct pconn *c, int64_t now);
+void pconn_sample(struct pconn *c);
+
+/* The relay (proxy-relay.c). */
+void pdir_init(struct pdir *d, int from, int to, bool copy);
+/* Move what can move now; 0, or -errno on an I/O error. */
+int pdir_pump(struct pdir *d);
+bool pdir_done(const struct pdir *d);
+bool pdir_wants_read(const struct pdir *d);
+bool pdir_wants_write(const struct pdir *d);
+bool pdir_spliced(const struct pdir *d);
+void pdir_free(struct pdir *d);
+
+/* Transparent mode (proxy-origdst.c): where a redirected connection was
+ * going. 0, or -ENOENT when it was not redirected. */
+int proxy_original_dst(int fd, struct sockaddr_storage *dst);
+
+#endif
