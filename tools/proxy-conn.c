@@ -117,6 +117,29 @@ static void relay_start(struct pconn *c)
 	relay_masks(c);
 }
 
+/* Pump both directions. A direction whose source has hung up is not
+ * watched any more (epoll would report the hang-up forever), but reading
+ * it never blocks: pump it until it waits for the other side or ends. */
+static int relay_pump(struct pconn *c)
+{
+	bool again = true;
+	int err = 0;
+
+	for (int i = 0; again && !err && i < 64; i++) {
+		uint64_t before = c->up.bytes + c->down.bytes;
+		bool eofs = c->up.eof && c->down.eof;
+
+		err = pdir_pump(&c->up);
+		if (!err)
+			err = pdir_pump(&c->down);
+		again = (c->cend.hup && pdir_wants_read(&c->up)) ||
+			(c->uend.hup && pdir_wants_read(&c->down));
+		if (c->up.bytes + c->down.bytes == before && eofs == (c->up.eof && c->down.eof))
+			break;
+	}
+	return err;
+}
+
 static void relay_event(struct pconn *c, bool upstream, uint32_t events)
 {
 	uint64_t before = c->up.bytes + c->down.bytes;
@@ -129,9 +152,13 @@ static void relay_event(struct pconn *c, bool upstream, uint32_t events)
 		proxy_conn_end(c, PROXY_END_RESET, err ? err : ECONNRESET);
 		return;
 	}
-	err = pdir_pump(&c->up);
-	if (!err)
-		err = pdir_pump(&c->down);
+	if (events & EPOLLHUP) {
+		struct pend *e = upstream ? &c->uend : &c->cend;
+
+		proxy_watch(c->p, upstream ? c->ufd : c->cfd, e, 0);
+		e->hup = true;
+	}
+	err = relay_pump(c);
 	if (err) {
 		proxy_conn_end(c, PROXY_END_RESET, -err);
 		return;
@@ -143,15 +170,6 @@ static void relay_event(struct pconn *c, bool upstream, uint32_t events)
 	if (pdir_done(&c->up) && pdir_done(&c->down)) {
 		proxy_conn_end(c, PROXY_END_CLOSED, 0);
 		return;
-	}
-	if (events & EPOLLHUP) {
-		/* Hung up: nothing more will come, and level-triggered epoll
-		 * would report it forever. Whatever still flows the other way
-		 * is driven by the other descriptor. */
-		struct pend *e = upstream ? &c->uend : &c->cend;
-
-		proxy_watch(c->p, upstream ? c->ufd : c->cfd, e, 0);
-		e->hup = true;
 	}
 	relay_masks(c);
 }
