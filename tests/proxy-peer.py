@@ -10,7 +10,8 @@
   hold HOST PORT N SECS [SECS...]      open N connections; after each wait,
         print "open=K closed=M" (closed: the far end closed it)
   raw HOST PORT HEX [HEX...]           send each chunk, print what comes
-        back (hex, "-" for nothing within 2 s), "eof" when closed
+        back (hex, "-" for nothing within 2 s), "eof" when closed (also
+        within 2 s of the last chunk)
   httpd PORT DIR                       an HTTP server on MPTCP (any address)
         serving DIR; prints "mptcp=0|1 PATH" per request
 PROTO is 6 (TCP) or 262 (MPTCP).
@@ -116,6 +117,15 @@ def raw(host, port, *chunks):
             out.append("eof")
             break
         out.append(b.hex())
+    if out[-1:] != ["eof"]:
+        c.settimeout(2)
+        try:
+            if c.recv(512) == b"":
+                out.append("eof")
+        except socket.timeout:
+            pass
+        except OSError:
+            out.append("eof")
     print(" ".join(out))
 
 
