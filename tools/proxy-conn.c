@@ -392,7 +392,8 @@ static int socks_auth(struct pconn *c)
 	if (n <= 0)
 		return n;
 	hs_consume(c, (size_t)n);
-	ok = same_secret(u.user, cfg(c)->user) & same_secret(u.pass, cfg(c)->pass);
+	/* Both compared always: no hint which of the two was wrong. */
+	ok = (int)same_secret(u.user, cfg(c)->user) & (int)same_secret(u.pass, cfg(c)->pass);
 	explicit_bzero(&u, sizeof(u));
 	send_now(c->cfd, out, (size_t)socks_build_auth_status(out, ok));
 	if (!ok) {
