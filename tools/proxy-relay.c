@@ -8,7 +8,12 @@
 
 #include "proxy-internal.h"
 
-#define PIPE_CHUNK (64 * 1024)  /* the default pipe size: one chunk in flight */
+/* A pipe of 1 MiB (fs.pipe-max-size's default) moves bulk data in fewer
+ * splice() calls than the 64 KiB default; it holds pages only while data
+ * is in flight, so idle connections cost nothing. */
+#ifndef PIPE_CHUNK
+#define PIPE_CHUNK (1024 * 1024)
+#endif
 #define COPY_CHUNK (16 * 1024)
 #define ROUNDS 8                /* then let other connections run */
 
@@ -60,8 +65,12 @@ static ssize_t fill(struct pdir *d)
 
 	if (!d->copy) {
 		/* Pipes only for connections that move data: idle ones hold none. */
-		if (d->pipe[0] < 0 && pipe2(d->pipe, O_NONBLOCK | O_CLOEXEC) < 0)
-			return -errno;
+		if (d->pipe[0] < 0) {
+			if (pipe2(d->pipe, O_NONBLOCK | O_CLOEXEC) < 0)
+				return -errno;
+			/* Best effort: a smaller pipe only means more calls. */
+			fcntl(d->pipe[1], F_SETPIPE_SZ, PIPE_CHUNK);
+		}
 		n = splice(d->from, NULL, d->pipe[1], NULL, PIPE_CHUNK,
 			   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 		if (n < 0 && errno == EINVAL && d->bytes == 0) {
