@@ -251,12 +251,15 @@ static int install_rules(const struct proxy_config *cfg, int port)
 static int serve(const struct proxy_config *cfg, struct proxy_cli *cli)
 {
 	struct proxy_hooks hooks = { conn_done, reload, reloaded, cli };
+	const char *failed = "";
 	struct mpk_status st;
 	struct proxy *p;
 	int err, port, ret = 0;
 
 	signal(SIGPIPE, SIG_IGN);
-	err = proxy_open(cfg, &p, &st);
+	err = proxy_open(cfg, &p, &st, &failed);
+	if (err && !strcmp(failed, "resolving"))
+		return fail("proxy: resolving %s: %s", cfg->to_host, mpk_strerror(err));
 	if (err)
 		return fail("proxy: listening on %s port %s: %s", cfg->listen_host,
 			    cfg->listen_port, mpk_strerror(err));

@@ -79,15 +79,28 @@ static void relay_masks(struct pconn *c)
 	set_masks(c, cm, um);
 }
 
+/* Subflows of one leg. Not mpk_info_get(): it names every subflow's
+ * interface (a netlink dump), too dear for every short connection; the
+ * count is the first byte of the kernel's struct mptcp_info
+ * (mptcpi_subflows, the extra subflows), there since 5.9. */
+static unsigned int leg_subflows(int fd, const struct mpk_status *st)
+{
+	uint8_t info[256];
+	socklen_t len = sizeof(info);
+
+	if (!st->mptcp)
+		return 1;
+	if (getsockopt(fd, SOL_MPTCP, 1 /* MPTCP_INFO */, info, &len) < 0 || len < 1)
+		return 1;
+	return info[0] + 1u;
+}
+
 void pconn_sample(struct pconn *c)
 {
-	struct mpk_info info;
-
 	c->sampled = true;
-	if (mpk_info_get(c->cfd, &info) == 0)
-		c->rep.client_subflows = info.num_subflows;
-	if (c->ufd >= 0 && mpk_info_get(c->ufd, &info) == 0)
-		c->rep.upstream_subflows = info.num_subflows;
+	c->rep.client_subflows = leg_subflows(c->cfd, &c->rep.client_st);
+	if (c->ufd >= 0)
+		c->rep.upstream_subflows = leg_subflows(c->ufd, &c->rep.upstream_st);
 }
 
 /* Bytes already read past the handshake belong to the other side. */
@@ -205,8 +218,6 @@ static void connected(struct pconn *c, int fd, const struct mpk_status *st)
 	struct sockaddr_storage bound;
 	socklen_t blen = sizeof(bound);
 
-	mpk_connector_free(c->connector);
-	c->connector = NULL;
 	c->ufd = fd;
 	c->rep.upstream_st = *st;
 	c->rep.upstream_known = true;
@@ -226,14 +237,14 @@ static void connected(struct pconn *c, int fd, const struct mpk_status *st)
 static void connect_step(struct pconn *c)
 {
 	struct mpk_status st;
-	int fd = mpk_connector_step(c->connector, &st);
+	int fd = pconnect_step(&c->connect, &st);
 
 	if (fd == -EINPROGRESS) {
-		c->ufd = -1; /* the connector owns it until connected */
+		c->ufd = -1; /* the attempt's until connected */
 		/* Re-register: a failed attempt's descriptor was closed and
 		 * the next may have the same number. */
 		c->uend.mask = 0;
-		if (proxy_watch(c->p, mpk_connector_fd(c->connector), &c->uend, EPOLLOUT) < 0)
+		if (proxy_watch(c->p, c->connect.fd, &c->uend, EPOLLOUT) < 0)
 			proxy_conn_end(c, PROXY_END_RESET, errno);
 		return;
 	}
@@ -246,29 +257,19 @@ static void connect_step(struct pconn *c)
 	connected(c, fd, &st);
 }
 
-static void connect_start(struct pconn *c, const char *host, const char *port)
+static void connect_start(struct pconn *c, const struct paddrs *to)
 {
-	int flags = MPK_NONBLOCK | MPK_CLOEXEC, err;
+	int flags = MPK_NONBLOCK | MPK_CLOEXEC;
 
 	if (cfg(c)->mode == PROXY_REVERSE)
 		flags |= MPK_TCP_ONLY;
-	if (!c->rep.dest[0])
-		snprintf(c->rep.dest, sizeof(c->rep.dest), strchr(host, ':') ? "[%s]:%s" : "%s:%s",
-			 host, port);
 	c->state = PS_CONNECTING;
 	c->deadline_ms = proxy_now_ms() + cfg(c)->connect_timeout_ms;
 	/* Stop reading the client: what it sends waits in its socket. */
 	set_masks(c, 0, 0);
 	if (c->dead)
 		return;
-	err = mpk_connector_new(host, port, AF_UNSPEC, flags, &c->connector);
-
-	if (err < 0) {
-		if (cfg(c)->mode == PROXY_SOCKS)
-			socks_reply(c, SOCKS_REP_HOST_UNREACH, NULL);
-		proxy_conn_end(c, PROXY_END_RESOLVE_FAILED, -err);
-		return;
-	}
+	pconnect_init(&c->connect, to, flags);
 	connect_step(c);
 }
 
@@ -276,20 +277,15 @@ static void connect_start(struct pconn *c, const char *host, const char *port)
  * Names are resolved here so that the check sees the address used. */
 static void socks_connect_addr(struct pconn *c, const struct sockaddr *sa, socklen_t len)
 {
-	char host[NI_MAXHOST], port[NI_MAXSERV];
-
 	if (!cfg(c)->allow_local_dest && proxy_addr_is_local(sa)) {
 		socks_reply(c, SOCKS_REP_NOT_ALLOWED, NULL);
 		proxy_conn_end(c, PROXY_END_DEST_NOT_ALLOWED, 0);
 		return;
 	}
-	if (getnameinfo(sa, len, host, sizeof(host), port, sizeof(port),
-			NI_NUMERICHOST | NI_NUMERICSERV)) {
-		socks_reply(c, SOCKS_REP_FAILURE, NULL);
-		proxy_conn_end(c, PROXY_END_RESOLVE_FAILED, EINVAL);
-		return;
-	}
-	connect_start(c, host, port);
+	c->dest_addrs.n = 1;
+	memset(&c->dest_addrs.a[0], 0, sizeof(c->dest_addrs.a[0]));
+	memcpy(&c->dest_addrs.a[0], sa, len < sizeof(c->dest_addrs.a[0]) ? len : sizeof(c->dest_addrs.a[0]));
+	connect_start(c, &c->dest_addrs);
 }
 
 static void socks_connect_name(struct pconn *c, const struct socks_request *r)
@@ -537,7 +533,7 @@ static void transparent_start(struct pconn *c)
 			 port, sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV))
 		snprintf(c->rep.dest, sizeof(c->rep.dest),
 			 strchr(host, ':') ? "[%s]:%s" : "%s:%s", host, port);
-	connect_start(c, cfg(c)->to_host, cfg(c)->to_port);
+	connect_start(c, &c->cfg->target);
 }
 
 void pconn_start(struct pconn *c)
@@ -552,6 +548,8 @@ void pconn_start(struct pconn *c)
 		transparent_start(c);
 		return;
 	default:
-		connect_start(c, cfg(c)->to_host, cfg(c)->to_port);
+		snprintf(c->rep.dest, sizeof(c->rep.dest), strchr(cfg(c)->to_host, ':') ?
+			 "[%s]:%s" : "%s:%s", cfg(c)->to_host, cfg(c)->to_port);
+		connect_start(c, &c->cfg->target);
 	}
 }

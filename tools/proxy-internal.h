@@ -13,16 +13,20 @@
 #include "proxy.h"
 #include "proxy-socks.h"
 
-/* One direction of a relay: bytes from 'from' go to 'to' through a pipe
- * (splice) or, where splice is refused, a small buffer. At most one pipe's
- * or buffer's worth is ever held: that is the backpressure. */
+/* One direction of a relay: bytes from 'from' go to 'to', copied at first,
+ * through a pipe with splice() once the direction carries bulk data. At
+ * most one read's or one pipe's worth is ever held: that is the
+ * backpressure. */
 struct pdir {
 	int from, to;
-	int pipe[2];        /* -1 until the first byte */
+	int pipe[2];        /* -1 until bulk data */
 	size_t in_pipe;
-	char *buf;          /* read/write fallback */
+	size_t pipe_size;   /* what one splice() asks for */
+	bool grown;         /* the pipe was made bigger (or that failed) */
+	char *buf;          /* what the receiver did not take yet (copy) */
 	size_t off, len;
-	bool copy;          /* use buf, not the pipe */
+	bool copy;          /* never splice (--no-splice, or refused) */
+	bool bulk;          /* a read filled the buffer: splice from now on */
 	bool eof;           /* 'from' said EOF */
 	bool shut;          /* EOF passed on: 'to' shut for writing */
 	uint64_t bytes;
@@ -49,9 +53,27 @@ struct pend {
 	bool hup;           /* removed from epoll after a hang-up */
 };
 
+/* Addresses resolved beforehand. */
+#define PROXY_ADDRS_MAX 8
+struct paddrs {
+	int n;
+	struct sockaddr_storage a[PROXY_ADDRS_MAX];
+};
+
+/* A non-blocking connect through a list of addresses (proxy-connect.c). */
+struct pconnect {
+	const struct paddrs *list;
+	int next;
+	int fd;             /* the attempt in progress, or -1 */
+	int flags;          /* mpk_socket() flags */
+	struct mpk_status at_socket;
+	int last_error;
+};
+
 struct pcfg {
 	int refs;
 	struct proxy_config c;
+	struct paddrs target;  /* --to / --via, resolved */
 };
 
 struct pconn {
@@ -61,7 +83,8 @@ struct pconn {
 	enum pstate state;
 	int cfd, ufd;
 	struct pend cend, uend;
-	struct mpk_connector *connector;
+	struct pconnect connect;
+	struct paddrs dest_addrs;     /* socks: the requested destination */
 	uint8_t hs[1024];     /* handshake bytes read, not yet used */
 	size_t hs_len;
 	struct pdir up, down; /* up: client to upstream */
@@ -107,6 +130,17 @@ bool pdir_wants_read(const struct pdir *d);
 bool pdir_wants_write(const struct pdir *d);
 bool pdir_spliced(const struct pdir *d);
 void pdir_free(struct pdir *d);
+
+/* Resolve (blocking): 0, -MPK_EHOSTNOTFOUND or -errno. */
+int paddrs_resolve(const char *host, const char *port, struct paddrs *out);
+void pconnect_init(struct pconnect *pc, const struct paddrs *list, int flags);
+/* A connected descriptor (then *st says MPTCP or why not), -EINPROGRESS
+ * (wait for EPOLLOUT on pc->fd, which may change), or the last error. */
+int pconnect_step(struct pconnect *pc, struct mpk_status *st);
+/* TCP_NODELAY, best effort. */
+void proxy_nodelay(int fd);
+/* Close an attempt in progress. */
+void pconnect_free(struct pconnect *pc);
 
 /* Transparent mode (proxy-origdst.c): where a redirected connection was
  * going. 0, or -ENOENT when it was not redirected. */

@@ -23,15 +23,24 @@ int64_t proxy_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static struct pcfg *pcfg_new(const struct proxy_config *c)
+/* The settings with their target resolved; 0 or a negative error. */
+static int pcfg_new(const struct proxy_config *c, struct pcfg **out)
 {
-	struct pcfg *pc = malloc(sizeof(*pc));
+	struct pcfg *pc = calloc(1, sizeof(*pc));
+	int err = 0;
 
-	if (pc) {
-		pc->refs = 1;
-		pc->c = *c;
+	if (!pc)
+		return -ENOMEM;
+	pc->refs = 1;
+	pc->c = *c;
+	if (c->to_host[0])
+		err = paddrs_resolve(c->to_host, c->to_port, &pc->target);
+	if (err) {
+		free(pc);
+		return err;
 	}
-	return pc;
+	*out = pc;
+	return 0;
 }
 
 static void pcfg_put(struct pcfg *pc)
@@ -66,7 +75,8 @@ int proxy_watch(struct proxy *p, int fd, struct pend *e, uint32_t mask)
 	return 0;
 }
 
-int proxy_open(const struct proxy_config *cfg, struct proxy **out, struct mpk_status *status)
+int proxy_open(const struct proxy_config *cfg, struct proxy **out, struct mpk_status *status,
+	       const char **failed)
 {
 	struct proxy *p = calloc(1, sizeof(*p));
 	int err;
@@ -74,6 +84,13 @@ int proxy_open(const struct proxy_config *cfg, struct proxy **out, struct mpk_st
 	if (!p)
 		return -ENOMEM;
 	p->epfd = p->sigfd = -1;
+	*failed = "resolving";
+	err = pcfg_new(cfg, &p->cfg);
+	if (err) {
+		free(p);
+		return err;
+	}
+	*failed = "listening";
 	/* Redirected connections are plain TCP; conntrack's original
 	 * destination is asked of a TCP socket. */
 	p->lfd = mpk_listen(cfg->listen_host, cfg->listen_port, AF_UNSPEC, 0,
@@ -81,13 +98,12 @@ int proxy_open(const struct proxy_config *cfg, struct proxy **out, struct mpk_st
 			    (cfg->mode == PROXY_TRANSPARENT ? MPK_TCP_ONLY : 0), &p->lst);
 	if (p->lfd < 0) {
 		err = p->lfd;
-		free(p);
+		proxy_close(p);
 		return err;
 	}
-	p->cfg = pcfg_new(cfg);
 	p->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (!p->cfg || p->epfd < 0) {
-		err = p->cfg ? -errno : -ENOMEM;
+	if (p->epfd < 0) {
+		err = -errno;
 		proxy_close(p);
 		return err;
 	}
@@ -144,7 +160,7 @@ void proxy_conn_end(struct pconn *c, enum proxy_end end, int error)
 	report_done(c);
 	pdir_free(&c->up);
 	pdir_free(&c->down);
-	mpk_connector_free(c->connector); /* closes an attempt in progress */
+	pconnect_free(&c->connect);
 	if (c->cfd >= 0)
 		close(c->cfd);
 	if (c->ufd >= 0)
@@ -209,10 +225,12 @@ static void conn_new(struct proxy *p, int fd, const struct sockaddr_storage *pee
 	c->cfg->refs++;
 	c->cfd = fd;
 	c->ufd = -1;
+	proxy_nodelay(fd);
 	c->cend = (struct pend){ .c = c };
 	c->uend = (struct pend){ .c = c, .upstream = true };
 	pdir_init(&c->up, -1, -1, false);
 	pdir_init(&c->down, -1, -1, false);
+	pconnect_init(&c->connect, &c->cfg->target, 0);
 	c->start_ms = c->last_ms = proxy_now_ms();
 	c->rep.client = *peer;
 	c->rep.client_st = p->lst.mptcp ? *st : p->lst;
@@ -288,14 +306,11 @@ static void reload(struct proxy *p)
 		return;
 	cfg = malloc(sizeof(*cfg));
 	err = cfg ? h->reload(cfg, h->arg) : -ENOMEM;
+	if (!err)
+		err = pcfg_new(cfg, &pc);
 	if (!err) {
-		pc = pcfg_new(cfg);
-		if (pc) {
-			pcfg_put(p->cfg);
-			p->cfg = pc;
-		} else {
-			err = -ENOMEM;
-		}
+		pcfg_put(p->cfg);
+		p->cfg = pc;
 	}
 	if (cfg)
 		explicit_bzero(cfg, sizeof(*cfg));

@@ -143,8 +143,11 @@ struct proxy_hooks {
 	void *arg;
 };
 
-/* Listen as cfg says; *status tells whether the listener is MPTCP. */
-int proxy_open(const struct proxy_config *cfg, struct proxy **out, struct mpk_status *status);
+/* Resolve the target (--to, --via) and listen as cfg says; *status tells
+ * whether the listener is MPTCP. On error *failed says which step:
+ * "resolving" or "listening". */
+int proxy_open(const struct proxy_config *cfg, struct proxy **out, struct mpk_status *status,
+	       const char **failed);
 /* The listener's port (for port 0). */
 int proxy_port(const struct proxy *p);
 /* Serve until SIGTERM or SIGINT, then drain: finish open connections up to

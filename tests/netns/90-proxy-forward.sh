@@ -203,7 +203,9 @@ check_one_line "missing config file" '^mptcpkit: proxy: reading ' "$K" proxy --c
 printf 'mode forward\nlisten 1\nfrob 2\n' >"$TMP/bad.conf"
 check_one_line "bad config file line" '^mptcpkit: proxy: .*line 3' "$K" proxy --config "$TMP/bad.conf"
 check_one_line "port in use" '^mptcpkit: proxy: listening' in_ns "$P" bash -c \
-	"'$K' proxy forward --listen 10.90.1.1:9010 --to a:1 & sleep 0.5; '$K' proxy forward --listen 10.90.1.1:9010 --to a:1; r=\$?; kill %1; exit \$r"
+	"'$K' proxy forward --listen 10.90.1.1:9010 --to 10.91.1.2:1 & sleep 0.5; '$K' proxy forward --listen 10.90.1.1:9010 --to 10.91.1.2:1; r=\$?; kill \$!; exit \$r"
+check_one_line "a target that does not resolve" '^mptcpkit: proxy: resolving no-such-host.invalid: ' \
+	"$K" proxy forward --listen 127.0.0.1:0 --to no-such-host.invalid:80
 check_ok "proxy --help" "$K" proxy --help
 check_ok "proxy forward --help" "$K" proxy forward --help
 finish
