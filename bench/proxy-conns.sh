@@ -45,7 +45,7 @@ wait_port() {
 	exit 1
 }
 
-n "$M" run -- "$PC" server 7002 &
+ip netns exec "$NS" "$M" run -- "$PC" server 7002 &
 PIDS+=($!)
 wait_port 7002
 cat >"$OUT/haproxy.cfg" <<EOF2
@@ -67,7 +67,7 @@ run() {
 	local name=$1 port=$2 px=
 	shift 2
 	if [ $# -gt 0 ]; then
-		n "$@" >/dev/null 2>&1 &
+		ip netns exec "$NS" "$@" >/dev/null 2>&1 &
 		px=$!
 		PIDS+=("$px")
 		wait_port "$port"

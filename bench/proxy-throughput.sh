@@ -82,7 +82,7 @@ run() {
 	shift 2
 	in=$((PORT + 1)) out=$((PORT + 2)) PORT=$((PORT + 2))
 	if [ "$dir" = tcp-mptcp ]; then srv=("$M" run --); cli=(); else srv=(); cli=("$M" run --); fi
-	n "${srv[@]}" iperf3 -s -1 -p "$out" >/dev/null 2>&1 &
+	ip netns exec "$NS" "${srv[@]}" iperf3 -s -1 -p "$out" >/dev/null 2>&1 &
 	PIDS+=($!)
 	wait_port "$out"
 	local cmd=("${@//@IN@/$in}")
@@ -91,7 +91,7 @@ run() {
 		haproxy_cfg "$in" "$out" "${cmd[1]:-}" >"$OUT/haproxy.cfg"
 		cmd=("$M" run -- haproxy -db -f "$OUT/haproxy.cfg")
 	fi
-	n "${cmd[@]}" >/dev/null 2>"$OUT/$name.proxy.err" &
+	ip netns exec "$NS" "${cmd[@]}" >/dev/null 2>"$OUT/$name.proxy.err" &
 	px=$!
 	PIDS+=("$px")
 	wait_port "$in"

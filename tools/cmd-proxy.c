@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "commands.h"
 #include "print.h"
@@ -248,6 +249,18 @@ static int install_rules(const struct proxy_config *cfg, int port)
 	return 0;
 }
 
+/* Two descriptors per connection, four with bulk data: take what the
+ * hard limit allows. */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 static int serve(const struct proxy_config *cfg, struct proxy_cli *cli)
 {
 	struct proxy_hooks hooks = { conn_done, reload, reloaded, cli };
@@ -257,6 +270,7 @@ static int serve(const struct proxy_config *cfg, struct proxy_cli *cli)
 	int err, port, ret = 0;
 
 	signal(SIGPIPE, SIG_IGN);
+	raise_nofile();
 	err = proxy_open(cfg, &p, &st, &failed);
 	if (err && !strcmp(failed, "resolving"))
 		return fail("proxy: resolving %s: %s", cfg->to_host, mpk_strerror(err));
