@@ -10,8 +10,8 @@
   hold HOST PORT N SECS [SECS...]      open N connections; after each wait,
         print "open=K closed=M" (closed: the far end closed it)
   raw HOST PORT HEX [HEX...]           send each chunk, print what comes
-        back (hex, "-" for nothing within 2 s), "eof" when closed (also
-        within 2 s of the last chunk)
+        back (hex, "-" for nothing within 2 s or $RAW_WAIT), "eof" when
+        closed (also within 2 s of the last chunk)
   httpd PORT DIR                       an HTTP server on MPTCP (any address)
         serving DIR; prints "mptcp=0|1 PATH" per request
 PROTO is 6 (TCP) or 262 (MPTCP).
@@ -96,6 +96,7 @@ def hold(host, port, n, *waits):
 
 
 def raw(host, port, *chunks):
+    wait = float(os.environ.get("RAW_WAIT", "2"))
     c = socket.create_connection((host, int(port)), timeout=5)
     out = []
     for h in chunks:
@@ -104,7 +105,7 @@ def raw(host, port, *chunks):
         except OSError:
             out.append("eof")
             break
-        c.settimeout(2)
+        c.settimeout(wait)
         try:
             b = c.recv(512)
         except socket.timeout:

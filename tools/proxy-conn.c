@@ -214,14 +214,13 @@ static void via_start(struct pconn *c)
 
 static void connected(struct pconn *c, int fd, const struct mpk_status *st)
 {
-	socklen_t len = sizeof(c->rep.upstream);
 	struct sockaddr_storage bound;
 	socklen_t blen = sizeof(bound);
 
 	c->ufd = fd;
 	c->rep.upstream_st = *st;
 	c->rep.upstream_known = true;
-	getpeername(fd, (struct sockaddr *)&c->rep.upstream, &len);
+	c->rep.upstream = *pconnect_peer(&c->connect);
 	if (cfg(c)->mode == PROXY_TRANSPARENT) {
 		via_start(c);
 		return;
@@ -290,28 +289,39 @@ static void socks_connect_addr(struct pconn *c, const struct sockaddr *sa, sockl
 
 static void socks_connect_name(struct pconn *c, const struct socks_request *r)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV };
-	struct addrinfo *list, *ai;
 	char port[8];
 
 	snprintf(port, sizeof(port), "%u", r->port);
-	/* Blocking, like the library's connector: a slow resolver holds up
-	 * the loop (a resolver thread would lift that). */
-	if (getaddrinfo(r->host, port, &hints, &list)) {
-		socks_reply(c, SOCKS_REP_HOST_UNREACH, NULL);
-		proxy_conn_end(c, PROXY_END_RESOLVE_FAILED, ENOENT);
+	if (presolver_submit(&c->p->resolver, c, r->host, port, &c->resolving) < 0) {
+		socks_reply(c, SOCKS_REP_FAILURE, NULL);
+		proxy_conn_end(c, PROXY_END_RESOLVE_FAILED, ENOMEM);
 		return;
 	}
-	for (ai = list; ai; ai = ai->ai_next)
-		if (cfg(c)->allow_local_dest || !proxy_addr_is_local(ai->ai_addr))
+	c->state = PS_RESOLVING;
+	c->deadline_ms = proxy_now_ms() + cfg(c)->connect_timeout_ms;
+	set_masks(c, 0, 0);
+}
+
+void pconn_resolved(struct pconn *c, const struct presolve_job *job)
+{
+	int i;
+
+	c->resolving = NULL;
+	if (job->err) {
+		socks_reply(c, SOCKS_REP_HOST_UNREACH, NULL);
+		proxy_conn_end(c, PROXY_END_RESOLVE_FAILED, job->err == -MPK_EHOSTNOTFOUND ? ENOENT : -job->err);
+		return;
+	}
+	/* The check sees the address that will be used. */
+	for (i = 0; i < job->out.n; i++)
+		if (cfg(c)->allow_local_dest || !proxy_addr_is_local((const struct sockaddr *)&job->out.a[i]))
 			break;
-	if (ai)
-		socks_connect_addr(c, ai->ai_addr, ai->ai_addrlen);
-	else {
+	if (i == job->out.n) {
 		socks_reply(c, SOCKS_REP_NOT_ALLOWED, NULL);
 		proxy_conn_end(c, PROXY_END_DEST_NOT_ALLOWED, 0);
+		return;
 	}
-	freeaddrinfo(list);
+	socks_connect_addr(c, (const struct sockaddr *)&job->out.a[i], sizeof(job->out.a[i]));
 }
 
 static void socks_request(struct pconn *c, const struct socks_request *r)
@@ -484,6 +494,10 @@ void pconn_event(struct pconn *c, bool upstream, uint32_t events)
 	case PS_RELAY:
 		relay_event(c, upstream, events);
 		return;
+	case PS_RESOLVING:
+		if (events & (EPOLLERR | EPOLLHUP))
+			proxy_conn_end(c, PROXY_END_RESET, ECONNRESET); /* client gone */
+		return;
 	case PS_CONNECTING:
 		if (upstream)
 			connect_step(c);
@@ -512,7 +526,10 @@ void pconn_timer(struct pconn *c, int64_t now)
 	}
 	if (now < c->deadline_ms)
 		return;
-	if (c->state == PS_CONNECTING) {
+	if (c->state == PS_RESOLVING) {
+		socks_reply(c, SOCKS_REP_HOST_UNREACH, NULL);
+		proxy_conn_end(c, PROXY_END_RESOLVE_FAILED, ETIMEDOUT);
+	} else if (c->state == PS_CONNECTING) {
 		if (cfg(c)->mode == PROXY_SOCKS)
 			socks_reply(c, SOCKS_REP_HOST_UNREACH, NULL);
 		proxy_conn_end(c, PROXY_END_CONNECT_TIMEOUT, ETIMEDOUT);

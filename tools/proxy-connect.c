@@ -64,7 +64,8 @@ void pconnect_free(struct pconnect *pc)
 	pc->fd = -1;
 }
 
-/* Start the next address: 0 (in progress or connected) or the last error. */
+/* Start the next address: 0 in progress, 1 connected at once, or the last
+ * error. */
 static int start_next(struct pconnect *pc)
 {
 	while (pc->next < pc->list->n) {
@@ -77,8 +78,9 @@ static int start_next(struct pconnect *pc)
 			continue;
 		}
 		proxy_nodelay(pc->fd);
-		if (connect(pc->fd, (const struct sockaddr *)ss, addr_len(ss)) == 0 ||
-		    errno == EINPROGRESS)
+		if (connect(pc->fd, (const struct sockaddr *)ss, addr_len(ss)) == 0)
+			return 1;
+		if (errno == EINPROGRESS)
 			return 0;
 		pc->last_error = -errno;
 		pconnect_free(pc);
@@ -86,21 +88,21 @@ static int start_next(struct pconnect *pc)
 	return pc->last_error;
 }
 
-/* 0 connected, -EINPROGRESS, or the attempt's error. */
+/* The attempt that EPOLLOUT (or EPOLLERR) woke up for: 0 connected, or
+ * its error. A connecting socket is writable only once it is connected. */
 static int attempt_result(int fd)
 {
-	struct sockaddr_storage peer;
 	socklen_t len = sizeof(int);
 	int err = 0;
 
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		return -errno;
-	if (err)
-		return -err;
-	len = sizeof(peer);
-	if (getpeername(fd, (struct sockaddr *)&peer, &len) < 0)
-		return errno == ENOTCONN ? -EINPROGRESS : -errno;
-	return 0;
+	return -err;
+}
+
+const struct sockaddr_storage *pconnect_peer(const struct pconnect *pc)
+{
+	return pc->next > 0 ? &pc->list->a[pc->next - 1] : NULL;
 }
 
 int pconnect_step(struct pconnect *pc, struct mpk_status *st)
@@ -110,14 +112,15 @@ int pconnect_step(struct pconnect *pc, struct mpk_status *st)
 	for (;;) {
 		if (pc->fd < 0) {
 			err = start_next(pc);
-			if (err)
+			if (err < 0)
 				return err;
+			if (err == 0)
+				return -EINPROGRESS; /* just started: wait for EPOLLOUT */
+			break;
 		}
 		err = attempt_result(pc->fd);
 		if (err == 0)
 			break;
-		if (err == -EINPROGRESS)
-			return err;
 		pc->last_error = err;
 		pconnect_free(pc);
 	}

@@ -7,6 +7,7 @@
 #ifndef MPTCPKIT_PROXY_INTERNAL_H
 #define MPTCPKIT_PROXY_INTERNAL_H
 
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -36,6 +37,7 @@ enum pstate {
 	PS_SOCKS_GREETING,  /* socks: waiting for the method offer */
 	PS_SOCKS_AUTH,      /* socks: waiting for username/password */
 	PS_SOCKS_REQUEST,   /* socks: waiting for the CONNECT request */
+	PS_RESOLVING,       /* socks: the destination's name is being resolved */
 	PS_CONNECTING,      /* connecting upstream */
 	PS_VIA_METHOD,      /* transparent: the SOCKS server's method choice */
 	PS_VIA_AUTH,        /* transparent: its answer to our credentials */
@@ -70,6 +72,26 @@ struct pconnect {
 	int last_error;
 };
 
+/* Resolving names off the loop (proxy-resolve.c). Only the loop's thread
+ * touches job->c: set to NULL when the connection ends first. */
+struct presolve_job {
+	struct presolve_job *next;
+	struct pconn *c;
+	char host[256];
+	char port[8];
+	struct paddrs out;
+	int err;
+};
+
+struct presolver {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct presolve_job *head, *tail;
+	int pipe[2];           /* jobs done, as pointers */
+	bool stop, started;
+};
+
 struct pcfg {
 	int refs;
 	struct proxy_config c;
@@ -85,6 +107,7 @@ struct pconn {
 	struct pend cend, uend;
 	struct pconnect connect;
 	struct paddrs dest_addrs;     /* socks: the requested destination */
+	struct presolve_job *resolving;
 	uint8_t hs[1024];     /* handshake bytes read, not yet used */
 	size_t hs_len;
 	struct pdir up, down; /* up: client to upstream */
@@ -98,6 +121,8 @@ struct pconn {
 struct proxy {
 	int epfd, lfd, sigfd;
 	struct pend lend;
+	struct pend rend;     /* the resolver's results */
+	struct presolver resolver;
 	struct mpk_status lst;
 	struct pcfg *cfg;
 	struct pconn *conns;
@@ -134,13 +159,25 @@ void pdir_free(struct pdir *d);
 /* Resolve (blocking): 0, -MPK_EHOSTNOTFOUND or -errno. */
 int paddrs_resolve(const char *host, const char *port, struct paddrs *out);
 void pconnect_init(struct pconnect *pc, const struct paddrs *list, int flags);
-/* A connected descriptor (then *st says MPTCP or why not), -EINPROGRESS
- * (wait for EPOLLOUT on pc->fd, which may change), or the last error. */
+/* Call first, then on each EPOLLOUT/EPOLLERR of pc->fd: a connected
+ * descriptor (then *st says MPTCP or why not), -EINPROGRESS (wait for
+ * EPOLLOUT on pc->fd, which may change), or the last error. */
 int pconnect_step(struct pconnect *pc, struct mpk_status *st);
+/* The address of the attempt that connected (or is in progress). */
+const struct sockaddr_storage *pconnect_peer(const struct pconnect *pc);
 /* TCP_NODELAY, best effort. */
 void proxy_nodelay(int fd);
 /* Close an attempt in progress. */
 void pconnect_free(struct pconnect *pc);
+
+int presolver_start(struct presolver *r);
+void presolver_stop(struct presolver *r);
+int presolver_submit(struct presolver *r, struct pconn *c, const char *host,
+		     const char *port, struct presolve_job **out);
+/* A finished job (free it), or NULL when none is waiting. */
+struct presolve_job *presolver_read(struct presolver *r);
+/* The connection's name is resolved (proxy-conn.c). */
+void pconn_resolved(struct pconn *c, const struct presolve_job *job);
 
 /* Transparent mode (proxy-origdst.c): where a redirected connection was
  * going. 0, or -ENOENT when it was not redirected. */

@@ -107,6 +107,16 @@ int proxy_open(const struct proxy_config *cfg, struct proxy **out, struct mpk_st
 		proxy_close(p);
 		return err;
 	}
+	if (cfg->mode == PROXY_SOCKS) {
+		*failed = "starting the resolver";
+		err = presolver_start(&p->resolver);
+		if (!err)
+			err = proxy_watch(p, p->resolver.pipe[0], &p->rend, EPOLLIN);
+		if (err) {
+			proxy_close(p);
+			return err;
+		}
+	}
 	if (status)
 		*status = p->lst;
 	*out = p;
@@ -127,6 +137,7 @@ void proxy_close(struct proxy *p)
 	while (p->conns)
 		proxy_conn_end(p->conns, PROXY_END_DRAINED, 0);
 	reap(p);
+	presolver_stop(&p->resolver);
 	if (p->lfd >= 0)
 		close(p->lfd);
 	if (p->epfd >= 0)
@@ -161,6 +172,8 @@ void proxy_conn_end(struct pconn *c, enum proxy_end end, int error)
 	pdir_free(&c->up);
 	pdir_free(&c->down);
 	pconnect_free(&c->connect);
+	if (c->resolving)
+		c->resolving->c = NULL; /* dropped when it comes back */
 	if (c->cfd >= 0)
 		close(c->cfd);
 	if (c->ufd >= 0)
@@ -349,12 +362,25 @@ static void timers(struct proxy *p)
 	}
 }
 
+static void resolved(struct proxy *p)
+{
+	struct presolve_job *job;
+
+	while ((job = presolver_read(&p->resolver))) {
+		if (job->c && !job->c->dead)
+			pconn_resolved(job->c, job);
+		free(job);
+	}
+}
+
 static void dispatch(struct proxy *p, struct epoll_event *ev)
 {
 	struct pend *e = ev->data.ptr;
 
 	if (e == &p->lend)
 		accept_some(p);
+	else if (e == &p->rend)
+		resolved(p);
 	else if (e == NULL)
 		signal_read(p);
 	else if (!e->c->dead)

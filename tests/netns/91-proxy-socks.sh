@@ -6,7 +6,8 @@
 # ASSOCIATE refused with 0x07, unknown address type 0x08, loopback and
 # link-local destinations refused, malformed, truncated and slow
 # handshakes, a flood beyond --max-conns, a destination that does not
-# answer, --allow, no descriptor leak, a listener that refuses to start.
+# answer, a name whose resolver does not answer (other connections go on
+# meanwhile), --allow, no descriptor leak, a listener that refuses to start.
 . "$(dirname "$0")/../lib.sh"
 require_root
 require_mptcp
@@ -37,6 +38,15 @@ NFT
 K=$MPTCPKIT
 PEER=$TOP/tests/proxy-peer.py
 PX=10.92.1.1
+# The proxy's namespace gets a resolver that never answers (ip netns exec
+# mounts /etc/netns/NS/resolv.conf over /etc/resolv.conf for it).
+mkdir -p "/etc/netns/$P"
+printf 'nameserver 10.92.1.1\noptions timeout:3 attempts:1\n' >"/etc/netns/$P/resolv.conf"
+trap 'rm -rf "/etc/netns/$P"; rmdir /etc/netns 2>/dev/null; cleanup' EXIT
+bg "$P" python3 -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.92.1.1", 53))
+while True: s.recv(512)'
 
 mkdir "$TMP/www"
 head -c 4M /dev/urandom >"$TMP/www/blob"
@@ -131,6 +141,18 @@ check "after the flood: served again" "$SHA" \
 check "a destination that does not answer: reply 0x04 after the connect timeout" \
 	"0500 05040001000000000000 eof" raw 1082 050100 050100010a5d01022327
 check "-j: connect-timeout" connect-timeout json_get "$(last_conn "$TMP/lim.log")" end
+
+# A name whose resolver does not answer: resolved off the loop, so a
+# connection by address made meanwhile is served first.
+RAW_WAIT=8 raw 1080 050100 0501000309736c6f772e746573740050 >"$TMP/slow.out" &
+SLOW=$!
+sleep 0.5
+check "while a name is being resolved: another connection is served" "$SHA" \
+	eval 'via_curl --socks5 "$PX:1080" http://10.93.1.2:8000/blob | sha256sum | cut -d" " -f1'
+wait "$SLOW"
+check "the name that does not resolve: reply 0x04" "0500 05040001000000000000 eof" cat "$TMP/slow.out"
+check "-j: it ended after the other one, as resolve-failed" "10.93.1.2:8000 slow.test:80 resolve-failed" \
+	eval 'grep "\"event\":\"conn\"" "$TMP/main.log" | tail -2 | while read -r l; do json_get "$l" dest; done | tr "\n" " "; json_get "$(last_conn "$TMP/main.log")" end'
 
 start_proxy "$TMP/allow.log" --listen "$PX:1083" --allow 10.99.0.0/16 --allow fd00::/8
 check "--allow: other clients closed at once" "eof" raw 1083 050100
