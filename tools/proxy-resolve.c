@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -41,6 +42,7 @@ static void *worker(void *arg)
 
 int presolver_start(struct presolver *r)
 {
+	sigset_t all, old;
 	int err;
 
 	memset(r, 0, sizeof(*r));
@@ -49,7 +51,13 @@ int presolver_start(struct presolver *r)
 	fcntl(r->pipe[0], F_SETFL, O_NONBLOCK);
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->cv, NULL);
+	/* The worker takes no signal: SIGTERM and SIGHUP are the loop's,
+	 * through its signalfd (a thread that did not block them would die
+	 * of them). */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	err = pthread_create(&r->thread, NULL, worker, r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err) {
 		close(r->pipe[0]);
 		close(r->pipe[1]);

@@ -163,6 +163,38 @@ check "main proxy: no descriptor left behind" "$FD0" eval 'ls /proc/$MAIN/fd | w
 check "main proxy: still serving" "$SHA" \
 	eval 'via_curl --socks5-hostname "$PX:1080" http://10.93.1.2:8000/blob | sha256sum | cut -d" " -f1'
 
+kill -TERM "$MAIN"
+wait "$MAIN"
+check "SIGTERM (the resolver thread running): exit 0" 0 echo $?
+
+# --- valgrind: the resolver thread, refusals, a transfer, SIGTERM ---------------------
+if ! command -v valgrind >/dev/null; then
+	skip "valgrind: proxy socks" "no valgrind"
+elif is_sanitizer_build; then
+	skip "valgrind: proxy socks" "sanitizer build"
+else
+	bg "$P" valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		--error-exitcode=99 --track-fds=yes "$K" proxy socks --listen "$PX:1084" \
+		--allow 10.92.0.0/16 >"$TMP/vg.out" 2>"$TMP/vg.err"
+	VG=$BG_PID
+	wait_listen "$P" 1084 || sleep 3
+	via_curl -s -o /dev/null --socks5-hostname "$PX:1084" http://10.93.1.2:8000/blob
+	raw 1084 050100 0501000309736c6f772e746573740050 >/dev/null &
+	raw 1084 04 >/dev/null
+	raw 1084 050100 050100017f0000010050 >/dev/null
+	sleep 0.5
+	kill -TERM "$VG" # with a name still being resolved
+	wait "$VG"
+	rc=$?
+	left=$(awk '/FILE DESCRIPTORS:/ {n = $4 - 3} /inherited from parent/ {n--} END {print n + 0}' "$TMP/vg.err")
+	if [ "$rc" = 0 ] && [ "$left" = 0 ]; then
+		ok "valgrind (socks, resolver thread): no error, no leak, no descriptor left open"
+	else
+		not_ok "valgrind (socks, resolver thread): no error, no leak, no descriptor left open" \
+			"rc $rc $(head -c 400 "$TMP/vg.err")"
+	fi
+fi
+
 check_one_line "non-loopback socks without --auth or --allow refuses to start" \
 	'^mptcpkit: proxy socks: listening on 0.0.0.0 for anyone' "$K" proxy socks --listen 0.0.0.0:1090
 check_one_line "bad --allow" '^mptcpkit: proxy: bad value for --allow' "$K" proxy socks --listen 1 --allow 10.0.0.0/33
