@@ -140,11 +140,32 @@ int proxy_watch(struct proxy *p, int fd, struct pend *e, uint32_t mask);
 /* Close the connection, report it, free it. */
 void proxy_conn_end(struct pconn *c, enum proxy_end end, int error);
 
+static inline const struct proxy_config *pconn_cfg(const struct pconn *c)
+{
+	return &c->cfg->c;
+}
+
 /* Connection steps (proxy-conn.c). */
 void pconn_start(struct pconn *c);
 void pconn_event(struct pconn *c, bool upstream, uint32_t events);
 void pconn_timer(struct pconn *c, int64_t now);
 void pconn_sample(struct pconn *c);
+/* Send a small handshake message at once: 0, or -errno (-EAGAIN: only
+ * part of it went). */
+int pconn_send(int fd, const void *buf, size_t len);
+void pconn_socks_reply(struct pconn *c, uint8_t rep, const struct sockaddr *bound);
+/* Handshake bytes: read more from fd (0, or -errno; -EPIPE at EOF), or
+ * drop the first n once parsed. */
+int pconn_hs_read(struct pconn *c, int fd);
+void pconn_hs_consume(struct pconn *c, size_t n);
+/* The events wanted on each side; on failure the connection ends. */
+void pconn_watch(struct pconn *c, uint32_t cmask, uint32_t umask);
+void pconn_connect(struct pconn *c, const struct paddrs *to);
+void pconn_relay_start(struct pconn *c);
+/* The SOCKS5 server (proxy-socks-server.c) and client (proxy-via.c). */
+void pconn_socks_event(struct pconn *c);
+void pconn_via_start(struct pconn *c);
+void pconn_via_event(struct pconn *c);
 
 /* The relay (proxy-relay.c). */
 void pdir_init(struct pdir *d, int from, int to, bool copy);
