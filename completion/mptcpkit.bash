@@ -156,7 +156,7 @@ _mptcpkit() {
 		esac
 		COMPREPLY=($(compgen -W "--listen --to --via --auth --auth-file --allow --allow-local-dest
 			--max-conns --idle-timeout --connect-timeout --handshake-timeout --drain-timeout
-			--no-splice --config --print-rules --install-rules --iif -j --json -h --help" -- "$cur")) ;;
+			--no-splice --config --print-rules --install-rules --iif --tproxy -j --json -h --help" -- "$cur")) ;;
 	esac
 }
 complete -F _mptcpkit mptcpkit

@@ -43,6 +43,8 @@ static const char proxy_usage[] =
 	"  --print-rules           transparent: print the nft rules and exit\n"
 	"  --install-rules         transparent: add them (own table), remove them on exit\n"
 	"  --iif IFNAME            transparent rules: only what comes in on IFNAME\n"
+	"  --tproxy                transparent: nft tproxy and IP_TRANSPARENT (no NAT)\n"
+	"                          instead of REDIRECT\n"
 	"  -j, --json              one JSON line per connection\n\n"
 	"A non-loopback socks listener needs --auth or --allow; a transparent one\n"
 	"needs --allow. Each connection ends with one line: client, destination,\n"
@@ -287,7 +289,7 @@ static int serve(const struct proxy_config *cfg, struct proxy_cli *cli)
 	if (err)
 		ret = fail("proxy: %s", strerror(-err));
 	proxy_close(p);
-	if (cli->install_rules && proxy_nft_remove(port))
+	if (cli->install_rules && proxy_nft_remove(cfg, port))
 		ret = fail("proxy: removing nft table inet mptcpkit_proxy_%d failed", port);
 	return ret;
 }

@@ -291,6 +291,13 @@ static int set_no_splice(struct proxy_config *cfg, const char *s)
 	return 0;
 }
 
+static int set_tproxy(struct proxy_config *cfg, const char *s)
+{
+	(void)s;
+	cfg->tproxy = true;
+	return 0;
+}
+
 static int set_idle(struct proxy_config *cfg, const char *s)
 {
 	return set_seconds(&cfg->idle_timeout_ms, s);
@@ -332,6 +339,7 @@ static const struct {
 	{ "drain-timeout", true, set_drain_timeout },
 	{ "no-splice", false, set_no_splice },
 	{ "iif", true, set_iif },
+	{ "tproxy", false, set_tproxy },
 };
 
 static int find_setting(const char *name)

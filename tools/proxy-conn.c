@@ -295,16 +295,16 @@ void pconn_timer(struct pconn *c, int64_t now)
 
 static void transparent_start(struct pconn *c)
 {
-	char host[NI_MAXHOST], port[NI_MAXSERV];
+	char dest[MPK_ADDRSTRLEN];
+	int err = pconn_cfg(c)->tproxy ? proxy_tproxy_dst(c->cfd, c->p->port, &c->dest)
+				       : proxy_original_dst(c->cfd, &c->dest);
 
-	if (proxy_original_dst(c->cfd, &c->dest) < 0) {
+	if (err < 0) {
 		proxy_conn_end(c, PROXY_END_NO_ORIGDST, ENOENT);
 		return;
 	}
-	if (!getnameinfo((struct sockaddr *)&c->dest, sizeof(c->dest), host, sizeof(host),
-			 port, sizeof(port), NI_NUMERICHOST | NI_NUMERICSERV))
-		snprintf(c->rep.dest, sizeof(c->rep.dest),
-			 strchr(host, ':') ? "[%s]:%s" : "%s:%s", host, port);
+	mpk_addr_format((struct sockaddr *)&c->dest, dest, sizeof(dest));
+	snprintf(c->rep.dest, sizeof(c->rep.dest), "%s", dest);
 	pconn_connect(c, &c->cfg->target);
 }
 

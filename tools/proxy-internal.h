@@ -122,6 +122,7 @@ struct proxy {
 	int epfd, lfd, sigfd;
 	struct pend lend;
 	struct pend rend;     /* the resolver's results */
+	int port;             /* the listener's */
 	struct presolver resolver;
 	struct mpk_status lst;
 	struct pcfg *cfg;
@@ -203,5 +204,10 @@ void pconn_resolved(struct pconn *c, const struct presolve_job *job);
 /* Transparent mode (proxy-origdst.c): where a redirected connection was
  * going. 0, or -ENOENT when it was not redirected. */
 int proxy_original_dst(int fd, struct sockaddr_storage *dst);
+/* tproxy: the accepted socket's own address; -ENOENT when it is the
+ * listener's port (not diverted). */
+int proxy_tproxy_dst(int fd, int listen_port, struct sockaddr_storage *dst);
+/* A listener with IP_TRANSPARENT (numeric host); fd or -errno. */
+int proxy_tproxy_listen(const char *host, const char *port, struct mpk_status *status);
 
 #endif

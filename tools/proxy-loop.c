@@ -93,14 +93,18 @@ int proxy_open(const struct proxy_config *cfg, struct proxy **out, struct mpk_st
 	*failed = "listening";
 	/* Redirected connections are plain TCP; conntrack's original
 	 * destination is asked of a TCP socket. */
-	p->lfd = mpk_listen(cfg->listen_host, cfg->listen_port, AF_UNSPEC, 0,
-			    MPK_NONBLOCK | MPK_CLOEXEC |
-			    (cfg->mode == PROXY_TRANSPARENT ? MPK_TCP_ONLY : 0), &p->lst);
+	if (cfg->mode == PROXY_TRANSPARENT && cfg->tproxy)
+		p->lfd = proxy_tproxy_listen(cfg->listen_host, cfg->listen_port, &p->lst);
+	else
+		p->lfd = mpk_listen(cfg->listen_host, cfg->listen_port, AF_UNSPEC, 0,
+				    MPK_NONBLOCK | MPK_CLOEXEC |
+				    (cfg->mode == PROXY_TRANSPARENT ? MPK_TCP_ONLY : 0), &p->lst);
 	if (p->lfd < 0) {
 		err = p->lfd;
 		proxy_close(p);
 		return err;
 	}
+	p->port = mpk_local_port(p->lfd);
 	p->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (p->epfd < 0) {
 		err = -errno;

@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Where a connection redirected by nftables (REDIRECT/DNAT) was going. */
+/*
+ * Where a connection taken by the transparent proxy was going: from
+ * conntrack for nftables REDIRECT, or the socket's own address for tproxy
+ * (whose listener is IP_TRANSPARENT, so it accepts for any address).
+ */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -58,4 +64,60 @@ int proxy_original_dst(int fd, struct sockaddr_storage *dst)
 	if (!found || same_endpoint(dst, &local))
 		return -ENOENT;
 	return 0;
+}
+
+int proxy_tproxy_dst(int fd, int listen_port, struct sockaddr_storage *dst)
+{
+	socklen_t len = sizeof(*dst);
+	const struct sockaddr_in *in = (const struct sockaddr_in *)dst;
+	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)dst;
+	int port;
+
+	if (getsockname(fd, (struct sockaddr *)dst, &len) < 0)
+		return -errno;
+	port = ntohs(dst->ss_family == AF_INET ? in->sin_port : in6->sin6_port);
+	/* Addressed to the proxy's own port: not diverted, and following it
+	 * would loop. */
+	return port == listen_port ? -ENOENT : 0;
+}
+
+/* IP_TRANSPARENT (and IPV6_TRANSPARENT) before bind: the listener then
+ * takes the connections tproxy hands it, whatever their address. */
+static int transparent_on(int fd, int family)
+{
+	int one = 1;
+
+	if (family == AF_INET6 &&
+	    setsockopt(fd, SOL_IPV6, IPV6_TRANSPARENT, &one, sizeof(one)) < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_IP, IP_TRANSPARENT, &one, sizeof(one)) < 0 && family == AF_INET)
+		return -errno;
+	return 0;
+}
+
+int proxy_tproxy_listen(const char *host, const char *port, struct mpk_status *status)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE | AI_NUMERICHOST };
+	struct addrinfo *ai;
+	int one = 1, zero = 0, fd, err;
+
+	if (getaddrinfo(host, port, &hints, &ai))
+		return -EINVAL;
+	/* Plain TCP like the REDIRECT listener: redirected clients are TCP. */
+	fd = mpk_socket(ai->ai_family, MPK_TCP_ONLY | MPK_NONBLOCK | MPK_CLOEXEC, status);
+	err = fd < 0 ? fd : transparent_on(fd, ai->ai_family);
+	if (!err && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
+		err = -errno;
+	if (!err && ai->ai_family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) < 0)
+		err = -errno;
+	if (!err && (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, SOMAXCONN) < 0))
+		err = -errno;
+	freeaddrinfo(ai);
+	if (err) {
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	return fd;
 }

@@ -54,6 +54,7 @@ struct proxy_config {
 	int handshake_timeout_ms;
 	int drain_timeout_ms;
 	char rules_iif[16];            /* transparent: redirect only what comes in here */
+	bool tproxy;                   /* transparent: nft tproxy + IP_TRANSPARENT, not REDIRECT */
 };
 
 /* Defaults: loopback, 1024 connections, idle 300 s, connect 10 s, handshake
@@ -64,7 +65,7 @@ void proxy_config_init(struct proxy_config *cfg);
  * config-file keyword): "listen", "to", "via", "auth", "auth-file",
  * "allow", "allow-local-dest", "max-conns", "idle-timeout",
  * "connect-timeout", "handshake-timeout", "drain-timeout", "no-splice",
- * "iif", "mode". value is NULL for the flags without one. 0, -EINVAL (bad
+ * "iif", "tproxy", "mode". value is NULL for the flags without one. 0, -EINVAL (bad
  * value), -ENOENT (unknown name), -E2BIG (too many --allow), or the errno
  * of reading an auth file. */
 int proxy_config_set(struct proxy_config *cfg, const char *name, const char *value);
@@ -157,12 +158,16 @@ int proxy_run(struct proxy *p, const struct proxy_hooks *hooks);
 void proxy_close(struct proxy *p);
 
 /* nftables (proxy-nft.c): the rules that redirect TCP to the transparent
- * proxy's port, in a table of their own ("inet mptcpkit_proxy_PORT").
+ * proxy's port, in a table of their own ("inet mptcpkit_proxy_PORT"); with
+ * tproxy also the policy routing that delivers marked packets locally (ip
+ * rule fwmark PROXY_TPROXY_MARK lookup PROXY_TPROXY_TABLE, IPv4 and IPv6).
  * Text: the length written (like snprintf). Install: -EEXIST when that
  * table is there already (someone else's: left alone), -ENOENT without
  * nft, -EIO when nft refused. Remove deletes that table only. */
+#define PROXY_TPROXY_MARK 0x6d706b  /* "mpk" */
+#define PROXY_TPROXY_TABLE 27017
 int proxy_nft_rules(const struct proxy_config *cfg, int port, char *buf, size_t len);
 int proxy_nft_install(const struct proxy_config *cfg, int port);
-int proxy_nft_remove(int port);
+int proxy_nft_remove(const struct proxy_config *cfg, int port);
 
 #endif

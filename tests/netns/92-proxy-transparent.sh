@@ -116,6 +116,26 @@ check "wrong --auth upstream: upstream-refused, status 1" "upstream-refused 1" \
 kill -TERM "$PXPID"
 wait "$PXPID"
 
+# --- tproxy: no NAT, an IP_TRANSPARENT listener, policy routing ---------------------
+"$K" proxy transparent --listen 10.94.1.1:9104 --via 10.95.1.2:1080 --allow 10.94.0.0/16 \
+	--iif r0 --tproxy --print-rules >"$TMP/trules"
+check "--tproxy --print-rules: tproxy to the port, with a mark" 1 \
+	eval 'grep -c "iifname \"r0\" meta nfproto ipv4 meta l4proto tcp tproxy ip to :9104 meta mark set 0x6d706b accept" "$TMP/trules"'
+start "$R" "$TMP/rtrt.log" transparent --listen 10.94.1.1:9104 --via 10.95.1.2:1080 \
+	--allow 10.94.0.0/16 --iif r0 --tproxy --install-rules
+check "--tproxy --install-rules: the fwmark rule is there" 1 eval 'in_ns "$R" ip rule | grep -c "fwmark 0x6d706b lookup 27017"'
+check "--tproxy: the client got 4 MiB intact" "sha=$SHA_DOWN n=4194304" transfer 7004
+check "--tproxy: the server got 4 MiB intact" "mptcp=0 sha=$SHA_UP n=4194304" cat "$TMP/srv.out"
+J=$(last_conn "$TMP/rtrt.log")
+check "--tproxy -j: the original destination" "$DST:7004" json_get "$J" dest
+check "--tproxy -j: MPTCP towards the far end" true json_get "$J" upstream_mptcp
+check "--tproxy: not redirected, refused" eof in_ns "$C" timeout 10 python3 "$PEER" raw 10.94.1.1 9104 61
+kill -TERM "$PXPID"
+wait "$PXPID"
+check "--tproxy: rules, ip rules and routes gone after exit" "0 0 0" eval 'echo \
+	$(in_ns "$R" nft list ruleset | grep -c .) $(in_ns "$R" ip rule | grep -c 6d706b) \
+	$(in_ns "$R" ip route show table 27017 2>/dev/null | grep -c .)'
+
 # --- towards dante-server, forced onto MPTCP -------------------------------------------
 if ! command -v danted >/dev/null; then
 	skip "through dante-server" "no danted (Debian package dante-server)"
