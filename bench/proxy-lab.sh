@@ -5,7 +5,9 @@
 # way == far end (mptcpkit proxy socks) -> server. iperf3 from the client
 # through the pair, against mptcpkit perf natively over MPTCP from the
 # router to the far end on the same two paths. Target: the pair gets at
-# least 0.95 of native MPTCP. CPU seconds per GB of both proxies.
+# least 0.95 of native MPTCP, and more than shadowsocks-libev (ss-redir +
+# ss-server, --mptcp, chacha20-ietf-poly1305) in the same topology when it
+# is installed. CPU seconds per GB of both proxies of each pair.
 #   bench/proxy-lab.sh [BUILD_DIR] [ROUNDS (3)] [SECONDS (10)]
 # Prints a table; APPEND=1 appends it to bench/RESULTS.md.
 set -eu
@@ -75,6 +77,23 @@ ticks() {
 	awk '{print $14 + $15}' "/proc/$1/stat"
 }
 
+# through NAME RTR_PID FAR_PID PORT: iperf3 from the client through a pair.
+through() {
+	local t0 t1
+	ip netns exec "$S" iperf3 -s -1 -p "$4" >/dev/null 2>&1 &
+	PIDS+=($!)
+	wait_port "$S" "$4"
+	t0=$(( $(ticks "$2") + $(ticks "$3") ))
+	ip netns exec "$C" iperf3 -c 10.99.1.2 -p "$4" -t "$SECS" -J >"$OUT/pair.json"
+	sleep 0.3
+	t1=$(( $(ticks "$2") + $(ticks "$3") ))
+	python3 - "$OUT/pair.json" "$((t1 - t0))" "$(getconf CLK_TCK)" "$1" <<'PY' >>"$OUT/figures"
+import json, sys
+r = json.load(open(sys.argv[1]))["end"]["sum_received"]
+print(sys.argv[4], r["bits_per_second"], int(sys.argv[2]) / int(sys.argv[3]) / (r["bytes"] / 1e9))
+PY
+}
+
 ip netns exec "$F" "$M" proxy socks --listen 10.98.1.2:1080 --allow 10.98.0.0/16 >"$OUT/far.log" &
 FAR=$!
 PIDS+=("$FAR")
@@ -92,23 +111,37 @@ for r in $(seq "$ROUNDS"); do
 	ip netns exec "$R" "$M" -j perf -c 10.98.1.2 -p 5201 -t "$SECS" >"$OUT/native.json"
 	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("native", d["bits_per_second"] if d["verified"] else 0, 0)' \
 		"$OUT/native.json" >>"$OUT/figures"
-	ip netns exec "$S" iperf3 -s -1 -p 5202 >/dev/null 2>&1 &
-	PIDS+=($!)
-	wait_port "$S" 5202
-	t0=$(( $(ticks "$RTR") + $(ticks "$FAR") ))
-	ip netns exec "$C" iperf3 -c 10.99.1.2 -p 5202 -t "$SECS" -J >"$OUT/pair.json"
-	sleep 0.3
-	t1=$(( $(ticks "$RTR") + $(ticks "$FAR") ))
-	python3 - "$OUT/pair.json" "$((t1 - t0))" "$(getconf CLK_TCK)" <<'PY' >>"$OUT/figures"
-import json, sys
-r = json.load(open(sys.argv[1]))["end"]["sum_received"]
-print("pair", r["bits_per_second"], int(sys.argv[2]) / int(sys.argv[3]) / (r["bytes"] / 1e9))
-PY
+	through pair "$RTR" "$FAR" 5202
 done
 SUB=$(grep '"event":"conn"' "$OUT/rtr.log" | python3 -c '
 import json, sys
 print(max((json.loads(l).get("upstream_subflows", 0) for l in sys.stdin), default=0))')
+kill "$RTR"
+wait "$RTR" 2>/dev/null || true  # its nft table goes with it
 
+if command -v ss-redir >/dev/null && command -v ss-server >/dev/null; then
+	ip netns exec "$F" ss-server -s 10.98.1.2 -p 8388 -k bench -m chacha20-ietf-poly1305 --mptcp \
+		>/dev/null 2>&1 &
+	SSF=$!
+	PIDS+=("$SSF")
+	ip netns exec "$R" ss-redir -s 10.98.1.2 -p 8388 -b 10.97.1.1 -l 1082 -k bench \
+		-m chacha20-ietf-poly1305 --mptcp >/dev/null 2>&1 &
+	SSR=$!
+	PIDS+=("$SSR")
+	ip netns exec "$R" nft -f - <<'NFT'
+table inet bench_ss {
+	chain prerouting {
+		type nat hook prerouting priority dstnat; policy accept;
+		iifname "r0" meta l4proto tcp redirect to :1082
+	}
+}
+NFT
+	wait_port "$F" 8388
+	wait_port "$R" 1082
+	for r in $(seq "$ROUNDS"); do
+		through shadowsocks "$SSR" "$SSF" 5203
+	done
+fi
 TABLE=$(python3 - "$OUT/figures" "$SUB" <<'PY'
 import sys, statistics
 rows = {}
@@ -124,6 +157,11 @@ print("| mptcpkit perf, router -> far end, MPTCP | %s | %.1f | 1 | - |" %
 print("| iperf3 client -> proxy pair -> server (%s subflows) | %s | %.1f | %.3f | %.3f |" %
       (sys.argv[2], " ".join("%.1f" % x[0] for x in rows["pair"]), pair, pair / nat,
        statistics.median(x[1] for x in rows["pair"])))
+if "shadowsocks" in rows:
+    v = rows["shadowsocks"]
+    m = statistics.median(x[0] for x in v)
+    print("| iperf3 client -> ss-redir -> ss-server (--mptcp) -> server | %s | %.1f | %.3f | %.3f |" %
+          (" ".join("%.1f" % x[0] for x in v), m, m / nat, statistics.median(x[1] for x in v)))
 PY
 )
 echo "$TABLE"

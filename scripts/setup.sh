@@ -6,7 +6,7 @@ PACKAGES="meson ninja-build gcc clang pkg-config libc6-dev
 	libmnl-dev libseccomp-dev libcmocka-dev libjson-c-dev
 	iproute2 iptables nftables procps kmod util-linux libcap2-bin
 	python3 iperf3 mptcpize socat curl valgrind golang-go
-	dante-server haproxy"
+	dante-server haproxy shadowsocks-libev"
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
