@@ -129,20 +129,24 @@ void pconn_relay_start(struct pconn *c)
 /* Pump both directions. A direction whose source has hung up is not
  * watched any more (epoll would report the hang-up forever), but reading
  * it never blocks: pump it until it waits for the other side or ends. */
-static int relay_pump(struct pconn *c)
+/* Pump the directions this event concerns (both when a source has hung
+ * up). A direction whose source has hung up is not watched any more (epoll
+ * would report the hang-up forever), but reading it never blocks: pump it
+ * until it waits for the other side or ends. */
+static int relay_pump(struct pconn *c, bool up, bool down)
 {
-	bool again = true;
 	int err = 0;
 
-	for (int i = 0; again && !err && i < 64; i++) {
+	for (int i = 0; (up || down) && !err && i < 64; i++) {
 		uint64_t before = c->up.bytes + c->down.bytes;
 		bool eofs = c->up.eof && c->down.eof;
 
-		err = pdir_pump(&c->up);
-		if (!err)
+		if (up)
+			err = pdir_pump(&c->up);
+		if (down && !err)
 			err = pdir_pump(&c->down);
-		again = (c->cend.hup && pdir_wants_read(&c->up)) ||
-			(c->uend.hup && pdir_wants_read(&c->down));
+		up = c->cend.hup && pdir_wants_read(&c->up);
+		down = c->uend.hup && pdir_wants_read(&c->down);
 		if (c->up.bytes + c->down.bytes == before && eofs == (c->up.eof && c->down.eof))
 			break;
 	}
@@ -167,7 +171,13 @@ static void relay_event(struct pconn *c, bool upstream, uint32_t events)
 		proxy_watch(c->p, upstream ? c->ufd : c->cfd, e, 0);
 		e->hup = true;
 	}
-	err = relay_pump(c);
+	/* Readable client or writable upstream: the up direction; the
+	 * other way round: down. A hang-up or error: both. */
+	if (events & (EPOLLHUP | EPOLLRDHUP))
+		err = relay_pump(c, true, true);
+	else
+		err = relay_pump(c, (events & (upstream ? EPOLLOUT : EPOLLIN)) != 0,
+				 (events & (upstream ? EPOLLIN : EPOLLOUT)) != 0);
 	if (err) {
 		proxy_conn_end(c, PROXY_END_RESET, -err);
 		return;

@@ -174,6 +174,7 @@ static ssize_t fill(struct pdir *d)
 int pdir_pump(struct pdir *d)
 {
 	for (int i = 0; i < ROUNDS && !d->shut; i++) {
+		bool short_read = false;
 		ssize_t n;
 
 		if (pending(d) == 0 && !d->eof) {
@@ -182,6 +183,10 @@ int pdir_pump(struct pdir *d)
 				return (int)n;
 			if (n == 0 && !d->eof)
 				break;
+			/* Less than asked: the socket is probably empty now;
+			 * level-triggered epoll says so again if it is not,
+			 * which saves a read that would only say EAGAIN. */
+			short_read = n > 0 && (size_t)n < (d->in_pipe ? d->pipe_size : COPY_CHUNK);
 		}
 		if (pending(d) > 0) {
 			n = drain(d);
@@ -196,6 +201,8 @@ int pdir_pump(struct pdir *d)
 				return -errno;
 			d->shut = true;
 		}
+		if (short_read && pending(d) == 0)
+			break;
 	}
 	return 0;
 }
