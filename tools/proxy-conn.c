@@ -113,8 +113,11 @@ void pconn_relay_start(struct pconn *c)
 {
 	bool copy = pconn_cfg(c)->no_splice;
 
-	pdir_init(&c->up, c->cfd, c->ufd, copy);
-	pdir_init(&c->down, c->ufd, c->cfd, copy);
+	/* MPTCP sockets have no splice_read of their own (the kernel copies
+	 * through its generic path): reading them with read() into one
+	 * buffer measured faster (2.3 -> 2.7-3.3 Gbit/s on loopback). */
+	pdir_init(&c->up, c->cfd, c->ufd, copy || c->rep.client_st.mptcp);
+	pdir_init(&c->down, c->ufd, c->cfd, copy || c->rep.upstream_st.mptcp);
 	c->state = PS_RELAY;
 	c->deadline_ms = 0;
 	c->last_ms = proxy_now_ms();

@@ -16,7 +16,7 @@
 
 #include "proxy-internal.h"
 
-#define COPY_CHUNK (16 * 1024)
+#define COPY_CHUNK (64 * 1024)
 /* A pipe starts at the default 64 KiB; a direction that has moved 1 MiB
  * gets a 1 MiB pipe (fs.pipe-max-size's default), which moves bulk data
  * in fewer splice() calls (15% more throughput on loopback). Growing every
@@ -105,7 +105,7 @@ static ssize_t fill_pipe(struct pdir *d)
 	return n < 0 ? (errno == EAGAIN ? 0 : -errno) : n;
 }
 
-/* Keep what the receiver did not take. */
+/* Keep what the receiver did not take (at most one read's worth). */
 static int keep(struct pdir *d, const char *p, size_t n)
 {
 	if (!d->buf && !(d->buf = malloc(COPY_CHUNK)))
