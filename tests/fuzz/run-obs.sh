@@ -18,7 +18,7 @@ diag-parse)
 	SOURCES=("$TOP/tools/diag-parse.c" "$TOP/lib/info-convert.c" "$TOP/lib/nl.c")
 	CORPUS=("$TOP/tests/fuzz/corpus-diag/client" "$TOP/tests/fuzz/corpus-diag/server") ;;
 ss-filter)
-	SOURCES=("$TOP/tools/ss-filter.c" "$TOP/tools/diag-names.c" "$TOP/tools/common.c")
+	SOURCES=("$TOP/tools/ss-filter.c" "$TOP/tools/diag-names.c" "$TOP/tools/common/helpers.c")
 	CORPUS=("$TOP/tests/fuzz/corpus-ss-filter") ;;
 netstat)
 	SOURCES=("$TOP/tools/netstat.c" "$TOP/tools/counters-explain.c")
@@ -32,7 +32,7 @@ MNL_LIBS=$(pkg-config --libs libmnl 2>/dev/null || echo -lmnl)
 # shellcheck disable=SC2086
 if ! "$CC" -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -D_GNU_SOURCE -I"$TOP/include" -I"$TOP/lib" \
-	-I"$TOP/tools" $MNL_CFLAGS "$TOP/tests/fuzz/fuzz-$TARGET.c" "${SOURCES[@]}" \
+	-I"$TOP/tools" -I"$TOP/tools/common" $MNL_CFLAGS "$TOP/tests/fuzz/fuzz-$TARGET.c" "${SOURCES[@]}" \
 	-o "$OUT/fuzz-$TARGET" $MNL_LIBS 2>"$OUT/build.log"; then
 	if grep -q -e "fuzzer" -e "cannot find" "$OUT/build.log"; then
 		echo "# SKIP clang cannot build a libFuzzer target: $(head -1 "$OUT/build.log")"

@@ -12,7 +12,7 @@ CC=${CLANG:-clang}
 mkdir -p "$OUT"
 command -v "$CC" >/dev/null || { echo "# SKIP no clang"; exit 77; }
 if ! "$CC" -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=undefined -I"$TOP/include" -I"$TOP/tools" \
+	-fno-sanitize-recover=undefined -I"$TOP/include" -I"$TOP/tools" -I"$TOP/tools/common" \
 	"$TOP/tests/fuzz/fuzz-socks5.c" "$TOP/tools/proxy-socks.c" \
 	-o "$OUT/fuzz-socks5" 2>"$OUT/build-socks5.log"; then
 	if grep -q -e "fuzzer" -e "cannot find" "$OUT/build-socks5.log"; then
