@@ -76,8 +76,9 @@ int pmd_state_load(struct pmd_saved *s)
 	return pmd_pid_running(s->pid) ? -EBUSY : 0;
 }
 
-static int write_all(FILE *f, const struct pmd_saved *s)
+static int write_all(FILE *f, const void *data)
 {
+	const struct pmd_saved *s = data;
 	char addr[INET6_ADDRSTRLEN];
 
 	fprintf(f, "pid %d\n", s->pid);
@@ -95,26 +96,7 @@ static int write_all(FILE *f, const struct pmd_saved *s)
 
 int pmd_state_save(const struct pmd_saved *s)
 {
-	char path[256], tmp[272];
-	FILE *f;
-	int ret = pmd_state_path(path, sizeof(path));
-
-	if (!ret)
-		ret = pmd_run_dir_create(path);
-	if (ret)
-		return ret;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
-	if (!f)
-		return -errno;
-	ret = write_all(f, s);
-	if (fclose(f) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret)
-		unlink(tmp);
-	return ret;
+	return pmd_run_file_write("state", write_all, s);
 }
 
 void pmd_state_remove(void)

@@ -75,8 +75,10 @@ void pmd_stats_count(struct pmd_stats *s, const char *action)
 	s->action[i].count++;
 }
 
-static int write_stats(FILE *f, const struct pmd_stats *s)
+static int write_stats(FILE *f, const void *data)
 {
+	const struct pmd_stats *s = data;
+
 	fprintf(f, "pid %d\n", s->pid);
 	for (int i = 0; i < s->nactions; i++)
 		fprintf(f, "action %s %llu\n", s->action[i].name,
@@ -87,11 +89,12 @@ static int write_stats(FILE *f, const struct pmd_stats *s)
 	return ferror(f) ? -EIO : 0;
 }
 
-int pmd_stats_save(const struct pmd_stats *s)
+/* Whole or not at all: a temporary file renamed over the old one. */
+int pmd_run_file_write(const char *suffix, pmd_write_fn write, const void *data)
 {
 	char path[256], tmp[272];
 	FILE *f;
-	int ret = pmd_stats_path(path, sizeof(path));
+	int ret = pmd_run_file(suffix, path, sizeof(path));
 
 	if (!ret)
 		ret = pmd_run_dir_create(path);
@@ -101,7 +104,7 @@ int pmd_stats_save(const struct pmd_stats *s)
 	f = fopen(tmp, "we");
 	if (!f)
 		return -errno;
-	ret = write_stats(f, s);
+	ret = write(f, data);
 	if (fclose(f) && !ret)
 		ret = -errno;
 	if (!ret && rename(tmp, path))
@@ -109,6 +112,11 @@ int pmd_stats_save(const struct pmd_stats *s)
 	if (ret)
 		unlink(tmp);
 	return ret;
+}
+
+int pmd_stats_save(const struct pmd_stats *s)
+{
+	return pmd_run_file_write("stats", write_stats, s);
 }
 
 static void parse_line(struct pmd_stats *s, const char *line)

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define PMD_STATE_DIR "/run/mptcpkit"
 #define PMD_STATS_ACTIONS_MAX 32
@@ -38,6 +39,10 @@ struct pmd_stats {
 /* pmd's file with this suffix ("state", "stats") for the caller's network
  * namespace, under $MPTCPKIT_STATE_DIR or /run/mptcpkit; 0 or -errno. */
 int pmd_run_file(const char *suffix, char *buf, size_t len);
+/* Write pmd's file with this suffix through write(f, data), whole or not
+ * at all; 0 or -errno (write returns 0 or -errno too). */
+typedef int (*pmd_write_fn)(FILE *f, const void *data);
+int pmd_run_file_write(const char *suffix, pmd_write_fn write, const void *data);
 /* Create the directory that holds path (one level); 0 or -errno. */
 int pmd_run_dir_create(const char *path);
 /* Is pid a running mptcpkit (not a number reused by another program)? */
