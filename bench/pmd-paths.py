@@ -168,22 +168,33 @@ def report_churn(d):
               f"| {ends(d, tag)} |")
 
 
+def censored(events):
+    """"median, worst" of event times; one not within its window counts as
+    longer than every other and is shown as "> WINDOW"."""
+    if not events:
+        return "none"
+    vals = sorted((e["seconds"] if e["seconds"] is not None else float("inf"), e["window"])
+                  for e in events)
+    cell = lambda v: f"> {v[1]:.1f}" if v[0] == float("inf") else f"{v[0]:.2f}"
+    miss = sum(1 for e in events if e["seconds"] is None)
+    note = f" ({miss} of {len(events)} not within the window)" if miss else ""
+    lo, hi = vals[(len(vals) - 1) // 2], vals[len(vals) // 2]
+    mid = hi if hi[0] == float("inf") else ((lo[0] + hi[0]) / 2, hi[1])
+    return f"{cell(mid)}, {cell(vals[-1])}{note}"
+
+
 def report_silent(d):
     print("| silent cut | goodput back at the surviving path's rate: median, worst (s) "
           "| restored path used again: median, worst (s) | alive / intact |")
     print("|---|---|---|---|")
     for tag in runs(d, "silent"):
         lines = load(os.path.join(d, f"result-{tag}"))
-        s = next((x for x in lines if x.get("summary")), None)
-        if not s:
+        if not any(x.get("summary") for x in lines):
             print(f"| {tag} | failed | | {ends(d, tag)} |")
             continue
-        cells = []
-        for key in ("cut", "restore"):
-            c = s[key]
-            miss = f", {c['missed']} of {c['runs']} never" if c["missed"] else ""
-            cells.append(f"{fmt(c['median'])}, {fmt(c['max'])}{miss}")
-        print(f"| {s['mode']} | {cells[0]} | {cells[1]} | {ends(d, tag)} |")
+        cells = [censored([x for x in lines if x.get("event") == kind])
+                 for kind in ("cut", "restore")]
+        print(f"| {lines[0]['mode']} | {cells[0]} | {cells[1]} | {ends(d, tag)} |")
 
 
 def report_lossy(d):

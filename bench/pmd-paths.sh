@@ -7,7 +7,7 @@
 #           0.25 s apart, alternating link down (both ends) and silent drop
 #           (nft drop both ways, link up); goodput against the capacity that
 #           was up, every byte intact, both paths used after the last one
-#   silent  REPS silent cuts of one path (2 s), 3 s apart, alternating paths
+#   silent  REPS silent cuts of one path (SILENT_DOWN, 3 s), 3 s apart, alternating paths
 #   lossy   1 % and 3 % random loss (nft numgen, both ways) on path 2,
 #           goodput in REPS windows of 3 s
 # Modes: pmd (`mptcpkit pmd --client` in the client namespace) and kernel
@@ -24,6 +24,7 @@ export MPK_BUILD=$(cd "${1:-$HERE/../build}" && pwd)
 SCENARIOS=${2:-churn silent lossy}
 REPS=${3:-10}
 OUTAGES=${OUTAGES:-100}
+SILENT_DOWN=${SILENT_DOWN:-3}
 DIRS=${DIRS:-up down}
 MODES=${MODES:-pmd kernel}
 . "$HERE/../tests/lib.sh"
@@ -161,10 +162,10 @@ churn_run() {
 			"$TMP/end-$tag" | tee "$TMP/result-$tag"
 }
 
-# silent_run MODE DIR: REPS silent cuts of 2 s, 3 s apart.
+# silent_run MODE DIR: REPS silent cuts of SILENT_DOWN s, 3 s apart.
 silent_run() {
 	local mode=$1 dir=$2 tag="silent-$1-$2" i k secs
-	secs=$((3 + REPS * 5 + 2))
+	secs=$((3 + REPS * (SILENT_DOWN + 3) + 2))
 	mode_up "$mode" "$tag"
 	stream_start "$dir" "$secs" "$tag"
 	sleep 3
@@ -173,7 +174,7 @@ silent_run() {
 		k=$((1 + i % 2))
 		echo "cut $k $(now)" >>"$TMP/events-$tag"
 		silent_set $k on
-		sleep 2
+		sleep "$SILENT_DOWN"
 		echo "restore $k $(now)" >>"$TMP/events-$tag"
 		silent_set $k off
 		sleep 3
@@ -230,7 +231,7 @@ echo "$TABLES"
 	echo "kernel = the same subflow endpoints (with dev) and limits set by hand, in-kernel PM alone."
 	echo "up = client -> server, down = server -> client; one transfer per mode and direction,"
 	echo "sha256 of the stream compared end to end. Command: \`sudo bench/pmd-paths.sh build \"$SCENARIOS\" $REPS\`"
-	echo "(OUTAGES=$OUTAGES). Churn: goodput between the first outage's start and the last one's end"
+	echo "(OUTAGES=$OUTAGES, SILENT_DOWN=$SILENT_DOWN). Churn: goodput between the first outage's start and the last one's end"
 	echo "over (paths up x 47.8 Mbit/s, time-weighted); blocks of 10 outages give median and worst."
 	echo "Silent: time until the goodput is back at 80 % of the surviving path's rate for 300 ms"
 	echo "(bench/pmd-failover.py's measure), and until the restored path carries traffic again."
