@@ -19,88 +19,10 @@ static void copy_sized(void *dst, size_t dstlen, const void *src, size_t klen)
 	memcpy(dst, src, MIN(dstlen, klen));
 }
 
-static void conn_from_uapi(struct mpk_conn_info *c, const struct mpk_uapi_mptcp_info *m,
-			   size_t filled)
-{
-	c->subflows = m->mptcpi_subflows;
-	c->add_addr_signal = m->mptcpi_add_addr_signal;
-	c->add_addr_accepted = m->mptcpi_add_addr_accepted;
-	c->subflows_max = m->mptcpi_subflows_max;
-	c->add_addr_signal_max = m->mptcpi_add_addr_signal_max;
-	c->add_addr_accepted_max = m->mptcpi_add_addr_accepted_max;
-	c->flags = m->mptcpi_flags;
-	c->fallback = m->mptcpi_flags & MPK_MPTCP_INFO_FLAG_FALLBACK;
-	c->remote_key_received = m->mptcpi_flags & MPK_MPTCP_INFO_FLAG_REMOTE_KEY_RECEIVED;
-	c->token = m->mptcpi_token;
-	c->write_seq = m->mptcpi_write_seq;
-	c->snd_una = m->mptcpi_snd_una;
-	c->rcv_nxt = m->mptcpi_rcv_nxt;
-	c->local_addr_used = m->mptcpi_local_addr_used;
-	c->local_addr_max = m->mptcpi_local_addr_max;
-	c->csum_enabled = m->mptcpi_csum_enabled;
-	c->retransmits = m->mptcpi_retransmits;
-	c->bytes_retrans = m->mptcpi_bytes_retrans;
-	c->bytes_sent = m->mptcpi_bytes_sent;
-	c->bytes_received = m->mptcpi_bytes_received;
-	c->bytes_acked = m->mptcpi_bytes_acked;
-	/* Before 6.8 the kernel counted only the extra subflows. */
-	if (filled > offsetof(struct mpk_uapi_mptcp_info, mptcpi_subflows_total))
-		c->subflows_total = m->mptcpi_subflows_total;
-	else
-		c->subflows_total = m->mptcpi_subflows + 1;
-	c->last_data_sent_ms = m->mptcpi_last_data_sent;
-	c->last_data_recv_ms = m->mptcpi_last_data_recv;
-	c->last_ack_recv_ms = m->mptcpi_last_ack_recv;
-}
-
-static void tcp_from_uapi(struct mpk_subflow_info *s, const struct mpk_uapi_tcp_info *t)
-{
-	s->has_tcp_info = true;
-	s->state = t->tcpi_state;
-	s->ca_state = t->tcpi_ca_state;
-	s->rtt_us = t->tcpi_rtt;
-	s->rttvar_us = t->tcpi_rttvar;
-	s->min_rtt_us = t->tcpi_min_rtt;
-	s->snd_cwnd = t->tcpi_snd_cwnd;
-	s->snd_ssthresh = t->tcpi_snd_ssthresh;
-	s->snd_mss = t->tcpi_snd_mss;
-	s->rcv_mss = t->tcpi_rcv_mss;
-	s->unacked = t->tcpi_unacked;
-	s->lost = t->tcpi_lost;
-	s->retrans = t->tcpi_retrans;
-	s->total_retrans = t->tcpi_total_retrans;
-	s->last_data_sent_ms = t->tcpi_last_data_sent;
-	s->last_data_recv_ms = t->tcpi_last_data_recv;
-	s->pacing_rate = t->tcpi_pacing_rate;
-	s->delivery_rate = t->tcpi_delivery_rate;
-	s->bytes_acked = t->tcpi_bytes_acked;
-	s->bytes_received = t->tcpi_bytes_received;
-	s->bytes_sent = t->tcpi_bytes_sent;
-	s->bytes_retrans = t->tcpi_bytes_retrans;
-	s->segs_out = t->tcpi_segs_out;
-	s->segs_in = t->tcpi_segs_in;
-}
-
 static void addrs_from_uapi(struct mpk_subflow_info *s, const struct mpk_uapi_subflow_addrs *a)
 {
 	memcpy(&s->local, &a->ss_local, sizeof(s->local));
 	memcpy(&s->remote, &a->ss_remote, sizeof(s->remote));
-}
-
-static bool same_host(const struct sockaddr *a, const struct sockaddr_storage *b)
-{
-	const struct sockaddr_in6 *b6 = (const struct sockaddr_in6 *)b;
-	const struct sockaddr_in *a4 = (const void *)a;
-
-	if (a->sa_family == AF_INET && b->ss_family == AF_INET6 &&
-	    IN6_IS_ADDR_V4MAPPED(&b6->sin6_addr))
-		return memcmp(&a4->sin_addr, &b6->sin6_addr.s6_addr[12], 4) == 0;
-	if (a->sa_family != b->ss_family)
-		return false;
-	if (a->sa_family == AF_INET)
-		return a4->sin_addr.s_addr == ((const struct sockaddr_in *)b)->sin_addr.s_addr;
-	return memcmp(&((const struct sockaddr_in6 *)(const void *)a)->sin6_addr,
-		      &b6->sin6_addr, sizeof(struct in6_addr)) == 0;
 }
 
 /* Name the interface that holds each subflow's local address. */
@@ -114,7 +36,7 @@ static void fill_interfaces(struct mpk_info *info)
 		struct mpk_subflow_info *s = &info->subflow[i];
 
 		for (ifa = list; ifa; ifa = ifa->ifa_next) {
-			if (!ifa->ifa_addr || !same_host(ifa->ifa_addr, &s->local))
+			if (!ifa->ifa_addr || !mpk_same_host(ifa->ifa_addr, &s->local))
 				continue;
 			strncpy(s->ifname, ifa->ifa_name, IF_NAMESIZE - 1);
 			s->ifindex = if_nametoindex(ifa->ifa_name);
@@ -145,7 +67,7 @@ int mpk_info_get_full(int fd, struct mpk_info *info)
 	if (len < offsetof(struct mpk_uapi_full_info, mptcp_info))
 		return -EPROTO;
 	minfo_len = len - offsetof(struct mpk_uapi_full_info, mptcp_info);
-	conn_from_uapi(&info->conn, &full.mptcp_info, minfo_len);
+	mpk_conn_from_uapi(&info->conn, &full.mptcp_info, minfo_len);
 	info->source = MPK_INFO_FULL;
 	info->num_subflows = MIN(full.num_subflows, MPK_SUBFLOWS_MAX);
 	info->truncated = full.num_subflows > MPK_SUBFLOWS_MAX;
@@ -158,7 +80,7 @@ int mpk_info_get_full(int fd, struct mpk_info *info)
 		copy_sized(&t, sizeof(t), &tcp[i], full.size_tcpinfo_kernel);
 		info->subflow[i].id = one.id;
 		addrs_from_uapi(&info->subflow[i], &one.addrs);
-		tcp_from_uapi(&info->subflow[i], &t);
+		mpk_tcp_from_uapi(&info->subflow[i], &t);
 	}
 	return 0;
 }
@@ -206,7 +128,7 @@ int mpk_info_get_legacy(int fd, struct mpk_info *info)
 	memset(&m, 0, sizeof(m));
 	if (getsockopt(fd, SOL_MPTCP, MPK_MPTCP_INFO, &m, &len) < 0)
 		return -errno;
-	conn_from_uapi(&info->conn, &m, len);
+	mpk_conn_from_uapi(&info->conn, &m, len);
 	na = get_subflow_array(fd, MPK_MPTCP_SUBFLOW_ADDRS, addrs, sizeof(addrs[0]), &trunc_a);
 	if (na < 0)
 		return na;
@@ -219,7 +141,7 @@ int mpk_info_get_legacy(int fd, struct mpk_info *info)
 	for (int i = 0; i < na; i++) {
 		addrs_from_uapi(&info->subflow[i], &addrs[i]);
 		if (nt == na)
-			tcp_from_uapi(&info->subflow[i], &tcp[i]);
+			mpk_tcp_from_uapi(&info->subflow[i], &tcp[i]);
 	}
 	return 0;
 }
@@ -241,7 +163,7 @@ static int info_get_tcp(int fd, struct mpk_info *info)
 	memset(&t, 0, sizeof(t));
 	len = sizeof(t);
 	if (getsockopt(fd, SOL_TCP, TCP_INFO, &t, &len) == 0)
-		tcp_from_uapi(s, &t);
+		mpk_tcp_from_uapi(s, &t);
 	return 0;
 }
 

@@ -17,6 +17,20 @@ int mpk_flags_check(int flags);
 int mpk_info_get_full(int fd, struct mpk_info *info);
 int mpk_info_get_legacy(int fd, struct mpk_info *info);
 
+/* The kernel's mptcp_info and tcp_info (lib/uapi/mptcp-uapi.h) as the
+ * public structures; filled is how many bytes of m the kernel wrote. Also
+ * for the mptcpkit program's sock_diag engine, which gets the same
+ * structures from netlink. */
+struct mpk_uapi_mptcp_info;
+struct mpk_uapi_tcp_info;
+struct sockaddr;
+struct sockaddr_storage;
+void mpk_conn_from_uapi(struct mpk_conn_info *c, const struct mpk_uapi_mptcp_info *m,
+			size_t filled);
+void mpk_tcp_from_uapi(struct mpk_subflow_info *s, const struct mpk_uapi_tcp_info *t);
+/* The same host address (an IPv4 address equals its IPv4-mapped form). */
+bool mpk_same_host(const struct sockaddr *a, const struct sockaddr_storage *b);
+
 /* Forget what mpk_socket() remembered (tests only). */
 void mpk_socket_forget(void);
 

@@ -15,11 +15,16 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: " PROG_NAME " [-j] pmd [-c FILE] [--client|--server] [--backup IF,..]\n"
 		"                     [--only IF,..] [--exclude IF,..] [--pm kernel|userspace]\n"
-		"                     [--on-link-down remove|backup] [--notsent-lowat BYTES] [-j] [-v]\n\n"
+		"                     [--on-link-down remove|backup] [--notsent-lowat BYTES]\n"
+		"                     [--no-health-checks] [--probe IF=ADDR] [-j] [-v]\n\n"
 		"A path-manager daemon that keeps every usable path in use: one endpoint per\n"
 		"usable address (subflow on a client, signal on a server), limits to match,\n"
-		"endpoints removed at once when their link goes down and added again when it\n"
-		"comes back. Runs in the foreground; SIGINT/SIGTERM undo what it changed.\n\n"
+		"endpoints removed at once when their link goes down or their path stops\n"
+		"answering (health checks: subflow progress from sock_diag, and ICMP echo\n"
+		"over each path), added again when it works, and subflows that a connection\n"
+		"lost re-created. It never removes the last usable path. Runs in the\n"
+		"foreground; SIGINT/SIGTERM undo what it changed; after SIGKILL, the next\n"
+		"pmd adopts what it left (state under " PMD_STATE_DIR ").\n\n"
 		"  -c, --config FILE   configuration (default " PMD_DEFAULT_CONFIG " if present)\n"
 		"      --client        subflow endpoints (default)\n"
 		"      --server        signal endpoints\n"
@@ -30,13 +35,15 @@ static void usage(FILE *f)
 		"      --on-link-down remove|backup  what to do with a path that goes down\n"
 		"      --notsent-lowat BYTES  set net.ipv4.tcp_notsent_lowat while running\n"
 		"                      (faster failover: less data queued per subflow)\n"
+		"      --no-health-checks  act on link state only (no probes, no sock_diag)\n"
+		"      --probe IF=ADDR also probe ADDR over interface IF (repeatable)\n"
 		"  -j, --json          log one JSON object per line (also the global -j)\n"
 		"  -v, --verbose       also log what is left alone and why\n"
 		"Log lines go to stderr; with -j, one JSON object per line.\n");
 }
 
 enum { OPT_CLIENT = 256, OPT_SERVER, OPT_BACKUP, OPT_ONLY, OPT_EXCLUDE, OPT_PM,
-       OPT_DOWN, OPT_LOWAT };
+       OPT_DOWN, OPT_LOWAT, OPT_NO_HEALTH, OPT_PROBE };
 
 static const struct option options[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -48,10 +55,23 @@ static const struct option options[] = {
 	{ "pm", required_argument, NULL, OPT_PM },
 	{ "on-link-down", required_argument, NULL, OPT_DOWN },
 	{ "notsent-lowat", required_argument, NULL, OPT_LOWAT },
+	{ "no-health-checks", no_argument, NULL, OPT_NO_HEALTH },
+	{ "probe", required_argument, NULL, OPT_PROBE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
+};
+
+/* The configuration key each option sets (the file's name for it). */
+static const struct {
+	int opt;
+	const char *key;
+} option_keys[] = {
+	{ OPT_CLIENT, "mode" }, { OPT_SERVER, "mode" }, { OPT_BACKUP, "backup" },
+	{ OPT_ONLY, "only" }, { OPT_EXCLUDE, "exclude" }, { OPT_PM, "pm" },
+	{ OPT_DOWN, "on_link_down" }, { OPT_LOWAT, "notsent_lowat" },
+	{ OPT_NO_HEALTH, "health_checks" },
 };
 
 /* The config file path, found before anything else so options override it. */
@@ -72,44 +92,65 @@ static const char *config_path(int argc, char **argv, bool *given)
 	return path;
 }
 
-/* Apply one option that is a "key = value" of the file too. */
-static int apply(struct pmd_config *cfg, const char *key, const char *val)
+static const char *option_value(int opt, const char *arg)
 {
-	char text[1100], err[256], opt[32], *c;
+	switch (opt) {
+	case OPT_CLIENT: return "client";
+	case OPT_SERVER: return "server";
+	case OPT_NO_HEALTH: return "no";
+	default: return arg;
+	}
+}
 
-	snprintf(text, sizeof(text), "%s = %s\n", key, val);
-	if (!pmd_config_parse_string(cfg, text, err, sizeof(err)))
+static int set_option(struct pmd_config *cfg, int opt, const char *arg, const char *name)
+{
+	char err[256];
+
+	for (size_t i = 0; i < sizeof(option_keys) / sizeof(option_keys[0]); i++) {
+		if (option_keys[i].opt != opt)
+			continue;
+		if (pmd_config_set(cfg, NULL, option_keys[i].key, option_value(opt, arg),
+				   err, sizeof(err)))
+			return fail("pmd: --%s: %s", name, err);
 		return 0;
-	snprintf(opt, sizeof(opt), "%s", key);
-	for (c = opt; *c; c++)
-		*c = *c == '_' ? '-' : *c;
-	/* the message without its "line 1: " */
-	return fail("pmd: --%s: %s", opt, strchr(err, ':') ? strchr(err, ':') + 2 : err);
+	}
+	return fail("pmd: bad option '--%s' (try '" PROG_NAME " pmd --help')", name);
+}
+
+/* --probe IF=ADDR: the [interface IF] section's "probe". */
+static int set_probe(struct pmd_config *cfg, const char *arg)
+{
+	char ifname[IF_NAMESIZE + 1], err[256];
+	const char *eq = strchr(arg, '=');
+
+	if (!eq || eq == arg || (size_t)(eq - arg) > IF_NAMESIZE - 1)
+		return fail("pmd: --probe: expected IF=ADDR, not '%s'", arg);
+	snprintf(ifname, sizeof(ifname), "%.*s", (int)(eq - arg), arg);
+	if (pmd_config_set(cfg, ifname, "probe", eq + 1, err, sizeof(err)))
+		return fail("pmd: --probe: %s", err);
+	return 0;
 }
 
 static int parse_options(struct pmd_config *cfg, int argc, char **argv)
 {
-	int c, ret = 0;
+	int c, idx, ret = 0;
 
 	opterr = 0;
 	optind = 1;
-	while (!ret && (c = getopt_long(argc, argv, "+c:vjh", options, NULL)) != -1) {
-		switch (c) {
-		case 'c': break;
-		case 'v': cfg->verbose = true; break;
-		case 'j': print_set_json(true); break;
-		case OPT_CLIENT: cfg->mode = PMD_MODE_CLIENT; break;
-		case OPT_SERVER: cfg->mode = PMD_MODE_SERVER; break;
-		case OPT_BACKUP: ret = apply(cfg, "backup", optarg); break;
-		case OPT_ONLY: ret = apply(cfg, "only", optarg); break;
-		case OPT_EXCLUDE: ret = apply(cfg, "exclude", optarg); break;
-		case OPT_PM: ret = apply(cfg, "pm", optarg); break;
-		case OPT_DOWN: ret = apply(cfg, "on_link_down", optarg); break;
-		case OPT_LOWAT: ret = apply(cfg, "notsent_lowat", optarg); break;
-		default:
+	while (!ret && (c = getopt_long(argc, argv, "+c:vjh", options, &idx)) != -1) {
+		if (c == 'c')
+			continue;
+		if (c == 'v')
+			cfg->verbose = true;
+		else if (c == 'j')
+			print_set_json(true);
+		else if (c == OPT_PROBE)
+			ret = set_probe(cfg, optarg);
+		else if (c >= OPT_CLIENT)
+			ret = set_option(cfg, c, optarg, options[idx].name);
+		else
 			return fail("pmd: bad option '%s' (try '" PROG_NAME " pmd --help')",
 				    argv[optind - 1]);
-		}
 	}
 	if (!ret && optind < argc)
 		return fail("pmd: unexpected argument '%s'", argv[optind]);
@@ -136,5 +177,5 @@ int cmd_pmd(int argc, char **argv)
 	if (parse_options(&cfg, argc, argv))
 		return 1;
 	pmd_log_init(print_is_json(), cfg.verbose);
-	return pmd_run(&cfg);
+	return pmd_run(&cfg) ? 1 : 0;
 }

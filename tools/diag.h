@@ -47,6 +47,10 @@ struct diag_conn {
 	uint8_t state;                 /* TCP_* values, as ss shows them */
 	bool listener;
 	bool fallback;                 /* fell back to TCP */
+	bool fallback_accepted;        /* fallback seen only as a TCP socket that
+					* an MPTCP listener accepted from a peer
+					* that did not offer MPTCP (with
+					* DIAG_FALLBACK; info is zero) */
 	uint64_t cookie;
 	uint32_t inode;
 	uint32_t uid;
@@ -69,5 +73,10 @@ void diag_close(struct diag *d);
  * can then be taken). */
 int diag_take(struct diag *d, unsigned int what, struct diag_snapshot *out);
 void diag_snapshot_free(struct diag_snapshot *s);
+
+/* The subflows of the connection whose local token is token: how many,
+ * from s->subflows[*first] on (diag_take sorts them by token). 0 for
+ * token 0 (a fallen-back connection has none that can be matched). */
+size_t diag_subflows_of(const struct diag_snapshot *s, uint32_t token, size_t *first);
 
 #endif

@@ -5,6 +5,7 @@
  * key, a bad value or a malformed line is an error with its line number,
  * so a typo never silently changes what the daemon does.
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -13,28 +14,27 @@
 #include <string.h>
 
 #include "pmd.h"
+#include "util.h"
 
 #define LINE_MAX_LEN 1024
 
-struct parser {
+/* One setting being applied: where its error goes. */
+struct setter {
 	struct pmd_config *cfg;
 	struct pmd_ifconf *section;	/* NULL: top level */
-	int line;
 	char *err;
 	size_t errlen;
 };
 
-static int perr(struct parser *p, const char *fmt, ...)
+static int perr(struct setter *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-static int perr(struct parser *p, const char *fmt, ...)
+static int perr(struct setter *p, const char *fmt, ...)
 {
 	va_list ap;
-	int n = snprintf(p->err, p->errlen, "line %d: ", p->line);
 
 	va_start(ap, fmt);
-	if (n >= 0 && (size_t)n < p->errlen)
-		vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+	vsnprintf(p->err, p->errlen, fmt, ap);
 	va_end(ap);
 	return -EINVAL;
 }
@@ -48,6 +48,10 @@ void pmd_config_init(struct pmd_config *cfg)
 	cfg->subflows = -1;
 	cfg->add_addr_accepted = -1;
 	cfg->notsent_lowat = -1;
+	cfg->health = (struct pmd_health_config){
+		.enabled = true, .interval_ms = 50, .dead_ms = 200, .dead_probes = 3,
+		.alive_probes = 2, .stall_ms = 400,
+	};
 }
 
 static char *trim(char *s)
@@ -106,46 +110,34 @@ int pmd_iflist_parse(struct pmd_iflist *list, const char *s)
 	return 0;
 }
 
-static const char *const flag_names[] = { "signal", "subflow", "backup", "fullmesh" };
-
 int pmd_flags_parse(const char *s, int *flags)
 {
 	char buf[256], *save = NULL, *tok;
-	int out = 0;
+	uint32_t out = 0, bit;
 
 	if (strlen(s) >= sizeof(buf))
 		return -EINVAL;
 	strcpy(buf, s);
 	for (tok = strtok_r(buf, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		size_t i;
-
-		tok = trim(tok);
-		for (i = 0; i < 4 && strcmp(tok, flag_names[i]); i++)
-			;
-		if (i == 4)
+		if (mpk_endpoint_flag_from_name(trim(tok), &bit) ||
+		    !(bit & PMD_EP_CONFIGURABLE))
 			return -EINVAL;
-		out |= 1 << i;
+		out |= bit;
 	}
 	/* an endpoint with neither signal nor subflow does nothing */
-	if (!(out & (PMD_FLAG_SIGNAL | PMD_FLAG_SUBFLOW)))
+	if (!(out & (MPK_EP_SIGNAL | MPK_EP_SUBFLOW)))
 		return -EINVAL;
-	*flags = out;
+	*flags = (int)out;
 	return 0;
 }
 
 const char *pmd_flags_format(int flags, char *buf, size_t len)
 {
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (int i = 0; i < 4; i++) {
-		if (flags & (1 << i))
-			n += snprintf(buf + n, n < len ? len - n : 0, "%s%s",
-				      n ? "," : "", flag_names[i]);
-	}
-	if (!n)
+	if (!flags)
 		snprintf(buf, len, "none");
+	else
+		mpk_endpoint_flags_format((uint32_t)flags, ",", buf, len);
 	return buf;
 }
 
@@ -174,119 +166,230 @@ static int parse_bool(const char *v)
 	return -1;
 }
 
-static int parse_limit(struct parser *p, const char *key, const char *v, int *out)
+static int parse_limit(struct setter *p, const char *key, const char *v, int *out)
 {
-	char *end;
 	long n;
 
-	errno = 0;
-	n = strtol(v, &end, 10);
 	if (!strcmp(v, "auto")) {
 		*out = -1;
 		return 0;
 	}
-	if (errno || end == v || *end || n < 0 || n > PMD_LIMIT_MAX)
-		return perr(p, "%s must be 0..%d or auto, not '%s'", key,
-			    PMD_LIMIT_MAX, v);
+	if (parse_long(v, 0, PMD_LIMIT_MAX, &n))
+		return perr(p, "%s must be 0..%d or auto, not '%s'", key, PMD_LIMIT_MAX, v);
 	*out = (int)n;
 	return 0;
 }
 
-/* bytes, 1 KiB .. 1 GiB, or "off" */
-static int parse_lowat(struct parser *p, const char *v, long *out)
+static int set_subflows(struct setter *p, const char *key, const char *v)
 {
-	char *end;
+	return parse_limit(p, key, v, &p->cfg->subflows);
+}
+
+static int set_accepted(struct setter *p, const char *key, const char *v)
+{
+	return parse_limit(p, key, v, &p->cfg->add_addr_accepted);
+}
+
+/* bytes, 1 KiB .. 1 GiB, or "off" */
+static int set_lowat(struct setter *p, const char *key, const char *v)
+{
 	long n;
 
 	if (!strcmp(v, "off")) {
-		*out = -1;
+		p->cfg->notsent_lowat = -1;
 		return 0;
 	}
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno || end == v || *end || n < 1024 || n > (1L << 30))
-		return perr(p, "notsent_lowat must be 1024..1073741824 bytes or off, not '%s'", v);
-	*out = n;
+	if (parse_long(v, 1024, 1L << 30, &n))
+		return perr(p, "%s must be 1024..1073741824 bytes or off, not '%s'", key, v);
+	p->cfg->notsent_lowat = n;
 	return 0;
 }
 
-static int set_mode(struct parser *p, const char *v)
+/* One of names[], stored as its index. */
+static int set_choice(struct setter *p, const char *key, const char *v,
+		      const char *const names[2], int *out)
 {
-	if (!strcmp(v, "client"))
-		p->cfg->mode = PMD_MODE_CLIENT;
-	else if (!strcmp(v, "server"))
-		p->cfg->mode = PMD_MODE_SERVER;
-	else
-		return perr(p, "mode must be client or server, not '%s'", v);
-	return 0;
+	for (int i = 0; i < 2; i++) {
+		if (!strcmp(v, names[i])) {
+			*out = i;
+			return 0;
+		}
+	}
+	return perr(p, "%s must be %s or %s, not '%s'", key, names[0], names[1], v);
 }
 
-static int set_pm(struct parser *p, const char *v)
+static int set_mode(struct setter *p, const char *key, const char *v)
 {
-	if (!strcmp(v, "kernel"))
-		p->cfg->pm = PMD_PM_KERNEL;
-	else if (!strcmp(v, "userspace"))
-		p->cfg->pm = PMD_PM_USERSPACE;
-	else
-		return perr(p, "pm must be kernel or userspace, not '%s'", v);
-	return 0;
+	static const char *const names[2] = { [PMD_MODE_CLIENT] = "client",
+					      [PMD_MODE_SERVER] = "server" };
+	int i, ret = set_choice(p, key, v, names, &i);
+
+	if (!ret)
+		p->cfg->mode = i;
+	return ret;
 }
 
-static int set_down(struct parser *p, const char *v)
+static int set_pm(struct setter *p, const char *key, const char *v)
 {
-	if (!strcmp(v, "remove"))
-		p->cfg->down = PMD_DOWN_REMOVE;
-	else if (!strcmp(v, "backup"))
-		p->cfg->down = PMD_DOWN_BACKUP;
-	else
-		return perr(p, "on_link_down must be remove or backup, not '%s'", v);
-	return 0;
+	static const char *const names[2] = { [PMD_PM_KERNEL] = "kernel",
+					      [PMD_PM_USERSPACE] = "userspace" };
+	int i, ret = set_choice(p, key, v, names, &i);
+
+	if (!ret)
+		p->cfg->pm = i;
+	return ret;
 }
 
-static int set_list(struct parser *p, struct pmd_iflist *list,
-		    const char *key, const char *v)
+static int set_down(struct setter *p, const char *key, const char *v)
+{
+	static const char *const names[2] = { [PMD_DOWN_REMOVE] = "remove",
+					      [PMD_DOWN_BACKUP] = "backup" };
+	int i, ret = set_choice(p, key, v, names, &i);
+
+	if (!ret)
+		p->cfg->down = i;
+	return ret;
+}
+
+static int set_list(struct setter *p, const char *key, const char *v,
+		    struct pmd_iflist *list)
 {
 	if (pmd_iflist_parse(list, v))
 		return perr(p, "%s: bad interface list '%s'", key, v);
 	return 0;
 }
 
-static int top_key(struct parser *p, const char *key, const char *v)
+static int set_only(struct setter *p, const char *key, const char *v)
 {
-	struct pmd_config *c = p->cfg;
-	int b;
+	return set_list(p, key, v, &p->cfg->only);
+}
 
-	if (!strcmp(key, "mode"))
-		return set_mode(p, v);
-	if (!strcmp(key, "pm"))
-		return set_pm(p, v);
-	if (!strcmp(key, "on_link_down"))
-		return set_down(p, v);
-	if (!strcmp(key, "only") || !strcmp(key, "include"))
-		return set_list(p, &c->only, key, v);
-	if (!strcmp(key, "exclude"))
-		return set_list(p, &c->exclude, key, v);
-	if (!strcmp(key, "backup"))
-		return set_list(p, &c->backup, key, v);
-	if (!strcmp(key, "subflows"))
-		return parse_limit(p, key, v, &c->subflows);
-	if (!strcmp(key, "add_addr_accepted"))
-		return parse_limit(p, key, v, &c->add_addr_accepted);
-	if (!strcmp(key, "notsent_lowat"))
-		return parse_lowat(p, v, &c->notsent_lowat);
-	if (!strcmp(key, "verbose")) {
-		if ((b = parse_bool(v)) < 0)
-			return perr(p, "verbose must be yes or no, not '%s'", v);
-		c->verbose = b;
-		return 0;
+static int set_exclude(struct setter *p, const char *key, const char *v)
+{
+	return set_list(p, key, v, &p->cfg->exclude);
+}
+
+static int set_backup_list(struct setter *p, const char *key, const char *v)
+{
+	return set_list(p, key, v, &p->cfg->backup);
+}
+
+static int set_bool(struct setter *p, const char *key, const char *v, bool *out)
+{
+	int b = parse_bool(v);
+
+	if (b < 0)
+		return perr(p, "%s must be yes or no, not '%s'", key, v);
+	*out = b;
+	return 0;
+}
+
+static int set_verbose(struct setter *p, const char *key, const char *v)
+{
+	return set_bool(p, key, v, &p->cfg->verbose);
+}
+
+static int set_health(struct setter *p, const char *key, const char *v)
+{
+	return set_bool(p, key, v, &p->cfg->health.enabled);
+}
+
+static int set_uint(struct setter *p, const char *key, const char *v,
+		    long min, long max, unsigned int *out)
+{
+	long n;
+
+	if (parse_long(v, min, max, &n))
+		return perr(p, "%s must be %ld..%ld, not '%s'", key, min, max, v);
+	*out = (unsigned int)n;
+	return 0;
+}
+
+static int set_interval(struct setter *p, const char *key, const char *v)
+{
+	return set_uint(p, key, v, 10, 10000, &p->cfg->health.interval_ms);
+}
+
+static int set_dead_ms(struct setter *p, const char *key, const char *v)
+{
+	return set_uint(p, key, v, 50, 60000, &p->cfg->health.dead_ms);
+}
+
+static int set_dead_probes(struct setter *p, const char *key, const char *v)
+{
+	return set_uint(p, key, v, 1, 100, &p->cfg->health.dead_probes);
+}
+
+static int set_alive_probes(struct setter *p, const char *key, const char *v)
+{
+	return set_uint(p, key, v, 1, 100, &p->cfg->health.alive_probes);
+}
+
+static int set_stall_ms(struct setter *p, const char *key, const char *v)
+{
+	return set_uint(p, key, v, 100, 60000, &p->cfg->health.stall_ms);
+}
+
+typedef int (*set_fn)(struct setter *p, const char *key, const char *v);
+
+static const struct {
+	const char *key;
+	set_fn set;
+} top_settings[] = {
+	{ "mode", set_mode },
+	{ "pm", set_pm },
+	{ "on_link_down", set_down },
+	{ "only", set_only },
+	{ "include", set_only },
+	{ "exclude", set_exclude },
+	{ "backup", set_backup_list },
+	{ "subflows", set_subflows },
+	{ "add_addr_accepted", set_accepted },
+	{ "notsent_lowat", set_lowat },
+	{ "verbose", set_verbose },
+	{ "health_checks", set_health },
+	{ "probe_interval_ms", set_interval },
+	{ "dead_after_ms", set_dead_ms },
+	{ "dead_after_probes", set_dead_probes },
+	{ "alive_after_probes", set_alive_probes },
+	{ "stall_ms", set_stall_ms },
+};
+
+static int top_key(struct setter *p, const char *key, const char *v)
+{
+	for (size_t i = 0; i < sizeof(top_settings) / sizeof(top_settings[0]); i++) {
+		if (!strcmp(key, top_settings[i].key))
+			return top_settings[i].set(p, key, v);
 	}
 	return perr(p, "unknown key '%s'", key);
 }
 
-static int section_key(struct parser *p, const char *key, const char *v)
+/* "probe = ADDR[,ADDR...]": probe targets for this interface. */
+static int set_targets(struct setter *p, const char *v)
 {
 	struct pmd_ifconf *s = p->section;
-	int b;
+	char buf[LINE_MAX_LEN], *save = NULL, *tok;
+
+	if (strlen(v) >= sizeof(buf))
+		return perr(p, "probe: too long");
+	strcpy(buf, v);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int family = strchr(tok = trim(tok), ':') ? AF_INET6 : AF_INET;
+
+		if (s->ntargets >= PMD_TARGETS_MAX)
+			return perr(p, "probe: at most %d targets", PMD_TARGETS_MAX);
+		if (inet_pton(family, tok, &s->target[s->ntargets]) != 1)
+			return perr(p, "probe: '%s' is not an IPv4 or IPv6 address", tok);
+		s->target_family[s->ntargets++] = family;
+	}
+	return 0;
+}
+
+static int section_key(struct setter *p, const char *key, const char *v)
+{
+	struct pmd_ifconf *s = p->section;
+	bool b;
+	int ret;
 
 	if (!strcmp(key, "flags")) {
 		if (pmd_flags_parse(v, &s->flags))
@@ -294,20 +397,63 @@ static int section_key(struct parser *p, const char *key, const char *v)
 				    "plus backup, fullmesh; not '%s'", v);
 		return 0;
 	}
-	if (!strcmp(key, "backup") || !strcmp(key, "use")) {
-		if ((b = parse_bool(v)) < 0)
-			return perr(p, "%s must be yes or no, not '%s'", key, v);
-		*(!strcmp(key, "backup") ? &s->backup : &s->use) = b;
-		return 0;
-	}
-	return perr(p, "unknown key '%s' in [interface %s]", key, s->name);
+	if (!strcmp(key, "probe"))
+		return set_targets(p, v);
+	if (strcmp(key, "backup") && strcmp(key, "use"))
+		return perr(p, "unknown key '%s' in [interface %s]", key, s->name);
+	ret = set_bool(p, key, v, &b);
+	if (ret)
+		return ret;
+	if (!strcmp(key, "backup"))
+		s->backup = b;
+	else
+		s->use = b;
+	return 0;
 }
 
-/* "[interface NAME]" */
-static int section(struct parser *p, char *line)
+/* The section of interface name, created on first use. */
+static int open_section(struct setter *p, const char *name, bool new_only)
 {
-	char *end = strchr(line, ']'), *name;
 	struct pmd_config *c = p->cfg;
+
+	if (!valid_ifname(name))
+		return perr(p, "bad interface name '%s'", name);
+	p->section = (struct pmd_ifconf *)pmd_config_if(c, name);
+	if (p->section && new_only)
+		return perr(p, "interface %s appears twice", name);
+	if (p->section)
+		return 0;
+	if (c->nifs >= PMD_IF_MAX)
+		return perr(p, "more than %d interface sections", PMD_IF_MAX);
+	p->section = &c->ifs[c->nifs++];
+	memset(p->section, 0, sizeof(*p->section));
+	strcpy(p->section->name, name);
+	p->section->flags = p->section->backup = p->section->use = -1;
+	return 0;
+}
+
+int pmd_config_set(struct pmd_config *cfg, const char *section, const char *key,
+		   const char *value, char *err, size_t errlen)
+{
+	struct setter p = { .cfg = cfg, .err = err, .errlen = errlen };
+	int ret = section ? open_section(&p, section, false) : 0;
+
+	if (ret)
+		return ret;
+	return section ? section_key(&p, key, value) : top_key(&p, key, value);
+}
+
+/* The file parser: a setter plus the line number for errors. */
+struct parser {
+	struct setter set;
+	int line;
+};
+
+/* "[interface NAME]" */
+static int section(struct parser *ps, char *line)
+{
+	struct setter *p = &ps->set;
+	char *end = strchr(line, ']'), *name;
 
 	if (!end || trim(end + 1)[0])
 		return perr(p, "a section is '[interface NAME]'");
@@ -317,17 +463,7 @@ static int section(struct parser *p, char *line)
 		return perr(p, "a section is '[interface NAME]'");
 	if (strncmp(name, "interface", 9) || !isspace((unsigned char)name[9]))
 		return perr(p, "unknown section '[%s]'", name);
-	name = trim(name + 9);
-	if (!valid_ifname(name))
-		return perr(p, "bad interface name '%s'", name);
-	if (pmd_config_if(c, name))
-		return perr(p, "interface %s appears twice", name);
-	if (c->nifs >= PMD_IF_MAX)
-		return perr(p, "more than %d interface sections", PMD_IF_MAX);
-	p->section = &c->ifs[c->nifs++];
-	strcpy(p->section->name, name);
-	p->section->flags = p->section->backup = p->section->use = -1;
-	return 0;
+	return open_section(p, trim(name + 9), true);
 }
 
 static void strip_comment(char *s)
@@ -340,8 +476,9 @@ static void strip_comment(char *s)
 	}
 }
 
-static int parse_line(struct parser *p, char *raw)
+static int parse_line(struct parser *ps, char *raw)
 {
+	struct setter *p = &ps->set;
 	char *line, *eq, *key, *val;
 
 	strip_comment(raw);
@@ -349,7 +486,7 @@ static int parse_line(struct parser *p, char *raw)
 	if (!*line)
 		return 0;
 	if (*line == '[')
-		return section(p, line);
+		return section(ps, line);
 	eq = strchr(line, '=');
 	if (!eq)
 		return perr(p, "expected 'key = value'");
@@ -363,24 +500,37 @@ static int parse_line(struct parser *p, char *raw)
 	return p->section ? section_key(p, key, val) : top_key(p, key, val);
 }
 
+/* "line N: " before the message the setter wrote. */
+static int with_line(struct parser *ps, int ret)
+{
+	char msg[256];
+
+	if (!ret)
+		return 0;
+	snprintf(msg, sizeof(msg), "%s", ps->set.err);
+	snprintf(ps->set.err, ps->set.errlen, "line %d: %s", ps->line, msg);
+	return ret;
+}
+
 int pmd_config_parse(struct pmd_config *cfg, FILE *f, char *err, size_t errlen)
 {
-	struct parser p = { .cfg = cfg, .err = err, .errlen = errlen };
+	struct parser ps = { .set = { .cfg = cfg, .err = err, .errlen = errlen } };
 	char *buf = NULL;
 	size_t cap = 0;
 	ssize_t n;
 	int ret = 0;
 
 	while (!ret && (n = getline(&buf, &cap, f)) >= 0) {
-		p.line++;
+		ps.line++;
 		if (n && buf[n - 1] == '\n')
 			buf[--n] = '\0';
 		if ((size_t)n != strlen(buf))
-			ret = perr(&p, "contains a NUL byte");
+			ret = perr(&ps.set, "contains a NUL byte");
 		else if (n > LINE_MAX_LEN)
-			ret = perr(&p, "longer than %d characters", LINE_MAX_LEN);
+			ret = perr(&ps.set, "longer than %d characters", LINE_MAX_LEN);
 		else
-			ret = parse_line(&p, buf);
+			ret = parse_line(&ps, buf);
+		ret = with_line(&ps, ret);
 	}
 	if (!ret && ferror(f))
 		ret = -EIO;

@@ -1,15 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * pmd with the in-kernel path manager: one endpoint per usable address.
- * Deleting an endpoint makes the kernel close the subflows that use its
- * address (and send RM_ADDR), so data moves to the surviving paths at once
- * instead of after retransmission timeouts; adding it again makes the
- * kernel open subflows from it on existing connections. Only endpoints pmd
- * added are ever touched, and the limits it raised are restored at stop.
+ *
+ * How the kernel (6.18, measured in tests/netns/84-pmd-kernel-facts.sh)
+ * treats endpoints, which decides what pmd does:
+ *  - deleting an endpoint closes the subflows that use its address on
+ *    every connection and sends RM_ADDR over a subflow that is not stale,
+ *    so the peer closes its side too and re-sends what was in flight on the
+ *    survivors at once; this is how traffic leaves a dead path;
+ *  - that includes the initial subflow (address id 0): the kernel matches
+ *    an endpoint with the initial subflow's address (mpc_endpoint_id) and
+ *    closes it as well; adding the endpoint again opens a new subflow from
+ *    that address on every connection that lacks one;
+ *  - a connection whose subflows are all closed this way stays open, and
+ *    new joins revive it, but RM_ADDR then cannot reach the peer: its
+ *    subflows on the dead paths stay, count against its subflow limit and
+ *    make it refuse the joins (what killed connections under churn). So
+ *    pmd never deletes the endpoint of the last usable path;
+ *  - subflows that close for any other reason are never re-created by the
+ *    kernel: pmd deletes and adds the endpoint again (a refresh).
+ * Only endpoints pmd added are ever touched, and the limits it raised are
+ * restored at stop. What it added is written under /run (pmd-state.c) so
+ * that a pmd killed with SIGKILL is followed by one that adopts it.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mptcpkit.h"
 #include "pmd.h"
@@ -19,6 +36,7 @@ struct owned {
 	struct mpk_endpoint ep;
 	char ifname[IF_NAMESIZE];
 	bool demoted;	/* on_link_down = backup: flags set to backup */
+	bool kept;	/* unusable, but kept as the last path (logged once) */
 };
 
 struct pmd_kernel {
@@ -31,21 +49,6 @@ struct pmd_kernel {
 	bool limits_changed;
 };
 
-static void ep_ip(const struct mpk_endpoint *ep, struct pmd_ip *ip)
-{
-	memset(ip, 0, sizeof(*ip));
-	ip->family = ep->family;
-	memcpy(&ip->v6, &ep->addr, ep->family == AF_INET ? 4 : 16);
-}
-
-static const char *ep_str(const struct mpk_endpoint *ep, char *buf, size_t len)
-{
-	struct pmd_ip ip;
-
-	ep_ip(ep, &ip);
-	return pmd_ip_format(&ip, buf, len);
-}
-
 static const char *err_str(struct pmd_kernel *k, int err)
 {
 	const char *ack = mpk_pm_ext_ack(k->pm);
@@ -56,12 +59,88 @@ static const char *err_str(struct pmd_kernel *k, int err)
 static void log_ep(const char *action, const struct mpk_endpoint *ep,
 		   const char *ifname, const char *why)
 {
-	char addr[INET6_ADDRSTRLEN], flags[64], id[8];
+	char flags[64];
 
-	snprintf(id, sizeof(id), "%u", ep->id);
-	pmd_log(action, "address", ep_str(ep, addr, sizeof(addr)), "id", id,
-		"dev", ifname, "flags", pmd_flags_format(ep->flags, flags, sizeof(flags)),
-		"why", why, NULL);
+	pmd_log_begin(action);
+	pmd_log_addr("address", ep->family, &ep->addr);
+	pmd_log_uint("id", ep->id);
+	pmd_log_str("dev", ifname);
+	pmd_log_str("flags", pmd_flags_format(ep->flags, flags, sizeof(flags)));
+	pmd_log_end(why);
+}
+
+static void log_failed(struct pmd_kernel *k, const char *action, int err)
+{
+	pmd_log_error(action, err_str(k, err));
+}
+
+static void save_state(const struct pmd_kernel *k)
+{
+	struct pmd_saved s = { .limits = k->orig, .have_limits = true, .pid = getpid() };
+
+	for (int i = 0; i < k->nown; i++)
+		s.eps[s.neps++] = k->own[i].ep;
+	if (pmd_state_save(&s))
+		pmd_log_error("save-state", "cannot write the state file under " PMD_STATE_DIR);
+}
+
+static bool ep_is(const struct mpk_endpoint *ep, int family, const union mpk_in46 *ip)
+{
+	return ep->family == family && pmd_in46_equal(family, &ep->addr, ip);
+}
+
+static const struct mpk_endpoint *find_ep(const struct mpk_endpoint *eps, size_t n,
+					  int family, const union mpk_in46 *ip)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (ep_is(&eps[i], family, ip))
+			return &eps[i];
+	}
+	return NULL;
+}
+
+static const struct pmd_want *find_want(const struct pmd_want *w, int n,
+					const struct mpk_endpoint *ep)
+{
+	for (int i = 0; i < n; i++) {
+		if (ep_is(ep, w[i].family, &w[i].ip) && (int)w[i].ifindex == ep->ifindex)
+			return &w[i];
+	}
+	return NULL;
+}
+
+/* Adopt what a pmd that did not stop left: its endpoints that are still
+ * there (same id and address), and the limits it found. */
+static void adopt(struct pmd_kernel *k)
+{
+	struct pmd_saved s;
+	struct mpk_endpoint *eps = NULL;
+	size_t n = 0;
+
+	if (pmd_state_load(&s) || mpk_pm_endpoint_list(k->pm, &eps, &n))
+		return;
+	if (s.have_limits) {
+		k->orig = s.limits;
+		k->limits_changed = true;
+	}
+	for (int i = 0; i < s.neps && k->nown < PMD_ADDRS_MAX; i++) {
+		const struct mpk_endpoint *ep = find_ep(eps, n, s.eps[i].family, &s.eps[i].addr);
+		char ifname[IF_NAMESIZE] = "?";
+		struct owned *o;
+
+		if (!ep || ep->id != s.eps[i].id)
+			continue;
+		o = &k->own[k->nown++];
+		*o = (struct owned){ .ep = *ep };
+		if (ep->ifindex && if_indextoname(ep->ifindex, ifname))
+			snprintf(o->ifname, sizeof(o->ifname), "%s", ifname);
+		else
+			snprintf(o->ifname, sizeof(o->ifname), "?");
+		log_ep("adopt-endpoint", ep, o->ifname,
+		       "added by a pmd that did not stop (SIGKILL or crash)");
+	}
+	free(eps);
+	save_state(k);
 }
 
 int pmd_kernel_start(const struct pmd_config *cfg, struct pmd_kernel **out)
@@ -80,53 +159,27 @@ int pmd_kernel_start(const struct pmd_config *cfg, struct pmd_kernel **out)
 		free(k);
 		return ret;
 	}
+	adopt(k);
 	k->set = k->orig;
+	if (k->limits_changed)
+		mpk_pm_limits_get(k->pm, &k->set);
 	*out = k;
 	return 0;
 }
 
-static const struct mpk_endpoint *find_ep(const struct mpk_endpoint *eps,
-					  size_t n, const struct pmd_ip *ip)
+/* Why an endpoint we own is no longer wanted. */
+static enum pmd_skip gone_reason(const struct pmd_kernel *k, const struct pmd_net *net,
+				 const struct pmd_health_view *health,
+				 const struct owned *o)
 {
-	for (size_t i = 0; i < n; i++) {
-		struct pmd_ip e;
+	const struct pmd_addr *a = pmd_net_addr(net, o->ep.family, &o->ep.addr,
+						(unsigned int)o->ep.ifindex);
+	enum pmd_skip why;
 
-		ep_ip(&eps[i], &e);
-		if (pmd_ip_equal(&e, ip))
-			return &eps[i];
-	}
-	return NULL;
-}
-
-static const struct pmd_want *find_want(const struct pmd_want *w, int n,
-					const struct mpk_endpoint *ep)
-{
-	struct pmd_ip ip;
-
-	ep_ip(ep, &ip);
-	for (int i = 0; i < n; i++) {
-		if (pmd_ip_equal(&w[i].ip, &ip) && (int)w[i].ifindex == ep->ifindex)
-			return &w[i];
-	}
-	return NULL;
-}
-
-/* Why an endpoint we own is no longer wanted, for the log. */
-static const char *gone_reason(const struct pmd_kernel *k,
-			       const struct pmd_net *net, const struct owned *o)
-{
-	struct pmd_ip ip;
-
-	ep_ip(&o->ep, &ip);
-	for (int i = 0; i < net->naddrs; i++) {
-		if (net->addrs[i].ifindex == (unsigned int)o->ep.ifindex &&
-		    pmd_ip_equal(&net->addrs[i].ip, &ip)) {
-			const char *why = pmd_addr_unusable(k->cfg, net, &net->addrs[i]);
-
-			return why ? why : "flags changed";
-		}
-	}
-	return pmd_net_link(net, o->ep.ifindex) ? "address removed" : "link gone";
+	if (!a)
+		return pmd_net_link(net, o->ep.ifindex) ? PMD_SKIP_ADDR_GONE : PMD_SKIP_LINK_GONE;
+	why = pmd_addr_unusable(k->cfg, net, health, a);
+	return why == PMD_SKIP_NONE ? PMD_SKIP_FLAGS_CHANGED : why;
 }
 
 static bool owns(const struct pmd_kernel *k, const struct mpk_endpoint *ep)
@@ -141,6 +194,7 @@ static bool owns(const struct pmd_kernel *k, const struct mpk_endpoint *ep)
 static void forget(struct pmd_kernel *k, int i)
 {
 	k->own[i] = k->own[--k->nown];
+	save_state(k);
 }
 
 /* on_link_down = backup: keep the endpoint, mark its subflows backup. */
@@ -152,7 +206,7 @@ static int demote(struct pmd_kernel *k, struct owned *o, const char *why)
 	ep.flags |= MPK_EP_BACKUP;
 	ret = mpk_pm_endpoint_set_flags(k->pm, &ep);
 	if (ret) {
-		pmd_log("error", "action", "set-backup", "why", err_str(k, ret), NULL);
+		log_failed(k, "set-backup", ret);
 		return ret;
 	}
 	o->demoted = true;
@@ -165,7 +219,7 @@ static int promote(struct pmd_kernel *k, struct owned *o)
 	int ret = mpk_pm_endpoint_set_flags(k->pm, &o->ep);
 
 	if (ret) {
-		pmd_log("error", "action", "unset-backup", "why", err_str(k, ret), NULL);
+		log_failed(k, "unset-backup", ret);
 		return ret;
 	}
 	o->demoted = false;
@@ -179,7 +233,7 @@ static int remove_owned(struct pmd_kernel *k, int i, const char *why)
 	int ret = mpk_pm_endpoint_delete(k->pm, &o->ep);
 
 	if (ret && ret != -ENOENT && ret != -EINVAL) {
-		pmd_log("error", "action", "delete-endpoint", "why", err_str(k, ret), NULL);
+		log_failed(k, "delete-endpoint", ret);
 		return ret;
 	}
 	log_ep("delete-endpoint", &o->ep, o->ifname, why);
@@ -187,42 +241,75 @@ static int remove_owned(struct pmd_kernel *k, int i, const char *why)
 	return 0;
 }
 
-/* Drop the endpoints whose address or link went away. */
-static int drop_unwanted(struct pmd_kernel *k, const struct pmd_net *net,
-			 const struct pmd_want *w, int nw,
-			 const struct mpk_endpoint *eps, size_t neps)
+/* The path may come back with its address: a candidate to keep. */
+static bool may_return(enum pmd_skip why)
 {
-	int err = 0;
+	return why == PMD_SKIP_LINK_DOWN || why == PMD_SKIP_PATH_DEAD;
+}
+
+/* Owned endpoints that are wanted, other than o. */
+static int other_usable(const struct pmd_kernel *k, const struct owned *o,
+			const struct pmd_want *w, int nw)
+{
+	int n = 0;
+
+	for (int i = 0; i < k->nown; i++) {
+		if (&k->own[i] != o && find_want(w, nw, &k->own[i].ep))
+			n++;
+	}
+	return n;
+}
+
+/* An owned endpoint that is not wanted: delete, demote, or keep it. */
+static int drop_one(struct pmd_kernel *k, int i, enum pmd_skip why,
+		    const struct pmd_want *w, int nw, bool *kept)
+{
+	struct owned *o = &k->own[i];
+
+	if (may_return(why) && !other_usable(k, o, w, nw)) {
+		if (!o->kept)
+			log_ep("keep-endpoint", &o->ep, o->ifname,
+			       "the last path: deleting it would leave connections "
+			       "no subflow to tell the peer");
+		o->kept = true;
+		*kept = true;
+		return 0;
+	}
+	if (k->cfg->down == PMD_DOWN_BACKUP && why == PMD_SKIP_LINK_DOWN)
+		return o->demoted ? 0 : demote(k, o, pmd_skip_text(why));
+	return remove_owned(k, i, pmd_skip_text(why));
+}
+
+/* Drop the endpoints whose address, link or path went away. */
+static int drop_unwanted(struct pmd_kernel *k, const struct pmd_net *net,
+			 const struct pmd_health_view *health,
+			 const struct pmd_want *w, int nw,
+			 const struct mpk_endpoint *eps, size_t neps, bool *kept)
+{
+	int err = 0, ret;
 
 	for (int i = k->nown - 1; i >= 0; i--) {
 		struct owned *o = &k->own[i];
-		const struct pmd_want *want = find_want(w, nw, &o->ep);
-		struct pmd_ip ip;
 
-		ep_ip(&o->ep, &ip);
-		if (!find_ep(eps, neps, &ip)) {
-			log_ep("forget-endpoint", &o->ep, o->ifname,
-			       "deleted by someone else");
+		if (!find_ep(eps, neps, o->ep.family, &o->ep.addr)) {
+			log_ep("forget-endpoint", &o->ep, o->ifname, "deleted by someone else");
 			forget(k, i);
-		} else if (want) {
-			if (o->demoted)
-				err = promote(k, o) ?: err;
-		} else {
-			const char *why = gone_reason(k, net, o);
-
-			if (k->cfg->down == PMD_DOWN_BACKUP && !strcmp(why, "link down")) {
-				if (!o->demoted)
-					err = demote(k, o, why) ?: err;
-			} else {
-				err = remove_owned(k, i, why) ?: err;
-			}
+			continue;
 		}
+		if (find_want(w, nw, &o->ep)) {
+			o->kept = false;
+			ret = o->demoted ? promote(k, o) : 0;
+		} else {
+			ret = drop_one(k, i, gone_reason(k, net, health, o), w, nw, kept);
+		}
+		if (ret)
+			err = ret;
 	}
 	return err;
 }
 
 /* The kernel's endpoint for this address. */
-static int lookup(struct pmd_kernel *k, const struct pmd_ip *ip,
+static int lookup(struct pmd_kernel *k, int family, const union mpk_in46 *ip,
 		  struct mpk_endpoint *out)
 {
 	struct mpk_endpoint *eps = NULL;
@@ -232,16 +319,16 @@ static int lookup(struct pmd_kernel *k, const struct pmd_ip *ip,
 
 	if (ret)
 		return ret;
-	ep = find_ep(eps, n, ip);
+	ep = find_ep(eps, n, family, ip);
 	if (ep)
 		*out = *ep;
 	free(eps);
 	return ep ? 0 : -ENOENT;
 }
 
-static int add_one(struct pmd_kernel *k, const struct pmd_want *w)
+static int add_one(struct pmd_kernel *k, const struct pmd_want *w, const char *why)
 {
-	struct mpk_endpoint ep = { .family = w->ip.family, .flags = w->flags,
+	struct mpk_endpoint ep = { .family = w->family, .addr = w->ip, .flags = w->flags,
 				   .ifindex = w->ifindex };
 	struct mpk_endpoint got;
 	struct owned *o;
@@ -249,22 +336,20 @@ static int add_one(struct pmd_kernel *k, const struct pmd_want *w)
 
 	if (k->nown >= PMD_ADDRS_MAX)
 		return -ENOSPC;
-	memcpy(&ep.addr, &w->ip.v6, w->ip.family == AF_INET ? 4 : 16);
 	ret = mpk_pm_endpoint_add(k->pm, &ep);
 	if (ret) {
-		pmd_log("error", "action", "add-endpoint", "dev", w->ifname,
-			"why", err_str(k, ret), NULL);
+		log_failed(k, "add-endpoint", ret);
 		return ret;
 	}
 	/* the kernel chose the id: read it back by address */
-	ret = lookup(k, &w->ip, &got);
+	ret = lookup(k, w->family, &w->ip, &got);
 	if (ret)
 		return ret;
 	o = &k->own[k->nown++];
-	o->ep = got;
-	o->demoted = false;
+	*o = (struct owned){ .ep = got };
 	snprintf(o->ifname, sizeof(o->ifname), "%s", w->ifname);
-	log_ep("add-endpoint", &got, w->ifname, "address usable");
+	save_state(k);
+	log_ep("add-endpoint", &got, w->ifname, why);
 	return 0;
 }
 
@@ -272,22 +357,24 @@ static int add_one(struct pmd_kernel *k, const struct pmd_want *w)
 static int add_missing(struct pmd_kernel *k, const struct pmd_want *w, int nw,
 		       const struct mpk_endpoint *eps, size_t neps)
 {
-	int err = 0;
+	int err = 0, ret;
 
 	for (int i = 0; i < nw; i++) {
-		const struct mpk_endpoint *ep = find_ep(eps, neps, &w[i].ip);
-		char addr[INET6_ADDRSTRLEN];
+		const struct mpk_endpoint *ep = find_ep(eps, neps, w[i].family, &w[i].ip);
 
 		if (ep && owns(k, ep))
 			continue;
 		if (ep) {
-			pmd_debug("keep-endpoint", "address",
-				  pmd_ip_format(&w[i].ip, addr, sizeof(addr)),
-				  "why", "not pmd's (there before, or added by hand)",
-				  NULL);
+			if (pmd_log_verbose()) {
+				pmd_log_begin("keep-endpoint");
+				pmd_log_addr("address", w[i].family, &w[i].ip);
+				pmd_log_end("not pmd's (there before, or added by hand)");
+			}
 			continue;
 		}
-		err = add_one(k, &w[i]) ?: err;
+		ret = add_one(k, &w[i], pmd_skip_text(PMD_SKIP_NONE));
+		if (ret)
+			err = ret;
 	}
 	return err;
 }
@@ -306,7 +393,10 @@ static struct mpk_limits wanted_limits(const struct pmd_kernel *k, int nw)
 	struct mpk_limits l = k->set;
 	uint32_t n = nw > PMD_LIMIT_MAX ? PMD_LIMIT_MAX : nw;
 
-	l.subflows = cfg->subflows >= 0 ? (uint32_t)cfg->subflows : max_u32(l.subflows, n);
+	if (cfg->subflows >= 0)
+		l.subflows = (uint32_t)cfg->subflows;
+	else
+		l.subflows = max_u32(l.subflows, n);
 	if (cfg->add_addr_accepted >= 0)
 		l.add_addr_accepted = cfg->add_addr_accepted;
 	else if (cfg->mode == PMD_MODE_CLIENT)
@@ -314,10 +404,17 @@ static struct mpk_limits wanted_limits(const struct pmd_kernel *k, int nw)
 	return l;
 }
 
+static void log_limits(const char *action, const struct mpk_limits *l, const char *why)
+{
+	pmd_log_begin(action);
+	pmd_log_uint("subflows", l->subflows);
+	pmd_log_uint("add_addr_accepted", l->add_addr_accepted);
+	pmd_log_end(why);
+}
+
 static int sync_limits(struct pmd_kernel *k, int nw)
 {
 	struct mpk_limits want = wanted_limits(k, nw);
-	char sub[16], acc[16];
 	int ret;
 
 	if (want.subflows == k->set.subflows &&
@@ -325,75 +422,108 @@ static int sync_limits(struct pmd_kernel *k, int nw)
 		return 0;
 	ret = mpk_pm_limits_set(k->pm, &want);
 	if (ret) {
-		pmd_log("error", "action", "set-limits", "why", err_str(k, ret), NULL);
+		log_failed(k, "set-limits", ret);
 		return ret;
 	}
 	k->set = want;
-	k->limits_changed = true;
-	snprintf(sub, sizeof(sub), "%u", want.subflows);
-	snprintf(acc, sizeof(acc), "%u", want.add_addr_accepted);
-	pmd_log("set-limits", "subflows", sub, "add_addr_accepted", acc,
-		"why", "room for every endpoint", NULL);
+	if (!k->limits_changed) {
+		k->limits_changed = true;
+		save_state(k);
+	}
+	log_limits("set-limits", &want, "room for every endpoint");
 	return 0;
 }
 
 /* -v: why each unused address is not used. */
-static void log_skipped(const struct pmd_kernel *k, const struct pmd_net *net)
+static void log_skipped(const struct pmd_kernel *k, const struct pmd_net *net,
+			const struct pmd_health_view *health)
 {
+	if (!pmd_log_verbose())
+		return;
 	for (int i = 0; i < net->naddrs; i++) {
-		const char *why = pmd_addr_unusable(k->cfg, net, &net->addrs[i]);
-		const struct pmd_link *l = pmd_net_link(net, net->addrs[i].ifindex);
-		char addr[INET6_ADDRSTRLEN];
+		const struct pmd_addr *a = &net->addrs[i];
+		enum pmd_skip why = pmd_addr_unusable(k->cfg, net, health, a);
+		const struct pmd_link *l = pmd_net_link(net, a->ifindex);
 
-		if (why)
-			pmd_debug("skip-address", "address",
-				  pmd_ip_format(&net->addrs[i].ip, addr, sizeof(addr)),
-				  "dev", l ? l->name : "?", "why", why, NULL);
+		if (why == PMD_SKIP_NONE)
+			continue;
+		pmd_log_begin("skip-address");
+		pmd_log_addr("address", a->family, &a->ip);
+		pmd_log_str("dev", l ? l->name : "?");
+		pmd_log_end(pmd_skip_text(why));
 	}
 }
 
-int pmd_kernel_sync(struct pmd_kernel *k, const struct pmd_net *net)
+int pmd_kernel_sync(struct pmd_kernel *k, const struct pmd_net *net,
+		    const struct pmd_health_view *health)
 {
 	struct pmd_want w[PMD_ADDRS_MAX];
-	int nw = pmd_wanted(k->cfg, net, w, PMD_ADDRS_MAX);
+	int nw = pmd_wanted(k->cfg, net, health, w, PMD_ADDRS_MAX);
 	struct mpk_endpoint *eps = NULL;
 	size_t neps = 0;
+	bool kept = false;
 	int ret, err;
 
-	log_skipped(k, net);
+	log_skipped(k, net, health);
 	ret = mpk_pm_endpoint_list(k->pm, &eps, &neps);
 	if (ret) {
-		pmd_log("error", "action", "list-endpoints", "why", err_str(k, ret), NULL);
+		log_failed(k, "list-endpoints", ret);
 		return ret;
 	}
-	/* removals first: a link that went down is the urgent case */
-	err = drop_unwanted(k, net, w, nw, eps, neps);
+	/* removals first: a path that went away is the urgent case */
+	err = drop_unwanted(k, net, health, w, nw, eps, neps, &kept);
 	/* limits before additions, so the kernel has room for new subflows */
-	err = sync_limits(k, nw) ?: err;
-	err = add_missing(k, w, nw, eps, neps) ?: err;
+	ret = sync_limits(k, nw);
+	if (ret)
+		err = ret;
+	ret = add_missing(k, w, nw, eps, neps);
+	if (ret)
+		err = ret;
 	free(eps);
-	return err;
+	return err ? err : kept;
+}
+
+int pmd_kernel_refresh(struct pmd_kernel *k, const struct pmd_net *net,
+		       const struct pmd_health_view *health, int family,
+		       const union mpk_in46 *ip, const char *why)
+{
+	struct pmd_want w[PMD_ADDRS_MAX];
+	int nw = pmd_wanted(k->cfg, net, health, w, PMD_ADDRS_MAX);
+
+	for (int i = 0; i < k->nown; i++) {
+		const struct pmd_want *want = find_want(w, nw, &k->own[i].ep);
+		int ret;
+
+		if (!ep_is(&k->own[i].ep, family, ip) || !want)
+			continue;
+		ret = remove_owned(k, i, why);
+		return ret ? ret : add_one(k, want, "re-created: subflows from it again");
+	}
+	return 0;
 }
 
 int pmd_kernel_stop(struct pmd_kernel *k)
 {
-	int err = 0;
+	int err = 0, ret;
 
-	while (k->nown)
-		err = remove_owned(k, k->nown - 1, "pmd stopping") ?: err;
-	if (k->limits_changed) {
-		int ret = mpk_pm_limits_set(k->pm, &k->orig);
-		char sub[16], acc[16];
-
-		snprintf(sub, sizeof(sub), "%u", k->orig.subflows);
-		snprintf(acc, sizeof(acc), "%u", k->orig.add_addr_accepted);
-		if (ret)
-			pmd_log("error", "action", "restore-limits", "why", err_str(k, ret), NULL);
-		else
-			pmd_log("restore-limits", "subflows", sub, "add_addr_accepted",
-				acc, "why", "pmd stopping", NULL);
-		err = ret ?: err;
+	while (k->nown) {
+		ret = remove_owned(k, k->nown - 1, "pmd stopping");
+		if (ret) {
+			err = ret;
+			k->nown--;	/* logged; go on with the others */
+		}
 	}
+	if (k->limits_changed) {
+		ret = mpk_pm_limits_set(k->pm, &k->orig);
+		if (ret) {
+			log_failed(k, "restore-limits", ret);
+			err = ret;
+		} else {
+			log_limits("restore-limits", &k->orig, "pmd stopping");
+		}
+	}
+	if (!err)
+		pmd_state_remove();
 	mpk_pm_close(k->pm);
 	free(k);
 	return err;

@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * pmd's log: one line per action on stderr, "pmd: ACTION key value ...:
- * why" in text, or one JSON object per line (-j) with the same keys.
+ * pmd's log: one line per decision on stderr, "pmd: ACTION key value ...:
+ * why" in text, or one JSON object per line (-j) with the same keys, each
+ * field with its own type (numbers are JSON numbers).
  */
-#include <errno.h>
-#include <stdarg.h>
-#include <stdlib.h>
+#include <inttypes.h>
 #include <stdio.h>
-#include <string.h>
 #include <time.h>
 
 #include "pmd.h"
@@ -22,6 +20,11 @@ void pmd_log_init(bool json, bool verbose)
 	log_verbose = verbose;
 }
 
+bool pmd_log_verbose(void)
+{
+	return log_verbose;
+}
+
 static double now_seconds(void)
 {
 	struct timespec ts;
@@ -30,68 +33,45 @@ static double now_seconds(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Whole decimal numbers (ids, limits, tokens) go into JSON as numbers. */
-static bool as_integer(const char *val, long long *out)
+void pmd_log_begin(const char *action)
 {
-	char *end;
-
-	if (!*val || (val[0] == '0' && val[1]) || (*val != '-' && (*val < '0' || *val > '9')))
-		return false;
-	errno = 0;
-	*out = strtoll(val, &end, 10);
-	return !errno && !*end;
-}
-
-static void log_value(const char *key, const char *val)
-{
-	long long n;
-
-	if (print_is_json() && as_integer(val, &n))
-		print_int(key, NULL, n);
-	else
-		print_string(key, "%s", val);
-}
-
-static void log_va(const char *action, va_list ap)
-{
-	const char *key, *val;
-
 	print_open_object(NULL);
 	if (print_is_json())
 		print_double("time", NULL, now_seconds());
 	print_string("action", "pmd: %s", action);
-	while ((key = va_arg(ap, const char *))) {
-		val = va_arg(ap, const char *);
-		if (!val)
-			break;
-		if (!strcmp(key, "why")) {
-			print_string(key, ": %s", val);
-		} else {
-			print_text(" %s ", key);
-			log_value(key, val);
-		}
-	}
+}
+
+void pmd_log_str(const char *key, const char *val)
+{
+	print_text(" %s ", key);
+	print_string(key, "%s", val);
+}
+
+void pmd_log_uint(const char *key, uint64_t val)
+{
+	print_text(" %s ", key);
+	print_uint(key, "%" PRIu64, val);
+}
+
+void pmd_log_addr(const char *key, int family, const union mpk_in46 *ip)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	pmd_log_str(key, pmd_in46_format(family, ip, buf, sizeof(buf)));
+}
+
+void pmd_log_end(const char *why)
+{
+	if (why)
+		print_string("why", ": %s", why);
 	print_text("\n");
 	print_close_object();
 	fflush(stderr);
 }
 
-void pmd_log(const char *action, ...)
+void pmd_log_error(const char *action, const char *why)
 {
-	va_list ap;
-
-	va_start(ap, action);
-	log_va(action, ap);
-	va_end(ap);
-}
-
-void pmd_debug(const char *action, ...)
-{
-	va_list ap;
-
-	if (!log_verbose)
-		return;
-	va_start(ap, action);
-	log_va(action, ap);
-	va_end(ap);
+	pmd_log_begin("error");
+	pmd_log_str("failed", action);
+	pmd_log_end(why);
 }

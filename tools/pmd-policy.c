@@ -8,25 +8,31 @@
 
 #include "pmd.h"
 
-bool pmd_ip_equal(const struct pmd_ip *a, const struct pmd_ip *b)
+static const char *const skip_text[] = {
+	[PMD_SKIP_NONE] = "address usable",
+	[PMD_SKIP_LINK_GONE] = "link gone",
+	[PMD_SKIP_LOCAL_ADDR] = "loopback or link-local address",
+	[PMD_SKIP_NOT_READY] = "address not ready (tentative, failed DAD or deprecated)",
+	[PMD_SKIP_LOOPBACK_IF] = "loopback interface",
+	[PMD_SKIP_EXCLUDED_SECTION] = "interface excluded by its section",
+	[PMD_SKIP_EXCLUDED] = "interface excluded",
+	[PMD_SKIP_NOT_ONLY] = "interface not in the 'only' list",
+	[PMD_SKIP_LINK_DOWN] = "link down",
+	[PMD_SKIP_PATH_DEAD] = "path dead (health check)",
+	[PMD_SKIP_ADDR_GONE] = "address removed",
+	[PMD_SKIP_FLAGS_CHANGED] = "flags changed",
+};
+
+const char *pmd_skip_text(enum pmd_skip why)
 {
-	if (a->family != b->family)
-		return false;
-	if (a->family == AF_INET)
-		return a->v4.s_addr == b->v4.s_addr;
-	return !memcmp(&a->v6, &b->v6, sizeof(a->v6));
+	if ((size_t)why >= sizeof(skip_text) / sizeof(skip_text[0]) || !skip_text[why])
+		return "?";
+	return skip_text[why];
 }
 
-const char *pmd_ip_format(const struct pmd_ip *ip, char *buf, size_t len)
+static bool is_loopback_or_link_local(int family, const union mpk_in46 *ip)
 {
-	if (!inet_ntop(ip->family, &ip->v6, buf, len))
-		snprintf(buf, len, "?");
-	return buf;
-}
-
-static bool is_loopback_or_link_local(const struct pmd_ip *ip)
-{
-	if (ip->family == AF_INET) {
+	if (family == AF_INET) {
 		uint32_t a = ntohl(ip->v4.s_addr);
 
 		return (a >> 24) == 127 || (a >> 16) == 0xa9fe;
@@ -35,62 +41,68 @@ static bool is_loopback_or_link_local(const struct pmd_ip *ip)
 	       IN6_IS_ADDR_V4MAPPED(&ip->v6);
 }
 
-/* The link carries traffic: up, and the carrier is there. */
+/* The link carries traffic: up, and the carrier is there (IFF_RUNNING is
+ * the kernel's operstate UP or UNKNOWN; its qdisc runs only then). */
 static bool link_running(const struct pmd_link *l)
 {
 	return (l->flags & IFF_UP) && (l->flags & IFF_RUNNING);
 }
 
-static const char *link_unusable(const struct pmd_config *cfg,
-				 const struct pmd_link *l)
+static enum pmd_skip link_unusable(const struct pmd_config *cfg,
+				   const struct pmd_link *l)
 {
 	const struct pmd_ifconf *ic = pmd_config_if(cfg, l->name);
 
 	if (l->flags & IFF_LOOPBACK)
-		return "loopback interface";
+		return PMD_SKIP_LOOPBACK_IF;
 	if (ic && ic->use == 0)
-		return "interface excluded by its section";
+		return PMD_SKIP_EXCLUDED_SECTION;
 	if (pmd_iflist_has(&cfg->exclude, l->name))
-		return "interface excluded";
+		return PMD_SKIP_EXCLUDED;
 	if (cfg->only.count && !pmd_iflist_has(&cfg->only, l->name) &&
 	    !(ic && ic->use == 1))
-		return "interface not in the 'only' list";
+		return PMD_SKIP_NOT_ONLY;
 	if (!link_running(l))
-		return "link down";
-	return NULL;
+		return PMD_SKIP_LINK_DOWN;
+	return PMD_SKIP_NONE;
 }
 
-const char *pmd_addr_unusable(const struct pmd_config *cfg,
-			      const struct pmd_net *net,
-			      const struct pmd_addr *addr)
+enum pmd_skip pmd_addr_unusable(const struct pmd_config *cfg, const struct pmd_net *net,
+				const struct pmd_health_view *health,
+				const struct pmd_addr *addr)
 {
 	const struct pmd_link *l = pmd_net_link(net, addr->ifindex);
+	enum pmd_skip why;
 
 	if (!l)
-		return "link gone";
-	if (is_loopback_or_link_local(&addr->ip) || addr->scope >= RT_SCOPE_LINK)
-		return "loopback or link-local address";
+		return PMD_SKIP_LINK_GONE;
+	if (is_loopback_or_link_local(addr->family, &addr->ip) || addr->scope >= RT_SCOPE_LINK)
+		return PMD_SKIP_LOCAL_ADDR;
 	if (addr->ifa_flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED | IFA_F_DEPRECATED))
-		return "address not ready (tentative, failed DAD or deprecated)";
-	return link_unusable(cfg, l);
+		return PMD_SKIP_NOT_READY;
+	why = link_unusable(cfg, l);
+	if (why == PMD_SKIP_NONE && health && health->dead &&
+	    health->dead(health->data, addr->family, &addr->ip, addr->ifindex))
+		why = PMD_SKIP_PATH_DEAD;
+	return why;
 }
 
-static int flags_for(const struct pmd_config *cfg, const char *ifname)
+int pmd_flags_for(const struct pmd_config *cfg, const char *ifname)
 {
 	const struct pmd_ifconf *ic = pmd_config_if(cfg, ifname);
-	int flags = cfg->mode == PMD_MODE_SERVER ? PMD_FLAG_SIGNAL : PMD_FLAG_SUBFLOW;
+	int flags = cfg->mode == PMD_MODE_SERVER ? MPK_EP_SIGNAL : MPK_EP_SUBFLOW;
 
 	if (ic && ic->flags >= 0)
 		flags = ic->flags;
 	if (pmd_iflist_has(&cfg->backup, ifname) || (ic && ic->backup == 1))
-		flags |= PMD_FLAG_BACKUP;
+		flags |= MPK_EP_BACKUP;
 	if (ic && ic->backup == 0)
-		flags &= ~PMD_FLAG_BACKUP;
+		flags &= ~MPK_EP_BACKUP;
 	return flags;
 }
 
 int pmd_wanted(const struct pmd_config *cfg, const struct pmd_net *net,
-	       struct pmd_want *out, int max)
+	       const struct pmd_health_view *health, struct pmd_want *out, int max)
 {
 	int n = 0;
 
@@ -98,13 +110,14 @@ int pmd_wanted(const struct pmd_config *cfg, const struct pmd_net *net,
 		const struct pmd_addr *a = &net->addrs[i];
 		const struct pmd_link *l;
 
-		if (pmd_addr_unusable(cfg, net, a))
+		if (pmd_addr_unusable(cfg, net, health, a) != PMD_SKIP_NONE)
 			continue;
 		l = pmd_net_link(net, a->ifindex);
+		out[n].family = a->family;
 		out[n].ip = a->ip;
 		out[n].ifindex = a->ifindex;
 		snprintf(out[n].ifname, sizeof(out[n].ifname), "%s", l->name);
-		out[n].flags = flags_for(cfg, l->name);
+		out[n].flags = pmd_flags_for(cfg, l->name);
 		n++;
 	}
 	return n;

@@ -3,7 +3,9 @@
  * Links and addresses over rtnetlink (libmnl). One socket subscribed to the
  * link and address groups, bound before the first dump so that no change
  * between the dump and the first read is lost; dumps use their own socket
- * so their replies never mix with notifications.
+ * so their replies never mix with notifications. The receive buffer is
+ * large (bursts of link changes), and an overrun is answered with a full
+ * dump: the picture is always the kernel's, never a guess.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -17,16 +19,19 @@
 
 /* big enough for any rtnetlink message batch (libmnl's dump advice) */
 #define NL_BUF_SIZE 32768
+/* room for thousands of notifications between two reads */
+#define NL_RCVBUF (4 << 20)
 
 struct pmd_rtnl {
 	struct mnl_socket *mon;
+	char buf[NL_BUF_SIZE];
 };
 
 int pmd_rtnl_open(struct pmd_rtnl **out)
 {
 	struct pmd_rtnl *rt = calloc(1, sizeof(*rt));
 	unsigned int groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
-	int ret;
+	int size = NL_RCVBUF, ret;
 
 	if (!rt)
 		return -ENOMEM;
@@ -36,6 +41,11 @@ int pmd_rtnl_open(struct pmd_rtnl **out)
 		pmd_rtnl_close(rt);
 		return ret;
 	}
+	/* FORCE needs CAP_NET_ADMIN, which pmd has; the plain one is capped */
+	if (setsockopt(mnl_socket_get_fd(rt->mon), SOL_SOCKET, SO_RCVBUFFORCE,
+		       &size, sizeof(size)))
+		setsockopt(mnl_socket_get_fd(rt->mon), SOL_SOCKET, SO_RCVBUF,
+			   &size, sizeof(size));
 	*out = rt;
 	return 0;
 }
@@ -54,16 +64,6 @@ int pmd_rtnl_fd(const struct pmd_rtnl *rt)
 	return mnl_socket_get_fd(rt->mon);
 }
 
-const struct pmd_link *pmd_net_link(const struct pmd_net *net,
-				    unsigned int ifindex)
-{
-	for (int i = 0; i < net->nlinks; i++) {
-		if (net->links[i].ifindex == ifindex)
-			return &net->links[i];
-	}
-	return NULL;
-}
-
 static int link_attr(const struct nlattr *a, void *data)
 {
 	struct pmd_link *l = data;
@@ -71,35 +71,26 @@ static int link_attr(const struct nlattr *a, void *data)
 	if (mnl_attr_get_type(a) == IFLA_IFNAME &&
 	    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) >= 0)
 		snprintf(l->name, sizeof(l->name), "%s", mnl_attr_get_str(a));
+	if (mnl_attr_get_type(a) == IFLA_OPERSTATE &&
+	    mnl_attr_validate(a, MNL_TYPE_U8) >= 0)
+		l->operstate = mnl_attr_get_u8(a);
 	return MNL_CB_OK;
 }
 
-static int link_update(struct pmd_net *net, const struct nlmsghdr *nlh)
+static int link_msg(struct pmd_net *net, const struct nlmsghdr *nlh)
 {
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
 	struct pmd_link l = { .ifindex = ifi->ifi_index, .flags = ifi->ifi_flags };
-	struct pmd_link *slot = (struct pmd_link *)pmd_net_link(net, l.ifindex);
 
-	if (nlh->nlmsg_type == RTM_DELLINK) {
-		if (slot)
-			*slot = net->links[--net->nlinks];
-		return 1;
-	}
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
+		return 0;
 	mnl_attr_parse(nlh, sizeof(*ifi), link_attr, &l);
-	if (!slot) {
-		if (net->nlinks >= PMD_LINKS_MAX)
-			return 0;
-		slot = &net->links[net->nlinks++];
-	} else if (slot->flags == l.flags && !strcmp(slot->name, l.name)) {
-		return 0;	/* statistics only */
-	}
-	*slot = l;
-	return 1;
+	return pmd_net_link_update(net, nlh->nlmsg_type == RTM_DELLINK, &l);
 }
 
 struct addr_parse {
 	struct pmd_addr *a;
-	int len;
+	size_t len;
 	bool have_local;
 };
 
@@ -112,53 +103,26 @@ static int addr_attr(const struct nlattr *at, void *data)
 		ap->a->ifa_flags = mnl_attr_get_u32(at);
 	/* IFA_LOCAL is the address on point-to-point links; prefer it */
 	if ((type == IFA_LOCAL || (type == IFA_ADDRESS && !ap->have_local)) &&
-	    mnl_attr_get_payload_len(at) == (uint16_t)ap->len) {
-		memcpy(&ap->a->ip.v6, mnl_attr_get_payload(at), ap->len);
+	    mnl_attr_get_payload_len(at) == ap->len) {
+		memcpy(&ap->a->ip, mnl_attr_get_payload(at), ap->len);
 		ap->have_local |= type == IFA_LOCAL;
 	}
 	return MNL_CB_OK;
 }
 
-static int addr_find(const struct pmd_net *net, const struct pmd_addr *a)
-{
-	for (int i = 0; i < net->naddrs; i++) {
-		if (net->addrs[i].ifindex == a->ifindex &&
-		    pmd_ip_equal(&net->addrs[i].ip, &a->ip))
-			return i;
-	}
-	return -1;
-}
-
-static int addr_update(struct pmd_net *net, const struct nlmsghdr *nlh)
+static int addr_msg(struct pmd_net *net, const struct nlmsghdr *nlh)
 {
 	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
 	struct pmd_addr a = { .ifindex = ifa->ifa_index, .scope = ifa->ifa_scope,
-			      .ifa_flags = ifa->ifa_flags };
+			      .ifa_flags = ifa->ifa_flags, .family = ifa->ifa_family };
 	struct addr_parse ap = { .a = &a };
-	int i;
 
-	if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifa) ||
+	    (a.family != AF_INET && a.family != AF_INET6))
 		return 0;
-	a.ip.family = ifa->ifa_family;
-	ap.len = a.ip.family == AF_INET ? 4 : 16;
+	ap.len = a.family == AF_INET ? 4 : 16;
 	mnl_attr_parse(nlh, sizeof(*ifa), addr_attr, &ap);
-	i = addr_find(net, &a);
-	if (nlh->nlmsg_type == RTM_DELADDR) {
-		if (i < 0)
-			return 0;
-		net->addrs[i] = net->addrs[--net->naddrs];
-		return 1;
-	}
-	if (i < 0) {
-		if (net->naddrs >= PMD_ADDRS_MAX)
-			return 0;
-		i = net->naddrs++;
-	} else if (net->addrs[i].ifa_flags == a.ifa_flags &&
-		   net->addrs[i].scope == a.scope) {
-		return 0;
-	}
-	net->addrs[i] = a;
-	return 1;
+	return pmd_net_addr_update(net, nlh->nlmsg_type == RTM_DELADDR, &a);
 }
 
 struct msg_ctx {
@@ -166,6 +130,7 @@ struct msg_ctx {
 	int changed;
 };
 
+/* Anything else the groups bring (or a kernel adds) is ignored. */
 static int on_msg(const struct nlmsghdr *nlh, void *data)
 {
 	struct msg_ctx *ctx = data;
@@ -173,24 +138,34 @@ static int on_msg(const struct nlmsghdr *nlh, void *data)
 	switch (nlh->nlmsg_type) {
 	case RTM_NEWLINK:
 	case RTM_DELLINK:
-		ctx->changed |= link_update(ctx->net, nlh);
+		ctx->changed |= link_msg(ctx->net, nlh);
 		break;
 	case RTM_NEWADDR:
 	case RTM_DELADDR:
-		ctx->changed |= addr_update(ctx->net, nlh);
+		ctx->changed |= addr_msg(ctx->net, nlh);
 		break;
 	}
 	return MNL_CB_OK;
 }
 
-/* One dump request (links or addresses) on its own socket. */
-static int dump_one(struct pmd_net *net, int type)
+static int dump_request(struct mnl_socket *nl, char *buf, int type, unsigned int seq)
 {
-	static char buf[NL_BUF_SIZE];
-	struct msg_ctx ctx = { .net = net };
-	struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct rtgenmsg *g;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->rtgen_family = AF_UNSPEC;
+	return mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0 ? -errno : 0;
+}
+
+/* One dump request (links or addresses) on its own socket. */
+static int dump_one(struct pmd_rtnl *rt, struct pmd_net *net, int type)
+{
+	struct msg_ctx ctx = { .net = net };
+	struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
 	unsigned int seq = time(NULL), portid;
 	int ret = 0;
 	ssize_t n;
@@ -199,22 +174,19 @@ static int dump_one(struct pmd_net *net, int type)
 		ret = -errno;
 		goto out;
 	}
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->rtgen_family = AF_UNSPEC;
 	portid = mnl_socket_get_portid(nl);
-	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-		ret = -errno;
-		goto out;
+	ret = dump_request(nl, rt->buf, type, seq);
+	while (!ret) {
+		n = mnl_socket_recvfrom(nl, rt->buf, sizeof(rt->buf));
+		if (n < 0) {
+			ret = -errno;
+			break;
+		}
+		ret = mnl_cb_run(rt->buf, n, seq, portid, on_msg, &ctx);
+		if (ret == MNL_CB_STOP)	/* NLMSG_DONE */
+			break;
+		ret = ret < 0 ? -errno : 0;
 	}
-	do {
-		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
-		ret = n < 0 ? -1 : mnl_cb_run(buf, n, seq, portid, on_msg, &ctx);
-	} while (ret > 0);
-	if (ret < 0)
-		ret = -errno;
 out:
 	if (nl)
 		mnl_socket_close(nl);
@@ -226,19 +198,18 @@ int pmd_rtnl_dump(struct pmd_rtnl *rt, struct pmd_net *net)
 	int ret;
 
 	memset(net, 0, sizeof(*net));
-	ret = dump_one(net, RTM_GETLINK);
-	return ret ? ret : dump_one(net, RTM_GETADDR);
+	ret = dump_one(rt, net, RTM_GETLINK);
+	return ret ? ret : dump_one(rt, net, RTM_GETADDR);
 }
 
 int pmd_rtnl_read(struct pmd_rtnl *rt, struct pmd_net *net)
 {
-	static char buf[NL_BUF_SIZE];
 	struct msg_ctx ctx = { .net = net };
 	ssize_t n;
 	int ret;
 
 	for (;;) {
-		n = mnl_socket_recvfrom(rt->mon, buf, sizeof(buf));
+		n = mnl_socket_recvfrom(rt->mon, rt->buf, sizeof(rt->buf));
 		if (n < 0 && errno == EAGAIN)
 			return ctx.changed;
 		if (n < 0 && errno == ENOBUFS) {
@@ -251,7 +222,7 @@ int pmd_rtnl_read(struct pmd_rtnl *rt, struct pmd_net *net)
 		}
 		if (n < 0)
 			return -errno;
-		if (mnl_cb_run(buf, n, 0, 0, on_msg, &ctx) < 0)
-			return -errno;
+		/* a malformed batch is skipped, never fatal */
+		mnl_cb_run(rt->buf, n, 0, 0, on_msg, &ctx);
 	}
 }

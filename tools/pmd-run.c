@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * pmd's loop: rtnetlink changes (and, with the userspace PM, path-manager
- * events) trigger a reconciliation at once; SIGINT/SIGTERM stop it cleanly
- * (signalfd, so a stop never interrupts a half-done netlink exchange).
+ * events) trigger a reconciliation at once; the health checks sample every
+ * interval and trigger one when a path dies, comes back or needs its
+ * subflows re-created; SIGINT/SIGTERM stop it cleanly (signalfd, so a stop
+ * never interrupts a half-done netlink exchange). Nothing a netlink socket
+ * delivers makes it exit: errors are logged and the step is tried again.
  */
 #include <errno.h>
 #include <poll.h>
@@ -14,9 +17,12 @@
 
 #include "mptcpkit.h"
 #include "pmd.h"
+#include "sysctl.h"
 #include "util.h"
 
 #define RETRY_MS 1000	/* after a failed step, try again this soon */
+#define AGAIN_MS 100	/* after keeping a last path, look again this soon */
+#define PROBE_FDS_MAX 32
 
 struct daemon {
 	const struct pmd_config *cfg;
@@ -24,28 +30,50 @@ struct daemon {
 	struct pmd_net net;
 	struct pmd_kernel *kernel;
 	struct pmd_upm *upm;
+	struct pmd_watch *watch;
+	struct pmd_health_view health;
 	int sigfd;
-	bool retry;
+	int retry_ms;	/* -1: no retry due */
 };
 
 static int open_signals(void)
 {
 	sigset_t set;
+	int fd;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	if (sigprocmask(SIG_BLOCK, &set, NULL))
 		return -errno;
-	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	return fd < 0 ? -errno : fd;
 }
 
 static void sync_paths(struct daemon *d)
 {
-	int ret = d->kernel ? pmd_kernel_sync(d->kernel, &d->net)
-			    : pmd_upm_sync(d->upm, &d->net);
+	int ret;
 
-	d->retry = ret != 0;
+	if (d->kernel)
+		ret = pmd_kernel_sync(d->kernel, &d->net, &d->health);
+	else
+		ret = pmd_upm_sync(d->upm, &d->net, &d->health);
+	if (ret < 0)
+		d->retry_ms = RETRY_MS;
+	else if (ret > 0)
+		d->retry_ms = AGAIN_MS;
+	else
+		d->retry_ms = -1;
+}
+
+static void on_refresh(void *data, int family, const union mpk_in46 *ip,
+		       unsigned int ifindex, const char *why)
+{
+	struct daemon *d = data;
+
+	(void)ifindex;
+	if (d->kernel)
+		pmd_kernel_refresh(d->kernel, &d->net, &d->health, family, ip, why);
 }
 
 /* The userspace PM must be the namespace's path manager, or the kernel
@@ -53,16 +81,54 @@ static void sync_paths(struct daemon *d)
 static bool userspace_pm_selected(void)
 {
 	char buf[32] = "";
-	FILE *f = fopen("/proc/sys/net/mptcp/path_manager", "re");
 
-	if (!f)
-		f = fopen("/proc/sys/net/mptcp/pm_type", "re");
-	if (!f)
+	if (sysctl_read("net/mptcp/path_manager", buf, sizeof(buf)) &&
+	    sysctl_read("net/mptcp/pm_type", buf, sizeof(buf)))
 		return false;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	return !strncmp(buf, "userspace", 9) || !strncmp(buf, "1\n", 2);
+	return !strcmp(buf, "userspace") || !strcmp(buf, "1");
+}
+
+/* Interfaces named in the configuration that are not there: said once;
+ * pmd runs on, since a modem or a USB link may appear later. */
+static void warn_missing_interfaces(const struct daemon *d)
+{
+	for (int i = 0; i < d->cfg->nifs; i++) {
+		const char *name = d->cfg->ifs[i].name;
+		bool found = false;
+
+		for (int j = 0; j < d->net.nlinks; j++)
+			found |= !strcmp(d->net.links[j].name, name);
+		if (found)
+			continue;
+		pmd_log_begin("warning");
+		pmd_log_str("dev", name);
+		pmd_log_end("this interface of the configuration does not exist (yet)");
+	}
+}
+
+/* Refuse to start next to a running pmd: two would fight over endpoints. */
+static int check_alone(void)
+{
+	struct pmd_saved s;
+
+	if (pmd_state_load(&s) == -EBUSY)
+		return fail("pmd: another pmd (pid %d) manages this network namespace", s.pid);
+	return 0;
+}
+
+static int start_pm(struct daemon *d)
+{
+	int ret;
+
+	if (d->cfg->pm == PMD_PM_KERNEL)
+		ret = pmd_kernel_start(d->cfg, &d->kernel);
+	else
+		ret = pmd_upm_start(d->cfg, &d->upm);
+	if (ret == -EPERM)
+		return fail("pmd: the mptcp_pm netlink family needs CAP_NET_ADMIN");
+	if (ret)
+		return fail("pmd: the mptcp_pm netlink family: %s", mpk_strerror(ret));
+	return 0;
 }
 
 static int start(struct daemon *d)
@@ -72,51 +138,87 @@ static int start(struct daemon *d)
 	if (d->cfg->pm == PMD_PM_USERSPACE && !userspace_pm_selected())
 		return fail("pmd: --pm userspace: the path manager of this network "
 			    "namespace is not 'userspace' (sysctl net.mptcp.path_manager)");
+	if (check_alone())
+		return 1;
 	ret = pmd_rtnl_open(&d->rt);
-
 	if (ret)
 		return fail("pmd: rtnetlink: %s", strerror(-ret));
 	ret = pmd_rtnl_dump(d->rt, &d->net);
 	if (ret)
 		return fail("pmd: reading links and addresses: %s", strerror(-ret));
-	if (d->cfg->pm == PMD_PM_KERNEL)
-		ret = pmd_kernel_start(d->cfg, &d->kernel);
-	else
-		ret = pmd_upm_start(d->cfg, &d->upm);
+	ret = pmd_watch_start(d->cfg, &d->watch);
 	if (ret)
-		return fail("pmd: the mptcp_pm netlink family: %s", mpk_strerror(ret));
+		return fail("pmd: health checks (sock_diag): %s", strerror(-ret));
+	d->health = pmd_watch_view(d->watch);
+	if (start_pm(d))
+		return 1;
 	if (pmd_tune_start(d->cfg))
 		return fail("pmd: cannot set net.ipv4.tcp_notsent_lowat");
 	d->sigfd = open_signals();
 	if (d->sigfd < 0)
 		return fail("pmd: signalfd: %s", strerror(-d->sigfd));
+	warn_missing_interfaces(d);
 	return 0;
+}
+
+static int poll_timeout(const struct daemon *d)
+{
+	int t = pmd_watch_timeout(d->watch);
+
+	if (d->retry_ms >= 0 && (t < 0 || d->retry_ms < t))
+		t = d->retry_ms;
+	return t;
+}
+
+static void on_rtnl(struct daemon *d)
+{
+	int ret = pmd_rtnl_read(d->rt, &d->net);
+
+	if (ret < 0)
+		pmd_log_error("rtnetlink", strerror(-ret));
+	if (ret > 0)
+		sync_paths(d);
+}
+
+static void on_watch(struct daemon *d)
+{
+	int ret = pmd_watch_step(d->watch, &d->net);
+
+	if (ret < 0) {
+		pmd_log_error("health-sample", strerror(-ret));
+		return;
+	}
+	if (!ret)
+		return;
+	pmd_watch_take_refresh(d->watch, on_refresh, d);
+	sync_paths(d);
 }
 
 /* One round of poll; false when a stop signal came. */
 static bool step(struct daemon *d)
 {
-	struct pollfd pfd[3] = {
+	struct pollfd pfd[3 + PROBE_FDS_MAX] = {
 		{ .fd = d->sigfd, .events = POLLIN },
 		{ .fd = pmd_rtnl_fd(d->rt), .events = POLLIN },
 		{ .fd = d->upm ? pmd_upm_fd(d->upm) : -1, .events = POLLIN },
 	};
-	int n = poll(pfd, 3, d->retry ? RETRY_MS : -1), ret;
+	int probes[PROBE_FDS_MAX];
+	int nprobes = pmd_watch_fds(d->watch, probes, PROBE_FDS_MAX);
+	int timeout = poll_timeout(d), n;
 
+	for (int i = 0; i < nprobes; i++)
+		pfd[3 + i] = (struct pollfd){ .fd = probes[i], .events = POLLIN };
+	n = poll(pfd, 3 + nprobes, timeout);
 	if (n < 0)
 		return errno == EINTR;
 	if (pfd[0].revents)
 		return false;
-	if (pfd[1].revents) {
-		ret = pmd_rtnl_read(d->rt, &d->net);
-		if (ret < 0)
-			pmd_log("error", "action", "rtnetlink", "why", strerror(-ret), NULL);
-		if (ret > 0)
-			sync_paths(d);
-	}
+	if (pfd[1].revents)
+		on_rtnl(d);
 	if (pfd[2].revents)
-		pmd_upm_read(d->upm, &d->net);
-	if (n == 0 && d->retry)
+		pmd_upm_read(d->upm, &d->net, &d->health);
+	on_watch(d);
+	if (n == 0 && d->retry_ms >= 0)
 		sync_paths(d);
 	return true;
 }
@@ -129,27 +231,40 @@ static int stop(struct daemon *d)
 		ret = pmd_kernel_stop(d->kernel);
 	if (d->upm)
 		pmd_upm_stop(d->upm);
-	ret = pmd_tune_stop() ?: ret;
+	if (pmd_tune_stop())
+		ret = -EIO;
+	pmd_watch_stop(d->watch);
 	pmd_rtnl_close(d->rt);
 	if (d->sigfd >= 0)
 		close(d->sigfd);
-	pmd_log("stop", "why", ret ? "stopped, but something could not be undone"
-				   : "stopped; what pmd changed is undone", NULL);
-	return ret ? 1 : 0;
+	pmd_log_begin("stop");
+	pmd_log_end(ret ? "stopped, but something could not be undone"
+			: "stopped; what pmd changed is undone");
+	return ret;
+}
+
+static void undo_start(struct daemon *d)
+{
+	if (d->kernel)
+		pmd_kernel_stop(d->kernel);
+	pmd_upm_stop(d->upm);
+	pmd_watch_stop(d->watch);
+	pmd_rtnl_close(d->rt);
 }
 
 int pmd_run(const struct pmd_config *cfg)
 {
-	struct daemon d = { .cfg = cfg, .sigfd = -1 };
+	struct daemon d = { .cfg = cfg, .sigfd = -1, .retry_ms = -1 };
 
 	if (start(&d)) {
-		d.kernel ? (void)pmd_kernel_stop(d.kernel) : (void)0;
-		pmd_upm_stop(d.upm);
-		pmd_rtnl_close(d.rt);
-		return 1;
+		undo_start(&d);
+		return -EINVAL;
 	}
-	pmd_log("start", "mode", cfg->mode == PMD_MODE_SERVER ? "server" : "client",
-		"pm", cfg->pm == PMD_PM_KERNEL ? "kernel" : "userspace", NULL);
+	pmd_log_begin("start");
+	pmd_log_str("mode", cfg->mode == PMD_MODE_SERVER ? "server" : "client");
+	pmd_log_str("pm", cfg->pm == PMD_PM_KERNEL ? "kernel" : "userspace");
+	pmd_log_str("health_checks", cfg->health.enabled ? "on" : "off");
+	pmd_log_end(NULL);
 	sync_paths(&d);
 	while (step(&d))
 		;

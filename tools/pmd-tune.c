@@ -11,65 +11,39 @@
 #include <string.h>
 
 #include "pmd.h"
+#include "sysctl.h"
 
-#define LOWAT_PATH "/proc/sys/net/ipv4/tcp_notsent_lowat"
+#define LOWAT "net/ipv4/tcp_notsent_lowat"
 
-static long saved = -1;
+static char saved[32];	/* the value before pmd, "" when not changed */
 
-static int read_long(const char *path, long *out)
+static void log_value(const char *action, const char *val, const char *why)
 {
-	FILE *f = fopen(path, "re");
-	int ok;
-
-	if (!f)
-		return -errno;
-	ok = fscanf(f, "%ld", out) == 1;
-	fclose(f);
-	return ok ? 0 : -EINVAL;
-}
-
-static int write_long(const char *path, long val)
-{
-	FILE *f = fopen(path, "we");
-	int ret = 0;
-
-	if (!f)
-		return -errno;
-	if (fprintf(f, "%ld\n", val) < 0)
-		ret = -EIO;
-	if (fclose(f) && !ret)
-		ret = -errno;
-	return ret;
-}
-
-static void log_value(const char *action, long val, const char *why)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "%ld", val);
-	pmd_log(action, "sysctl", "net.ipv4.tcp_notsent_lowat", "value", buf,
-		"why", why, NULL);
+	pmd_log_begin(action);
+	pmd_log_str("sysctl", "net.ipv4.tcp_notsent_lowat");
+	pmd_log_str("value", val);
+	pmd_log_end(why);
 }
 
 int pmd_tune_start(const struct pmd_config *cfg)
 {
-	long old;
+	char old[32], want[32];
 	int ret;
 
 	if (cfg->notsent_lowat < 0)
 		return 0;
-	ret = read_long(LOWAT_PATH, &old);
-	if (!ret && old != cfg->notsent_lowat)
-		ret = write_long(LOWAT_PATH, cfg->notsent_lowat);
+	snprintf(want, sizeof(want), "%ld", cfg->notsent_lowat);
+	ret = sysctl_read(LOWAT, old, sizeof(old));
+	if (!ret && !strcmp(old, want))
+		return 0;
+	if (!ret)
+		ret = sysctl_write(LOWAT, want);
 	if (ret) {
-		pmd_log("error", "action", "set-sysctl", "why", strerror(-ret), NULL);
+		pmd_log_error("set-sysctl", strerror(-ret));
 		return ret;
 	}
-	if (old != cfg->notsent_lowat) {
-		saved = old;
-		log_value("set-sysctl", cfg->notsent_lowat,
-			  "less data queued per subflow: faster failover");
-	}
+	snprintf(saved, sizeof(saved), "%s", old);
+	log_value("set-sysctl", want, "less data queued per subflow: faster failover");
 	return 0;
 }
 
@@ -77,13 +51,13 @@ int pmd_tune_stop(void)
 {
 	int ret;
 
-	if (saved < 0)
+	if (!saved[0])
 		return 0;
-	ret = write_long(LOWAT_PATH, saved);
+	ret = sysctl_write(LOWAT, saved);
 	if (ret)
-		pmd_log("error", "action", "restore-sysctl", "why", strerror(-ret), NULL);
+		pmd_log_error("restore-sysctl", strerror(-ret));
 	else
 		log_value("restore-sysctl", saved, "pmd stopping");
-	saved = -1;
+	saved[0] = '\0';
 	return ret;
 }

@@ -19,21 +19,19 @@
 #define CONNS_MAX 256
 #define SUBS_MAX 8
 
+/* A subflow: local and remote address and port (port 0 while pending). */
 struct upm_sub {
-	struct pmd_ip local;
-	uint16_t sport;		/* 0 while the creation is pending */
-	struct pmd_ip remote;
-	uint16_t dport;
+	struct mpk_endpoint local;
+	struct mpk_endpoint remote;
 };
 
 struct upm_conn {
 	uint32_t token;
 	bool server_side;
-	struct pmd_ip remote;	/* the peer's first address and port */
-	uint16_t dport;
+	struct mpk_endpoint remote;	/* the peer's first address and port */
 	struct upm_sub sub[SUBS_MAX];
 	int nsub;
-	struct pmd_ip announced[SUBS_MAX];	/* server side */
+	struct mpk_endpoint announced[SUBS_MAX];	/* server side */
 	int nann;
 };
 
@@ -43,9 +41,10 @@ struct pmd_upm {
 	struct mpk_pm_events *evs;
 	struct upm_conn conn[CONNS_MAX];
 	int nconn;
-	struct pmd_ip ids[255];	/* local address of id i + 1: stable ids */
+	struct mpk_endpoint ids[255];	/* local address of id i + 1: stable ids */
 	int nids;
 	const struct pmd_net *net;
+	const struct pmd_health_view *health;
 };
 
 int pmd_upm_start(const struct pmd_config *cfg, struct pmd_upm **out)
@@ -81,41 +80,36 @@ int pmd_upm_fd(const struct pmd_upm *u)
 	return mpk_pm_event_fd(u->evs);
 }
 
-static uint8_t local_id(struct pmd_upm *u, const struct pmd_ip *ip)
+static bool same_addr(const struct mpk_endpoint *a, const struct mpk_endpoint *b)
+{
+	return a->family == b->family && pmd_in46_equal(a->family, &a->addr, &b->addr);
+}
+
+static struct mpk_endpoint addr_of(int family, const union mpk_in46 *ip, uint16_t port)
+{
+	return (struct mpk_endpoint){ .family = family, .addr = *ip, .port = port };
+}
+
+static uint8_t local_id(struct pmd_upm *u, const struct mpk_endpoint *addr)
 {
 	for (int i = 0; i < u->nids; i++) {
-		if (pmd_ip_equal(&u->ids[i], ip))
+		if (same_addr(&u->ids[i], addr))
 			return i + 1;
 	}
 	if (u->nids >= 255)
 		return 0;
-	u->ids[u->nids++] = *ip;
+	u->ids[u->nids++] = addr_of(addr->family, &addr->addr, 0);
 	return u->nids;
 }
 
-static void to_ep(const struct pmd_ip *ip, uint16_t port, struct mpk_endpoint *ep)
+static void log_sub(const char *action, uint32_t token, const struct mpk_endpoint *l,
+		    const struct mpk_endpoint *r, const char *why)
 {
-	memset(ep, 0, sizeof(*ep));
-	ep->family = ip->family;
-	memcpy(&ep->addr, &ip->v6, ip->family == AF_INET ? 4 : 16);
-	ep->port = port;
-}
-
-static void from_ev(int family, const union mpk_in46 *a, struct pmd_ip *ip)
-{
-	memset(ip, 0, sizeof(*ip));
-	ip->family = family;
-	memcpy(&ip->v6, a, family == AF_INET ? 4 : 16);
-}
-
-static void log_sub(const char *action, uint32_t token, const struct pmd_ip *l,
-		    const struct pmd_ip *r, const char *why)
-{
-	char la[INET6_ADDRSTRLEN], ra[INET6_ADDRSTRLEN], tok[16];
-
-	snprintf(tok, sizeof(tok), "%u", token);
-	pmd_log(action, "token", tok, "local", pmd_ip_format(l, la, sizeof(la)),
-		"remote", pmd_ip_format(r, ra, sizeof(ra)), "why", why, NULL);
+	pmd_log_begin(action);
+	pmd_log_uint("token", token);
+	pmd_log_addr("local", l->family, &l->addr);
+	pmd_log_addr("remote", r->family, &r->addr);
+	pmd_log_end(why);
 }
 
 static struct upm_conn *find_conn(struct pmd_upm *u, uint32_t token)
@@ -127,10 +121,10 @@ static struct upm_conn *find_conn(struct pmd_upm *u, uint32_t token)
 	return NULL;
 }
 
-static struct upm_sub *find_sub(struct upm_conn *c, const struct pmd_ip *local)
+static struct upm_sub *find_sub(struct upm_conn *c, const struct mpk_endpoint *local)
 {
 	for (int i = 0; i < c->nsub; i++) {
-		if (pmd_ip_equal(&c->sub[i].local, local))
+		if (same_addr(&c->sub[i].local, local))
 			return &c->sub[i];
 	}
 	return NULL;
@@ -144,48 +138,42 @@ static void drop_sub(struct upm_conn *c, struct upm_sub *s)
 static int create_sub(struct pmd_upm *u, struct upm_conn *c,
 		      const struct pmd_want *w)
 {
-	struct mpk_endpoint l, r;
+	struct mpk_endpoint l = addr_of(w->family, &w->ip, 0);
 	int ret;
 
 	if (c->nsub >= SUBS_MAX)
 		return -ENOSPC;
-	to_ep(&w->ip, 0, &l);
-	l.id = local_id(u, &w->ip);
+	l.id = local_id(u, &l);
 	l.ifindex = w->ifindex;
-	l.flags = w->flags & PMD_FLAG_BACKUP;
-	to_ep(&c->remote, c->dport, &r);
-	ret = mpk_pm_subflow_create(u->pm, c->token, &l, &r);
+	l.flags = w->flags & MPK_EP_BACKUP;
+	ret = mpk_pm_subflow_create(u->pm, c->token, &l, &c->remote);
 	if (ret) {
-		log_sub("error", c->token, &w->ip, &c->remote, mpk_strerror(ret));
+		log_sub("error", c->token, &l, &c->remote, mpk_strerror(ret));
 		return ret;
 	}
-	c->sub[c->nsub++] = (struct upm_sub){ .local = w->ip, .remote = c->remote,
-					      .dport = c->dport };
-	log_sub("create-subflow", c->token, &w->ip, &c->remote, "address usable");
+	c->sub[c->nsub++] = (struct upm_sub){ .local = addr_of(w->family, &w->ip, 0),
+					      .remote = c->remote };
+	log_sub("create-subflow", c->token, &l, &c->remote, "address usable");
 	return 0;
 }
 
 static int destroy_sub(struct pmd_upm *u, struct upm_conn *c,
 		       struct upm_sub *s, const char *why)
 {
-	struct mpk_endpoint l, r;
 	int ret = 0;
 
-	if (s->sport) {	/* a pending one has nothing to destroy yet */
-		to_ep(&s->local, s->sport, &l);
-		to_ep(&s->remote, s->dport, &r);
-		ret = mpk_pm_subflow_destroy(u->pm, c->token, &l, &r);
-	}
+	if (s->local.port)	/* a pending one has nothing to destroy yet */
+		ret = mpk_pm_subflow_destroy(u->pm, c->token, &s->local, &s->remote);
 	log_sub(ret ? "error" : "destroy-subflow", c->token, &s->local,
 		&s->remote, ret ? mpk_strerror(ret) : why);
 	drop_sub(c, s);
 	return ret;
 }
 
-static bool wanted_has(const struct pmd_want *w, int nw, const struct pmd_ip *ip)
+static bool wanted_has(const struct pmd_want *w, int nw, const struct mpk_endpoint *addr)
 {
 	for (int i = 0; i < nw; i++) {
-		if (pmd_ip_equal(&w[i].ip, ip))
+		if (w[i].family == addr->family && pmd_in46_equal(addr->family, &w[i].ip, &addr->addr))
 			return true;
 	}
 	return false;
@@ -193,44 +181,55 @@ static bool wanted_has(const struct pmd_want *w, int nw, const struct pmd_ip *ip
 
 static int announce(struct pmd_upm *u, struct upm_conn *c, const struct pmd_want *w)
 {
-	struct mpk_endpoint ep;
+	struct mpk_endpoint ep = addr_of(w->family, &w->ip, 0);
 	int ret;
 
 	if (c->nann >= SUBS_MAX)
 		return -ENOSPC;
-	to_ep(&w->ip, 0, &ep);
-	ep.id = local_id(u, &w->ip);
+	ep.id = local_id(u, &ep);
 	ep.ifindex = w->ifindex;
 	ret = mpk_pm_announce(u->pm, c->token, &ep);
-	log_sub(ret ? "error" : "announce", c->token, &w->ip, &c->remote,
+	log_sub(ret ? "error" : "announce", c->token, &ep, &c->remote,
 		ret ? mpk_strerror(ret) : "address usable");
 	if (!ret)
-		c->announced[c->nann++] = w->ip;
+		c->announced[c->nann++] = addr_of(w->family, &w->ip, 0);
 	return ret;
+}
+
+static bool announced(const struct upm_conn *c, const struct mpk_endpoint *addr)
+{
+	for (int j = 0; j < c->nann; j++) {
+		if (same_addr(&c->announced[j], addr))
+			return true;
+	}
+	return false;
 }
 
 /* Server side: announce the usable addresses, withdraw the others. */
 static int sync_server(struct pmd_upm *u, struct upm_conn *c,
 		       const struct pmd_want *w, int nw)
 {
-	int err = 0;
+	int err = 0, ret;
 
 	for (int i = c->nann - 1; i >= 0; i--) {
 		if (wanted_has(w, nw, &c->announced[i]))
 			continue;
-		err = mpk_pm_remove(u->pm, c->token, local_id(u, &c->announced[i])) ?: err;
+		ret = mpk_pm_remove(u->pm, c->token, local_id(u, &c->announced[i]));
+		if (ret)
+			err = ret;
 		log_sub("remove-address", c->token, &c->announced[i], &c->remote,
 			"address no longer usable");
 		c->announced[i] = c->announced[--c->nann];
 	}
 	for (int i = 0; i < nw; i++) {
-		bool done = false;
+		struct mpk_endpoint addr = addr_of(w[i].family, &w[i].ip, 0);
 
-		for (int j = 0; j < c->nann; j++)
-			done |= pmd_ip_equal(&c->announced[j], &w[i].ip);
-		if (!done && w[i].ip.family == c->remote.family &&
-		    !find_sub(c, &w[i].ip))
-			err = announce(u, c, &w[i]) ?: err;
+		if (announced(c, &addr) || w[i].family != c->remote.family ||
+		    find_sub(c, &addr))
+			continue;
+		ret = announce(u, c, &w[i]);
+		if (ret)
+			err = ret;
 	}
 	return err;
 }
@@ -239,15 +238,23 @@ static int sync_server(struct pmd_upm *u, struct upm_conn *c,
 static int sync_client(struct pmd_upm *u, struct upm_conn *c,
 		       const struct pmd_want *w, int nw)
 {
-	int err = 0;
+	int err = 0, ret;
 
 	for (int i = c->nsub - 1; i >= 0; i--) {
-		if (!wanted_has(w, nw, &c->sub[i].local))
-			err = destroy_sub(u, c, &c->sub[i], "link down or address gone") ?: err;
+		if (wanted_has(w, nw, &c->sub[i].local))
+			continue;
+		ret = destroy_sub(u, c, &c->sub[i], "link down, path dead or address gone");
+		if (ret)
+			err = ret;
 	}
 	for (int i = 0; i < nw; i++) {
-		if (w[i].ip.family == c->remote.family && !find_sub(c, &w[i].ip))
-			err = create_sub(u, c, &w[i]) ?: err;
+		struct mpk_endpoint addr = addr_of(w[i].family, &w[i].ip, 0);
+
+		if (w[i].family != c->remote.family || find_sub(c, &addr))
+			continue;
+		ret = create_sub(u, c, &w[i]);
+		if (ret)
+			err = ret;
 	}
 	return err;
 }
@@ -255,18 +262,26 @@ static int sync_client(struct pmd_upm *u, struct upm_conn *c,
 static int sync_conn(struct pmd_upm *u, struct upm_conn *c)
 {
 	struct pmd_want w[PMD_ADDRS_MAX];
-	int nw = pmd_wanted(u->cfg, u->net, w, PMD_ADDRS_MAX);
+	int nw = pmd_wanted(u->cfg, u->net, u->health, w, PMD_ADDRS_MAX);
 
+	/* never leave a connection without a path: keep what it has */
+	if (nw == 0)
+		return 0;
 	return c->server_side ? sync_server(u, c, w, nw) : sync_client(u, c, w, nw);
 }
 
-int pmd_upm_sync(struct pmd_upm *u, const struct pmd_net *net)
+int pmd_upm_sync(struct pmd_upm *u, const struct pmd_net *net,
+		 const struct pmd_health_view *health)
 {
-	int err = 0;
+	int err = 0, ret;
 
 	u->net = net;
-	for (int i = 0; i < u->nconn; i++)
-		err = sync_conn(u, &u->conn[i]) ?: err;
+	u->health = health;
+	for (int i = 0; i < u->nconn; i++) {
+		ret = sync_conn(u, &u->conn[i]);
+		if (ret)
+			err = ret;
+	}
 	return err;
 }
 
@@ -280,13 +295,10 @@ static void on_established(struct pmd_upm *u, const struct mpk_pm_event *ev)
 	memset(c, 0, sizeof(*c));
 	c->token = ev->token;
 	c->server_side = ev->server_side;
-	from_ev(ev->family, &ev->daddr, &c->remote);
-	c->dport = ev->dport;
+	c->remote = addr_of(ev->family, &ev->daddr, ev->dport);
 	/* the initial subflow */
-	from_ev(ev->family, &ev->saddr, &c->sub[0].local);
-	c->sub[0].sport = ev->sport;
+	c->sub[0].local = addr_of(ev->family, &ev->saddr, ev->sport);
 	c->sub[0].remote = c->remote;
-	c->sub[0].dport = ev->dport;
 	c->nsub = 1;
 	sync_conn(u, c);
 }
@@ -294,24 +306,22 @@ static void on_established(struct pmd_upm *u, const struct mpk_pm_event *ev)
 static void on_sub_event(struct pmd_upm *u, const struct mpk_pm_event *ev)
 {
 	struct upm_conn *c = find_conn(u, ev->token);
+	struct mpk_endpoint local = addr_of(ev->family, &ev->saddr, ev->sport);
 	struct upm_sub *s;
-	struct pmd_ip local, remote;
 
 	if (!c)
 		return;
-	from_ev(ev->family, &ev->saddr, &local);
-	from_ev(ev->family, &ev->daddr, &remote);
 	s = find_sub(c, &local);
 	if (ev->type == MPK_PM_EVENT_SUB_CLOSED) {
-		if (s && (!s->sport || s->sport == ev->sport))
+		if (s && (!s->local.port || s->local.port == ev->sport))
 			drop_sub(c, s);
 		return;
 	}
 	if (!s && c->nsub < SUBS_MAX)
 		s = &c->sub[c->nsub++];
 	if (s)
-		*s = (struct upm_sub){ .local = local, .sport = ev->sport,
-				       .remote = remote, .dport = ev->dport };
+		*s = (struct upm_sub){ .local = local,
+				       .remote = addr_of(ev->family, &ev->daddr, ev->dport) };
 }
 
 static int on_event(const struct mpk_pm_event *ev, void *data)
@@ -332,20 +342,23 @@ static int on_event(const struct mpk_pm_event *ev, void *data)
 		if (c)
 			*c = u->conn[--u->nconn];
 		break;
+	default:
+		break;	/* other events say nothing pmd acts on */
 	}
 	return 0;
 }
 
-int pmd_upm_read(struct pmd_upm *u, const struct pmd_net *net)
+int pmd_upm_read(struct pmd_upm *u, const struct pmd_net *net,
+		 const struct pmd_health_view *health)
 {
 	int ret;
 
 	u->net = net;
+	u->health = health;
 	do {
 		ret = mpk_pm_event_read(u->evs, on_event, u);
 		if (ret == -ENOBUFS)
-			pmd_log("error", "action", "events", "why",
-				"the kernel dropped events (too many at once)", NULL);
+			pmd_log_error("events", "the kernel dropped events (too many at once)");
 	} while (ret > 0 || ret == -ENOBUFS);
 	return ret == -EAGAIN ? 0 : ret;
 }

@@ -1,16 +1,25 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * mptcpkit pmd: a path-manager daemon that keeps every usable path in use.
+ * mptcpkit pmd: a path-manager daemon that keeps every usable path in use,
+ * also when paths flap or die silently.
  *
- *   pmd-config.c   the configuration (file and defaults)
- *   pmd-rtnl.c     links and addresses, watched over rtnetlink (libmnl)
- *   pmd-policy.c   which address wants which endpoint (pure functions)
+ *   pmd-config.c   the configuration (file, flags and defaults: one setter)
+ *   pmd-net.c      addresses and links: lookups and formatting (pure)
+ *   pmd-rtnl.c     links and addresses, watched over rtnetlink (I/O only)
+ *   pmd-policy.c   which address wants which endpoint (pure)
+ *   pmd-health.c   per-path liveness from subflow progress and probes (pure)
+ *   pmd-watch.c    feeds pmd-health: sock_diag samples and ICMP probes
+ *   pmd-probe.c    ICMP echo per path, bound to its interface and address
  *   pmd-kernel.c   in-kernel PM: endpoints and limits, added and restored
  *   pmd-upm.c      userspace PM: subflows created and destroyed per event
- *   pmd-log.c      one line per action on stderr, text or JSON
+ *   pmd-state.c    what pmd added, under /run, so a restart can adopt it
+ *   pmd-log.c      one line per decision on stderr, text or JSON, typed
  *   pmd-tune.c     opt-in tcp_notsent_lowat, restored at stop
  *   pmd-run.c      the daemon loop and the clean stop
  *   cmd-pmd.c      the command line
+ *
+ * Error rule: every pmd-* function returns 0 (or a count) or -errno and
+ * logs through pmd-log.c only; cmd-pmd.c maps errors to the exit code.
  */
 #ifndef MPTCPKIT_PMD_H
 #define MPTCPKIT_PMD_H
@@ -22,18 +31,18 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "mptcpkit.h"
+
 #define PMD_DEFAULT_CONFIG "/etc/mptcpkit/pmd.conf"
+#define PMD_STATE_DIR "/run/mptcpkit"
 #define PMD_IF_MAX 32	/* interfaces named in one list */
 #define PMD_LINKS_MAX 64
 #define PMD_ADDRS_MAX 64
 #define PMD_LIMIT_MAX 8	/* the kernel's MPTCP_PM_ADDR_MAX */
+#define PMD_TARGETS_MAX 4	/* probe targets per path */
 
-/* Endpoint flags, with the values of the kernel's MPTCP_PM_ADDR_FLAG_*. */
-#define PMD_FLAG_SIGNAL 0x1
-#define PMD_FLAG_SUBFLOW 0x2
-#define PMD_FLAG_BACKUP 0x4
-#define PMD_FLAG_FULLMESH 0x8
-#define PMD_FLAG_KNOWN 0xf
+/* The endpoint flags a configuration may set (MPK_EP_*). */
+#define PMD_EP_CONFIGURABLE (MPK_EP_SIGNAL | MPK_EP_SUBFLOW | MPK_EP_BACKUP | MPK_EP_FULLMESH)
 
 enum pmd_mode { PMD_MODE_CLIENT, PMD_MODE_SERVER };
 enum pmd_pm { PMD_PM_KERNEL, PMD_PM_USERSPACE };
@@ -47,11 +56,25 @@ struct pmd_ifconf {
 	int flags;	/* -1: from the mode */
 	int backup;	/* -1: not said, 0 no, 1 yes */
 	int use;	/* -1: not said, 0 exclude, 1 include */
+	int ntargets;	/* probe targets given for this interface */
+	int target_family[PMD_TARGETS_MAX];
+	union mpk_in46 target[PMD_TARGETS_MAX];
 };
 
 struct pmd_iflist {
 	char name[PMD_IF_MAX][IF_NAMESIZE];
 	int count;
+};
+
+/* Health checks (pmd-health.c); times in milliseconds. */
+struct pmd_health_config {
+	bool enabled;
+	unsigned int interval_ms;	/* probe and sample period */
+	unsigned int dead_ms;		/* silence that makes a path dead */
+	unsigned int dead_probes;	/* ... with at least this many probes lost */
+	unsigned int alive_probes;	/* answers in a row that bring it back */
+	unsigned int stall_ms;		/* an ACK this late, data outstanding,
+					 * on a path that answers: refresh */
 };
 
 struct pmd_config {
@@ -66,12 +89,17 @@ struct pmd_config {
 	int subflows;		/* -1: match the endpoints */
 	int add_addr_accepted;	/* -1: match the endpoints */
 	long notsent_lowat;	/* -1: leave net.ipv4.tcp_notsent_lowat alone */
+	struct pmd_health_config health;
 	bool verbose;
 };
 
 /* pmd-config.c */
 void pmd_config_init(struct pmd_config *cfg);
-/* Parse a configuration; 0, or -EINVAL with "LINE: why" in err. */
+/* One setting: section is NULL at the top level, else an interface name
+ * (its section is created on first use). 0, or -EINVAL with why in err. */
+int pmd_config_set(struct pmd_config *cfg, const char *section, const char *key,
+		   const char *value, char *err, size_t errlen);
+/* Parse a configuration; 0, or -EINVAL with "line N: why" in err. */
 int pmd_config_parse(struct pmd_config *cfg, FILE *f, char *err, size_t errlen);
 int pmd_config_parse_string(struct pmd_config *cfg, const char *text,
 			    char *err, size_t errlen);
@@ -81,30 +109,23 @@ int pmd_config_load(struct pmd_config *cfg, const char *path, bool required,
 /* "a,b,c" into a list (appended); 0 or -EINVAL. */
 int pmd_iflist_parse(struct pmd_iflist *list, const char *s);
 bool pmd_iflist_has(const struct pmd_iflist *list, const char *name);
-/* "subflow,backup" into PMD_FLAG_*; 0 or -EINVAL. */
+/* "subflow,backup" into MPK_EP_*; 0 or -EINVAL. */
 int pmd_flags_parse(const char *s, int *flags);
-/* PMD_FLAG_* as "subflow,backup" ("none" for 0). */
+/* MPK_EP_* as "subflow,backup" ("none" for 0). */
 const char *pmd_flags_format(int flags, char *buf, size_t len);
 const struct pmd_ifconf *pmd_config_if(const struct pmd_config *cfg,
 				       const char *ifname);
-
-/* An address of the host, IPv4 or IPv6. */
-struct pmd_ip {
-	int family;
-	union {
-		struct in_addr v4;
-		struct in6_addr v6;
-	};
-};
 
 struct pmd_link {
 	unsigned int ifindex;
 	char name[IF_NAMESIZE];
 	unsigned int flags;	/* IFF_* */
+	uint8_t operstate;	/* IF_OPER_* (IFLA_OPERSTATE) */
 };
 
 struct pmd_addr {
-	struct pmd_ip ip;
+	int family;
+	union mpk_in46 ip;
 	unsigned int ifindex;
 	uint32_t ifa_flags;	/* IFA_F_* */
 	uint8_t scope;
@@ -118,6 +139,20 @@ struct pmd_net {
 	int naddrs;
 };
 
+/* pmd-net.c */
+bool pmd_in46_equal(int family, const union mpk_in46 *a, const union mpk_in46 *b);
+const char *pmd_in46_format(int family, const union mpk_in46 *ip, char *buf, size_t len);
+const struct pmd_link *pmd_net_link(const struct pmd_net *net, unsigned int ifindex);
+/* A socket address as (family, address), v4-mapped IPv6 as IPv4;
+ * returns the family (AF_UNSPEC for neither). */
+int pmd_sockaddr_in46(const struct sockaddr_storage *ss, union mpk_in46 *out);
+/* The address of net with this family, address and ifindex, or NULL. */
+const struct pmd_addr *pmd_net_addr(const struct pmd_net *net, int family,
+				    const union mpk_in46 *ip, unsigned int ifindex);
+/* Apply one RTM_NEWLINK/RTM_DELLINK; true if what pmd decides on changed. */
+bool pmd_net_link_update(struct pmd_net *net, bool del, const struct pmd_link *l);
+bool pmd_net_addr_update(struct pmd_net *net, bool del, const struct pmd_addr *a);
+
 /* pmd-rtnl.c */
 struct pmd_rtnl;
 int pmd_rtnl_open(struct pmd_rtnl **out);
@@ -128,38 +163,176 @@ int pmd_rtnl_dump(struct pmd_rtnl *rt, struct pmd_net *net);
 /* Apply pending notifications; 1 if net changed, 0 if not, -errno.
  * On an overrun (-ENOBUFS) it dumps again. */
 int pmd_rtnl_read(struct pmd_rtnl *rt, struct pmd_net *net);
-const struct pmd_link *pmd_net_link(const struct pmd_net *net,
-				    unsigned int ifindex);
+
+/* pmd-health.c: per path, alive or dead, from evidence (no I/O). */
+enum pmd_path_state { PMD_PATH_ALIVE, PMD_PATH_DEAD };
+
+/* What one sample of a path showed. */
+struct pmd_evidence {
+	bool progress;		/* a subflow on the path received segments */
+	unsigned int subflows;	/* established subflows on the path */
+	uint32_t unacked;	/* segments outstanding on the most stuck subflow */
+	uint32_t last_ack_ms;	/* ... its last ACK's age */
+	uint8_t rtos;		/* ... its retransmission timeouts in a row */
+	unsigned int answers;	/* probe answers since the last sample */
+	unsigned int sent;	/* probes sent since the last sample */
+	bool answering;		/* a probe target of the path ever answered */
+};
+
+struct pmd_path_health {
+	enum pmd_path_state state;
+	uint64_t last_alive_ms;	/* time of the last sign of life */
+	unsigned int lost;	/* probes sent since the last sign of life */
+	unsigned int answers_in_row;	/* while dead */
+	bool stalled;		/* alive, but a subflow waits for an ACK */
+	uint64_t changed_ms;	/* when state last changed */
+};
+
+enum pmd_verdict {
+	PMD_VERDICT_NONE,	/* nothing changed */
+	PMD_VERDICT_DEAD,	/* alive -> dead */
+	PMD_VERDICT_ALIVE,	/* dead -> alive */
+	PMD_VERDICT_STALLED,	/* alive, answers probes, a subflow is stuck */
+};
+
+void pmd_health_init(struct pmd_path_health *h, uint64_t now_ms);
+enum pmd_verdict pmd_health_judge(const struct pmd_health_config *cfg,
+				  struct pmd_path_health *h,
+				  const struct pmd_evidence *ev, uint64_t now_ms);
 
 /* pmd-policy.c: the endpoint an address should have. */
+enum pmd_skip {
+	PMD_SKIP_NONE,		/* usable */
+	PMD_SKIP_LINK_GONE,
+	PMD_SKIP_LOCAL_ADDR,	/* loopback or link-local address */
+	PMD_SKIP_NOT_READY,	/* tentative, failed DAD or deprecated */
+	PMD_SKIP_LOOPBACK_IF,
+	PMD_SKIP_EXCLUDED_SECTION,
+	PMD_SKIP_EXCLUDED,
+	PMD_SKIP_NOT_ONLY,
+	PMD_SKIP_LINK_DOWN,
+	PMD_SKIP_PATH_DEAD,	/* link up, but the health checks say dead */
+	PMD_SKIP_ADDR_GONE,
+	PMD_SKIP_FLAGS_CHANGED,	/* usable, but wanted with other flags */
+};
+const char *pmd_skip_text(enum pmd_skip why);
+
 struct pmd_want {
-	struct pmd_ip ip;
+	int family;
+	union mpk_in46 ip;
 	unsigned int ifindex;
 	char ifname[IF_NAMESIZE];
 	int flags;
 };
-/* Why an address is not used, or NULL when it is. */
-const char *pmd_addr_unusable(const struct pmd_config *cfg,
-			      const struct pmd_net *net,
-			      const struct pmd_addr *addr);
+
+/* Is the path of (family, ip, ifindex) dead? (pmd-watch.c answers.) */
+typedef bool (*pmd_dead_fn)(void *data, int family, const union mpk_in46 *ip,
+			    unsigned int ifindex);
+struct pmd_health_view {
+	pmd_dead_fn dead;
+	void *data;
+};
+
+/* Why an address is not used (PMD_SKIP_NONE when it is). health may be NULL. */
+enum pmd_skip pmd_addr_unusable(const struct pmd_config *cfg, const struct pmd_net *net,
+				const struct pmd_health_view *health,
+				const struct pmd_addr *addr);
+/* The endpoint flags for an interface (mode, sections, backup list). */
+int pmd_flags_for(const struct pmd_config *cfg, const char *ifname);
 /* Every usable address with its flags; returns the count. */
 int pmd_wanted(const struct pmd_config *cfg, const struct pmd_net *net,
-	       struct pmd_want *out, int max);
-bool pmd_ip_equal(const struct pmd_ip *a, const struct pmd_ip *b);
-const char *pmd_ip_format(const struct pmd_ip *ip, char *buf, size_t len);
+	       const struct pmd_health_view *health, struct pmd_want *out, int max);
 
-/* pmd-log.c */
+/* pmd-log.c: pmd_log_begin(action), fields, pmd_log_end(why). */
 void pmd_log_init(bool json, bool verbose);
-/* action, then key/value string pairs ending with NULL; "why" last. */
-void pmd_log(const char *action, ...) __attribute__((sentinel));
-void pmd_debug(const char *action, ...) __attribute__((sentinel));
+bool pmd_log_verbose(void);
+void pmd_log_begin(const char *action);
+void pmd_log_str(const char *key, const char *val);
+void pmd_log_uint(const char *key, uint64_t val);
+void pmd_log_addr(const char *key, int family, const union mpk_in46 *ip);
+void pmd_log_end(const char *why);
+/* An action that failed: "pmd: error failed ACTION: why". */
+void pmd_log_error(const char *action, const char *why);
+
+/* pmd-probe.c: ICMP echo over one path. */
+struct pmd_probe;
+typedef void (*pmd_answer_fn)(void *data, const union mpk_in46 *from);
+int pmd_probe_open(int family, const union mpk_in46 *src, const char *ifname,
+		   uint16_t ident, struct pmd_probe **out);
+void pmd_probe_close(struct pmd_probe *p);
+int pmd_probe_fd(const struct pmd_probe *p);
+int pmd_probe_send(struct pmd_probe *p, const union mpk_in46 *dst);
+/* Answers waiting on the socket: fn for each; their count, or -errno. */
+int pmd_probe_read(struct pmd_probe *p, pmd_answer_fn fn, void *data);
+
+/* pmd-watch.c: sock_diag samples and probes, judged by pmd-health.c. */
+struct pmd_watch;
+int pmd_watch_start(const struct pmd_config *cfg, struct pmd_watch **out);
+void pmd_watch_stop(struct pmd_watch *w);
+/* The probe socket descriptors to poll for reading (count in *n). */
+int pmd_watch_fds(const struct pmd_watch *w, int *fds, int max);
+/* Milliseconds until the next sample (-1: no health checks). */
+int pmd_watch_timeout(const struct pmd_watch *w);
+/* Read probe answers; sample and judge when it is time. Returns 1 when a
+ * path changed state or needs a refresh, 0 if not, -errno. */
+int pmd_watch_step(struct pmd_watch *w, const struct pmd_net *net);
+struct pmd_health_view pmd_watch_view(struct pmd_watch *w);
+/* Paths whose subflows need re-creating: the callback gets each (and the
+ * list is emptied). */
+typedef void (*pmd_refresh_fn)(void *data, int family, const union mpk_in46 *ip,
+			       unsigned int ifindex, const char *why);
+void pmd_watch_take_refresh(struct pmd_watch *w, pmd_refresh_fn fn, void *data);
+
+/* pmd-restore.c: client connections that lack a subflow from a usable
+ * path (paths numbered 0..n-1 by the caller). */
+struct diag_snapshot;
+struct pmd_restore;
+struct pmd_restore_paths {
+	int n;
+	/* path k is usable, for a connection of this family */
+	bool (*usable)(void *data, int k, int family);
+	/* local is path k's address */
+	bool (*local_is)(void *data, int k, const struct sockaddr_storage *local);
+	/* connection token needs a subflow from path k */
+	void (*need)(void *data, int k, uint32_t token, bool last_try);
+	void *data;
+};
+int pmd_restore_open(struct pmd_restore **out);
+void pmd_restore_close(struct pmd_restore *r);
+void pmd_restore_scan(struct pmd_restore *r, const struct diag_snapshot *s,
+		      const struct pmd_restore_paths *paths, uint64_t now_ms);
+
+/* pmd-state.c: the endpoints pmd added and the limits it found, in a file
+ * under PMD_STATE_DIR, so a pmd killed with SIGKILL can be followed by one
+ * that adopts them. */
+struct pmd_saved {
+	struct mpk_endpoint eps[PMD_ADDRS_MAX];
+	int neps;
+	struct mpk_limits limits;	/* before the first pmd started */
+	bool have_limits;
+	int pid;
+};
+/* The file's path for this network namespace. */
+int pmd_state_path(char *buf, size_t len);
+/* 0 and *saved; -ENOENT when there is none; -EBUSY when its pmd still
+ * runs (saved->pid says which). */
+int pmd_state_load(struct pmd_saved *saved);
+int pmd_state_save(const struct pmd_saved *saved);
+void pmd_state_remove(void);
 
 /* pmd-kernel.c: the in-kernel path manager. */
 struct pmd_kernel;
 int pmd_kernel_start(const struct pmd_config *cfg, struct pmd_kernel **out);
-/* Make endpoints and limits match net; 0, or -errno if something failed
- * (it will be tried again). */
-int pmd_kernel_sync(struct pmd_kernel *k, const struct pmd_net *net);
+/* Make endpoints and limits match net and the paths' health; 0, 1 when
+ * an endpoint was kept only because it was the last path (sync again
+ * soon), or -errno if something failed (it will be tried again). */
+int pmd_kernel_sync(struct pmd_kernel *k, const struct pmd_net *net,
+		    const struct pmd_health_view *health);
+/* Re-create the subflows of the endpoint of this address (delete and add
+ * it again), unless it is the only usable path. */
+int pmd_kernel_refresh(struct pmd_kernel *k, const struct pmd_net *net,
+		       const struct pmd_health_view *health, int family,
+		       const union mpk_in46 *ip, const char *why);
 /* Remove the endpoints we added, restore the limits we changed. */
 int pmd_kernel_stop(struct pmd_kernel *k);
 
@@ -168,16 +341,18 @@ struct pmd_upm;
 int pmd_upm_start(const struct pmd_config *cfg, struct pmd_upm **out);
 int pmd_upm_fd(const struct pmd_upm *u);
 /* Handle pending path-manager events. */
-int pmd_upm_read(struct pmd_upm *u, const struct pmd_net *net);
-/* Links or addresses changed: destroy or create subflows. */
-int pmd_upm_sync(struct pmd_upm *u, const struct pmd_net *net);
+int pmd_upm_read(struct pmd_upm *u, const struct pmd_net *net,
+		 const struct pmd_health_view *health);
+/* Links, addresses or health changed: destroy or create subflows. */
+int pmd_upm_sync(struct pmd_upm *u, const struct pmd_net *net,
+		 const struct pmd_health_view *health);
 void pmd_upm_stop(struct pmd_upm *u);
 
 /* pmd-tune.c: opt-in sysctl tuning, restored at stop. */
 int pmd_tune_start(const struct pmd_config *cfg);
 int pmd_tune_stop(void);
 
-/* pmd-run.c */
+/* pmd-run.c: 0 after a clean stop, -errno when pmd cannot run. */
 int pmd_run(const struct pmd_config *cfg);
 
 #endif

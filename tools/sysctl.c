@@ -56,3 +56,20 @@ int sysctl_rp_filter(const char *ifname)
 	snprintf(path, sizeof(path), "net/ipv4/conf/%s/rp_filter", ifname);
 	return sysctl_read_int(path, &v) ? -1 : v;
 }
+
+int sysctl_write(const char *path, const char *val)
+{
+	char full[256];
+	ssize_t len = (ssize_t)strlen(val);
+	int fd, ret = 0;
+
+	if (snprintf(full, sizeof(full), "/proc/sys/%s", path) >= (int)sizeof(full))
+		return -ENAMETOOLONG;
+	fd = open(full, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, len) != len)
+		ret = errno ? -errno : -EIO;
+	close(fd);
+	return ret;
+}

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Reading sysctls of the caller's network namespace from /proc/sys. */
+/* Reading and writing sysctls of the caller's network namespace from /proc/sys. */
 #ifndef MPTCPKIT_SYSCTL_H
 #define MPTCPKIT_SYSCTL_H
 
@@ -11,6 +11,9 @@ int sysctl_read(const char *path, char *buf, size_t len);
 
 /* The same for a whole number; 0 or -errno (-EINVAL when not a number). */
 int sysctl_read_int(const char *path, int *val);
+
+/* Write val (as "echo -n val >"); 0 or -errno. */
+int sysctl_write(const char *path, const char *val);
 
 /* net.ipv4.conf.IFNAME.rp_filter, or -1 when it cannot be read. */
 int sysctl_rp_filter(const char *ifname);

@@ -74,7 +74,7 @@ static void test_full_file(void **state)
 	assert_int_equal(cfg.nifs, 2);
 	ic = pmd_config_if(&cfg, "eth1");
 	assert_non_null(ic);
-	assert_int_equal(ic->flags, PMD_FLAG_SUBFLOW | PMD_FLAG_FULLMESH);
+	assert_int_equal(ic->flags, MPK_EP_SUBFLOW | MPK_EP_FULLMESH);
 	assert_int_equal(ic->backup, 0);
 	assert_int_equal(ic->use, -1);
 	ic = pmd_config_if(&cfg, "wwan0");
@@ -191,7 +191,7 @@ static void test_flags_roundtrip(void **state)
 	int flags;
 
 	assert_int_equal(pmd_flags_parse("signal, backup", &flags), 0);
-	assert_int_equal(flags, PMD_FLAG_SIGNAL | PMD_FLAG_BACKUP);
+	assert_int_equal(flags, MPK_EP_SIGNAL | MPK_EP_BACKUP);
 	assert_string_equal(pmd_flags_format(flags, buf, sizeof(buf)), "signal,backup");
 	assert_string_equal(pmd_flags_format(0, buf, sizeof(buf)), "none");
 	assert_int_equal(pmd_flags_parse("fullmesh", &flags), -EINVAL);

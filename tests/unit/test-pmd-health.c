@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* pmd's path health judge (tools/pmd-health.c): sequences of evidence, as
+ * a silent cut, a lossy path, a late ACK or a return would produce them. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "../../tools/pmd.h"
+
+static struct pmd_health_config cfg = {
+	.enabled = true, .interval_ms = 50, .dead_ms = 200, .dead_probes = 3,
+	.alive_probes = 2, .stall_ms = 400,
+};
+
+/* One sample period: the probe sent, answered or not. */
+static struct pmd_evidence probe_round(bool answered, bool progress)
+{
+	return (struct pmd_evidence){ .progress = progress, .subflows = 1,
+				      .sent = 1, .answers = answered, .answering = true };
+}
+
+/* A pseudo-random loss, the same in every run. */
+static bool lost(unsigned int *seed, int percent)
+{
+	return (int)(rand_r(seed) % 100) < percent;
+}
+
+static void test_silent_cut_is_dead_within_dead_ms(void **state)
+{
+	struct pmd_path_health h;
+	uint64_t t = 1000, dead_at = 0;
+
+	pmd_health_init(&h, t);
+	for (int i = 0; i < 10; i++, t += 50) {
+		struct pmd_evidence ev = probe_round(true, true);
+
+		assert_int_equal(pmd_health_judge(&cfg, &h, &ev, t), PMD_VERDICT_NONE);
+	}
+	uint64_t cut = t;
+
+	for (int i = 0; i < 20 && !dead_at; i++, t += 50) {
+		struct pmd_evidence ev = probe_round(false, false);
+
+		if (pmd_health_judge(&cfg, &h, &ev, t) == PMD_VERDICT_DEAD)
+			dead_at = t;
+	}
+	assert_true(dead_at != 0);
+	assert_true(dead_at - cut <= cfg.dead_ms + cfg.interval_ms);
+	assert_int_equal(h.state, PMD_PATH_DEAD);
+}
+
+static void test_busy_lossy_path_never_dies(void **state)
+{
+	struct pmd_path_health h;
+	unsigned int seed = 42;
+	uint64_t t = 0;
+
+	pmd_health_init(&h, t);
+	/* 3 % loss each way: probes often lost, but segments keep arriving */
+	for (int i = 0; i < 20000; i++, t += 50) {
+		bool answered = !lost(&seed, 3) && !lost(&seed, 3);
+		struct pmd_evidence ev = probe_round(answered, true);
+
+		assert_int_not_equal(pmd_health_judge(&cfg, &h, &ev, t), PMD_VERDICT_DEAD);
+	}
+}
+
+static void test_idle_lossy_path_stays_alive(void **state)
+{
+	struct pmd_path_health h;
+	unsigned int seed = 7;
+	uint64_t t = 0;
+	int deaths = 0;
+
+	pmd_health_init(&h, t);
+	/* no traffic, 1 % loss each way, ten minutes of probes */
+	for (int i = 0; i < 12000; i++, t += 50) {
+		bool answered = !lost(&seed, 1) && !lost(&seed, 1);
+		struct pmd_evidence ev = probe_round(answered, false);
+
+		deaths += pmd_health_judge(&cfg, &h, &ev, t) == PMD_VERDICT_DEAD;
+	}
+	assert_int_equal(deaths, 0);
+}
+
+static void test_one_late_ack_is_not_death(void **state)
+{
+	struct pmd_path_health h;
+	struct pmd_evidence ev = { .subflows = 1, .unacked = 10, .rtos = 1 };
+	uint64_t t = 0;
+
+	pmd_health_init(&h, t);
+	/* a sender with no answering probe target: one RTO, 300 ms without ACK */
+	for (int i = 0; i < 6; i++, t += 50) {
+		ev.last_ack_ms = 50 * (i + 1);
+		assert_int_equal(pmd_health_judge(&cfg, &h, &ev, t + 50), PMD_VERDICT_NONE);
+	}
+	assert_int_equal(h.state, PMD_PATH_ALIVE);
+}
+
+static void test_two_rtos_without_probes_are_death(void **state)
+{
+	struct pmd_path_health h;
+	struct pmd_evidence ev = { .subflows = 1, .unacked = 10, .rtos = 2,
+				   .last_ack_ms = 700 };
+
+	pmd_health_init(&h, 0);
+	assert_int_equal(pmd_health_judge(&cfg, &h, &ev, 250), PMD_VERDICT_DEAD);
+}
+
+static void test_return_needs_answers_in_a_row(void **state)
+{
+	struct pmd_path_health h;
+	struct pmd_evidence ev;
+	uint64_t t = 0;
+
+	pmd_health_init(&h, t);
+	for (int i = 0; i < 6; i++, t += 50) {
+		ev = probe_round(false, false);
+		pmd_health_judge(&cfg, &h, &ev, t);
+	}
+	assert_int_equal(h.state, PMD_PATH_DEAD);
+	ev = probe_round(true, false);
+	assert_int_equal(pmd_health_judge(&cfg, &h, &ev, t += 50), PMD_VERDICT_NONE);
+	ev = probe_round(false, false);
+	assert_int_equal(pmd_health_judge(&cfg, &h, &ev, t += 50), PMD_VERDICT_NONE);
+	ev = probe_round(true, false);
+	assert_int_equal(pmd_health_judge(&cfg, &h, &ev, t += 50), PMD_VERDICT_NONE);
+	ev = probe_round(true, false);
+	assert_int_equal(pmd_health_judge(&cfg, &h, &ev, t += 50), PMD_VERDICT_ALIVE);
+}
+
+static void test_received_segments_revive_at_once(void **state)
+{
+	struct pmd_path_health h;
+	struct pmd_evidence ev;
+	uint64_t t = 0;
+
+	pmd_health_init(&h, t);
+	for (int i = 0; i < 6; i++, t += 50) {
+		ev = probe_round(false, false);
+		pmd_health_judge(&cfg, &h, &ev, t);
+	}
+	ev = probe_round(false, true);
+	assert_int_equal(pmd_health_judge(&cfg, &h, &ev, t), PMD_VERDICT_ALIVE);
+}
+
+static void test_stall_said_once(void **state)
+{
+	struct pmd_path_health h;
+	struct pmd_evidence ev = probe_round(true, false);
+
+	pmd_health_init(&h, 0);
+	ev.unacked = 20;
+	ev.rtos = 2;
+	ev.last_ack_ms = 450;
+	assert_int_equal(pmd_health_judge(&cfg, &h, &ev, 50), PMD_VERDICT_STALLED);
+	ev.last_ack_ms = 500;
+	assert_int_equal(pmd_health_judge(&cfg, &h, &ev, 100), PMD_VERDICT_NONE);
+	ev.last_ack_ms = 10;	/* ACKs again */
+	assert_int_equal(pmd_health_judge(&cfg, &h, &ev, 150), PMD_VERDICT_NONE);
+	ev.last_ack_ms = 450;
+	assert_int_equal(pmd_health_judge(&cfg, &h, &ev, 200), PMD_VERDICT_STALLED);
+}
+
+static void test_unanswering_target_never_kills(void **state)
+{
+	struct pmd_path_health h;
+	uint64_t t = 0;
+
+	pmd_health_init(&h, t);
+	/* ICMP filtered by the peer: probes sent, never answered, never had */
+	for (int i = 0; i < 1000; i++, t += 50) {
+		struct pmd_evidence ev = { .subflows = 1, .sent = 1 };
+
+		assert_int_equal(pmd_health_judge(&cfg, &h, &ev, t), PMD_VERDICT_NONE);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_silent_cut_is_dead_within_dead_ms),
+		cmocka_unit_test(test_busy_lossy_path_never_dies),
+		cmocka_unit_test(test_idle_lossy_path_stays_alive),
+		cmocka_unit_test(test_one_late_ack_is_not_death),
+		cmocka_unit_test(test_two_rtos_without_probes_are_death),
+		cmocka_unit_test(test_return_needs_answers_in_a_row),
+		cmocka_unit_test(test_received_segments_revive_at_once),
+		cmocka_unit_test(test_stall_said_once),
+		cmocka_unit_test(test_unanswering_target_never_kills),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

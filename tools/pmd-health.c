@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Is a path alive? Judged from evidence only (no I/O, so the unit tests
+ * replay any sequence):
+ *  - a sign of life is a segment received on one of the path's subflows, or
+ *    an answer to a probe sent over it;
+ *  - a path is dead when it has been silent for dead_ms although it was
+ *    expected to speak: dead_probes probes lost to a target that answered
+ *    before, or, with no answering target, data outstanding on a subflow
+ *    that has had two retransmission timeouts in a row (one late ACK, or
+ *    one RTO on a lossy path, is never enough);
+ *  - a dead path is alive again after alive_probes answers in a row, or as
+ *    soon as a subflow on it receives again; with no answering target, it
+ *    is tried again after PASSIVE_RETRY_MS.
+ * Random loss of a few percent never kills a busy path: its subflows keep
+ * receiving, and every received segment is a sign of life.
+ */
+#include "pmd.h"
+
+/* A path found dead by passive evidence alone cannot be seen to come back
+ * (its endpoint is gone, and no probe target answers): try it again. */
+#define PASSIVE_RETRY_MS 10000
+
+void pmd_health_init(struct pmd_path_health *h, uint64_t now_ms)
+{
+	*h = (struct pmd_path_health){ .state = PMD_PATH_ALIVE,
+				       .last_alive_ms = now_ms,
+				       .changed_ms = now_ms };
+}
+
+static bool silence_expected_to_end(const struct pmd_health_config *cfg,
+				    const struct pmd_path_health *h,
+				    const struct pmd_evidence *ev)
+{
+	if (ev->answering)
+		return h->lost >= cfg->dead_probes;
+	return ev->unacked > 0 && ev->rtos >= 2 && ev->last_ack_ms >= cfg->dead_ms;
+}
+
+static enum pmd_verdict set_state(struct pmd_path_health *h, enum pmd_path_state s,
+				  uint64_t now_ms)
+{
+	h->state = s;
+	h->changed_ms = now_ms;
+	h->answers_in_row = 0;
+	h->stalled = false;
+	return s == PMD_PATH_DEAD ? PMD_VERDICT_DEAD : PMD_VERDICT_ALIVE;
+}
+
+/* Alive, and the path answers, but a subflow waits for an ACK for longer
+ * than any loss recovery should take: it sits in RTO backoff after an
+ * outage, and a new subflow is faster than waiting. Said once per stall. */
+static enum pmd_verdict judge_stall(const struct pmd_health_config *cfg,
+				    struct pmd_path_health *h,
+				    const struct pmd_evidence *ev)
+{
+	bool stuck = ev->answers > 0 && ev->unacked > 0 && ev->rtos >= 1 &&
+		     ev->last_ack_ms >= cfg->stall_ms;
+
+	if (!stuck) {
+		if (ev->last_ack_ms < cfg->stall_ms)
+			h->stalled = false;
+		return PMD_VERDICT_NONE;
+	}
+	if (h->stalled)
+		return PMD_VERDICT_NONE;
+	h->stalled = true;
+	return PMD_VERDICT_STALLED;
+}
+
+enum pmd_verdict pmd_health_judge(const struct pmd_health_config *cfg,
+				  struct pmd_path_health *h,
+				  const struct pmd_evidence *ev, uint64_t now_ms)
+{
+	bool sign = ev->progress || ev->answers > 0;
+
+	if (sign) {
+		h->last_alive_ms = now_ms;
+		h->lost = 0;
+	} else {
+		h->lost += ev->sent;
+	}
+	if (h->state == PMD_PATH_ALIVE) {
+		if (!sign && now_ms - h->last_alive_ms >= cfg->dead_ms &&
+		    silence_expected_to_end(cfg, h, ev))
+			return set_state(h, PMD_PATH_DEAD, now_ms);
+		return judge_stall(cfg, h, ev);
+	}
+	if (ev->progress)
+		return set_state(h, PMD_PATH_ALIVE, now_ms);
+	if (ev->answers > 0)
+		h->answers_in_row += ev->answers;
+	else if (ev->sent > 0)
+		h->answers_in_row = 0;
+	if (h->answers_in_row >= cfg->alive_probes ||
+	    (!ev->answering && now_ms - h->changed_ms >= PASSIVE_RETRY_MS))
+		return set_state(h, PMD_PATH_ALIVE, now_ms);
+	return PMD_VERDICT_NONE;
+}

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* pmd's picture of links and addresses: lookups and updates, no I/O. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pmd.h"
+
+static size_t in46_len(int family)
+{
+	return family == AF_INET ? sizeof(struct in_addr) : sizeof(struct in6_addr);
+}
+
+bool pmd_in46_equal(int family, const union mpk_in46 *a, const union mpk_in46 *b)
+{
+	return !memcmp(a, b, in46_len(family));
+}
+
+const char *pmd_in46_format(int family, const union mpk_in46 *ip, char *buf, size_t len)
+{
+	if (!inet_ntop(family, ip, buf, len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+const struct pmd_link *pmd_net_link(const struct pmd_net *net, unsigned int ifindex)
+{
+	for (int i = 0; i < net->nlinks; i++) {
+		if (net->links[i].ifindex == ifindex)
+			return &net->links[i];
+	}
+	return NULL;
+}
+
+const struct pmd_addr *pmd_net_addr(const struct pmd_net *net, int family,
+				    const union mpk_in46 *ip, unsigned int ifindex)
+{
+	for (int i = 0; i < net->naddrs; i++) {
+		const struct pmd_addr *a = &net->addrs[i];
+
+		if (a->family == family && a->ifindex == ifindex &&
+		    pmd_in46_equal(family, &a->ip, ip))
+			return a;
+	}
+	return NULL;
+}
+
+/* A link that goes away takes its addresses with it; the kernel sends
+ * RTM_DELADDR for them too, but maybe after an overrun, so drop them here. */
+static void drop_addrs_of(struct pmd_net *net, unsigned int ifindex)
+{
+	for (int i = net->naddrs - 1; i >= 0; i--) {
+		if (net->addrs[i].ifindex == ifindex)
+			net->addrs[i] = net->addrs[--net->naddrs];
+	}
+}
+
+bool pmd_net_link_update(struct pmd_net *net, bool del, const struct pmd_link *l)
+{
+	struct pmd_link *slot = (struct pmd_link *)pmd_net_link(net, l->ifindex);
+
+	if (del) {
+		if (!slot)
+			return false;
+		*slot = net->links[--net->nlinks];
+		drop_addrs_of(net, l->ifindex);
+		return true;
+	}
+	if (!slot) {
+		if (net->nlinks >= PMD_LINKS_MAX)
+			return false;
+		slot = &net->links[net->nlinks++];
+	} else if (slot->flags == l->flags && slot->operstate == l->operstate &&
+		   !strcmp(slot->name, l->name)) {
+		return false;	/* statistics only */
+	}
+	*slot = *l;
+	return true;
+}
+
+bool pmd_net_addr_update(struct pmd_net *net, bool del, const struct pmd_addr *a)
+{
+	struct pmd_addr *slot = (struct pmd_addr *)pmd_net_addr(net, a->family, &a->ip,
+								 a->ifindex);
+
+	if (del) {
+		if (!slot)
+			return false;
+		*slot = net->addrs[--net->naddrs];
+		return true;
+	}
+	if (!slot) {
+		if (net->naddrs >= PMD_ADDRS_MAX)
+			return false;
+		slot = &net->addrs[net->naddrs++];
+	} else if (slot->ifa_flags == a->ifa_flags && slot->scope == a->scope) {
+		return false;
+	}
+	*slot = *a;
+	return true;
+}
+
+int pmd_sockaddr_in46(const struct sockaddr_storage *ss, union mpk_in46 *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (ss->ss_family == AF_INET) {
+		out->v4 = ((const struct sockaddr_in *)ss)->sin_addr;
+		return AF_INET;
+	}
+	if (ss->ss_family != AF_INET6)
+		return AF_UNSPEC;
+	out->v6 = ((const struct sockaddr_in6 *)ss)->sin6_addr;
+	if (IN6_IS_ADDR_V4MAPPED(&out->v6)) {
+		struct in_addr v4;
+
+		memcpy(&v4, &out->v6.s6_addr[12], sizeof(v4));
+		memset(out, 0, sizeof(*out));
+		out->v4 = v4;
+		return AF_INET;
+	}
+	return AF_INET6;
+}

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pmd's state file, one per network namespace (named by the namespace's
+ * inode, since /run is shared by every namespace of the mount namespace):
+ *   pid PID
+ *   limits SUBFLOWS ADD_ADDR_ACCEPTED        (as found before pmd)
+ *   endpoint ID FAMILY ADDRESS IFINDEX FLAGS (each one pmd added)
+ * Written whole to a temporary file and renamed, so a crash never leaves
+ * half of it. A pmd started after one that was killed adopts what it lists.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pmd.h"
+
+int pmd_state_path(char *buf, size_t len)
+{
+	struct stat st;
+	const char *dir = getenv("MPTCPKIT_STATE_DIR");
+
+	if (stat("/proc/self/ns/net", &st))
+		return -errno;
+	snprintf(buf, len, "%s/pmd-%llu.state", dir && *dir ? dir : PMD_STATE_DIR,
+		 (unsigned long long)st.st_ino);
+	return 0;
+}
+
+/* Is pid a running mptcpkit (not a reused number)? */
+static bool pmd_alive(int pid)
+{
+	char path[64], comm[32] = "";
+	FILE *f;
+
+	if (pid <= 0 || pid == getpid() || (kill(pid, 0) && errno == ESRCH))
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	return !strncmp(comm, "mptcpkit", 8);
+}
+
+static int parse_endpoint(const char *line, struct mpk_endpoint *ep)
+{
+	char addr[INET6_ADDRSTRLEN + 1];
+	unsigned int id, flags;
+	int family, ifindex;
+
+	if (sscanf(line, "endpoint %u %d %46s %d %u", &id, &family, addr, &ifindex,
+		   &flags) != 5 || id == 0 || id > 255 ||
+	    (family != AF_INET && family != AF_INET6))
+		return -EINVAL;
+	memset(ep, 0, sizeof(*ep));
+	if (inet_pton(family, addr, &ep->addr) != 1)
+		return -EINVAL;
+	ep->id = id;
+	ep->family = family;
+	ep->ifindex = ifindex;
+	ep->flags = flags;
+	return 0;
+}
+
+static void parse_line(struct pmd_saved *s, const char *line)
+{
+	unsigned int a, b;
+
+	if (sscanf(line, "pid %d", &s->pid) == 1)
+		return;
+	if (sscanf(line, "limits %u %u", &a, &b) == 2) {
+		s->limits = (struct mpk_limits){ .subflows = a, .add_addr_accepted = b };
+		s->have_limits = true;
+		return;
+	}
+	if (s->neps < PMD_ADDRS_MAX && !parse_endpoint(line, &s->eps[s->neps]))
+		s->neps++;
+}
+
+int pmd_state_load(struct pmd_saved *s)
+{
+	char path[256], line[256];
+	FILE *f;
+	int ret = pmd_state_path(path, sizeof(path));
+
+	memset(s, 0, sizeof(*s));
+	if (ret)
+		return ret;
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		parse_line(s, line);
+	fclose(f);
+	return pmd_alive(s->pid) ? -EBUSY : 0;
+}
+
+static int write_all(FILE *f, const struct pmd_saved *s)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	fprintf(f, "pid %d\n", s->pid);
+	if (s->have_limits)
+		fprintf(f, "limits %u %u\n", s->limits.subflows, s->limits.add_addr_accepted);
+	for (int i = 0; i < s->neps; i++) {
+		const struct mpk_endpoint *ep = &s->eps[i];
+
+		fprintf(f, "endpoint %u %d %s %d %u\n", ep->id, ep->family,
+			pmd_in46_format(ep->family, &ep->addr, addr, sizeof(addr)),
+			ep->ifindex, ep->flags);
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+/* The directory that holds path. */
+static int make_parent(const char *path)
+{
+	char dir[256];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int pmd_state_save(const struct pmd_saved *s)
+{
+	char path[256], tmp[272];
+	FILE *f;
+	int ret = pmd_state_path(path, sizeof(path));
+
+	if (!ret)
+		ret = make_parent(path);
+	if (ret)
+		return ret;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	ret = write_all(f, s);
+	if (fclose(f) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+	return ret;
+}
+
+void pmd_state_remove(void)
+{
+	char path[256];
+
+	if (!pmd_state_path(path, sizeof(path)))
+		unlink(path);
+}

@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pmd's eyes on each path. Every interval: one sock_diag snapshot of the
+ * namespace's subflows (segments received, data outstanding, last ACK,
+ * RTOs in a row, per subflow, matched to the path by local address) and
+ * one ICMP echo per probe target over the path; pmd-health.c judges. The
+ * probe targets are the remote addresses of the path's subflows (kept
+ * after the subflows go, so a dead path can be seen to come back) and any
+ * given in the configuration.
+ *
+ * A path whose subflows must be re-created (a subflow stuck in RTO backoff
+ * on a path that answers; a connection without a subflow from it, see
+ * pmd-restore.c) is handed to the path manager as a refresh, at most once
+ * per REFRESH_MIN_MS per path, backing off when that did not help.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/mptcp.h>
+#include <netinet/tcp.h>
+
+#include "clock.h"
+#include "diag.h"
+#include "pmd.h"
+
+#define SEEN_MAX 4096		/* subflows remembered between samples */
+#define REFRESH_MIN_MS 1000
+#define REFRESH_MAX_MS 32000
+#define SILENT_TARGET_PROBES 40	/* unanswered probes before saying so */
+
+struct target {
+	union mpk_in46 ip;
+	bool configured;
+	bool answered;		/* ever */
+	unsigned int unanswered;
+	bool warned;
+};
+
+struct watch_path {
+	int family;
+	union mpk_in46 ip;
+	unsigned int ifindex;
+	char ifname[IF_NAMESIZE];
+	struct pmd_path_health h;
+	struct pmd_probe *probe;
+	bool probe_failed;	/* opening the socket failed: logged once */
+	struct target target[PMD_TARGETS_MAX];
+	int ntargets;
+	unsigned int answers, sent;	/* since the last sample */
+	struct pmd_evidence last;	/* for the log */
+	bool present;
+	bool refresh;
+	const char *refresh_why;
+	uint64_t refresh_ms;		/* the last refresh */
+	unsigned int refresh_gap_ms;	/* the least time before the next */
+};
+
+struct seen {
+	uint64_t cookie;
+	uint32_t segs_in;
+};
+
+struct pmd_watch {
+	const struct pmd_config *cfg;
+	struct diag *diag;
+	struct watch_path path[PMD_ADDRS_MAX];
+	int npaths;
+	struct seen *seen, *seen_next;
+	size_t nseen;
+	uint64_t next_ms;
+	struct pmd_restore *restore;
+	uint16_t ident;
+	bool changed;
+};
+
+int pmd_watch_start(const struct pmd_config *cfg, struct pmd_watch **out)
+{
+	struct pmd_watch *w = calloc(1, sizeof(*w));
+	int ret;
+
+	if (!w)
+		return -ENOMEM;
+	w->cfg = cfg;
+	w->ident = (uint16_t)(getpid() << 4);
+	w->seen = calloc(SEEN_MAX, sizeof(*w->seen));
+	w->seen_next = calloc(SEEN_MAX, sizeof(*w->seen_next));
+	if (!w->seen || !w->seen_next) {
+		pmd_watch_stop(w);
+		return -ENOMEM;
+	}
+	ret = pmd_restore_open(&w->restore);
+	if (!ret && cfg->health.enabled)
+		ret = diag_open(&w->diag);
+	if (ret) {
+		pmd_watch_stop(w);
+		return ret;
+	}
+	w->next_ms = clock_mono_ms();
+	*out = w;
+	return 0;
+}
+
+void pmd_watch_stop(struct pmd_watch *w)
+{
+	if (!w)
+		return;
+	for (int i = 0; i < w->npaths; i++)
+		pmd_probe_close(w->path[i].probe);
+	if (w->diag)
+		diag_close(w->diag);
+	free(w->seen);
+	free(w->seen_next);
+	pmd_restore_close(w->restore);
+	free(w);
+}
+
+int pmd_watch_fds(const struct pmd_watch *w, int *fds, int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < w->npaths && n < max; i++) {
+		if (w->path[i].probe)
+			fds[n++] = pmd_probe_fd(w->path[i].probe);
+	}
+	return n;
+}
+
+int pmd_watch_timeout(const struct pmd_watch *w)
+{
+	uint64_t now = clock_mono_ms();
+
+	if (!w->cfg->health.enabled)
+		return -1;
+	return w->next_ms > now ? (int)(w->next_ms - now) : 0;
+}
+
+static struct watch_path *find_path(struct pmd_watch *w, int family,
+				    const union mpk_in46 *ip, unsigned int ifindex)
+{
+	for (int i = 0; i < w->npaths; i++) {
+		struct watch_path *p = &w->path[i];
+
+		if (p->family == family && pmd_in46_equal(family, &p->ip, ip) &&
+		    (!ifindex || p->ifindex == ifindex))
+			return p;
+	}
+	return NULL;
+}
+
+static bool path_dead(void *data, int family, const union mpk_in46 *ip,
+		      unsigned int ifindex)
+{
+	struct watch_path *p = find_path(data, family, ip, ifindex);
+
+	return p && p->h.state == PMD_PATH_DEAD;
+}
+
+struct pmd_health_view pmd_watch_view(struct pmd_watch *w)
+{
+	return (struct pmd_health_view){ .dead = path_dead, .data = w };
+}
+
+static void add_target(struct watch_path *p, const union mpk_in46 *ip, bool configured)
+{
+	for (int i = 0; i < p->ntargets; i++) {
+		if (pmd_in46_equal(p->family, &p->target[i].ip, ip))
+			return;
+	}
+	if (p->ntargets < PMD_TARGETS_MAX) {
+		p->target[p->ntargets++] = (struct target){ .ip = *ip, .configured = configured };
+		return;
+	}
+	/* full: a learnt target that never answered makes room */
+	for (int i = 0; i < p->ntargets; i++) {
+		if (!p->target[i].configured && !p->target[i].answered) {
+			p->target[i] = (struct target){ .ip = *ip, .configured = configured };
+			return;
+		}
+	}
+}
+
+static void path_init(struct pmd_watch *w, struct watch_path *p,
+		      const struct pmd_addr *a, const char *ifname)
+{
+	const struct pmd_ifconf *ic = pmd_config_if(w->cfg, ifname);
+
+	memset(p, 0, sizeof(*p));
+	p->family = a->family;
+	p->ip = a->ip;
+	p->ifindex = a->ifindex;
+	snprintf(p->ifname, sizeof(p->ifname), "%s", ifname);
+	pmd_health_init(&p->h, clock_mono_ms());
+	p->refresh_gap_ms = REFRESH_MIN_MS;
+	for (int i = 0; ic && i < ic->ntargets; i++) {
+		if (ic->target_family[i] == a->family)
+			add_target(p, &ic->target[i], true);
+	}
+}
+
+/* The paths are the addresses whose link is usable; their health is kept
+ * while they stay, and forgotten when they go. */
+static void track_paths(struct pmd_watch *w, const struct pmd_net *net)
+{
+	for (int i = 0; i < w->npaths; i++)
+		w->path[i].present = false;
+	for (int i = 0; i < net->naddrs; i++) {
+		const struct pmd_addr *a = &net->addrs[i];
+		struct watch_path *p = find_path(w, a->family, &a->ip, a->ifindex);
+
+		if (pmd_addr_unusable(w->cfg, net, NULL, a) != PMD_SKIP_NONE)
+			continue;
+		if (!p && w->npaths < PMD_ADDRS_MAX) {
+			p = &w->path[w->npaths++];
+			path_init(w, p, a, pmd_net_link(net, a->ifindex)->name);
+		}
+		if (p)
+			p->present = true;
+	}
+	for (int i = w->npaths - 1; i >= 0; i--) {
+		if (w->path[i].present)
+			continue;
+		pmd_probe_close(w->path[i].probe);
+		w->path[i] = w->path[--w->npaths];
+	}
+}
+
+static uint32_t seen_before(const struct pmd_watch *w, uint64_t cookie, bool *found)
+{
+	for (size_t i = 0; i < w->nseen; i++) {
+		if (w->seen[i].cookie == cookie) {
+			*found = true;
+			return w->seen[i].segs_in;
+		}
+	}
+	*found = false;
+	return 0;
+}
+
+/* One subflow's part of its path's evidence. */
+static void add_evidence(struct pmd_watch *w, struct watch_path *p,
+			 const struct diag_subflow *sf, struct pmd_evidence *ev,
+			 size_t *nnext)
+{
+	union mpk_in46 remote;
+	bool found;
+	uint32_t before = seen_before(w, sf->cookie, &found);
+
+	if (pmd_sockaddr_in46(&sf->tcp.remote, &remote) == p->family)
+		add_target(p, &remote, false);
+	if (sf->tcp.state != TCP_ESTABLISHED)
+		return;
+	ev->subflows++;
+	if (!found || sf->tcp.segs_in != before)
+		ev->progress = true;
+	if (*nnext < SEEN_MAX)
+		w->seen_next[(*nnext)++] = (struct seen){ sf->cookie, sf->tcp.segs_in };
+	if (sf->tcp.unacked && sf->last_ack_recv_ms >= ev->last_ack_ms) {
+		ev->unacked = sf->tcp.unacked;
+		ev->last_ack_ms = sf->last_ack_recv_ms;
+		ev->rtos = sf->retransmits;
+	}
+}
+
+static void gather(struct pmd_watch *w, const struct diag_snapshot *s,
+		   struct pmd_evidence *ev)
+{
+	size_t nnext = 0;
+	struct seen *swap;
+
+	for (size_t i = 0; i < s->nsubflows; i++) {
+		const struct diag_subflow *sf = &s->subflows[i];
+		union mpk_in46 local;
+		int family = pmd_sockaddr_in46(&sf->tcp.local, &local);
+		struct watch_path *p = find_path(w, family, &local, 0);
+
+		if (p)
+			add_evidence(w, p, sf, &ev[p - w->path], &nnext);
+	}
+	swap = w->seen;
+	w->seen = w->seen_next;
+	w->seen_next = swap;
+	w->nseen = nnext;
+}
+
+static void log_verdict(const struct watch_path *p, enum pmd_verdict v)
+{
+	static const char *const action[] = {
+		[PMD_VERDICT_DEAD] = "path-dead", [PMD_VERDICT_ALIVE] = "path-alive",
+		[PMD_VERDICT_STALLED] = "path-stalled",
+	};
+	static const char *const why[] = {
+		[PMD_VERDICT_DEAD] = "silent while it was expected to answer",
+		[PMD_VERDICT_ALIVE] = "it answers again",
+		[PMD_VERDICT_STALLED] = "the path answers, but a subflow waits for an ACK",
+	};
+
+	pmd_log_begin(action[v]);
+	pmd_log_addr("address", p->family, &p->ip);
+	pmd_log_str("dev", p->ifname);
+	pmd_log_uint("subflows", p->last.subflows);
+	pmd_log_uint("probes_lost", p->h.lost);
+	pmd_log_uint("probes_answered", p->last.answers);
+	pmd_log_uint("unacked", p->last.unacked);
+	pmd_log_uint("last_ack_ms", p->last.last_ack_ms);
+	pmd_log_uint("rtos", p->last.rtos);
+	pmd_log_end(why[v]);
+}
+
+static void warn_silent_targets(struct watch_path *p)
+{
+	for (int i = 0; i < p->ntargets; i++) {
+		struct target *t = &p->target[i];
+
+		if (t->answered || t->warned || t->unanswered < SILENT_TARGET_PROBES)
+			continue;
+		t->warned = true;
+		pmd_log_begin("probe-silent");
+		pmd_log_addr("target", p->family, &t->ip);
+		pmd_log_str("dev", p->ifname);
+		pmd_log_end("this probe target never answers: only the subflows' "
+			    "own progress is checked for it");
+	}
+}
+
+static void open_probe(struct pmd_watch *w, struct watch_path *p)
+{
+	int ret;
+
+	if (p->probe || p->probe_failed)
+		return;
+	ret = pmd_probe_open(p->family, &p->ip, p->ifname,
+			     (uint16_t)(w->ident + (p - w->path)), &p->probe);
+	if (ret) {
+		p->probe_failed = true;
+		pmd_log_begin("error");
+		pmd_log_str("failed", "probe-socket");
+		pmd_log_str("dev", p->ifname);
+		pmd_log_end(strerror(-ret));
+	}
+	w->changed = true;	/* a new descriptor to poll */
+}
+
+static void send_probes(struct pmd_watch *w, struct watch_path *p)
+{
+	if (!p->ntargets)
+		return;
+	open_probe(w, p);
+	if (!p->probe)
+		return;
+	for (int i = 0; i < p->ntargets; i++) {
+		if (pmd_probe_send(p->probe, &p->target[i].ip) == 0) {
+			p->sent++;
+			p->target[i].unanswered++;
+		}
+	}
+	warn_silent_targets(p);
+}
+
+static bool any_answered(const struct watch_path *p)
+{
+	for (int i = 0; i < p->ntargets; i++) {
+		if (p->target[i].answered)
+			return true;
+	}
+	return false;
+}
+
+static void request_refresh(struct watch_path *p, uint64_t now, const char *why)
+{
+	if (p->refresh || now - p->refresh_ms < p->refresh_gap_ms)
+		return;
+	p->refresh = true;
+	p->refresh_why = why;
+}
+
+/* Judge every path on its evidence; true when one changed state. */
+static bool judge(struct pmd_watch *w, struct pmd_evidence *ev, uint64_t now)
+{
+	bool changed = false;
+
+	for (int i = 0; i < w->npaths; i++) {
+		struct watch_path *p = &w->path[i];
+		enum pmd_verdict v;
+
+		ev[i].answers = p->answers;
+		ev[i].sent = p->sent;
+		ev[i].answering = any_answered(p);
+		p->answers = p->sent = 0;
+		v = pmd_health_judge(&w->cfg->health, &p->h, &ev[i], now);
+		p->last = ev[i];
+		if (v == PMD_VERDICT_NONE)
+			continue;
+		log_verdict(p, v);
+		if (v == PMD_VERDICT_STALLED)
+			request_refresh(p, now, "a subflow is stuck in retransmission backoff");
+		else
+			changed = true;
+	}
+	return changed;
+}
+
+static void on_answer(void *data, const union mpk_in46 *from)
+{
+	struct watch_path *p = data;
+
+	p->answers++;
+	for (int i = 0; i < p->ntargets; i++) {
+		if (pmd_in46_equal(p->family, &p->target[i].ip, from)) {
+			p->target[i].answered = true;
+			p->target[i].unanswered = 0;
+		}
+	}
+}
+
+static void read_answers(struct pmd_watch *w)
+{
+	for (int i = 0; i < w->npaths; i++) {
+		if (w->path[i].probe)
+			pmd_probe_read(w->path[i].probe, on_answer, &w->path[i]);
+	}
+}
+
+/* pmd-restore.c asks about paths by index. */
+static bool restore_usable(void *data, int k, int family)
+{
+	struct pmd_watch *w = data;
+	const struct watch_path *p = &w->path[k];
+
+	return p->family == family && p->h.state == PMD_PATH_ALIVE &&
+	       (pmd_flags_for(w->cfg, p->ifname) & MPK_EP_SUBFLOW);
+}
+
+static bool restore_local_is(void *data, int k, const struct sockaddr_storage *local)
+{
+	struct pmd_watch *w = data;
+	union mpk_in46 ip;
+	int family = pmd_sockaddr_in46(local, &ip);
+
+	return family == w->path[k].family && pmd_in46_equal(family, &ip, &w->path[k].ip);
+}
+
+static void restore_need(void *data, int k, uint32_t token, bool last_try)
+{
+	struct pmd_watch *w = data;
+	struct watch_path *p = &w->path[k];
+
+	pmd_log_begin("restore-subflow");
+	pmd_log_uint("token", token);
+	pmd_log_addr("address", p->family, &p->ip);
+	pmd_log_str("dev", p->ifname);
+	pmd_log_end(last_try ? "a connection has no subflow from this path (last try: "
+			       "the peer may refuse joins there)"
+			     : "a connection has no subflow from this path");
+	request_refresh(p, clock_mono_ms(), "a connection lost its subflow on this path");
+}
+
+static void restore_missing(struct pmd_watch *w, const struct diag_snapshot *s, uint64_t now)
+{
+	struct pmd_restore_paths paths = {
+		.n = w->npaths, .usable = restore_usable, .local_is = restore_local_is,
+		.need = restore_need, .data = w,
+	};
+
+	pmd_restore_scan(w->restore, s, &paths, now);
+}
+
+int pmd_watch_step(struct pmd_watch *w, const struct pmd_net *net)
+{
+	struct pmd_evidence ev[PMD_ADDRS_MAX] = { 0 };
+	struct diag_snapshot s = { 0 };
+	uint64_t now = clock_mono_ms();
+	bool changed;
+	int ret;
+
+	if (!w->cfg->health.enabled)
+		return 0;
+	track_paths(w, net);
+	read_answers(w);
+	if (now < w->next_ms)
+		return 0;
+	w->next_ms = now + w->cfg->health.interval_ms;
+	ret = diag_take(w->diag, DIAG_SUBFLOWS, &s);
+	if (ret)
+		return ret;
+	gather(w, &s, ev);
+	changed = judge(w, ev, now);
+	if (w->cfg->mode == PMD_MODE_CLIENT)
+		restore_missing(w, &s, now);
+	diag_snapshot_free(&s);
+	for (int i = 0; i < w->npaths; i++)
+		send_probes(w, &w->path[i]);
+	for (int i = 0; i < w->npaths; i++)
+		changed |= w->path[i].refresh;
+	changed |= w->changed;
+	w->changed = false;
+	return changed;
+}
+
+void pmd_watch_take_refresh(struct pmd_watch *w, pmd_refresh_fn fn, void *data)
+{
+	uint64_t now = clock_mono_ms();
+
+	for (int i = 0; i < w->npaths; i++) {
+		struct watch_path *p = &w->path[i];
+
+		if (!p->refresh)
+			continue;
+		p->refresh = false;
+		/* asked again soon after the last one: it did not help; back off */
+		if (now - p->refresh_ms < 2 * p->refresh_gap_ms)
+			p->refresh_gap_ms = p->refresh_gap_ms * 2 > REFRESH_MAX_MS ?
+					    REFRESH_MAX_MS : p->refresh_gap_ms * 2;
+		else
+			p->refresh_gap_ms = REFRESH_MIN_MS;
+		p->refresh_ms = now;
+		fn(data, p->family, &p->ip, p->ifindex, p->refresh_why);
+	}
+}
