@@ -79,8 +79,7 @@ struct demo {
 };
 
 /* Words for a lab engine's error. For -EIO the engines keep the failing
- * program's message in lab_error() (lab-spawn.c); in this file only this
- * function reads it (demo-pmd.c does for its endpoint flush). */
+ * program's message in lab_error() (lab-spawn.c); only this reads it. */
 static const char *lab_why(int ret)
 {
 	return ret == -EIO ? lab_error() : strerror(-ret);

@@ -6,18 +6,22 @@
  * once fight), ready once it has made the endpoint of path 2, stopped by
  * its pid.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "mptcpkit.h"
 #include "demo.h"
 #include "lab.h"
 
+#define PATH2_CLIENT_ADDR "10.0.2.1"	/* the lab's path 2, client side (lab.h) */
 #define PMD_READY_S 5.0
 #define PMD_STOP_S 5.0
 #define POLL_S 0.05
@@ -43,15 +47,58 @@ static void keep_pmd_error(struct demo_pmd *p, const char *what)
 	snprintf(p->error, sizeof(p->error), "pmd %s%s%.200s", what, *line ? ": " : "", line);
 }
 
-/* Has pmd made the endpoint of path 2 (the one the extra subflow needs)? */
-static bool path2_endpoint(const struct demo_ctx *c)
+/* Runs fn in a child inside the client namespace (a netlink socket talks
+ * to the namespace it was opened in). fn's 0 or -errno. */
+static int in_client_ns(const struct demo_ctx *c, int (*fn)(void))
 {
-	char *argv[] = { "ip", "mptcp", "endpoint", "show", NULL };
-	char out[2048];
+	int status;
+	pid_t pid = fork();
 
-	if (lab_run_output(c->client_ns, argv, out, sizeof(out)) < 0)
-		return false;
-	return strstr(out, "10.0.2.1 ") != NULL;
+	if (pid == 0) {
+		int ret = lab_enter_ns(c->client_ns);
+
+		_exit(ret < 0 ? -ret : -fn());
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return -errno;
+	return WIFEXITED(status) ? -WEXITSTATUS(status) : -EINTR;
+}
+
+/* The lab's endpoint of path 2 goes: pmd makes its own. */
+static int flush_endpoints(void)
+{
+	struct mpk_pm *pm = NULL;
+	int ret = mpk_pm_open(&pm);
+
+	if (ret == 0)
+		ret = mpk_pm_endpoint_flush(pm);
+	mpk_pm_close(pm);
+	return ret;
+}
+
+/* 0 once pmd has made the endpoint of path 2 (the one the extra subflow
+ * needs), -ENOENT before. */
+static int path2_endpoint(void)
+{
+	struct mpk_endpoint *eps = NULL;
+	struct mpk_pm *pm = NULL;
+	struct in_addr want;
+	size_t n = 0;
+	int ret = mpk_pm_open(&pm);
+
+	inet_pton(AF_INET, PATH2_CLIENT_ADDR, &want);
+	if (ret == 0)
+		ret = mpk_pm_endpoint_list(pm, &eps, &n);
+	mpk_pm_close(pm);
+	if (ret < 0)
+		return ret;
+	ret = -ENOENT;
+	for (size_t i = 0; i < n; i++) {
+		if (eps[i].family == AF_INET && eps[i].addr.v4.s_addr == want.s_addr)
+			ret = 0;
+	}
+	free(eps);
+	return ret;
 }
 
 static int wait_ready(const struct demo_ctx *c, struct demo_pmd *p)
@@ -62,7 +109,7 @@ static int wait_ready(const struct demo_ctx *c, struct demo_pmd *p)
 			keep_pmd_error(p, "exited at start");
 			return -ECHILD;
 		}
-		if (path2_endpoint(c))
+		if (in_client_ns(c, path2_endpoint) == 0)
 			return 0;
 		nap();
 	}
@@ -81,9 +128,10 @@ int demo_pmd_start(const struct demo_ctx *c, struct demo_pmd *p)
 	p->err_fd = memfd_create("demo-pmd-err", MFD_CLOEXEC);
 	if (p->err_fd < 0)
 		return -errno;
-	ret = lab_run(c->client_ns, "ip", "mptcp", "endpoint", "flush", NULL);
+	ret = in_client_ns(c, flush_endpoints);
 	if (ret < 0) {
-		snprintf(p->error, sizeof(p->error), "flushing the lab's endpoints: %s", lab_error());
+		snprintf(p->error, sizeof(p->error), "flushing the lab's endpoints: %s",
+			 strerror(-ret));
 		return ret;
 	}
 	p->pid = lab_spawn(c->client_ns, argv, p->err_fd, p->err_fd);
