@@ -5,7 +5,8 @@
 PACKAGES="meson ninja-build gcc clang pkg-config libc6-dev
 	libmnl-dev libseccomp-dev libcmocka-dev libjson-c-dev
 	iproute2 iptables nftables procps kmod util-linux libcap2-bin
-	python3 iperf3 mptcpize socat curl valgrind golang-go"
+	python3 iperf3 mptcpize socat curl valgrind golang-go
+	debhelper dh-python dpkg-dev fakeroot lintian python3-all python3-pytest man-db"
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 

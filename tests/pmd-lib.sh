@@ -24,6 +24,21 @@ path_set() {
 	ip -n "$S" link set "s$1" "$2"
 }
 
+# path_silent K on|off: path K drops everything both ways on the client
+# (an nft table of its own), its link staying up: a silent failure.
+path_silent() {
+	if [ "$2" = on ]; then
+		in_ns "$C" nft -f - <<EOF
+table inet mpk_cut$1 {
+	chain o { type filter hook output priority 0; oifname "c$1" drop; }
+	chain i { type filter hook input priority 0; iifname "c$1" drop; }
+}
+EOF
+	else
+		in_ns "$C" nft delete table inet "mpk_cut$1"
+	fi
+}
+
 # subflows NS PORT: established TCP subflows of connections to/from PORT.
 subflows() {
 	in_ns "$1" ss -Htn state established "( dport = :$2 or sport = :$2 )" | wc -l
@@ -41,13 +56,24 @@ both_paths() { [ "$(subflows_on "$C" $PORT 10.0.1.)" = 1 ] && [ "$(subflows_on "
 only_on() { [ "$(subflows "$C" $PORT)" = 1 ] && [ "$(subflows_on "$C" $PORT "$1")" = 1 ]; }
 
 # xfer_start SIZE: SIZE (head -c) of random data from C to S's port PORT
-# with pmd-xfer.py; the receiver writes $TMP/served, the sender is SENDER.
+# with pmd-xfer.py; the receiver writes $TMP/served (and its progress to
+# $TMP/rx.log), the sender is SENDER.
 xfer_start() {
 	head -c "$1" /dev/urandom >"$TMP/data"
-	bg "$S" sh -c "python3 $TOP/tests/pmd-xfer.py serve $PORT >$TMP/served"
+	bg "$S" sh -c "python3 $TOP/tests/pmd-xfer.py serve $PORT $TMP/rx.log >$TMP/served"
 	wait_listen "$S" "$PORT" || not_ok "server listens"
 	bg "$C" python3 "$TOP/tests/pmd-xfer.py" send 10.0.1.2 "$PORT" "$TMP/data"
 	SENDER=$BG_PID
+}
+
+# xfer_down_start SIZE: the other direction: S sends SIZE of random data,
+# C receives and writes "SHA256 BYTES" to $TMP/got; RECEIVER is its PID.
+xfer_down_start() {
+	head -c "$1" /dev/urandom >"$TMP/data"
+	bg "$S" python3 "$TOP/tests/pmd-xfer.py" serve-send "$PORT" "$TMP/data"
+	wait_listen "$S" "$PORT" || not_ok "server listens"
+	bg "$C" sh -c "python3 $TOP/tests/pmd-xfer.py recv 10.0.1.2 $PORT $TMP/rx.log >$TMP/got"
+	RECEIVER=$BG_PID
 }
 
 # wait_for SECONDS CMD...: poll (every 0.1 s) until CMD succeeds.

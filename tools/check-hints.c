@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Plain-language hints for the known traps, from what `check` gathered. */
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "check-state.h"
+#include "util.h"
 
 struct hint_list {
 	struct check_hint *hints;
@@ -31,7 +33,7 @@ static const struct check_endpoint *find_endpoint(const struct check_state *s,
 	for (size_t i = 0; i < s->num_endpoints; i++) {
 		const struct check_endpoint *ep = &s->endpoint[i];
 
-		if (!(ep->flags & flag))
+		if (!(ep->ep.flags & flag))
 			continue;
 		if (need_no_dev && ep->dev[0])
 			continue;
@@ -40,13 +42,21 @@ static const struct check_endpoint *find_endpoint(const struct check_state *s,
 	return NULL;
 }
 
+/* Where the rp_filter that hurts an endpoint is set. */
+static const char *rp_filter_device(const struct check_endpoint *ep)
+{
+	const char *dev = check_endpoint_dev(ep);
+
+	return dev[0] ? dev : "all";
+}
+
 /* The first subflow endpoint whose interface filters strictly. */
 static const struct check_endpoint *strict_rp_endpoint(const struct check_state *s)
 {
 	for (size_t i = 0; i < s->num_endpoints; i++) {
 		const struct check_endpoint *ep = &s->endpoint[i];
 
-		if ((ep->flags & EP_FLAG_SUBFLOW) && ep->family == AF_INET &&
+		if ((ep->ep.flags & MPK_EP_SUBFLOW) && ep->ep.family == AF_INET &&
 		    (ep->rp_filter == 1 || (ep->rp_filter < 0 && s->rp_filter_all == 1)))
 			return ep;
 	}
@@ -56,6 +66,7 @@ static const struct check_endpoint *strict_rp_endpoint(const struct check_state 
 static void kernel_pm_hints(const struct check_state *s, struct hint_list *l)
 {
 	const struct check_endpoint *ep;
+	char addr[INET6_ADDRSTRLEN];
 
 	if (s->endpoints_known && s->num_endpoints == 0)
 		add(l, "no-endpoints", "no MPTCP endpoints are configured: this host will not "
@@ -69,19 +80,21 @@ static void kernel_pm_hints(const struct check_state *s, struct hint_list *l)
 	if (s->limits_known && s->limits.subflows == 0 && s->num_endpoints > 0)
 		add(l, "subflows-limit-zero", "the subflows limit is 0: no extra subflow can "
 		    "be opened or accepted; raise it, e.g. 'mptcpkit limits set subflows 2'");
-	ep = find_endpoint(s, EP_FLAG_SUBFLOW, true);
-	if (ep)
+	ep = find_endpoint(s, MPK_EP_SUBFLOW, true);
+	if (ep) {
+		check_endpoint_addr(ep, addr, sizeof(addr));
 		add(l, "subflow-without-dev", "subflow endpoint id %u (%s) has no device: the "
 		    "extra subflow may leave through the same interface as the first; give it "
 		    "one, e.g. 'mptcpkit endpoint add %s dev IFNAME subflow'",
-		    ep->id, ep->addr, ep->addr);
+		    ep->ep.id, addr, addr);
+	}
 	ep = strict_rp_endpoint(s);
 	if (ep)
 		add(l, "strict-rp-filter", "strict reverse-path filtering (rp_filter = 1) on "
 		    "%s with subflow endpoint %s: replies to the extra subflow's SYN can be "
 		    "dropped; use loose mode, e.g. 'sysctl -w net.ipv4.conf.all.rp_filter=2' "
-		    "and the same for the interface",
-		    ep->dev[0] ? ep->dev : (ep->addr_dev[0] ? ep->addr_dev : "all"), ep->addr);
+		    "and the same for the interface", rp_filter_device(ep),
+		    check_endpoint_addr(ep, addr, sizeof(addr)));
 }
 
 size_t check_hints(const struct check_state *s, struct check_hint *hints, size_t max)
@@ -95,7 +108,7 @@ size_t check_hints(const struct check_state *s, struct check_hint *hints, size_t
 	}
 	if (s->reason != MPK_REASON_AVAILABLE)
 		return l.n; /* the reason says it all; nothing below would matter */
-	if (!strcmp(s->path_manager, "userspace")) {
+	if (s->pm == CHECK_PM_USERSPACE) {
 		if (!s->pm_listener)
 			add(&l, "userspace-pm-no-daemon", "the path manager is 'userspace' but no "
 			    "program listens to MPTCP path-manager events: no extra subflow will "
@@ -109,29 +122,12 @@ size_t check_hints(const struct check_state *s, struct check_hint *hints, size_t
 	return l.n;
 }
 
-const char *check_flags_text(uint32_t flags, char *buf, size_t len)
+const char *check_endpoint_dev(const struct check_endpoint *ep)
 {
-	static const struct {
-		uint32_t flag;
-		const char *name;
-	} names[] = {
-		{ EP_FLAG_SIGNAL, "signal" }, { EP_FLAG_SUBFLOW, "subflow" },
-		{ EP_FLAG_BACKUP, "backup" }, { EP_FLAG_FULLMESH, "fullmesh" },
-		{ EP_FLAG_IMPLICIT, "implicit" }, { EP_FLAG_LAMINAR, "laminar" },
-	};
-	size_t used = 0;
+	return ep->dev[0] ? ep->dev : ep->addr_dev;
+}
 
-	if (len)
-		buf[0] = '\0';
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		size_t need = strlen(names[i].name) + (used ? 1 : 0);
-
-		if (!(flags & names[i].flag))
-			continue;
-		if (used + need >= len)
-			break; /* whole words only */
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? " " : "",
-					 names[i].name);
-	}
-	return buf;
+const char *check_endpoint_addr(const struct check_endpoint *ep, char *buf, size_t len)
+{
+	return in46_format(ep->ep.family, &ep->ep.addr, buf, len);
 }

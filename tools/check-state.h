@@ -15,41 +15,33 @@
 
 #include "mptcpkit.h"
 
-/* Endpoint flags as the kernel numbers them (uapi linux/mptcp.h). */
-#define EP_FLAG_SIGNAL (1u << 0)
-#define EP_FLAG_SUBFLOW (1u << 1)
-#define EP_FLAG_BACKUP (1u << 2)
-#define EP_FLAG_FULLMESH (1u << 3)
-#define EP_FLAG_IMPLICIT (1u << 4)
-#define EP_FLAG_LAMINAR (1u << 5) /* 6.18+ */
-
 #define CHECK_ENDPOINTS_MAX 64
 #define CHECK_TEXT_MAX 320
 
+/* An endpoint as the kernel has it, and what check adds about it. */
 struct check_endpoint {
-	unsigned int id;
-	int family;                 /* AF_INET or AF_INET6 */
-	char addr[INET6_ADDRSTRLEN];
-	unsigned int port;          /* 0 when not set */
-	uint32_t flags;             /* EP_FLAG_* */
-	int ifindex;                /* 'dev' given to the endpoint; 0 if none */
-	char dev[IF_NAMESIZE];      /* "" if none */
+	struct mpk_endpoint ep;     /* ep.ifindex: the 'dev' given to it; 0 if none */
+	char dev[IF_NAMESIZE];      /* the name of ep.ifindex; "" if none */
 	char addr_dev[IF_NAMESIZE]; /* interface holding the address; "" if none */
 	int rp_filter;              /* effective rp_filter there; -1 unknown */
 };
 
-struct check_limits {
-	unsigned int subflows;
-	unsigned int add_addr_accepted;
+/* Which path manager net.mptcp.path_manager (or pm_type) names. */
+enum check_pm {
+	CHECK_PM_UNKNOWN,           /* neither sysctl could be read */
+	CHECK_PM_KERNEL,
+	CHECK_PM_USERSPACE,
+	CHECK_PM_OTHER,             /* a name this program does not know */
 };
 
 struct check_state {
 	enum mpk_reason reason;     /* available, or why MPTCP sockets fail */
 	int enabled;                /* net.mptcp.enabled; -1 unknown */
-	char path_manager[16];      /* "kernel", "userspace", or "" unknown */
+	enum check_pm pm;
+	char path_manager[16];      /* its name as the kernel says it; "" unknown */
 	bool pm_listener;           /* a program listens to path-manager events (or cannot tell) */
 	bool limits_known;
-	struct check_limits limits;
+	struct mpk_limits limits;
 	bool endpoints_known;
 	size_t num_endpoints;
 	struct check_endpoint endpoint[CHECK_ENDPOINTS_MAX];
@@ -70,7 +62,11 @@ void check_gather(struct check_state *s);
  * returns the number filled. */
 size_t check_hints(const struct check_state *s, struct check_hint *hints, size_t max);
 
-/* "signal subflow backup" style words for flags into buf; "" for none. */
-const char *check_flags_text(uint32_t flags, char *buf, size_t len);
+/* The interface an endpoint's packets use: its dev, else the one holding
+ * its address; "" when neither is known. */
+const char *check_endpoint_dev(const struct check_endpoint *ep);
+
+/* The address of an endpoint as text into buf ("" when it has none). */
+const char *check_endpoint_addr(const struct check_endpoint *ep, char *buf, size_t len);
 
 #endif

@@ -8,5 +8,7 @@
 /* CLOCK_MONOTONIC in seconds and in milliseconds. */
 double clock_mono_s(void);
 uint64_t clock_mono_ms(void);
+/* CPU time of the calling thread, in microseconds. */
+uint64_t clock_cpu_us(void);
 
 #endif

@@ -4,6 +4,7 @@
  * decides whether extra subflows appear (sysctls, path manager, limits,
  * endpoints, rp_filter). Exit 0 when MPTCP sockets can be created, else 1.
  */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -92,7 +93,7 @@ static void print_sysctls(void)
 static void print_limits(const struct check_state *s)
 {
 	if (!s->limits_known) {
-		print_text("limits: unknown (no mptcp_pm netlink family)\n");
+		print_text("limits: unknown (" NO_PM_FAMILY ")\n");
 		print_null("limits", NULL);
 		return;
 	}
@@ -104,21 +105,23 @@ static void print_limits(const struct check_state *s)
 
 static void print_endpoint(const struct check_endpoint *ep)
 {
-	char flags[80];
+	uint32_t flags = ep->ep.flags;
+	char addr[INET6_ADDRSTRLEN], names[80];
 
 	print_open_object(NULL);
-	print_uint("id", "  id %" PRIu64 "", ep->id);
-	print_string("address", " %s", ep->addr);
-	if (ep->port)
-		print_uint("port", " port %" PRIu64 "", ep->port);
-	print_text(" %s", check_flags_text(ep->flags, flags, sizeof(flags)));
-	print_bool("signal", NULL, ep->flags & EP_FLAG_SIGNAL);
-	print_bool("subflow", NULL, ep->flags & EP_FLAG_SUBFLOW);
-	print_bool("backup", NULL, ep->flags & EP_FLAG_BACKUP);
-	print_bool("fullmesh", NULL, ep->flags & EP_FLAG_FULLMESH);
-	if (ep->flags & EP_FLAG_IMPLICIT)
+	print_uint("id", "  id %" PRIu64 "", ep->ep.id);
+	print_string("address", " %s", check_endpoint_addr(ep, addr, sizeof(addr)));
+	if (ep->ep.port)
+		print_uint("port", " port %" PRIu64 "", ep->ep.port);
+	mpk_endpoint_flags_format(flags, " ", names, sizeof(names));
+	print_text(" %s", names);
+	print_bool("signal", NULL, flags & MPK_EP_SIGNAL);
+	print_bool("subflow", NULL, flags & MPK_EP_SUBFLOW);
+	print_bool("backup", NULL, flags & MPK_EP_BACKUP);
+	print_bool("fullmesh", NULL, flags & MPK_EP_FULLMESH);
+	if (flags & MPK_EP_IMPLICIT)
 		print_bool("implicit", NULL, true);
-	if (ep->flags & EP_FLAG_LAMINAR)
+	if (flags & MPK_EP_LAMINAR)
 		print_bool("laminar", NULL, true);
 	if (ep->dev[0])
 		print_string("dev", " dev %s", ep->dev);
@@ -160,20 +163,25 @@ static void print_hints(const struct check_state *s)
 	print_close_array();
 }
 
+/* An endpoint before endpoint[i] uses dev too. */
+static bool dev_seen_before(const struct check_state *s, size_t i, const char *dev)
+{
+	for (size_t j = 0; j < i; j++) {
+		if (!strcmp(dev, check_endpoint_dev(&s->endpoint[j])))
+			return true;
+	}
+	return false;
+}
+
 /* rp_filter of 'all' and of each interface an endpoint uses, as set. */
 static void print_rp_filter(const struct check_state *s)
 {
 	print_open_object("rp_filter");
 	print_int("all", "rp_filter: all %" PRId64, s->rp_filter_all);
 	for (size_t i = 0; i < s->num_endpoints; i++) {
-		const struct check_endpoint *ep = &s->endpoint[i];
-		const char *dev = ep->dev[0] ? ep->dev : ep->addr_dev;
-		bool seen = false;
+		const char *dev = check_endpoint_dev(&s->endpoint[i]);
 
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = !strcmp(dev, s->endpoint[j].dev[0] ? s->endpoint[j].dev
-								  : s->endpoint[j].addr_dev);
-		if (dev[0] && !seen && sysctl_rp_filter(dev) >= 0) {
+		if (dev[0] && !dev_seen_before(s, i, dev) && sysctl_rp_filter(dev) >= 0) {
 			print_text(", ");
 			print_string(NULL, "%s ", dev);
 			print_int(dev, "%" PRId64, sysctl_rp_filter(dev));
@@ -188,7 +196,7 @@ static void print_path_manager(const struct check_state *s)
 	print_text("\n");
 	print_string("path_manager", "path manager: %s\n",
 		     s->path_manager[0] ? s->path_manager : "unknown");
-	if (!strcmp(s->path_manager, "userspace"))
+	if (s->pm == CHECK_PM_USERSPACE)
 		print_bool("pm_daemon", "path-manager daemon listening: %s\n", s->pm_listener);
 	print_limits(s);
 	print_endpoints(s);
@@ -205,12 +213,9 @@ int cmd_check(int argc, char **argv)
 		fputs(check_usage, stdout);
 		return 0;
 	}
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-j") && strcmp(argv[i], "--json"))
-			return fail("check: unexpected argument '%s' (try '" PROG_NAME
-				    " check --help')", argv[i]);
-		print_set_json(true);
-	}
+	if (argc > 1) /* -j is main's */
+		return fail("check: unexpected argument '%s' (try '" PROG_NAME
+			    " check --help')", argv[1]);
 	print_open_object(NULL);
 	print_text("MPTCP per address family:\n");
 	r4 = check_family(AF_INET, "ipv4", "IPv4");

@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "commands.h"
-#include "session.h"
+#include "connect-session.h"
 #include "util.h"
 
 static const char connect_usage[] =
@@ -30,15 +30,12 @@ int cmd_connect(int argc, char **argv)
 	struct session_opts o;
 	struct mpk_status st;
 	long port;
-	int first, fd;
+	int first, fd, ret;
 
-	first = session_parse(argc, argv, "", no_extra, NULL, &o);
-	if (first == -2) {
-		fputs(connect_usage, stdout);
-		return 0;
-	}
-	if (first < 0)
-		return 1;
+	ret = session_parse(argc, argv, connect_usage, "", no_extra, NULL, &o);
+	if (ret || o.help)
+		return ret;
+	first = o.first;
 	if (argc - first != 2)
 		return fail("connect: %s (usage: " PROG_NAME " connect [-4|-6] HOST PORT)",
 			    argc - first < 2 ? "missing HOST or PORT" : "too many arguments");

@@ -43,6 +43,25 @@ static int parse_flag(const char *word, struct ep_args *a, bool flags_ok)
 	return 0;
 }
 
+/* The value v after keyword w (id, port or dev); 0, or 1 after the error. */
+static int parse_value(const char *w, const char *v, struct ep_args *a)
+{
+	if (!strcmp(w, "id")) {
+		a->has_id = true;
+		return pm_parse_id(v, &a->ep.id);
+	}
+	if (!strcmp(w, "port"))
+		return pm_parse_port(v, &a->ep.port);
+	return pm_parse_dev(v, &a->ep.ifindex);
+}
+
+static int parse_address(const char *w, struct ep_args *a)
+{
+	if (a->ep.family)
+		return fail("endpoint: more than one address ('%s')", w);
+	return pm_parse_addr(w, &a->ep);
+}
+
 static int parse_words(int argc, char **argv, struct ep_args *a, bool flags_ok)
 {
 	for (int i = 0; i < argc; i++) {
@@ -51,17 +70,12 @@ static int parse_words(int argc, char **argv, struct ep_args *a, bool flags_ok)
 		int ret;
 
 		if (!strcmp(w, "id") || !strcmp(w, "port") || !strcmp(w, "dev")) {
-			if (!(v = pm_next_value(argc, argv, &i)))
+			v = pm_next_value(argc, argv, &i);
+			if (!v)
 				return 1;
-			if (!strcmp(w, "id"))
-				ret = pm_parse_id(v, &a->ep.id), a->has_id = true;
-			else if (!strcmp(w, "port"))
-				ret = pm_parse_port(v, &a->ep.port);
-			else
-				ret = pm_parse_dev(v, &a->ep.ifindex);
+			ret = parse_value(w, v, a);
 		} else if (strchr(w, '.') || strchr(w, ':')) {
-			ret = a->ep.family ? fail("endpoint: more than one address ('%s')", w)
-					   : pm_parse_addr(w, &a->ep);
+			ret = parse_address(w, a);
 		} else {
 			ret = parse_flag(w, a, flags_ok);
 		}
@@ -167,10 +181,7 @@ static int ep_flush(struct mpk_pm *pm, int argc, char **argv)
 	return err < 0 ? pm_fail(pm, "endpoint flush", err) : 0;
 }
 
-static const struct {
-	const char *verb;
-	int (*fn)(struct mpk_pm *pm, int argc, char **argv);
-} verbs[] = {
+static const struct pm_verb verbs[] = {
 	{ "add", ep_add },
 	{ "delete", ep_delete },
 	{ "change", ep_change },
@@ -181,23 +192,5 @@ static const struct {
 
 int cmd_endpoint(int argc, char **argv)
 {
-	const char *verb = argc > 1 ? argv[1] : "show";
-	struct mpk_pm *pm;
-	int ret;
-
-	if (wants_help(argc, argv)) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	for (size_t i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
-		if (strcmp(verb, verbs[i].verb))
-			continue;
-		pm = pm_open_or_fail();
-		if (!pm)
-			return 1;
-		ret = verbs[i].fn(pm, argc > 1 ? argc - 2 : 0, argv + 2);
-		mpk_pm_close(pm);
-		return ret;
-	}
-	return fail("endpoint: unknown action '%s' (try '" PROG_NAME " endpoint --help')", verb);
+	return pm_run_verb(verbs, sizeof(verbs) / sizeof(verbs[0]), usage, argc, argv);
 }

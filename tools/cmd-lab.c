@@ -47,6 +47,20 @@ static int lab_open(const char *cmd, const struct lab_opts *o, struct lab *lab, 
 	return 0;
 }
 
+/* What lab_up()'s error means to the user; the exit code. */
+static int lab_up_failed(const struct lab *lab, int err)
+{
+	if (err == -EEXIST)
+		return fail("lab up: lab '%s' exists", lab->name);
+	if (err == -ENOENT)
+		return fail("lab up: --cc %s: not available to network namespaces here "
+			    "(see /proc/sys/net/ipv4/tcp_allowed_congestion_control)", lab->cc);
+	if (err == -EOPNOTSUPP)
+		return fail("lab up: --delay needs the netem qdisc, which this kernel lacks: "
+			    "no delay can be added here");
+	return fail("lab up: %s (nothing was left behind)", lab_strerror(err));
+}
+
 static int lab_cmd_up(int argc, char **argv)
 {
 	struct lab_opts o;
@@ -67,16 +81,8 @@ static int lab_cmd_up(int argc, char **argv)
 	if (o.cc)
 		snprintf(lab.cc, sizeof(lab.cc), "%s", o.cc);
 	ret = lab_up(&lab);
-	if (ret == -EEXIST)
-		return fail("lab up: lab '%s' exists", lab.name);
-	if (ret == -ENOENT)
-		return fail("lab up: --cc %s: not available to network namespaces here "
-			    "(see /proc/sys/net/ipv4/tcp_allowed_congestion_control)", lab.cc);
-	if (ret == -EOPNOTSUPP)
-		return fail("lab up: --delay needs the netem qdisc, which this kernel lacks: "
-			    "no delay can be added here");
 	if (ret < 0)
-		return fail("lab up: %s (nothing was left behind)", lab_error());
+		return lab_up_failed(&lab, ret);
 	return lab_print_status(&lab);
 }
 
@@ -84,6 +90,7 @@ static int lab_cmd_down(int argc, char **argv)
 {
 	struct lab_opts o;
 	struct lab lab;
+	int ret;
 
 	if (lab_parse(argc, argv, LAB_OPT_NAME | LAB_OPT_FORCE, &o, NULL, 0, false) != 0)
 		return 1;
@@ -92,8 +99,9 @@ static int lab_cmd_down(int argc, char **argv)
 	/* A state file without namespaces (removed by hand) is listed: removable. */
 	if (!o.force && !lab_exists(&lab) && !lab_has_state(&lab))
 		return fail("lab down: no lab '%s' (see '" PROG_NAME " lab list')", lab.name);
-	if (lab_down(&lab) < 0)
-		return fail("lab down: %s", lab_error());
+	ret = lab_down(&lab);
+	if (ret < 0)
+		return fail("lab down: %s", lab_strerror(ret));
 	return 0;
 }
 
@@ -104,8 +112,11 @@ static int lab_cmd_link(int argc, char **argv)
 	char *pos[2];
 	long k;
 	bool up;
+	int ret;
 
-	if (lab_parse(argc, argv, LAB_OPT_NAME, &o, pos, 2, false) != 2)
+	if (lab_parse(argc, argv, LAB_OPT_NAME, &o, pos, 2, false))
+		return 1;
+	if (o.npos != 2)
 		return usage_error("link needs a path number and 'down' or 'up'");
 	if (lab_open("link", &o, &lab, true))
 		return 1;
@@ -116,8 +127,9 @@ static int lab_cmd_link(int argc, char **argv)
 	if (strcmp(pos[1], "down") && strcmp(pos[1], "up"))
 		return fail("lab link: '%s': expected 'down' or 'up'", pos[1]);
 	up = !strcmp(pos[1], "up");
-	if (lab_link_set(&lab, (int)k, up) < 0)
-		return fail("lab link: %s", lab_error());
+	ret = lab_link_set(&lab, (int)k, up);
+	if (ret < 0)
+		return fail("lab link: %s", lab_strerror(ret));
 	print_open_object(NULL);
 	print_int("path", "path %" PRId64, k);
 	print_string("state", " %s\n", up ? "up" : "down");
@@ -130,14 +142,18 @@ static int lab_cmd_exec(int argc, char **argv)
 	struct lab_opts o;
 	struct lab lab;
 	char *pos[1];
-	int n = lab_parse(argc, argv, LAB_OPT_NAME, &o, pos, 1, true);
+	enum lab_side side;
 	char **cmd;
 
-	if (n < 0)
+	if (lab_parse(argc, argv, LAB_OPT_NAME, &o, pos, 1, true))
 		return 1;
-	if (n < 1 || o.rest >= argc)
+	if (o.npos < 1 || o.rest >= argc)
 		return usage_error("exec needs 'client' or 'server' and a command");
-	if (strcmp(pos[0], "client") && strcmp(pos[0], "server"))
+	if (!strcmp(pos[0], "client"))
+		side = LAB_CLIENT;
+	else if (!strcmp(pos[0], "server"))
+		side = LAB_SERVER;
+	else
 		return fail("lab exec: '%s': expected 'client' or 'server'", pos[0]);
 	if (lab_open("exec", &o, &lab, true))
 		return 1;
@@ -148,7 +164,7 @@ static int lab_cmd_exec(int argc, char **argv)
 	cmd[0] = "ip";
 	cmd[1] = "netns";
 	cmd[2] = "exec";
-	cmd[3] = strcmp(pos[0], "client") ? lab.server_ns : lab.client_ns;
+	cmd[3] = side == LAB_CLIENT ? lab.client_ns : lab.server_ns;
 	memcpy(cmd + 4, argv + o.rest, (argc - o.rest) * sizeof(*cmd));
 	fflush(stdout);
 	execvp("ip", cmd);

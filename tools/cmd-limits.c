@@ -15,11 +15,14 @@ static const char usage[] =
 	"Per network namespace: extra subflows per connection, and ADD_ADDRs\n"
 	"accepted per connection (0-8 each). 'set' needs CAP_NET_ADMIN.\n";
 
-static int limits_show(struct mpk_pm *pm)
+static int limits_show(struct mpk_pm *pm, int argc, char **argv)
 {
 	struct mpk_limits l;
-	int err = mpk_pm_limits_get(pm, &l);
+	int err;
 
+	if (argc)
+		return fail("limits show: unexpected '%s'", argv[0]);
+	err = mpk_pm_limits_get(pm, &l);
 	if (err < 0)
 		return pm_fail(pm, "limits show", err);
 	print_open_object(NULL);
@@ -46,7 +49,8 @@ static int limits_set(struct mpk_pm *pm, int argc, char **argv)
 			dst = &l.add_addr_accepted;
 		else
 			return fail("limits set: unknown keyword '%s'", argv[i]);
-		if (!(v = pm_next_value(argc, argv, &i)))
+		v = pm_next_value(argc, argv, &i);
+		if (!v)
 			return 1;
 		if (parse_long(v, 0, UINT32_MAX - 1, &n) < 0)
 			return fail("limits set: bad %s '%s': expected a number", argv[i - 1], v);
@@ -58,24 +62,12 @@ static int limits_set(struct mpk_pm *pm, int argc, char **argv)
 	return err < 0 ? pm_fail(pm, "limits set", err) : 0;
 }
 
+static const struct pm_verb verbs[] = {
+	{ "show", limits_show },
+	{ "set", limits_set },
+};
+
 int cmd_limits(int argc, char **argv)
 {
-	const char *verb = argc > 1 ? argv[1] : "show";
-	struct mpk_pm *pm;
-	int ret;
-
-	if (wants_help(argc, argv)) {
-		fputs(usage, stdout);
-		return 0;
-	}
-	if (strcmp(verb, "show") && strcmp(verb, "set"))
-		return fail("limits: unknown action '%s' (try '" PROG_NAME " limits --help')", verb);
-	if (!strcmp(verb, "show") && argc > 2)
-		return fail("limits show: unexpected '%s'", argv[2]);
-	pm = pm_open_or_fail();
-	if (!pm)
-		return 1;
-	ret = !strcmp(verb, "show") ? limits_show(pm) : limits_set(pm, argc - 2, argv + 2);
-	mpk_pm_close(pm);
-	return ret;
+	return pm_run_verb(verbs, sizeof(verbs) / sizeof(verbs[0]), usage, argc, argv);
 }

@@ -7,7 +7,7 @@
 
 #include "commands.h"
 #include "print.h"
-#include "session.h"
+#include "connect-session.h"
 #include "util.h"
 
 static const char listen_usage[] =
@@ -73,13 +73,10 @@ int cmd_listen(int argc, char **argv)
 	long port;
 	int first, lfd, ret;
 
-	first = session_parse(argc, argv, "b:k", listen_extra, &a, &o);
-	if (first == -2) {
-		fputs(listen_usage, stdout);
-		return 0;
-	}
-	if (first < 0)
-		return 1;
+	ret = session_parse(argc, argv, listen_usage, "b:k", listen_extra, &a, &o);
+	if (ret || o.help)
+		return ret;
+	first = o.first;
 	if (argc - first != 1)
 		return fail("listen: %s (usage: " PROG_NAME " listen [-4|-6] [-b ADDR] [-k] PORT)",
 			    argc == first ? "missing PORT" : "too many arguments");

@@ -35,7 +35,7 @@ static void print_addr(const char *key, const struct mpk_pm_event *ev,
 	char fmt[32];
 
 	snprintf(fmt, sizeof(fmt), "%s %%s ", key);
-	print_string(key, fmt, pm_addr_str(ev->family, addr, buf, sizeof(buf)));
+	print_string(key, fmt, in46_format(ev->family, addr, buf, sizeof(buf)));
 }
 
 static void print_dev(int ifindex)
@@ -151,7 +151,7 @@ int cmd_monitor(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	err = mpk_pm_events_open(&evs);
 	if (err == -ENOENT || err == -EPROTONOSUPPORT)
-		return fail("monitor: the kernel has no mptcp_pm netlink family or events group");
+		return fail("monitor: the kernel has " NO_PM_FAMILY " or events group");
 	if (err == -EPERM)
 		return fail("monitor: needs CAP_NET_ADMIN");
 	if (err < 0)

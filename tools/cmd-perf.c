@@ -53,6 +53,7 @@
  * when the kernel tells it). A subflow index keeps its meaning for the
  * whole test; a subflow that closes and comes back is a new index.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,10 +88,10 @@ static int parse_seconds(const char *s, double min, double max, double *out)
 	double v;
 
 	if (!s || !*s)
-		return -1;
+		return -EINVAL;
 	v = strtod(s, &end);
 	if (*end || !(v >= min && v <= max))
-		return -1;
+		return -EINVAL;
 	*out = v;
 	return 0;
 }
@@ -108,8 +109,7 @@ static const struct option long_opts[] = {
 	{ "interval", required_argument, NULL, 'i' },
 	{ "plot", required_argument, NULL, OPT_PLOT },
 	{ "mark", required_argument, NULL, OPT_MARK },
-	{ "json", no_argument, NULL, 'j' },
-	{ NULL, 0, NULL, 0 },
+	{ NULL, 0, NULL, 0 }, /* -j, --json: taken out by main */
 };
 
 /* --mark SECONDS:LABEL; 0 or an exit code after fail(). */
@@ -138,11 +138,10 @@ static int take_option(struct perf_opts *o, int c, const char *arg, bool *client
 	case 's': o->server = true; return 0;
 	case '1': o->once = true; return 0;
 	case 'c': o->host = arg; return 0;
-	case 'R': o->reverse = *client_only = true; return 0;
-	case OPT_TCP: o->tcp = *client_only = true; return 0;
+	case 'R': o->reverse = true; *client_only = true; return 0;
+	case OPT_TCP: o->tcp = true; *client_only = true; return 0;
 	case OPT_PLOT: o->plot = arg; *client_only = true; return 0;
 	case OPT_MARK: *client_only = true; return take_mark(o, arg);
-	case 'j': print_set_json(true); return 0;
 	case 'p':
 		if (parse_long(arg, 1, 65535, &port) < 0)
 			return fail("perf: bad port '%s' (1-65535)", arg);
@@ -170,12 +169,13 @@ static int parse(int argc, char **argv, struct perf_opts *o)
 	*o = (struct perf_opts){ .port = PERF_PORT_DEFAULT, .seconds = 10, .interval = 1 };
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":s1c:p:t:Ri:j", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":s1c:p:t:Ri:", long_opts, NULL)) != -1) {
 		if (c == '?')
 			return fail("perf: unknown option '%s' (try --help)", argv[optind - 1]);
 		if (c == ':')
 			return fail("perf: option '%s' needs a value", argv[optind - 1]);
-		if ((ret = take_option(o, c, optarg, &client_only)) != 0)
+		ret = take_option(o, c, optarg, &client_only);
+		if (ret != 0)
 			return ret;
 	}
 	if (optind < argc)
@@ -198,7 +198,8 @@ int cmd_perf(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if ((ret = parse(argc, argv, &o)) != 0)
+	ret = parse(argc, argv, &o);
+	if (ret != 0)
 		return ret;
 	return o.server ? perf_server(&o) : perf_client(&o);
 }

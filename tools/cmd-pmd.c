@@ -58,7 +58,6 @@ static const struct option options[] = {
 	{ "no-health-checks", no_argument, NULL, OPT_NO_HEALTH },
 	{ "probe", required_argument, NULL, OPT_PROBE },
 	{ "verbose", no_argument, NULL, 'v' },
-	{ "json", no_argument, NULL, 'j' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -83,7 +82,7 @@ static const char *config_path(int argc, char **argv, bool *given)
 	*given = false;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+c:vjh", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+c:vh", options, NULL)) != -1) {
 		if (c == 'c') {
 			path = optarg;
 			*given = true;
@@ -137,13 +136,11 @@ static int parse_options(struct pmd_config *cfg, int argc, char **argv)
 
 	opterr = 0;
 	optind = 1;
-	while (!ret && (c = getopt_long(argc, argv, "+c:vjh", options, &idx)) != -1) {
+	while (!ret && (c = getopt_long(argc, argv, "+c:vh", options, &idx)) != -1) {
 		if (c == 'c')
 			continue;
 		if (c == 'v')
 			cfg->verbose = true;
-		else if (c == 'j')
-			print_set_json(true);
 		else if (c == OPT_PROBE)
 			ret = set_probe(cfg, optarg);
 		else if (c >= OPT_CLIENT)

@@ -44,7 +44,7 @@ struct demo_result {
 
 void demo_series_free(struct demo_series *s);
 
-/* The demo's rows, in the order they run; named at the edge (demo-table.c). */
+/* The demo's rows, in the order they run (demo-kind.c names them). */
 enum demo_kind {
 	DEMO_TCP,	/* one TCP connection on path 1 */
 	DEMO_TCP2,	/* two at once, one per path */

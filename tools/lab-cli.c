@@ -22,44 +22,76 @@ static int parse_loss(const char *s, double *out)
 	return 0;
 }
 
-/* One --option VALUE; 0, or 1 after printing what is wrong. */
-static int parse_value(const char *opt, const char *val, struct lab_opts *o)
-{
-	int ret = 0;
+/* The options of every lab subcommand; each subcommand allows some kinds. */
+enum lab_option {
+	OPT_NAME, OPT_PATHS, OPT_RATE, OPT_DELAY, OPT_LOSS, OPT_CC, OPT_FORCE,
+};
 
-	if (!strcmp(opt, "--name"))
-		o->name = val ? val : "";
-	else if (!strcmp(opt, "--paths"))
-		ret = parse_long(val, 1, LAB_PATHS_MAX, &o->paths);
-	else if (!strcmp(opt, "--rate"))
-		ret = parse_long(val, 1, 100000, &o->rate);
-	else if (!strcmp(opt, "--delay"))
-		ret = parse_long(val, 0, 10000, &o->delay);
-	else if (!strcmp(opt, "--loss"))
-		ret = parse_loss(val, &o->loss);
-	else if (!strcmp(opt, "--cc"))
-		ret = val && *val && strlen(val) < 16 ? 0 : -EINVAL;
-	if (!strcmp(opt, "--cc"))
-		o->cc = val;
-	if (!val)
-		return fail("lab: %s needs a value", opt);
-	if (ret < 0 && !strcmp(opt, "--paths"))
-		return fail("lab: --paths '%s': expected a number from 1 to %d", val, LAB_PATHS_MAX);
-	if (ret < 0)
-		return fail("lab: %s '%s': not a valid value", opt, val);
-	return 0;
+static const struct {
+	const char *name;
+	int kind;		/* LAB_OPT_* */
+	enum lab_option id;
+} options[] = {
+	{ "--name", LAB_OPT_NAME, OPT_NAME },
+	{ "--paths", LAB_OPT_SHAPE, OPT_PATHS },
+	{ "--rate", LAB_OPT_SHAPE, OPT_RATE },
+	{ "--loss", LAB_OPT_SHAPE, OPT_LOSS },
+	{ "--delay", LAB_OPT_SHAPE, OPT_DELAY },
+	{ "--cc", LAB_OPT_SHAPE, OPT_CC },
+	{ "--force", LAB_OPT_FORCE, OPT_FORCE },
+	{ "-f", LAB_OPT_FORCE, OPT_FORCE },
+};
+
+#define NOPTIONS (sizeof(options) / sizeof(options[0]))
+
+/* The option arg is, or NOPTIONS. */
+static size_t find_option(const char *arg)
+{
+	size_t k = 0;
+
+	while (k < NOPTIONS && strcmp(arg, options[k].name))
+		k++;
+	return k;
 }
 
-static int option_kind(const char *arg)
+/* The number of one option; 0 or -EINVAL. */
+static int parse_number(enum lab_option id, const char *val, struct lab_opts *o)
 {
-	if (!strcmp(arg, "--name"))
-		return LAB_OPT_NAME;
-	if (!strcmp(arg, "--paths") || !strcmp(arg, "--rate") || !strcmp(arg, "--loss") ||
-	    !strcmp(arg, "--delay") || !strcmp(arg, "--cc"))
-		return LAB_OPT_SHAPE;
-	if (!strcmp(arg, "--force") || !strcmp(arg, "-f"))
-		return LAB_OPT_FORCE;
-	return 0;
+	switch (id) {
+	case OPT_PATHS:
+		return parse_long(val, 1, LAB_PATHS_MAX, &o->paths);
+	case OPT_RATE:
+		return parse_long(val, 1, 100000, &o->rate);
+	case OPT_DELAY:
+		return parse_long(val, 0, 10000, &o->delay);
+	case OPT_LOSS:
+		return parse_loss(val, &o->loss);
+	default:
+		return -EINVAL;
+	}
+}
+
+/* One --option VALUE; 0, or 1 after printing what is wrong. */
+static int parse_value(enum lab_option id, const char *opt, const char *val,
+		       struct lab_opts *o)
+{
+	if (!val)
+		return fail("lab: %s needs a value", opt);
+	if (id == OPT_NAME) {
+		o->name = val;
+		return 0;
+	}
+	if (id == OPT_CC) {
+		if (!*val || strlen(val) >= 16)
+			return fail("lab: %s '%s': not a valid value", opt, val);
+		o->cc = val;
+		return 0;
+	}
+	if (parse_number(id, val, o) == 0)
+		return 0;
+	if (id == OPT_PATHS)
+		return fail("lab: --paths '%s': expected a number from 1 to %d", val, LAB_PATHS_MAX);
+	return fail("lab: %s '%s': not a valid value", opt, val);
 }
 
 int lab_parse(int argc, char **argv, int allowed, struct lab_opts *o,
@@ -69,7 +101,7 @@ int lab_parse(int argc, char **argv, int allowed, struct lab_opts *o,
 
 	*o = (struct lab_opts){ .name = "default", .paths = 2, .rate = 50 };
 	for (i = 1; i < argc; i++) {
-		int kind = option_kind(argv[i]);
+		size_t k = find_option(argv[i]);
 
 		if (!strcmp(argv[i], "--")) {
 			i++;
@@ -79,38 +111,39 @@ int lab_parse(int argc, char **argv, int allowed, struct lab_opts *o,
 			if (npos == maxpos && stop_early)
 				break;
 			if (npos == maxpos)
-				return fail("lab %s: unexpected argument '%s'", argv[0], argv[i]), -1;
+				return fail("lab %s: unexpected argument '%s'", argv[0], argv[i]);
 			pos[npos++] = argv[i];
 			continue;
 		}
-		if (!(kind & allowed))
-			return fail("lab %s: unknown option '%s'", argv[0], argv[i]), -1;
-		if (kind == LAB_OPT_FORCE)
+		if (k == NOPTIONS || !(options[k].kind & allowed))
+			return fail("lab %s: unknown option '%s'", argv[0], argv[i]);
+		if (options[k].id == OPT_FORCE) {
 			o->force = true;
-		else if (parse_value(argv[i], i + 1 < argc ? argv[i + 1] : NULL, o))
-			return -1;
-		else
-			i++;
+			continue;
+		}
+		if (parse_value(options[k].id, argv[i], i + 1 < argc ? argv[i + 1] : NULL, o))
+			return 1;
+		i++;
 	}
+	o->npos = npos;
 	o->rest = i;
-	return npos;
+	return 0;
 }
 
 static void print_path(const struct lab *lab, int k, int cut_mask)
 {
-	char addr[32];
+	char buf[LAB_ADDR_LEN];
+	const char *state = "unknown";
 
+	if (cut_mask >= 0)
+		state = cut_mask & (1 << (k - 1)) ? "down" : "up";
 	print_open_object(NULL);
 	print_int("path", "path %" PRId64, k);
-	snprintf(addr, sizeof(addr), "10.0.%d.1", k);
-	print_string("client", "  client %s", addr);
-	snprintf(addr, sizeof(addr), "10.0.%d.2", k);
-	print_string("server", "  server %s", addr);
-	snprintf(addr, sizeof(addr), "path%d", k);
-	print_string("device", "  device %s", addr);
+	print_string("client", "  client %s", lab_path_addr(k, LAB_CLIENT, buf));
+	print_string("server", "  server %s", lab_path_addr(k, LAB_SERVER, buf));
+	print_string("device", "  device %s", lab_path_dev(k, buf));
 	print_int("rate", "  rate %" PRId64 " Mbit/s", lab->rate_mbit);
-	print_string("state", "  state %s\n",
-		     cut_mask < 0 ? "unknown" : cut_mask & (1 << (k - 1)) ? "down" : "up");
+	print_string("state", "  state %s\n", state);
 	print_close_object();
 }
 
@@ -143,7 +176,7 @@ int lab_cmd_status(int argc, char **argv)
 	struct lab_opts o;
 	struct lab lab;
 
-	if (lab_parse(argc, argv, LAB_OPT_NAME, &o, NULL, 0, false) != 0)
+	if (lab_parse(argc, argv, LAB_OPT_NAME, &o, NULL, 0, false))
 		return 1;
 	if (lab_init(&lab, o.name) < 0)
 		return fail("lab status: bad name '%s'", o.name);
@@ -174,7 +207,7 @@ int lab_cmd_list(int argc, char **argv)
 {
 	struct lab_opts o;
 
-	if (lab_parse(argc, argv, 0, &o, NULL, 0, false) != 0)
+	if (lab_parse(argc, argv, 0, &o, NULL, 0, false))
 		return 1;
 	print_open_array(NULL);
 	lab_list(list_one, NULL);

@@ -19,6 +19,7 @@ struct lab_opts {
 	long paths, rate, delay;
 	double loss;
 	bool force;
+	int npos;		/* positional arguments found */
 	int rest;		/* with stop_early: where the command starts */
 };
 
@@ -26,11 +27,13 @@ struct lab_opts {
  * Parse argv[1..] (argv[0] is the subcommand): the options in 'allowed' and
  * up to maxpos positional arguments into pos[]. With stop_early, parsing
  * ends after the last positional (or at "--"); o->rest is the next index.
- * Returns the number of positionals, or -1 after printing the error.
+ * o->npos counts the positionals. Returns 0, or the exit code 1 after
+ * printing the error.
  */
 int lab_parse(int argc, char **argv, int allowed, struct lab_opts *o,
 	      char **pos, int maxpos, bool stop_early);
 
+/* The lab's settings and paths (text or JSON); returns the exit code 0. */
 int lab_print_status(struct lab *lab);
 int lab_cmd_status(int argc, char **argv);
 int lab_cmd_list(int argc, char **argv);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "lab.h"
+#include "util.h"
 
 /* Everything a namespace needs before its paths exist: rp_filter off
  * (a join's SYN-ACK may come back on another path than the route to its
@@ -77,12 +78,12 @@ static int path_end(const struct lab *lab, const char *ns, const char *dev, cons
  * would leave through path 1's route). */
 static int path_setup(const struct lab *lab, int k)
 {
-	char dev[16], caddr[32], saddr[32], ep[32];
+	char dev[LAB_ADDR_LEN], ep[LAB_ADDR_LEN], addr[LAB_ADDR_LEN], caddr[32], saddr[32];
 
-	snprintf(dev, sizeof(dev), "path%d", k);
-	snprintf(caddr, sizeof(caddr), "10.0.%d.1/24", k);
-	snprintf(saddr, sizeof(saddr), "10.0.%d.2/24", k);
-	snprintf(ep, sizeof(ep), "10.0.%d.1", k);
+	lab_path_dev(k, dev);
+	lab_path_addr(k, LAB_CLIENT, ep);
+	snprintf(caddr, sizeof(caddr), "%s/24", ep);
+	snprintf(saddr, sizeof(saddr), "%s/24", lab_path_addr(k, LAB_SERVER, addr));
 	if (lab_run(NULL, "ip", "-n", lab->client_ns, "link", "add", dev, "type", "veth",
 		    "peer", "name", dev, "netns", lab->server_ns, NULL) < 0)
 		return -EIO;
@@ -195,8 +196,8 @@ void lab_ns_kill_all(const char *ns)
 	char path[128];
 	struct stat st;
 
-	snprintf(path, sizeof(path), "/run/netns/%s", ns);
-	if (stat(path, &st) < 0 || signal_ns(&st, SIGTERM) == 0)
+	if (netns_path(ns, path, sizeof(path)) < 0 || stat(path, &st) < 0 ||
+	    signal_ns(&st, SIGTERM) == 0)
 		return;
 	for (int i = 0; i < 20 && signal_ns(&st, 0) > 0; i++)
 		nanosleep(&tick, NULL);

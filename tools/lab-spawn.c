@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "lab.h"
+#include "sysctl.h"
+#include "util.h"
 
 #define ARGS_MAX 64
 
@@ -25,12 +27,21 @@ const char *lab_error(void)
 	return last_error;
 }
 
+const char *lab_strerror(int err)
+{
+	if (err == -EIO && last_error[0])
+		return last_error;
+	return strerror(-err);
+}
+
 int lab_enter_ns(const char *ns)
 {
 	char path[128];
 	int fd, ret;
 
-	snprintf(path, sizeof(path), "/run/netns/%s", ns);
+	ret = netns_path(ns, path, sizeof(path));
+	if (ret < 0)
+		return ret;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -153,23 +164,26 @@ int lab_run(const char *ns, const char *prog, ...)
 	return lab_runv(ns, argv);
 }
 
+/* In a child: the write's errno as the exit status. */
+static void __attribute__((noreturn)) sysctl_child(const char *ns, const char *path,
+						   const char *value)
+{
+	int err = lab_enter_ns(ns);
+
+	if (err < 0)
+		_exit(1);
+	err = sysctl_write(path, value);
+	_exit(-err & 0xff);
+}
+
 int lab_sysctl(const char *ns, const char *path, const char *value)
 {
 	int status;
-	pid_t pid = fork();
+	pid_t pid;
 
-	if (pid == 0) {
-		char file[256];
-		int fd;
-
-		snprintf(file, sizeof(file), "/proc/sys/%s", path);
-		if (lab_enter_ns(ns) < 0)
-			_exit(1);
-		fd = open(file, O_WRONLY);
-		if (fd < 0 || write(fd, value, strlen(value)) < 0)
-			_exit(errno & 0xff);
-		_exit(0);
-	}
+	pid = fork();
+	if (pid == 0)
+		sysctl_child(ns, path, value);
 	if (pid < 0)
 		return -errno;
 	if (wait_ok(pid, &status) == 0)

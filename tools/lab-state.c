@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "lab.h"
+#include "util.h"
 
 #define NS_PREFIX "mpk-lab-"
 
@@ -39,8 +40,19 @@ bool lab_ns_exists(const char *ns)
 {
 	char path[128];
 
-	snprintf(path, sizeof(path), "/run/netns/%s", ns);
-	return access(path, F_OK) == 0;
+	return netns_path(ns, path, sizeof(path)) == 0 && access(path, F_OK) == 0;
+}
+
+const char *lab_path_addr(int k, enum lab_side side, char buf[LAB_ADDR_LEN])
+{
+	snprintf(buf, LAB_ADDR_LEN, "10.0.%d.%d", k, (int)side);
+	return buf;
+}
+
+const char *lab_path_dev(int k, char buf[LAB_ADDR_LEN])
+{
+	snprintf(buf, LAB_ADDR_LEN, "path%d", k);
+	return buf;
 }
 
 bool lab_exists(const struct lab *lab)
@@ -136,34 +148,56 @@ static bool name_from_ns(const char *ns, char *name, size_t len)
 	return true;
 }
 
+struct name_set {
+	char names[64][LAB_NAME_MAX + 1];
+	int n;
+};
+
+/* Add name unless it is there (or the set is full); true when added. */
+static bool name_set_add(struct name_set *set, const char *name)
+{
+	for (int i = 0; i < set->n; i++) {
+		if (!strcmp(set->names[i], name))
+			return false;
+	}
+	if (set->n == 64)
+		return false;
+	snprintf(set->names[set->n++], sizeof(set->names[0]), "%s", name);
+	return true;
+}
+
+/* The lab name in a directory entry: of a namespace (from_ns) or a state file. */
+static bool name_from_entry(const char *entry, bool from_ns, char *name, size_t len)
+{
+	bool ok;
+
+	if (from_ns)
+		ok = name_from_ns(entry, name, len);
+	else
+		ok = sscanf(entry, "lab-%32[A-Za-z0-9_-].json", name) == 1;
+	return ok && name[strlen(name) - 1] != '-';
+}
+
 /* Names from the client namespaces, then from servers/state files that
  * lack a client (half-removed labs); each name once. */
 int lab_list(void (*fn)(const char *name, void *arg), void *arg)
 {
-	char seen[64][LAB_NAME_MAX + 1], name[LAB_NAME_MAX + 1];
-	const char *dirs[] = { "/run/netns", LAB_STATE_DIR };
-	int nseen = 0;
+	const char *dirs[] = { NETNS_RUN_DIR, LAB_STATE_DIR };
+	char name[LAB_NAME_MAX + 1];
+	struct name_set seen;
 
+	seen.n = 0;
 	for (int d = 0; d < 2; d++) {
 		DIR *dir = opendir(dirs[d]);
 		struct dirent *e;
 
 		while (dir && (e = readdir(dir))) {
-			bool ok = d == 0 ? name_from_ns(e->d_name, name, sizeof(name)) :
-				  sscanf(e->d_name, "lab-%32[A-Za-z0-9_-].json", name) == 1;
-			int i;
-
-			if (ok && name[strlen(name) - 1] == '-')
-				ok = false;
-			for (i = 0; ok && i < nseen && strcmp(seen[i], name); i++)
-				;
-			if (!ok || i < nseen || nseen == 64)
-				continue;
-			snprintf(seen[nseen++], sizeof(seen[0]), "%s", name);
-			fn(name, arg);
+			if (name_from_entry(e->d_name, d == 0, name, sizeof(name)) &&
+			    name_set_add(&seen, name))
+				fn(name, arg);
 		}
 		if (dir)
 			closedir(dir);
 	}
-	return nseen;
+	return seen.n;
 }

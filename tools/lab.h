@@ -6,6 +6,9 @@
  *   path k      veth "pathk" in both; 10.0.k.1/24 client, 10.0.k.2/24 server
  *   state       /run/mptcpkit/lab-NAME.json (settings; everything else is
  *               derived from the namespaces, so 'lab down' works after a crash)
+ * An engine (see util.h): functions return 0 or -errno and never print.
+ * -EIO means a program (ip, tc, nft) or a sysctl write failed; lab_error()
+ * then tells which and what it said, and lab_strerror() picks the words.
  */
 #ifndef MPTCPKIT_LAB_H
 #define MPTCPKIT_LAB_H
@@ -19,6 +22,19 @@
 #define LAB_NS_LEN 64
 #define LAB_STATE_DIR "/run/mptcpkit"
 #define LAB_NFT_TABLE "mptcpkit_lab"
+
+/* The two ends of every path. */
+enum lab_side {
+	LAB_CLIENT = 1,		/* the last byte of its addresses */
+	LAB_SERVER = 2,
+};
+
+#define LAB_ADDR_LEN 16		/* "10.0.8.2" and its NUL, with room */
+
+/* The address of path k's end on side: 10.0.k.1 (client), 10.0.k.2 (server). */
+const char *lab_path_addr(int k, enum lab_side side, char buf[LAB_ADDR_LEN]);
+/* Path k's device (the same name in both namespaces): "pathk". */
+const char *lab_path_dev(int k, char buf[LAB_ADDR_LEN]);
 
 struct lab {
 	char name[LAB_NAME_MAX + 1];
@@ -43,15 +59,21 @@ bool lab_has_state(const struct lab *lab);	/* a state file (maybe stale) */
 int lab_list(void (*fn)(const char *name, void *arg), void *arg);
 
 /* lab-spawn.c: run programs, optionally inside a namespace (no shell). */
-/* Why the last lab_run* failed: "ip ...: the program's first stderr line". */
+/* Why the last -EIO of lab_run*() or lab_sysctl() came: "ip ...: the
+ * program's first stderr line". It stays through later successes, so that
+ * the first failure of 'lab up' is still told after its clean-up ran. */
 const char *lab_error(void);
-/* Run argv[] (NULL-terminated) in namespace ns (NULL: here); 0 on exit 0. */
+/* Words for an error of this file's functions: lab_error() for -EIO, the
+ * errno's text otherwise. */
+const char *lab_strerror(int err);
+/* Run argv[] (NULL-terminated) in namespace ns (NULL: here); 0 on exit 0,
+ * -EIO when it failed, another -errno when it could not be started. */
 int lab_runv(const char *ns, char *const argv[]);
 /* The same with the arguments listed, ending with NULL. */
 int lab_run(const char *ns, const char *prog, ...) __attribute__((sentinel));
 /* Run and keep stdout in out (NUL-terminated, truncated to len). */
 int lab_run_output(const char *ns, char *const argv[], char *out, size_t len);
-/* Write a /proc/sys file as seen from namespace ns. */
+/* Write a /proc/sys file as seen from namespace ns; 0 or -EIO. */
 int lab_sysctl(const char *ns, const char *path, const char *value);
 /* fork; the child enters ns and execvp()s argv with stdout to out_fd
  * (-1: inherit) and stderr to err_fd (-1: inherit). Returns the pid. */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* mptcpkit: the dispatch table. Each subcommand lives in its own file. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -60,12 +61,88 @@ static int cmd_help(int argc, char **argv)
 	return 0;
 }
 
+static bool is_json_option(const char *arg)
+{
+	return !strcmp(arg, "-j") || !strcmp(arg, "--json");
+}
+
+/* The index of the n-th word of argv[1..] that is not an option, or argc. */
+static int nth_word(int argc, char **argv, int n)
+{
+	for (int i = 1; i < argc; i++) {
+		if (argv[i][0] == '-')
+			continue;
+		if (n-- == 0)
+			return i;
+	}
+	return argc;
+}
+
+/* run [OPTIONS] CMD...: CMD is the first word. */
+static int run_foreign(int argc, char **argv)
+{
+	return nth_word(argc, argv, 0);
+}
+
+/* lab exec client|server CMD...: CMD is the third word. */
+static int lab_foreign(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "exec"))
+		return nth_word(argc, argv, 2);
+	return argc;
+}
+
+/* Where another program's command line starts in a command's argv. */
+typedef int (*foreign_fn)(int argc, char **argv);
+
+/* The commands that take one; every word of the others is their own. */
+static const struct {
+	command_fn cmd;
+	foreign_fn foreign;
+} foreign_args[] = {
+	{ cmd_run, run_foreign },
+	{ cmd_lab, lab_foreign },
+};
+
+static foreign_fn find_foreign(command_fn cmd)
+{
+	for (size_t i = 0; i < sizeof(foreign_args) / sizeof(foreign_args[0]); i++) {
+		if (foreign_args[i].cmd == cmd)
+			return foreign_args[i].foreign;
+	}
+	return NULL;
+}
+
+/*
+ * -j and --json anywhere among a command's own words (before "--" and
+ * before another program's command line) turn JSON on, for every command;
+ * they are taken out so that no command has to know them. Returns the new
+ * argc.
+ */
+static int strip_json(int argc, char **argv, foreign_fn foreign)
+{
+	int end = foreign ? foreign(argc, argv) : argc;
+	int out = 1;
+
+	for (int i = 1; i < argc; i++) {
+		if (i < end && !strcmp(argv[i], "--"))
+			end = i;
+		if (i < end && is_json_option(argv[i])) {
+			print_set_json(true);
+			continue;
+		}
+		argv[out++] = argv[i];
+	}
+	argv[out] = NULL;
+	return out;
+}
+
 int main(int argc, char **argv)
 {
 	int i = 1;
 
 	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json"))
+		if (is_json_option(argv[i]))
 			print_set_json(true);
 		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
 			return cmd_help(0, NULL);
@@ -79,8 +156,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (size_t c = 0; c < NCOMMANDS; c++) {
-		if (!strcmp(argv[i], commands[c].name))
-			return commands[c].fn(argc - i, argv + i);
+		if (strcmp(argv[i], commands[c].name))
+			continue;
+		argc = strip_json(argc - i, argv + i, find_foreign(commands[c].fn));
+		return commands[c].fn(argc, argv + i);
 	}
 	return fail("unknown command '%s' (try '" PROG_NAME " help')", argv[i]);
 }

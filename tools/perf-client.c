@@ -10,23 +10,16 @@
 
 #include "perf.h"
 #include "print.h"
+#include "clock.h"
 #include "util.h"
 
 #define CONNECT_TIMEOUT_MS 5000
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* A non-blocking connection within CONNECT_TIMEOUT_MS; fd or -errno. */
 static int connect_within(const struct perf_opts *o, struct mpk_status *status)
 {
 	int flags = MPK_NONBLOCK | MPK_CLOEXEC | (o->tcp ? MPK_TCP_ONLY : 0);
-	int64_t deadline = now_ms() + CONNECT_TIMEOUT_MS;
+	int64_t deadline = (int64_t)clock_mono_ms() + CONNECT_TIMEOUT_MS;
 	struct mpk_connector *c;
 	int ret = mpk_connector_new(o->host, o->port, AF_UNSPEC, flags, &c);
 
@@ -34,7 +27,7 @@ static int connect_within(const struct perf_opts *o, struct mpk_status *status)
 		return ret;
 	while ((ret = mpk_connector_step(c, status)) == -EINPROGRESS) {
 		struct pollfd p = { .fd = mpk_connector_fd(c), .events = POLLOUT };
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - (int64_t)clock_mono_ms();
 
 		if (left <= 0 || poll(&p, 1, (int)left) == 0) {
 			ret = -ETIMEDOUT;
@@ -63,8 +56,10 @@ static int agree(struct perf_test *t, const struct perf_opts *o)
 	t->hello.flags = o->reverse ? PERF_FLAG_REVERSE : 0;
 	t->hello.duration_ms = (uint32_t)(o->seconds * 1000 + 0.5);
 	t->hello.seed = new_seed();
-	if ((ret = perf_hello_send(t->fd, &t->hello)) < 0 ||
-	    (ret = perf_ack_recv(t->fd, &go)) < 0)
+	ret = perf_hello_send(t->fd, &t->hello);
+	if (ret == 0)
+		ret = perf_ack_recv(t->fd, &go);
+	if (ret < 0)
 		return fail("perf: start the test with %s: %s", t->remote, perf_strerror(ret));
 	if (go != 0)
 		return fail("perf: %s refused the test (status %u)", t->remote, go);
@@ -75,13 +70,16 @@ static int run(struct perf_test *t, const struct perf_opts *o)
 {
 	int ret;
 
-	if ((ret = agree(t, o)) != 0)
+	ret = agree(t, o);
+	if (ret != 0)
 		return ret;
 	perf_report_start(t);
-	if ((ret = perf_test_run(t, NULL)) < 0)
+	ret = perf_test_run(t, NULL);
+	if (ret < 0)
 		return fail("perf: test with %s: %s", t->remote, perf_strerror(ret));
 	perf_report_end(t);
-	if (o->plot && (ret = perf_plot_write(t, o)) < 0)
+	ret = o->plot ? perf_plot_write(t, o) : 0;
+	if (ret < 0)
 		return fail("perf: write %s: %s", o->plot, mpk_strerror(ret));
 	if (!perf_test_verified(t))
 		return fail("perf: payload verification failed: %llu of %llu bytes differ",

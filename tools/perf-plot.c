@@ -114,7 +114,8 @@ static int write_file(const struct plot_data *d, const struct perf_test *t, cons
 	series[0] = (struct svg_series){ d->labels[0], d->y[0], "#000000", true };
 	for (unsigned int k = 0; k < t->stats.nsf; k++)
 		series[1 + k] = (struct svg_series){ d->labels[1 + k], d->y[1 + k], NULL, false };
-	if (!(f = fopen(path, "w")))
+	f = fopen(path, "w");
+	if (!f)
 		return -errno;
 	ret = svg_plot_write(f, &p);
 	if (fclose(f) != 0 && ret == 0)
@@ -129,7 +130,8 @@ int perf_plot_write(const struct perf_test *t, const struct perf_opts *o)
 
 	if (!d)
 		return ret;
-	if ((ret = fill_points(d, t)) == 0) {
+	ret = fill_points(d, t);
+	if (ret == 0) {
 		fill_labels(d, t, o);
 		ret = write_file(d, t, o->plot);
 	}

@@ -3,11 +3,12 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
 
 #include "perf-proto.h"
+#include "clock.h"
+#include "util.h"
 
 #define MAGIC_HELLO 0x4d504b50u  /* "MPKP" */
 #define MAGIC_ACK 0x4d504b41u    /* "MPKA" */
@@ -15,19 +16,11 @@
 #define MAGIC_STOP 0x4d504b53u   /* "MPKS" */
 #define VERSION 1
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Wait for events until deadline (ms); 0 or -ETIMEDOUT / -errno. */
 static int wait_fd(int fd, short events, int64_t deadline)
 {
 	struct pollfd p = { .fd = fd, .events = events };
-	int64_t left = deadline - now_ms();
+	int64_t left = deadline - (int64_t)clock_mono_ms();
 	int n;
 
 	if (left <= 0)
@@ -40,7 +33,7 @@ static int wait_fd(int fd, short events, int64_t deadline)
 
 int perf_read_full(int fd, void *buf, size_t len, int timeout_ms)
 {
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = (int64_t)clock_mono_ms() + timeout_ms;
 	size_t done = 0;
 
 	while (done < len) {
@@ -55,7 +48,8 @@ int perf_read_full(int fd, void *buf, size_t len, int timeout_ms)
 		}
 		if (errno != EAGAIN && errno != EINTR)
 			return -errno;
-		if ((ret = wait_fd(fd, POLLIN, deadline)) < 0)
+		ret = wait_fd(fd, POLLIN, deadline);
+		if (ret < 0)
 			return ret;
 	}
 	return 0;
@@ -63,7 +57,7 @@ int perf_read_full(int fd, void *buf, size_t len, int timeout_ms)
 
 int perf_write_full(int fd, const void *buf, size_t len, int timeout_ms)
 {
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = (int64_t)clock_mono_ms() + timeout_ms;
 	size_t done = 0;
 
 	while (done < len) {
@@ -77,7 +71,8 @@ int perf_write_full(int fd, const void *buf, size_t len, int timeout_ms)
 		}
 		if (n < 0 && errno != EAGAIN && errno != EINTR)
 			return -errno;
-		if ((ret = wait_fd(fd, POLLOUT, deadline)) < 0)
+		ret = wait_fd(fd, POLLOUT, deadline);
+		if (ret < 0)
 			return ret;
 	}
 	return 0;

@@ -12,11 +12,12 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/socket.h>
 
 #include "perf.h"
 #include "perf-stream.h"
+#include "clock.h"
+#include "util.h"
 
 #define SEND_CHUNK (256 * 1024)
 #define RECV_CHUNK (256 * 1024)
@@ -34,14 +35,6 @@ struct loop {
 	bool stop_sent;                    /* receiver */
 	bool shut, done;
 };
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* Sample the counters; an interval may end; no progress for too long fails. */
 static int tick(struct loop *l, double now)
@@ -91,7 +84,7 @@ static int send_some(struct loop *l, double until)
 		if (n < 0)
 			return errno == EAGAIN || errno == EINTR ? 0 : -errno;
 		t->app_bytes += n;
-		if (now_s() >= until)
+		if (clock_mono_s() >= until)
 			return 0;
 	}
 }
@@ -111,7 +104,7 @@ static int recv_some(struct loop *l, double until)
 			return errno == EAGAIN || errno == EINTR ? 0 : -errno;
 		t->result.mismatches += perf_stream_check(l->stream, t->app_bytes, l->buf, n);
 		t->app_bytes += n;
-		if (now_s() >= until)
+		if (clock_mono_s() >= until)
 			return 0;
 	}
 }
@@ -184,21 +177,28 @@ static int send_stop(struct loop *l)
 
 static int loop_step(struct loop *l, volatile sig_atomic_t *stop)
 {
-	double now = now_s();
+	double now = clock_mono_s();
 	short revents = 0;
-	int ret;
+	int ret = 0;
 
-	if (now >= l->next_sample && (ret = tick(l, now)) < 0)
+	if (now >= l->next_sample)
+		ret = tick(l, now);
+	if (ret < 0)
 		return ret;
 	if (stop && *stop)
 		return -EINTR;
-	if (!l->t->sender && !l->stop_sent && now >= l->deadline && (ret = send_stop(l)) < 0)
+	/* the receiver asks the sender to stop once the time is up */
+	if (!l->t->sender && !l->stop_sent && now >= l->deadline)
+		ret = send_stop(l);
+	if (ret < 0)
 		return ret;
 	if (l->t->sender && !l->shut && now >= l->hard_deadline)
 		return -ETIMEDOUT;
-	if ((ret = wait_io(l, now, &revents)) < 0)
+	ret = wait_io(l, now, &revents);
+	if (ret < 0)
 		return ret;
-	if ((ret = do_io(l, revents)) < 0)
+	ret = do_io(l, revents);
+	if (ret < 0)
 		return ret;
 	/* The stream ended before we asked: the sender is gone. */
 	return l->done && !l->t->sender && !l->stop_sent ? -ECONNABORTED : 0;
@@ -208,7 +208,7 @@ static int loop_step(struct loop *l, volatile sig_atomic_t *stop)
 static int finish(struct loop *l)
 {
 	struct perf_test *t = l->t;
-	double now = now_s();
+	double now = clock_mono_s();
 	uint8_t res[PERF_RESULT_LEN];
 
 	/* A last partial interval, unless it is only a moment. */
@@ -236,7 +236,7 @@ int perf_test_run(struct perf_test *t, volatile sig_atomic_t *stop)
 	l.buf = t->sender ? NULL : malloc(RECV_CHUNK);
 	if (!l.stream || (!t->sender && !l.buf))
 		goto out;
-	l.t0 = l.last_progress_t = now_s();
+	l.t0 = l.last_progress_t = clock_mono_s();
 	l.next_sample = l.t0 + PERF_SAMPLE_S;
 	l.next_interval = l.t0 + t->interval;
 	l.deadline = l.t0 + t->hello.duration_ms / 1000.0;

@@ -74,7 +74,8 @@ static int serve(int fd, const struct mpk_status *status, const struct perf_opts
 	t.fd = fd;
 	t.interval = o->interval;
 	perf_test_describe(&t, status);
-	if ((ret = greet(&t)) < 0) {
+	ret = greet(&t);
+	if (ret < 0) {
 		fail("perf: client %s: %s", t.remote, perf_strerror(ret));
 		return 1;
 	}

@@ -78,7 +78,7 @@ const char *pm_next_value(int argc, char **argv, int *i)
 static const char *open_reason(int err)
 {
 	if (err == -ENOENT || err == -EPROTONOSUPPORT)
-		return "the kernel has no mptcp_pm netlink family (no MPTCP in this kernel?)";
+		return "the kernel has " NO_PM_FAMILY " (no MPTCP in this kernel?)";
 	return mpk_strerror(err);
 }
 
@@ -94,6 +94,31 @@ struct mpk_pm *pm_open_or_fail(void)
 	return pm;
 }
 
+int pm_run_verb(const struct pm_verb *verbs, size_t n, const char *usage,
+		int argc, char **argv)
+{
+	const char *verb = argc > 1 ? argv[1] : "show";
+	struct mpk_pm *pm;
+	int ret;
+
+	if (wants_help(argc, argv)) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(verb, verbs[i].verb))
+			continue;
+		pm = pm_open_or_fail();
+		if (!pm)
+			return 1;
+		ret = verbs[i].fn(pm, argc > 1 ? argc - 2 : 0, argv + 2);
+		mpk_pm_close(pm);
+		return ret;
+	}
+	return fail("%s: unknown action '%s' (try '" PROG_NAME " %s --help')",
+		    argv[0], verb, argv[0]);
+}
+
 int pm_fail(const struct mpk_pm *pm, const char *what, int err)
 {
 	const char *ack = mpk_pm_ext_ack(pm);
@@ -105,14 +130,6 @@ int pm_fail(const struct mpk_pm *pm, const char *what, int err)
 	if (ack)
 		return fail("%s: %s (%s)", what, ack, mpk_strerror(err));
 	return fail("%s: %s", what, mpk_strerror(err));
-}
-
-const char *pm_addr_str(int family, const union mpk_in46 *addr, char *buf, size_t len)
-{
-	if ((family != AF_INET && family != AF_INET6) ||
-	    !inet_ntop(family, addr, buf, (socklen_t)len))
-		return "";
-	return buf;
 }
 
 static void print_flags(uint32_t flags)
@@ -142,7 +159,7 @@ void pm_print_endpoint(const struct mpk_endpoint *ep)
 
 	print_open_object(NULL);
 	if (ep->family != AF_UNSPEC)
-		print_string("address", "%s ", pm_addr_str(ep->family, &ep->addr, addr, sizeof(addr)));
+		print_string("address", "%s ", in46_format(ep->family, &ep->addr, addr, sizeof(addr)));
 	if (ep->port)
 		print_uint("port", "port %" PRIu64 " ", ep->port);
 	print_uint("id", "id %" PRIu64 " ", ep->id);

@@ -23,6 +23,18 @@ int pm_parse_token(const char *s, uint32_t *token);
  * value after 'id'") and returns NULL. */
 const char *pm_next_value(int argc, char **argv, int *i);
 
+/* One action of a command (endpoint add, limits set): the words after it. */
+struct pm_verb {
+	const char *verb;
+	int (*fn)(struct mpk_pm *pm, int argc, char **argv); /* an exit code */
+};
+
+/* cmd VERB [WORDS...] (argv[0] is cmd; no verb means "show"): --help
+ * prints usage, else the handle is opened and the verb's function run.
+ * Returns the exit code. */
+int pm_run_verb(const struct pm_verb *verbs, size_t n, const char *usage,
+		int argc, char **argv);
+
 /* Open the command handle; on failure prints why and returns NULL. */
 struct mpk_pm *pm_open_or_fail(void);
 
@@ -30,9 +42,6 @@ struct mpk_pm *pm_open_or_fail(void);
  * CAP_NET_ADMIN for -EPERM, a missing family or command, and the kernel's
  * own message when it sent one. Returns 1. */
 int pm_fail(const struct mpk_pm *pm, const char *what, int err);
-
-/* The address as text ("10.0.0.1", "dead::1"), or "" for none. */
-const char *pm_addr_str(int family, const union mpk_in46 *addr, char *buf, size_t len);
 
 /* One endpoint, as `ip mptcp endpoint show` prints it:
  * "ADDR [port P] id ID [flags...] [dev IF] " plus a newline. */

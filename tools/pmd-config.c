@@ -49,21 +49,9 @@ void pmd_config_init(struct pmd_config *cfg)
 	cfg->add_addr_accepted = -1;
 	cfg->notsent_lowat = -1;
 	cfg->health = (struct pmd_health_config){
-		.enabled = true, .interval_ms = 50, .dead_ms = 200, .dead_probes = 3,
+		.enabled = true, .interval_ms = 25, .dead_ms = 120, .dead_probes = 3,
 		.alive_probes = 2, .stall_ms = 400,
 	};
-}
-
-static char *trim(char *s)
-{
-	char *end;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	end = s + strlen(s);
-	while (end > s && isspace((unsigned char)end[-1]))
-		*--end = '\0';
-	return s;
 }
 
 static bool valid_ifname(const char *s)
@@ -98,7 +86,7 @@ int pmd_iflist_parse(struct pmd_iflist *list, const char *s)
 	strcpy(buf, s);
 	for (tok = strtok_r(buf, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		tok = trim(tok);
+		tok = str_trim(tok);
 		if (!valid_ifname(tok))
 			return -EINVAL;
 		if (pmd_iflist_has(list, tok))
@@ -120,7 +108,7 @@ int pmd_flags_parse(const char *s, int *flags)
 	strcpy(buf, s);
 	for (tok = strtok_r(buf, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		if (mpk_endpoint_flag_from_name(trim(tok), &bit) ||
+		if (mpk_endpoint_flag_from_name(str_trim(tok), &bit) ||
 		    !(bit & PMD_EP_CONFIGURABLE))
 			return -EINVAL;
 		out |= bit;
@@ -374,7 +362,7 @@ static int set_targets(struct setter *p, const char *v)
 		return perr(p, "probe: too long");
 	strcpy(buf, v);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int family = strchr(tok = trim(tok), ':') ? AF_INET6 : AF_INET;
+		int family = strchr(tok = str_trim(tok), ':') ? AF_INET6 : AF_INET;
 
 		if (s->ntargets >= PMD_TARGETS_MAX)
 			return perr(p, "probe: at most %d targets", PMD_TARGETS_MAX);
@@ -455,15 +443,15 @@ static int section(struct parser *ps, char *line)
 	struct setter *p = &ps->set;
 	char *end = strchr(line, ']'), *name;
 
-	if (!end || trim(end + 1)[0])
+	if (!end || str_trim(end + 1)[0])
 		return perr(p, "a section is '[interface NAME]'");
 	*end = '\0';
-	name = trim(line + 1);
+	name = str_trim(line + 1);
 	if (!strcmp(name, "interface"))
 		return perr(p, "a section is '[interface NAME]'");
 	if (strncmp(name, "interface", 9) || !isspace((unsigned char)name[9]))
 		return perr(p, "unknown section '[%s]'", name);
-	return open_section(p, trim(name + 9), true);
+	return open_section(p, str_trim(name + 9), true);
 }
 
 static void strip_comment(char *s)
@@ -482,7 +470,7 @@ static int parse_line(struct parser *ps, char *raw)
 	char *line, *eq, *key, *val;
 
 	strip_comment(raw);
-	line = trim(raw);
+	line = str_trim(raw);
 	if (!*line)
 		return 0;
 	if (*line == '[')
@@ -491,8 +479,8 @@ static int parse_line(struct parser *ps, char *raw)
 	if (!eq)
 		return perr(p, "expected 'key = value'");
 	*eq = '\0';
-	key = trim(line);
-	val = trim(eq + 1);
+	key = str_trim(line);
+	val = str_trim(eq + 1);
 	if (!*key)
 		return perr(p, "a key is missing before '='");
 	if (!*val)

@@ -4,7 +4,8 @@
  * replay any sequence):
  *  - a sign of life is a segment received on one of the path's subflows, or
  *    an answer to a probe sent over it;
- *  - a path is dead when it has been silent for dead_ms although it was
+ *  - a path is dead when it has been silent for dead_ms (or four probe
+ *    round trips, if longer) although it was
  *    expected to speak: dead_probes probes lost to a target that answered
  *    before, or, with no answering target, data outstanding on a subflow
  *    that has had two retransmission timeouts in a row (one late ACK, or
@@ -73,6 +74,11 @@ enum pmd_verdict pmd_health_judge(const struct pmd_health_config *cfg,
 				  const struct pmd_evidence *ev, uint64_t now_ms)
 {
 	bool sign = ev->progress || ev->answers > 0;
+	uint64_t dead_ms = cfg->dead_ms;
+
+	/* a slow path (cellular, a full queue) gets its round trips */
+	if (4 * (uint64_t)ev->rtt_ms > dead_ms)
+		dead_ms = 4 * (uint64_t)ev->rtt_ms;
 
 	if (sign) {
 		h->last_alive_ms = now_ms;
@@ -81,7 +87,7 @@ enum pmd_verdict pmd_health_judge(const struct pmd_health_config *cfg,
 		h->lost += ev->sent;
 	}
 	if (h->state == PMD_PATH_ALIVE) {
-		if (!sign && now_ms - h->last_alive_ms >= cfg->dead_ms &&
+		if (!sign && now_ms - h->last_alive_ms >= dead_ms &&
 		    silence_expected_to_end(cfg, h, ev))
 			return set_state(h, PMD_PATH_DEAD, now_ms);
 		return judge_stall(cfg, h, ev);

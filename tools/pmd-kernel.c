@@ -154,6 +154,9 @@ int pmd_kernel_start(const struct pmd_config *cfg, struct pmd_kernel **out)
 	ret = mpk_pm_open(&k->pm);
 	if (!ret)
 		ret = mpk_pm_limits_get(k->pm, &k->orig);
+	/* setting them unchanged: -EPERM now, not at the first endpoint */
+	if (!ret)
+		ret = mpk_pm_limits_set(k->pm, &k->orig);
 	if (ret) {
 		mpk_pm_close(k->pm);
 		free(k);
@@ -496,8 +499,10 @@ int pmd_kernel_refresh(struct pmd_kernel *k, const struct pmd_net *net,
 
 		if (!ep_is(&k->own[i].ep, family, ip) || !want)
 			continue;
+		/* added again by the next sync: at once, the kernel may still
+		 * count the closing subflows and open none */
 		ret = remove_owned(k, i, why);
-		return ret ? ret : add_one(k, want, "re-created: subflows from it again");
+		return ret ? ret : 1;
 	}
 	return 0;
 }

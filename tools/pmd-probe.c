@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <linux/icmp.h>
 
+#include "clock.h"
 #include "pmd.h"
 
 #define PROBE_MAGIC 0x6d706b70u	/* "mpkp" */
@@ -31,6 +32,7 @@ struct echo {
 	uint8_t type, code;
 	uint16_t cksum, ident, seq;
 	uint32_t magic;
+	uint32_t sent_ms;	/* our clock, echoed back: the round trip */
 };
 
 static uint16_t checksum(const void *data, size_t len)
@@ -116,7 +118,7 @@ int pmd_probe_send(struct pmd_probe *p, const union mpk_in46 *dst)
 {
 	struct echo e = { .type = p->family == AF_INET ? ICMP_ECHO : ICMP6_ECHO_REQUEST,
 			  .ident = htons(p->ident), .seq = htons(++p->seq),
-			  .magic = htonl(PROBE_MAGIC) };
+			  .magic = htonl(PROBE_MAGIC), .sent_ms = (uint32_t)clock_mono_ms() };
 	struct sockaddr_storage ss = { .ss_family = p->family };
 	socklen_t len = sizeof(struct sockaddr_in6);
 
@@ -171,7 +173,7 @@ int pmd_probe_read(struct pmd_probe *p, pmd_answer_fn fn, void *data)
 			src.v4 = ((struct sockaddr_in *)&from)->sin_addr;
 		else
 			src.v6 = ((struct sockaddr_in6 *)&from)->sin6_addr;
-		fn(data, &src);
+		fn(data, &src, (uint32_t)clock_mono_ms() - e->sent_ms);
 		answers++;
 	}
 }

@@ -15,6 +15,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "mptcpkit.h"
 #include "pmd.h"
 #include "sysctl.h"
@@ -33,7 +34,8 @@ struct daemon {
 	struct pmd_watch *watch;
 	struct pmd_health_view health;
 	int sigfd;
-	int retry_ms;	/* -1: no retry due */
+	uint64_t retry_at;	/* CLOCK_MONOTONIC ms of the next sync; 0: none */
+	bool refreshed;	/* an endpoint was deleted to be added again */
 };
 
 static int open_signals(void)
@@ -50,6 +52,11 @@ static int open_signals(void)
 	return fd < 0 ? -errno : fd;
 }
 
+static void sync_soon(struct daemon *d, unsigned int ms)
+{
+	d->retry_at = clock_mono_ms() + ms;
+}
+
 static void sync_paths(struct daemon *d)
 {
 	int ret;
@@ -59,11 +66,11 @@ static void sync_paths(struct daemon *d)
 	else
 		ret = pmd_upm_sync(d->upm, &d->net, &d->health);
 	if (ret < 0)
-		d->retry_ms = RETRY_MS;
+		sync_soon(d, RETRY_MS);
 	else if (ret > 0)
-		d->retry_ms = AGAIN_MS;
+		sync_soon(d, AGAIN_MS);
 	else
-		d->retry_ms = -1;
+		d->retry_at = 0;
 }
 
 static void on_refresh(void *data, int family, const union mpk_in46 *ip,
@@ -72,20 +79,17 @@ static void on_refresh(void *data, int family, const union mpk_in46 *ip,
 	struct daemon *d = data;
 
 	(void)ifindex;
-	if (d->kernel)
-		pmd_kernel_refresh(d->kernel, &d->net, &d->health, family, ip, why);
+	if (d->kernel && pmd_kernel_refresh(d->kernel, &d->net, &d->health, family, ip, why) > 0)
+		d->refreshed = true;
 }
 
 /* The userspace PM must be the namespace's path manager, or the kernel
- * ignores pmd's commands. 6.15+ names it, older kernels number it. */
+ * ignores pmd's commands. */
 static bool userspace_pm_selected(void)
 {
 	char buf[32] = "";
 
-	if (sysctl_read("net/mptcp/path_manager", buf, sizeof(buf)) &&
-	    sysctl_read("net/mptcp/pm_type", buf, sizeof(buf)))
-		return false;
-	return !strcmp(buf, "userspace") || !strcmp(buf, "1");
+	return !sysctl_path_manager(buf, sizeof(buf)) && !strcmp(buf, "userspace");
 }
 
 /* Interfaces named in the configuration that are not there: said once;
@@ -126,6 +130,8 @@ static int start_pm(struct daemon *d)
 		ret = pmd_upm_start(d->cfg, &d->upm);
 	if (ret == -EPERM)
 		return fail("pmd: the mptcp_pm netlink family needs CAP_NET_ADMIN");
+	if (ret == -ENOENT)
+		return fail("pmd: " NO_PM_FAMILY " (a kernel without MPTCP?)");
 	if (ret)
 		return fail("pmd: the mptcp_pm netlink family: %s", mpk_strerror(ret));
 	return 0;
@@ -164,10 +170,13 @@ static int start(struct daemon *d)
 static int poll_timeout(const struct daemon *d)
 {
 	int t = pmd_watch_timeout(d->watch);
+	uint64_t now = clock_mono_ms();
+	int retry;
 
-	if (d->retry_ms >= 0 && (t < 0 || d->retry_ms < t))
-		t = d->retry_ms;
-	return t;
+	if (!d->retry_at)
+		return t;
+	retry = d->retry_at > now ? (int)(d->retry_at - now) : 0;
+	return t < 0 || retry < t ? retry : t;
 }
 
 static void on_rtnl(struct daemon *d)
@@ -191,6 +200,11 @@ static void on_watch(struct daemon *d)
 	if (!ret)
 		return;
 	pmd_watch_take_refresh(d->watch, on_refresh, d);
+	if (d->refreshed) {
+		d->refreshed = false;
+		sync_soon(d, AGAIN_MS);
+		return;
+	}
 	sync_paths(d);
 }
 
@@ -218,7 +232,7 @@ static bool step(struct daemon *d)
 	if (pfd[2].revents)
 		pmd_upm_read(d->upm, &d->net, &d->health);
 	on_watch(d);
-	if (n == 0 && d->retry_ms >= 0)
+	if (d->retry_at && clock_mono_ms() >= d->retry_at)
 		sync_paths(d);
 	return true;
 }
@@ -254,7 +268,7 @@ static void undo_start(struct daemon *d)
 
 int pmd_run(const struct pmd_config *cfg)
 {
-	struct daemon d = { .cfg = cfg, .sigfd = -1, .retry_ms = -1 };
+	struct daemon d = { .cfg = cfg, .sigfd = -1 };
 
 	if (start(&d)) {
 		undo_start(&d);

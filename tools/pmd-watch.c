@@ -48,6 +48,7 @@ struct watch_path {
 	struct target target[PMD_TARGETS_MAX];
 	int ntargets;
 	unsigned int answers, sent;	/* since the last sample */
+	uint32_t rtt_ms;		/* smoothed probe round trip */
 	struct pmd_evidence last;	/* for the log */
 	bool present;
 	bool refresh;
@@ -69,6 +70,7 @@ struct pmd_watch {
 	struct seen *seen, *seen_next;
 	size_t nseen;
 	uint64_t next_ms;
+	uint64_t samples;
 	struct pmd_restore *restore;
 	uint16_t ident;
 	bool changed;
@@ -348,11 +350,12 @@ static void send_probes(struct pmd_watch *w, struct watch_path *p)
 	open_probe(w, p);
 	if (!p->probe)
 		return;
+	/* a probe that cannot even leave (a local firewall drops it: EPERM;
+	 * no route) is as lost as one that gets no answer */
 	for (int i = 0; i < p->ntargets; i++) {
-		if (pmd_probe_send(p->probe, &p->target[i].ip) == 0) {
-			p->sent++;
-			p->target[i].unanswered++;
-		}
+		pmd_probe_send(p->probe, &p->target[i].ip);
+		p->sent++;
+		p->target[i].unanswered++;
 	}
 	warn_silent_targets(p);
 }
@@ -374,6 +377,26 @@ static void request_refresh(struct watch_path *p, uint64_t now, const char *why)
 	p->refresh_why = why;
 }
 
+/* -v: each path's evidence about once a second. */
+static void log_sample(const struct pmd_watch *w, const struct watch_path *p,
+		       const struct pmd_evidence *ev)
+{
+	if (!pmd_log_verbose() || w->samples % (1000 / w->cfg->health.interval_ms + 1))
+		return;
+	pmd_log_begin("path-sample");
+	pmd_log_addr("address", p->family, &p->ip);
+	pmd_log_str("dev", p->ifname);
+	pmd_log_str("state", p->h.state == PMD_PATH_DEAD ? "dead" : "alive");
+	pmd_log_uint("subflows", ev->subflows);
+	pmd_log_uint("progress", ev->progress);
+	pmd_log_uint("targets", (uint64_t)p->ntargets);
+	pmd_log_uint("probes_sent", ev->sent);
+	pmd_log_uint("probes_answered", ev->answers);
+	pmd_log_uint("unacked", ev->unacked);
+	pmd_log_uint("last_ack_ms", ev->last_ack_ms);
+	pmd_log_end(NULL);
+}
+
 /* Judge every path on its evidence; true when one changed state. */
 static bool judge(struct pmd_watch *w, struct pmd_evidence *ev, uint64_t now)
 {
@@ -386,9 +409,11 @@ static bool judge(struct pmd_watch *w, struct pmd_evidence *ev, uint64_t now)
 		ev[i].answers = p->answers;
 		ev[i].sent = p->sent;
 		ev[i].answering = any_answered(p);
+		ev[i].rtt_ms = p->rtt_ms;
 		p->answers = p->sent = 0;
 		v = pmd_health_judge(&w->cfg->health, &p->h, &ev[i], now);
 		p->last = ev[i];
+		log_sample(w, p, &ev[i]);
 		if (v == PMD_VERDICT_NONE)
 			continue;
 		log_verdict(p, v);
@@ -400,11 +425,13 @@ static bool judge(struct pmd_watch *w, struct pmd_evidence *ev, uint64_t now)
 	return changed;
 }
 
-static void on_answer(void *data, const union mpk_in46 *from)
+static void on_answer(void *data, const union mpk_in46 *from, uint32_t rtt_ms)
 {
 	struct watch_path *p = data;
 
 	p->answers++;
+	/* as TCP's srtt: 7/8 old, 1/8 new */
+	p->rtt_ms = p->rtt_ms ? (7 * p->rtt_ms + rtt_ms) / 8 : rtt_ms;
 	for (int i = 0; i < p->ntargets; i++) {
 		if (pmd_in46_equal(p->family, &p->target[i].ip, from)) {
 			p->target[i].answered = true;
@@ -469,7 +496,7 @@ int pmd_watch_step(struct pmd_watch *w, const struct pmd_net *net)
 {
 	struct pmd_evidence ev[PMD_ADDRS_MAX] = { 0 };
 	struct diag_snapshot s = { 0 };
-	uint64_t now = clock_mono_ms();
+	uint64_t now = clock_mono_ms(), cpu;
 	bool changed;
 	int ret;
 
@@ -479,12 +506,20 @@ int pmd_watch_step(struct pmd_watch *w, const struct pmd_net *net)
 	read_answers(w);
 	if (now < w->next_ms)
 		return 0;
-	w->next_ms = now + w->cfg->health.interval_ms;
+	cpu = clock_cpu_us();
 	ret = diag_take(w->diag, DIAG_SUBFLOWS, &s);
+	cpu = clock_cpu_us() - cpu;
+	/* with thousands of connections a dump costs: at most a fifth of a
+	 * CPU goes to them (CPU time: a busy machine must not slow the
+	 * checks down, only their own cost may) */
+	w->next_ms = now + w->cfg->health.interval_ms;
+	if (w->next_ms < now + 5 * cpu / 1000)
+		w->next_ms = now + 5 * cpu / 1000;
 	if (ret)
 		return ret;
 	gather(w, &s, ev);
 	changed = judge(w, ev, now);
+	w->samples++;
 	if (w->cfg->mode == PMD_MODE_CLIENT)
 		restore_missing(w, &s, now);
 	diag_snapshot_free(&s);

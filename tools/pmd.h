@@ -70,7 +70,8 @@ struct pmd_iflist {
 struct pmd_health_config {
 	bool enabled;
 	unsigned int interval_ms;	/* probe and sample period */
-	unsigned int dead_ms;		/* silence that makes a path dead */
+	unsigned int dead_ms;		/* silence that makes a path dead (at
+					 * least 4 probe round trips) */
 	unsigned int dead_probes;	/* ... with at least this many probes lost */
 	unsigned int alive_probes;	/* answers in a row that bring it back */
 	unsigned int stall_ms;		/* an ACK this late, data outstanding,
@@ -177,6 +178,7 @@ struct pmd_evidence {
 	unsigned int answers;	/* probe answers since the last sample */
 	unsigned int sent;	/* probes sent since the last sample */
 	bool answering;		/* a probe target of the path ever answered */
+	uint32_t rtt_ms;	/* smoothed probe round trip (0: none yet) */
 };
 
 struct pmd_path_health {
@@ -256,7 +258,8 @@ void pmd_log_error(const char *action, const char *why);
 
 /* pmd-probe.c: ICMP echo over one path. */
 struct pmd_probe;
-typedef void (*pmd_answer_fn)(void *data, const union mpk_in46 *from);
+/* An answer from this address, rtt_ms after its probe left. */
+typedef void (*pmd_answer_fn)(void *data, const union mpk_in46 *from, uint32_t rtt_ms);
 int pmd_probe_open(int family, const union mpk_in46 *src, const char *ifname,
 		   uint16_t ident, struct pmd_probe **out);
 void pmd_probe_close(struct pmd_probe *p);
@@ -328,8 +331,8 @@ int pmd_kernel_start(const struct pmd_config *cfg, struct pmd_kernel **out);
  * soon), or -errno if something failed (it will be tried again). */
 int pmd_kernel_sync(struct pmd_kernel *k, const struct pmd_net *net,
 		    const struct pmd_health_view *health);
-/* Re-create the subflows of the endpoint of this address (delete and add
- * it again), unless it is the only usable path. */
+/* Re-create the subflows of the endpoint of this address: delete it now;
+ * 1 tells the caller to sync again soon, which adds it again. */
 int pmd_kernel_refresh(struct pmd_kernel *k, const struct pmd_net *net,
 		       const struct pmd_health_view *health, int family,
 		       const union mpk_in46 *ip, const char *why);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The hints of `mptcpkit check`, fed with each known trap. */
+#include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,15 +17,17 @@ static void healthy(struct check_state *s)
 	memset(s, 0, sizeof(*s));
 	s->reason = MPK_REASON_AVAILABLE;
 	s->enabled = 1;
+	s->pm = CHECK_PM_KERNEL;
 	strcpy(s->path_manager, "kernel");
 	s->limits_known = true;
-	s->limits = (struct check_limits){ .subflows = 2, .add_addr_accepted = 2 };
+	s->limits = (struct mpk_limits){ .subflows = 2, .add_addr_accepted = 2 };
 	s->endpoints_known = true;
 	s->num_endpoints = 1;
 	s->endpoint[0] = (struct check_endpoint){
-		.id = 1, .family = AF_INET, .addr = "10.0.2.1", .flags = EP_FLAG_SUBFLOW,
-		.ifindex = 3, .dev = "eth1", .addr_dev = "eth1", .rp_filter = 2,
+		.ep = { .id = 1, .family = AF_INET, .flags = MPK_EP_SUBFLOW, .ifindex = 3 },
+		.dev = "eth1", .addr_dev = "eth1", .rp_filter = 2,
 	};
+	inet_pton(AF_INET, "10.0.2.1", &s->endpoint[0].ep.addr.v4);
 	s->rp_filter_all = 2;
 }
 
@@ -91,13 +94,13 @@ static void subflow_endpoint_without_dev(void **state)
 
 	healthy(&s);
 	s.endpoint[0].dev[0] = '\0';
-	s.endpoint[0].ifindex = 0;
+	s.endpoint[0].ep.ifindex = 0;
 	n = hints_of(&s, h);
 	hint = find(h, n, "subflow-without-dev");
 	assert_non_null(hint);
 	assert_non_null(strstr(hint->text, "10.0.2.1")); /* names the endpoint */
 	/* a signal endpoint without a device is fine */
-	s.endpoint[0].flags = EP_FLAG_SIGNAL;
+	s.endpoint[0].ep.flags = MPK_EP_SIGNAL;
 	n = hints_of(&s, h);
 	assert_null(find(h, n, "subflow-without-dev"));
 }
@@ -116,11 +119,11 @@ static void strict_rp_filter(void **state)
 	assert_non_null(hint);
 	assert_non_null(strstr(hint->text, "eth1"));
 	/* only subflow endpoints are hurt by it */
-	s.endpoint[0].flags = EP_FLAG_SIGNAL;
+	s.endpoint[0].ep.flags = MPK_EP_SIGNAL;
 	n = hints_of(&s, h);
 	assert_null(find(h, n, "strict-rp-filter"));
 	/* unknown per-interface value: 'all' decides */
-	s.endpoint[0].flags = EP_FLAG_SUBFLOW;
+	s.endpoint[0].ep.flags = MPK_EP_SUBFLOW;
 	s.endpoint[0].rp_filter = -1;
 	s.rp_filter_all = 1;
 	n = hints_of(&s, h);
@@ -134,6 +137,7 @@ static void userspace_pm_without_daemon(void **state)
 	size_t n;
 
 	healthy(&s);
+	s.pm = CHECK_PM_USERSPACE;
 	strcpy(s.path_manager, "userspace");
 	s.num_endpoints = 0; /* endpoints do not matter to the userspace PM */
 	n = hints_of(&s, h);
@@ -169,17 +173,32 @@ static void max_is_respected(void **state)
 	assert_int_equal(check_hints(&s, h, 2), 2);
 }
 
+/* check prints flags with the library's formatter, words separated by spaces. */
 static void flags_text(void **state)
 {
 	char buf[64];
 
-	assert_string_equal(check_flags_text(0, buf, sizeof(buf)), "");
-	assert_string_equal(check_flags_text(EP_FLAG_SIGNAL | EP_FLAG_BACKUP, buf, sizeof(buf)),
-			    "signal backup");
-	assert_string_equal(check_flags_text(EP_FLAG_SUBFLOW | EP_FLAG_FULLMESH | EP_FLAG_LAMINAR,
-					     buf, sizeof(buf)), "subflow fullmesh laminar");
-	/* too small: cut at a word, still a string */
-	assert_string_equal(check_flags_text(EP_FLAG_SIGNAL | EP_FLAG_SUBFLOW, buf, 10), "signal");
+	mpk_endpoint_flags_format(0, " ", buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	mpk_endpoint_flags_format(MPK_EP_SIGNAL | MPK_EP_BACKUP, " ", buf, sizeof(buf));
+	assert_string_equal(buf, "signal backup");
+	mpk_endpoint_flags_format(MPK_EP_SUBFLOW | MPK_EP_FULLMESH | MPK_EP_LAMINAR, " ",
+				  buf, sizeof(buf));
+	assert_string_equal(buf, "subflow fullmesh laminar");
+	/* too small: still a string, and the length it needed is returned */
+	assert_int_equal(mpk_endpoint_flags_format(MPK_EP_SIGNAL | MPK_EP_SUBFLOW, " ", buf, 10), 14);
+	assert_string_equal(buf, "signal su");
+}
+
+static void endpoint_address(void **state)
+{
+	struct check_state s;
+	char buf[INET6_ADDRSTRLEN];
+
+	healthy(&s);
+	assert_string_equal(check_endpoint_addr(&s.endpoint[0], buf, sizeof(buf)), "10.0.2.1");
+	s.endpoint[0].ep.family = AF_UNSPEC;
+	assert_string_equal(check_endpoint_addr(&s.endpoint[0], buf, sizeof(buf)), "");
 }
 
 int main(void)
@@ -194,6 +213,7 @@ int main(void)
 		cmocka_unit_test(disabled_says_only_that),
 		cmocka_unit_test(max_is_respected),
 		cmocka_unit_test(flags_text),
+		cmocka_unit_test(endpoint_address),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One connection of `connect` or `listen`: report it, relay, show its subflows. */
-#ifndef MPTCPKIT_SESSION_H
-#define MPTCPKIT_SESSION_H
+#ifndef MPTCPKIT_CONNECT_SESSION_H
+#define MPTCPKIT_CONNECT_SESSION_H
 
 #include <stdbool.h>
 
@@ -12,12 +12,16 @@ struct session_opts {
 	bool verbose;     /* -v: a line on connecting, and the subflows at the end */
 	bool info;        /* --info: the subflows at the end */
 	int idle_timeout; /* -w: seconds without I/O before giving up; 0 never */
+	bool help;        /* --help: usage was printed, nothing else to do */
+	int first;        /* the index of the first operand */
 };
 
-/* Parse the options connect and listen share (-4 -6 -j -v --info) and
- * those in 'extra' (getopt letters) through 'on_extra'; returns the index
- * of the first operand, or -1 after printing an error, or -2 for --help. */
-int session_parse(int argc, char **argv, const char *extra,
+/* Parse the options connect and listen share (-4 -6 -v --info -w; main
+ * takes -j out) and
+ * those in 'extra' (getopt letters) through 'on_extra' (0, or 1 to refuse
+ * the option). --help prints usage and sets o->help. Returns 0 to go on
+ * (unless o->help), or the exit code 1 after printing the error. */
+int session_parse(int argc, char **argv, const char *usage, const char *extra,
 		  int (*on_extra)(int opt, const char *arg, void *data), void *data,
 		  struct session_opts *o);
 

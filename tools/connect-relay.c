@@ -7,7 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "relay.h"
+#include "connect-relay.h"
 
 /* Large enough that a 64 MiB transfer costs few system calls. */
 #define RELAY_BUF_SIZE (512 * 1024)
@@ -67,10 +67,28 @@ static int socket_error(int sock)
 	return -err;
 }
 
-static int fail_at(struct relay *r, const char *what, int err)
+static int fail_at(struct relay *r, enum relay_stage what, int err)
 {
 	r->failed = what;
 	return err;
+}
+
+const char *relay_stage_name(enum relay_stage stage)
+{
+	static const char *const names[] = {
+		[RELAY_OK] = "done",
+		[RELAY_ALLOCATING] = "allocating buffers",
+		[RELAY_WAITING] = "waiting",
+		[RELAY_IDLE] = "idle",
+		[RELAY_READING_INPUT] = "reading standard input",
+		[RELAY_RECEIVING] = "receiving",
+		[RELAY_SENDING] = "sending",
+		[RELAY_WRITING_OUTPUT] = "writing standard output",
+	};
+
+	if ((size_t)stage >= sizeof(names) / sizeof(names[0]))
+		return "?";
+	return names[stage];
 }
 
 /* One poll() round; 0, or -errno with r->failed set. */
@@ -95,31 +113,31 @@ static int relay_step(struct relay *r, struct direction *up, struct direction *d
 
 	ret = poll(p, 3, r->idle_timeout_ms > 0 ? r->idle_timeout_ms : -1);
 	if (ret < 0)
-		return errno == EINTR ? 0 : fail_at(r, "waiting", -errno);
+		return errno == EINTR ? 0 : fail_at(r, RELAY_WAITING, -errno);
 	if (ret == 0)
-		return fail_at(r, "idle", -ETIMEDOUT);
+		return fail_at(r, RELAY_IDLE, -ETIMEDOUT);
 
 	if (p[0].revents)
 		err = fill(up, read(r->in_fd, up->data, RELAY_BUF_SIZE));
 	if (err)
-		return fail_at(r, "reading standard input", err);
+		return fail_at(r, RELAY_READING_INPUT, err);
 	if (p[1].revents & (POLLIN | POLLERR | POLLHUP) && (p[1].events & POLLIN))
 		err = fill(down, recv(r->sock, down->data, RELAY_BUF_SIZE, MSG_DONTWAIT));
 	if (err)
-		return fail_at(r, "receiving", err);
+		return fail_at(r, RELAY_RECEIVING, err);
 	if (p[1].revents & (POLLOUT | POLLERR | POLLHUP) && pending(up))
 		err = drained(up, send(r->sock, up->data + up->off, up->len - up->off,
 				       MSG_DONTWAIT | MSG_NOSIGNAL), &r->sent);
 	if (err)
-		return fail_at(r, "sending", err);
+		return fail_at(r, RELAY_SENDING, err);
 	if (p[2].revents)
 		err = drained(down, write(r->out_fd, down->data + down->off,
 					  down->len - down->off), &r->received);
 	if (err)
-		return fail_at(r, "writing standard output", err);
+		return fail_at(r, RELAY_WRITING_OUTPUT, err);
 	/* Hung up while we still have to send: the peer is gone. */
 	if ((p[1].revents & (POLLHUP | POLLERR)) && !p[1].events && !up->done)
-		return fail_at(r, "sending", socket_error(r->sock));
+		return fail_at(r, RELAY_SENDING, socket_error(r->sock));
 	return 0;
 }
 
@@ -131,10 +149,10 @@ int relay_run(struct relay *r)
 	up.data = malloc(RELAY_BUF_SIZE);
 	down.data = malloc(RELAY_BUF_SIZE);
 	if (!up.data || !down.data) {
-		err = fail_at(r, "allocating buffers", -ENOMEM);
+		err = fail_at(r, RELAY_ALLOCATING, -ENOMEM);
 		goto out;
 	}
-	r->failed = NULL;
+	r->failed = RELAY_OK;
 	while (!err && !(up.done && down.done)) {
 		err = relay_step(r, &up, &down);
 		finish_direction(r, &up, true);

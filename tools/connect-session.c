@@ -5,22 +5,22 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "print.h"
-#include "relay.h"
-#include "session.h"
+#include "connect-relay.h"
+#include "connect-session.h"
 #include "util.h"
 
 enum { OPT_INFO = 256 };
 
-int session_parse(int argc, char **argv, const char *extra,
+int session_parse(int argc, char **argv, const char *usage, const char *extra,
 		  int (*on_extra)(int opt, const char *arg, void *data), void *data,
 		  struct session_opts *o)
 {
 	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "info", no_argument, NULL, OPT_INFO },
 		{ "timeout", required_argument, NULL, 'w' },
@@ -33,7 +33,7 @@ int session_parse(int argc, char **argv, const char *extra,
 	long secs;
 	int opt;
 
-	snprintf(optstring, sizeof(optstring), "+:46jvhw:%s", extra);
+	snprintf(optstring, sizeof(optstring), "+:46vhw:%s", extra);
 	memset(o, 0, sizeof(*o));
 	print_set_stream(stderr); /* stdout carries the data */
 	optind = 1;
@@ -42,33 +42,32 @@ int session_parse(int argc, char **argv, const char *extra,
 		switch (opt) {
 		case '4': o->family = AF_INET; break;
 		case '6': o->family = AF_INET6; break;
-		case 'j': print_set_json(true); break;
 		case 'v': o->verbose = o->info = true; break;
 		case OPT_INFO: o->info = true; break;
-		case 'h': return -2;
+		case 'h':
+			fputs(usage, stdout);
+			o->help = true; /* the rest does not matter */
+			return 0;
 		case 'w':
-			if (parse_long(optarg, 1, 86400, &secs)) {
-				fail("%s: bad timeout '%s': seconds from 1 to 86400", argv[0], optarg);
-				return -1;
-			}
+			if (parse_long(optarg, 1, 86400, &secs))
+				return fail("%s: bad timeout '%s': seconds from 1 to 86400",
+					    argv[0], optarg);
 			o->idle_timeout = (int)secs;
 			break;
 		case ':':
-			fail("%s: option '%s' needs an argument", argv[0], argv[optind - 1]);
-			return -1;
+			return fail("%s: option '%s' needs an argument", argv[0], argv[optind - 1]);
 		case '?':
-			fail("%s: unknown option '%s' (try '" PROG_NAME " %s --help')",
-			     argv[0], argv[optind - 1], argv[0]);
-			return -1;
+			return fail("%s: unknown option '%s' (try '" PROG_NAME " %s --help')",
+				    argv[0], argv[optind - 1], argv[0]);
 		default:
-			if (!strchr(extra, opt) || on_extra(opt, optarg, data)) {
-				if (!strchr(extra, opt))
-					fail("%s: unknown option '%s'", argv[0], argv[optind - 1]);
-				return -1;
-			}
+			if (!strchr(extra, opt))
+				return fail("%s: unknown option '%s'", argv[0], argv[optind - 1]);
+			if (on_extra(opt, optarg, data))
+				return 1;
 		}
 	}
-	return optind;
+	o->first = optind;
+	return 0;
 }
 
 static void print_addr(const char *key, const char *fmt, int fd, bool peer)
@@ -166,7 +165,7 @@ static void take_snapshot(void *arg)
 
 static const char *relay_error_text(const struct relay *r, int err)
 {
-	bool on_socket = !strcmp(r->failed, "sending") || !strcmp(r->failed, "receiving");
+	bool on_socket = r->failed == RELAY_SENDING || r->failed == RELAY_RECEIVING;
 
 	if (on_socket && (err == -EPIPE || err == -ECONNRESET))
 		return "the peer went away (connection reset)";
@@ -198,6 +197,7 @@ int session_run(const char *cmd, int fd, const struct mpk_status *st,
 	}
 	close(fd);
 	if (err)
-		return fail("%s: %s: %s", cmd, r.failed, relay_error_text(&r, err));
+		return fail("%s: %s: %s", cmd, relay_stage_name(r.failed),
+			    relay_error_text(&r, err));
 	return 0;
 }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Limits and endpoints of the in-kernel path manager, through the
  * library's mpk_pm_* API, and who listens to its events. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,13 +9,13 @@
 #include <sys/socket.h>
 
 #include "mptcpkit.h"
-#include "pm-query.h"
+#include "check-query.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
 
-struct pm_query {
+struct check_query {
 	struct mpk_pm *pm;
 	unsigned int events_group;
 };
@@ -41,9 +40,9 @@ static unsigned int find_events_group(void)
 	return id;
 }
 
-int pm_query_open(struct pm_query **out)
+int check_query_open(struct check_query **out)
 {
-	struct pm_query *q = calloc(1, sizeof(*q));
+	struct check_query *q = calloc(1, sizeof(*q));
 	int err;
 
 	if (!q)
@@ -58,7 +57,7 @@ int pm_query_open(struct pm_query **out)
 	return 0;
 }
 
-void pm_query_close(struct pm_query *q)
+void check_query_close(struct check_query *q)
 {
 	if (!q)
 		return;
@@ -66,37 +65,17 @@ void pm_query_close(struct pm_query *q)
 	free(q);
 }
 
-unsigned int pm_query_events_group(const struct pm_query *q)
+unsigned int check_query_events_group(const struct check_query *q)
 {
 	return q->events_group;
 }
 
-int pm_query_limits(struct pm_query *q, struct check_limits *limits)
+int check_query_limits(struct check_query *q, struct mpk_limits *limits)
 {
-	struct mpk_limits l;
-	int err = mpk_pm_limits_get(q->pm, &l);
-
-	if (err)
-		return err;
-	limits->subflows = l.subflows;
-	limits->add_addr_accepted = l.add_addr_accepted;
-	return 0;
+	return mpk_pm_limits_get(q->pm, limits);
 }
 
-static void convert(const struct mpk_endpoint *in, struct check_endpoint *ep)
-{
-	memset(ep, 0, sizeof(*ep));
-	ep->id = in->id;
-	ep->family = in->family;
-	if (in->family == AF_INET || in->family == AF_INET6)
-		inet_ntop(in->family, &in->addr, ep->addr, sizeof(ep->addr));
-	ep->port = in->port;
-	ep->flags = in->flags;
-	ep->ifindex = in->ifindex;
-	ep->rp_filter = -1;
-}
-
-int pm_query_endpoints(struct pm_query *q, struct check_endpoint *eps, size_t max, size_t *n)
+int check_query_endpoints(struct check_query *q, struct check_endpoint *eps, size_t max, size_t *n)
 {
 	struct mpk_endpoint *list;
 	size_t count;
@@ -105,13 +84,15 @@ int pm_query_endpoints(struct pm_query *q, struct check_endpoint *eps, size_t ma
 	*n = 0;
 	if (err)
 		return err;
-	for (size_t i = 0; i < count && i < max; i++)
-		convert(&list[i], &eps[(*n)++]);
+	for (size_t i = 0; i < count && i < max; i++) {
+		eps[i] = (struct check_endpoint){ .ep = list[i], .rp_filter = -1 };
+		(*n)++;
+	}
 	free(list);
 	return 0;
 }
 
-int pm_group_listeners(unsigned int group)
+int check_group_listeners(unsigned int group)
 {
 	FILE *f;
 	char line[256];

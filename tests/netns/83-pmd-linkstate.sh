@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# pmd's link state under fast sequences of link changes: after each one
+# settles, pmd's endpoints are exactly the expected set. A link down and up
+# within milliseconds; the issue's sequence (f1 down, f1 up, f2 down 0.5 s
+# later: f1 must be back although its carrier comes late); both links at
+# once (never the last path: one endpoint stays); 100 changes in a second.
+# No health checks here: link state alone decides.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../pmd-lib.sh"
+require_root
+require_mptcp
+
+pmd_topo 2>/dev/null
+if pmd_start "$C" "$TMP/pmd.log" --client --no-health-checks; then ok "pmd starts"
+else not_ok "pmd starts" "$(head -c 300 "$TMP/pmd.log")"; finish; fi
+
+# endpoints as "ADDRESS DEV|...", sorted
+eps() { ip -n "$C" mptcp endpoint show | awk '{print $1, $NF}' | sort | paste -sd '|'; }
+BOTH="10.0.1.1 c1|10.0.2.1 c2"
+# settle WHAT EXPECTED: the set is EXPECTED within 3 s (the kernel's
+# linkwatch may hold a carrier change up to a second) and stays so
+settle() {
+	if wait_for 3 sh -c "[ \"\$(ip -n $C mptcp endpoint show | awk '{print \$1, \$NF}' | sort | paste -sd '|')\" = '$2' ]" &&
+		sleep 0.3 && [ "$(eps)" = "$2" ]; then
+		ok "$1: endpoints are '$2'"
+	else
+		not_ok "$1: endpoints are '$2'" "got '$(eps)'"
+	fi
+}
+
+settle "at start" "$BOTH"
+
+ip -n "$C" link set c2 down
+ip -n "$C" link set c2 up
+settle "c2 down and up within milliseconds" "$BOTH"
+
+path_set 1 down
+sleep 0.3
+path_set 1 up
+sleep 0.5
+path_set 2 down
+settle "f1 down, f1 up, f2 down 0.5 s later" "10.0.1.1 c1"
+path_set 2 up
+settle "f2 up again" "$BOTH"
+
+ip -n "$C" link set c1 down & ip -n "$C" link set c2 down & wait
+if wait_for 3 sh -c "[ \$(ip -n $C mptcp endpoint show | wc -l) = 1 ]" && sleep 0.3 &&
+	[ "$(ip -n "$C" mptcp endpoint show | wc -l)" = 1 ]; then
+	ok "both links down at once: the last path's endpoint is kept ($(eps))"
+else
+	not_ok "both links down at once: the last path's endpoint is kept" "got '$(eps)'"
+fi
+grep -q "keep-endpoint .*the last path" "$TMP/pmd.log" &&
+	ok "the log says why it kept it" || not_ok "the log says why it kept it" "$(tail -n 3 "$TMP/pmd.log")"
+ip -n "$C" link set c1 up & ip -n "$C" link set c2 up & wait
+settle "both links up at once" "$BOTH"
+
+for i in $(seq 50); do
+	ip -n "$C" link set c2 down
+	ip -n "$C" link set c2 up
+done
+settle "100 changes of c2 within about a second, ending up" "$BOTH"
+for i in $(seq 49); do
+	ip -n "$C" link set c1 down
+	ip -n "$C" link set c1 up
+done
+ip -n "$C" link set c1 down
+settle "99 changes of c1, ending down" "10.0.2.1 c2"
+ip -n "$C" link set c1 up
+settle "c1 up" "$BOTH"
+
+# addresses too: removed and added back quickly, on both links at once
+ip -n "$C" addr del 10.0.1.1/24 dev c1
+ip -n "$C" addr del 10.0.2.1/24 dev c2
+ip -n "$C" addr add 10.0.1.1/24 dev c1
+ip -n "$C" addr add 10.0.2.1/24 dev c2
+settle "both addresses removed and added back" "$BOTH"
+
+check_ok "pmd still runs" kill -0 "$PMD_PID"
+check_ok "pmd stops cleanly" pmd_stop
+check "nothing left" "" in_ns "$C" ip mptcp endpoint show
+finish
