@@ -33,7 +33,8 @@ require_root
 require_mptcp
 require_cmd python3 tc nft
 PY="python3 $HERE/pmd-paths.py"
-STREAM="python3 $HERE/pmd-stream.py"
+XFER="python3 $HERE/../tests/pmd-xfer.py"
+SEND="python3 $HERE/pmd-send.py"
 SAMPLE="python3 $HERE/pmd-failover.py sample"
 PORT=5310
 T=mpkbench
@@ -95,47 +96,38 @@ mode_down() {
 	ip netns del "$S"
 }
 
-# stream_start DIR SECONDS TAG: the transfer and the sender's tx sampler;
-# the receiver logs to $TMP/received-TAG; samples in $TMP/samples-TAG.
+# stream_start DIR SECONDS TAG: the transfer (the receiver is pmd-xfer.py,
+# logging to $TMP/received-TAG; the sender pmd-send.py) and the sender's
+# tx sampler ($TMP/samples-TAG). Each end prints "SHA256 BYTES".
 stream_start() {
 	local dir=$1 secs=$2 tag=$3 srv cli sns sifs
 	if [ "$dir" = up ]; then
-		srv="recv $secs $TMP/received-$tag" cli="send $secs -" sns=$C sifs="c1 c2"
+		srv="$XFER serve $PORT $TMP/received-$tag" cli="$SEND connect 10.0.1.2 $PORT $secs"
+		sns=$C sifs="c1 c2"
 	else
-		srv="send $secs -" cli="recv $secs $TMP/received-$tag" sns=$S sifs="s1 s2"
+		srv="$SEND serve $PORT $secs" cli="$XFER recv 10.0.1.2 $PORT $TMP/received-$tag"
+		sns=$S sifs="s1 s2"
 	fi
-	bg "$S" $STREAM serve $PORT $srv >"$TMP/server-$tag.json"
+	bg "$S" $srv >"$TMP/server-$tag.out"
 	SERVER_PID=$BG_PID
 	wait_listen "$S" $PORT || { echo "server did not listen" >&2; exit 1; }
 	bg "$sns" $SAMPLE "$TMP/samples-$tag" "$(python3 -c "print($secs + 3)")" $sifs
-	bg "$C" $STREAM connect 10.0.1.2 $PORT $cli >"$TMP/client-$tag.json"
+	bg "$C" $cli >"$TMP/client-$tag.out"
 	CLIENT_PID=$BG_PID
 }
 
-# stream_finish TAG: wait for both ends (at most 40 s); one JSON line:
-# whether both ends ended well and the receiver got every byte intact.
+# stream_finish TAG: wait for both ends (at most 40 s each, then kill);
+# one JSON line: both ended well (alive), and the receiver's checksum and
+# byte count equal the sender's (intact).
 stream_finish() {
-	local tag=$1 rs rc
-	timeout 40 tail --pid="$CLIENT_PID" -f /dev/null
-	wait "$CLIENT_PID"; rc=$?
-	timeout 10 tail --pid="$SERVER_PID" -f /dev/null
-	wait "$SERVER_PID"; rs=$?
-	python3 - "$TMP/server-$tag.json" "$TMP/client-$tag.json" "$rs" "$rc" <<-'PY'
-	import json, sys
-	ends = {}
-	for path in sys.argv[1:3]:
-	    try:
-	        d = json.loads(open(path).read() or "{}")
-	    except ValueError:
-	        d = {}
-	    ends[d.get("side", path)] = d
-	s, r = ends.get("sender", {}), ends.get("receiver", {})
-	alive = sys.argv[3] == "0" and sys.argv[4] == "0"
-	intact = alive and "sha256" in s and s.get("sha256") == r.get("sha256") \
-	    and s.get("bytes") == r.get("bytes")
-	print(json.dumps({"alive": alive, "intact": intact, "bytes": r.get("bytes"),
-	                  "error": s.get("error") or r.get("error")}))
-	PY
+	local tag=$1 pid alive=true intact=false sent got
+	for pid in "$CLIENT_PID" "$SERVER_PID"; do
+		timeout 40 tail --pid="$pid" -f /dev/null || kill "$pid" 2>/dev/null
+		wait "$pid" || alive=false
+	done
+	sent=$(cat "$TMP/server-$tag.out") got=$(cat "$TMP/client-$tag.out")
+	[ "$alive" = true ] && [ -n "$sent" ] && [ "$sent" = "$got" ] && intact=true
+	printf '{"alive": %s, "intact": %s, "bytes": "%s"}\n' "$alive" "$intact" "${got##* }"
 }
 
 # churn_run MODE DIR: one transfer through OUTAGES outages.
