@@ -3,6 +3,7 @@
 
 _mptcpkit_commands="check connect listen perf lab demo run enable disable endpoint
 	limits monitor announce remove subflow pmd help version"
+_mptcpkit_commands+=" ss top counters exporter report"
 
 # Network interfaces, for 'dev' and the like.
 _mptcpkit_ifaces() {
@@ -27,6 +28,19 @@ _mptcpkit_keywords() {
 	COMPREPLY=($(compgen -W "$*" -- "$cur"))
 }
 
+# --sockopt NAME=POLICY: the option names check --sockopts knows, then the
+# policies.
+_mptcpkit_sockopt() {
+	local cur=${COMP_WORDS[COMP_CWORD]} names
+	if [[ $cur == *=* ]]; then
+		COMPREPLY=($(compgen -P "${cur%%=*}=" -W "tcp ignore error" -- "${cur#*=}"))
+	else
+		names=$("${COMP_WORDS[0]}" check --sockopts 2>/dev/null | awk '/^  [A-Z]/ {print $1 "="}')
+		COMPREPLY=($(compgen -W "$names" -- "$cur"))
+		compopt -o nospace 2>/dev/null
+	fi
+}
+
 _mptcpkit() {
 	local cur prev cmd i j sub
 	COMPREPLY=()
@@ -48,7 +62,7 @@ _mptcpkit() {
 
 	case "$cmd" in
 	check)
-		COMPREPLY=($(compgen -W "-j --json -h --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "-j --json --sockopts -h --help" -- "$cur")) ;;
 	connect)
 		case "$prev" in -w | --timeout) return ;; esac
 		if [[ $cur == -* ]]; then
@@ -86,16 +100,23 @@ _mptcpkit() {
 	run)
 		case "$prev" in
 		-m | --mode) COMPREPLY=($(compgen -W "auto preload seccomp" -- "$cur")); return ;;
+		-o | --sockopt) _mptcpkit_sockopt; return ;;
+		=) # bash splits NAME=POLICY at '=' (COMP_WORDBREAKS)
+			if [[ ${COMP_WORDS[COMP_CWORD - 3]} == -o || ${COMP_WORDS[COMP_CWORD - 3]} == --sockopt ]]; then
+				COMPREPLY=($(compgen -W "tcp ignore error" -- "$cur"))
+				return
+			fi ;;
 		esac
 		for ((j = i + 1; j < COMP_CWORD; j++)); do
-			if [[ ${COMP_WORDS[j]} != -* && ${COMP_WORDS[j - 1]} != --mode && ${COMP_WORDS[j - 1]} != -m ]] ||
+			if [[ ${COMP_WORDS[j]} != -* && ${COMP_WORDS[j - 1]} != --mode && ${COMP_WORDS[j - 1]} != -m &&
+				${COMP_WORDS[j - 1]} != --sockopt && ${COMP_WORDS[j - 1]} != -o ]] ||
 				[ "${COMP_WORDS[j]}" = -- ]; then
 				COMPREPLY=($(compgen -c -f -- "$cur"))
 				return
 			fi
 		done
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "-d --debug -m --mode -h --help --" -- "$cur"))
+			COMPREPLY=($(compgen -W "-d --debug -m --mode -o --sockopt -h --help --" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -c -- "$cur"))
 		fi ;;
@@ -103,9 +124,14 @@ _mptcpkit() {
 		case "$prev" in
 		--mode) COMPREPLY=($(compgen -W "auto preload seccomp" -- "$cur")); return ;;
 		--root) COMPREPLY=($(compgen -d -- "$cur")); return ;;
+		--sockopt) _mptcpkit_sockopt; return ;;
+		=) if [[ ${COMP_WORDS[COMP_CWORD - 3]} == --sockopt ]]; then
+			COMPREPLY=($(compgen -W "tcp ignore error" -- "$cur"))
+			return
+		fi ;;
 		esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--root --mode -h --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--root --mode --sockopt -h --help" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "$(_mptcpkit_units)" -- "$cur"))
 		fi ;;
@@ -144,7 +170,31 @@ _mptcpkit() {
 		--on-link-down) COMPREPLY=($(compgen -W "remove backup" -- "$cur")); return ;;
 		--backup | --only | --exclude) COMPREPLY=($(compgen -W "$(_mptcpkit_ifaces)" -- "$cur")); return ;;
 		esac
-		COMPREPLY=($(compgen -W "-c --config --client --server --backup --only --exclude --pm --on-link-down -j --json -v --verbose -h --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "-c --config --client --server --backup --only --exclude --pm --on-link-down --notsent-lowat --no-health-checks --probe -j --json -v --verbose -h --help" -- "$cur")) ;;
+	ss)
+		case "$prev" in
+		state) COMPREPLY=($(compgen -W "established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait closed close-wait last-ack listening closing" -- "$cur")); return ;;
+		sport | dport | src | dst | = | == | != | '<' | '<=' | '>' | '>=') return ;;
+		esac
+		COMPREPLY=($(compgen -W "-l --listening -a --all -S --no-subflows -n -j --json -h --help sport dport src dst state and or not" -- "$cur")) ;;
+	counters)
+		case "$prev" in
+		--since | --file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--interval) return ;;
+		esac
+		COMPREPLY=($(compgen -W "-a --all --since --interval --file -j --json -h --help" -- "$cur")) ;;
+	top)
+		case "$prev" in -n | -d) return ;; esac
+		COMPREPLY=($(compgen -W "--once -n -d -j --json -h --help" -- "$cur")) ;;
+	exporter)
+		case "$prev" in --listen) return ;; esac
+		COMPREPLY=($(compgen -W "--listen --once -h --help" -- "$cur")) ;;
+	report)
+		case "$prev" in
+		-o) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--monitor) return ;;
+		esac
+		COMPREPLY=($(compgen -W "-o --monitor -h --help" -- "$cur")) ;;
 	esac
 }
 complete -F _mptcpkit mptcpkit

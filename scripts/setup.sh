@@ -7,6 +7,10 @@ PACKAGES="meson ninja-build gcc clang pkg-config libc6-dev
 	iproute2 iptables nftables procps kmod util-linux libcap2-bin
 	python3 iperf3 mptcpize socat curl valgrind golang-go
 	debhelper dh-python dpkg-dev fakeroot lintian python3-all python3-pytest man-db"
+# ss, counters, top, exporter, report (issue 11): the exporter's HTTP library,
+# top's terminal, report's tar writer, and what their tests and benchmark
+# drive (a real Prometheus, tmux, GNU time).
+PACKAGES="$PACKAGES libmicrohttpd-dev libncurses-dev libarchive-dev prometheus tmux time"
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * libmptcpkit-preload.so: LD_PRELOAD this to turn a program's TCP sockets
- * into MPTCP sockets. Only socket() is overridden; everything else is the
- * TCP socket API already. When the kernel refuses MPTCP (for any reason:
- * no MPTCP, net.mptcp.enabled=0, an LSM or seccomp filter) the program gets
+ * into MPTCP sockets. socket() is overridden; everything else is the TCP
+ * socket API already. When the kernel refuses MPTCP (for any reason: no
+ * MPTCP, net.mptcp.enabled=0, an LSM or seccomp filter) the program gets
  * the TCP socket it asked for, so it keeps working.
  *
- * Self-contained on purpose: no libmptcpkit, no stdio (dprintf only), so it
- * can be preloaded into anything.
+ * setsockopt() is overridden too, for the options MPTCP lacks (sockopt-
+ * shim.c): the call goes to the kernel first, so accepted options cost
+ * nothing more; only a refusal on a forced socket applies the policy.
+ *
+ * Self-contained on purpose: no libmptcpkit (only lib/sockopt.c, compiled
+ * in), no stdio (dprintf only), so it can be preloaded into anything.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -23,12 +27,12 @@
 #define IPPROTO_MPTCP 262
 #endif
 
-#define EXPORT __attribute__((visibility("default")))
+#include "preload.h"
 
 typedef int (*socket_fn)(int, int, int);
 
 static socket_fn next_socket;
-static int debug;
+int preload_debug;
 
 /* The socket() of the next object (libc, or another preloaded library). */
 static int call_next(int family, int type, int protocol)
@@ -44,7 +48,8 @@ __attribute__((constructor)) static void preload_init(void)
 {
 	const char *d = getenv("MPTCPKIT_DEBUG");
 
-	debug = d && *d && strcmp(d, "0") != 0;
+	preload_debug = d && *d && strcmp(d, "0") != 0;
+	sockopt_shim_init();
 	__atomic_store_n(&next_socket, (socket_fn)dlsym(RTLD_NEXT, "socket"),
 			 __ATOMIC_RELEASE);
 }
@@ -84,8 +89,12 @@ EXPORT int socket(int family, int type, int protocol)
 {
 	int saved_errno = errno, mptcp_err = 0, fd;
 
-	if (!is_tcp_request(family, type, protocol))
-		return call_next(family, type, protocol);
+	if (!is_tcp_request(family, type, protocol)) {
+		fd = call_next(family, type, protocol);
+		if (fd >= 0 && protocol == IPPROTO_MPTCP)
+			sockopt_shim_native(fd, true);
+		return fd;
+	}
 
 	fd = call_next(family, type, IPPROTO_MPTCP);
 	if (fd < 0) {
@@ -95,7 +104,8 @@ EXPORT int socket(int family, int type, int protocol)
 			return fd;
 		errno = saved_errno; /* the program sees a plain success */
 	}
-	if (debug)
+	sockopt_shim_native(fd, false);
+	if (preload_debug)
 		debug_line(family, fd, mptcp_err);
 	return fd;
 }

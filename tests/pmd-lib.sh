@@ -39,6 +39,23 @@ EOF
 	fi
 }
 
+# path_reset K on|off: the server answers the client's segments on path K
+# with a reset (SYNs pass): the kernel closes the subflow by itself.
+path_reset() {
+	if [ "$2" = on ]; then
+		in_ns "$S" nft -f - <<EOF
+table inet mpk_rst$1 {
+	chain i {
+		type filter hook input priority 0;
+		ip saddr 10.0.$1.1 tcp flags & ack == ack reject with tcp reset
+	}
+}
+EOF
+	else
+		in_ns "$S" nft delete table inet "mpk_rst$1"
+	fi
+}
+
 # subflows NS PORT: established TCP subflows of connections to/from PORT.
 subflows() {
 	in_ns "$1" ss -Htn state established "( dport = :$2 or sport = :$2 )" | wc -l

@@ -5,8 +5,10 @@ the tests of the diag engine and of 'mptcpkit ss' can compare the two.
 
   ss -HMni 2>/dev/null | ss-parse.py conns
       "LOCAL REMOTE token=HEX" per established MPTCP socket
-  ss -HtniO 2>/dev/null | ss-parse.py subflows
+  ss -Htni 2>/dev/null | ss-parse.py subflows
       "LOCAL REMOTE token=HEX" per TCP socket with the mptcp ULP
+  ss -Htni 2>/dev/null | ss-parse.py subflow-bytes
+      "LOCAL REMOTE bytes_received=N" per TCP socket with the mptcp ULP
 IPv4-mapped addresses are written as IPv4, as mpk_addr_format() does.
 """
 import re
@@ -43,6 +45,11 @@ def main():
         local, remote = norm(fields[3]), norm(fields[4])
         if what == "conns":
             m = re.search(r"\btoken:([0-9a-f]+)", info)
+        elif what == "subflow-bytes":
+            if "tcp-ulp-mptcp" in info:
+                b = re.search(r"\bbytes_received:(\d+)", info)
+                print(f"{local} {remote} bytes_received={b.group(1) if b else 0}")
+            continue
         else:
             if "tcp-ulp-mptcp" not in info:
                 continue

@@ -12,18 +12,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-sockopts.h"
 #include "check-state.h"
 #include "commands.h"
+#include "counters-text.h"
 #include "print.h"
 #include "sysctl.h"
 #include "util.h"
 
 static const char check_usage[] =
-	"Usage: " PROG_NAME " [-j] check\n\n"
+	"Usage: " PROG_NAME " [-j] check [--sockopts]\n\n"
 	"Tell whether this network namespace can use MPTCP and, if not, why; then\n"
 	"show what decides whether extra subflows appear: net.mptcp sysctls, path\n"
 	"manager, limits, endpoints and rp_filter, with hints for known traps.\n"
-	"Exit status: 0 when MPTCP is usable, 1 when not.\n";
+	"Exit status: 0 when MPTCP is usable, 1 when not.\n\n"
+	"  --sockopts  instead: each socket option a TCP program may set, whether\n"
+	"              this kernel accepts it on an MPTCP socket (set and get,\n"
+	"              probed now), and what 'run' does when it refuses one\n";
 
 static const char *available_text = "MPTCP sockets can be created";
 
@@ -207,15 +212,21 @@ int cmd_check(int argc, char **argv)
 {
 	static struct check_state s; /* large: endpoints */
 	enum mpk_reason r4, r6;
-	bool available;
+	bool available, sockopts = false;
 
 	if (wants_help(argc, argv)) {
 		fputs(check_usage, stdout);
 		return 0;
 	}
-	if (argc > 1) /* -j is main's */
-		return fail("check: unexpected argument '%s' (try '" PROG_NAME
-			    " check --help')", argv[1]);
+	/* -j is main's */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--sockopts"))
+			return fail("check: unexpected argument '%s' (try '" PROG_NAME
+				    " check --help')", argv[i]);
+		sockopts = true;
+	}
+	if (sockopts)
+		return check_sockopts();
 	print_open_object(NULL);
 	print_text("MPTCP per address family:\n");
 	r4 = check_family(AF_INET, "ipv4", "IPv4");
@@ -230,6 +241,7 @@ int cmd_check(int argc, char **argv)
 	print_path_manager(&s);
 	print_text("\n");
 	print_hints(&s);
+	counters_print_check();
 	print_close_object();
 	return available ? 0 : 1;
 }

@@ -27,6 +27,7 @@ struct enable_args {
 	const char *root; /* "" for the running system */
 	const char *unit;
 	enum run_mode mode;
+	char sockopts[1024]; /* --sockopt items, "A=tcp,B=ignore" */
 	char rootbuf[PATH_MAX];
 	char unitbuf[256];
 };
@@ -34,13 +35,15 @@ struct enable_args {
 static void enable_usage(FILE *f, const char *cmd)
 {
 	fprintf(f, "Usage: " PROG_NAME " %s [--root DIR]%s UNIT\n\n", cmd,
-		strcmp(cmd, "enable") ? "" : " [--mode auto|preload|seccomp]");
+		strcmp(cmd, "enable") ? "" : " [--mode auto|preload|seccomp]\n"
+		"         [--sockopt NAME=tcp|ignore|error]...");
 	if (!strcmp(cmd, "enable"))
 		fprintf(f, "Force the systemd service UNIT onto MPTCP with the drop-in\n"
 			   "/etc/systemd/system/UNIT.d/" DROPIN_NAME " (the unit itself is not changed).\n"
 			   "  --mode preload   Environment=LD_PRELOAD (+GODEBUG), merged with the unit's\n"
 			   "  --mode seccomp   ExecStart= wrapped in '" PROG_NAME " run --mode seccomp'\n"
-			   "  --mode auto      seccomp for static, Go or setuid programs (default)\n");
+			   "  --mode auto      seccomp for static, Go or setuid programs (default)\n"
+			   "  --sockopt NAME=POLICY  as for 'run': Environment=MPTCPKIT_SOCKOPTS\n");
 	else
 		fprintf(f, "Remove what '" PROG_NAME " enable UNIT' added.\n");
 	fprintf(f, "  --root DIR       operate on the tree under DIR (also SYSTEMD_ROOT);\n"
@@ -58,6 +61,19 @@ static int parse_root(struct enable_args *a, const char *dir)
 	return 0;
 }
 
+/* Checked like run's, gathered for the drop-in's MPTCPKIT_SOCKOPTS. */
+static int add_sockopt(struct enable_args *a, const char *item)
+{
+	size_t n = strlen(a->sockopts);
+
+	if (run_sockopt_check("enable", item) < 0)
+		return 2;
+	if (n + strlen(item) + 2 > sizeof(a->sockopts))
+		return fail("enable: too many --sockopt");
+	snprintf(a->sockopts + n, sizeof(a->sockopts) - n, "%s%s", n ? "," : "", item);
+	return 0;
+}
+
 static int parse_enable_args(int argc, char **argv, struct enable_args *a)
 {
 	int i, ret = parse_root(a, getenv("SYSTEMD_ROOT"));
@@ -65,6 +81,8 @@ static int parse_enable_args(int argc, char **argv, struct enable_args *a)
 	for (i = 1; i < argc && !ret; i++) {
 		if (!strcmp(argv[i], "--root") && i + 1 < argc)
 			ret = parse_root(a, argv[++i]);
+		else if (!strcmp(argv[i], "--sockopt") && i + 1 < argc && !strcmp(argv[0], "enable"))
+			ret = add_sockopt(a, argv[++i]);
 		else if (!strcmp(argv[i], "--mode") && i + 1 < argc && !strcmp(argv[0], "enable")) {
 			i++;
 			if (!strcmp(argv[i], "preload"))
@@ -144,8 +162,9 @@ int cmd_enable(int argc, char **argv)
 		enable_usage(stdout, argv[0]);
 		return 0;
 	}
-	if (parse_enable_args(argc, argv, &a))
-		return 1;
+	ret = parse_enable_args(argc, argv, &a);
+	if (ret)
+		return ret;
 	ret = unit_load(a.root, a.unit, &u);
 	if (ret == -ENOENT)
 		return fail("enable: unit %s not found in /etc, /run, /lib or /usr/lib "
@@ -155,6 +174,8 @@ int cmd_enable(int argc, char **argv)
 	if (a.mode == RUN_AUTO)
 		a.mode = enable_choose_mode(&u, a.root);
 	ret = dropin_compose(&u, a.mode, &body);
+	if (!ret && a.sockopts[0])
+		ret = dropin_add_sockopts(&body, a.sockopts);
 	if (!ret)
 		ret = dropin_write(a.root, a.unit, body);
 	free(body);

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* mptcpkit run [-d] [--mode preload|seccomp|auto] -- CMD [ARGS...] */
+/* mptcpkit run [-d] [--mode preload|seccomp|auto] [--sockopt NAME=POLICY]... -- CMD [ARGS...] */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "sockopt.h"
 
 #include "commands.h"
 #include "run.h"
@@ -10,14 +13,21 @@
 
 static void run_usage(FILE *f)
 {
-	fprintf(f, "Usage: " PROG_NAME " run [-d] [--mode auto|preload|seccomp] [--] CMD [ARGS...]\n\n"
+	fprintf(f, "Usage: " PROG_NAME " run [-d] [--mode auto|preload|seccomp]\n"
+		   "         [--sockopt NAME=tcp|ignore|error]... [--] CMD [ARGS...]\n\n"
 		   "Run CMD with its TCP sockets turned into MPTCP sockets (TCP when\n"
 		   "MPTCP is refused, so CMD keeps working).\n\n"
-		   "  -d, --debug  say which mode and why; a line per forced socket\n"
+		   "  -d, --debug  say which mode and why; a line per forced socket and\n"
+		   "               per socket option decision\n"
 		   "  -m, --mode   preload: LD_PRELOAD a socket() shim (dynamic programs)\n"
 		   "               seccomp: answer socket() from a supervisor (any program)\n"
 		   "               auto (default): seccomp for static, Go and setuid\n"
-		   "               programs, preload otherwise\n");
+		   "               programs, preload otherwise\n"
+		   "  -o, --sockopt NAME=POLICY\n"
+		   "               what to do when CMD sets option NAME (TCP_USER_TIMEOUT...)\n"
+		   "               and MPTCP refuses it: tcp (make that socket plain TCP),\n"
+		   "               ignore (succeed, not applied) or error (pass the error\n"
+		   "               on); see 'mptcpkit check --sockopts' for the defaults\n");
 }
 
 int exec_failure_code(int err)
@@ -44,6 +54,55 @@ static int parse_mode(const char *s, enum run_mode *mode)
 	return 0;
 }
 
+/* Why NAME=POLICY is not one, for the error line. */
+static int sockopt_fail(const char *cmd, const char *item)
+{
+	const char *eq = strchr(item, '=');
+	enum mpk_sockopt_policy p;
+	char name[64];
+
+	if (!eq || eq == item || (size_t)(eq - item) >= sizeof(name))
+		return fail("%s: --sockopt '%s': expected NAME=tcp|ignore|error", cmd, item);
+	memcpy(name, item, (size_t)(eq - item));
+	name[eq - item] = '\0';
+	if (!mpk_sockopt_by_name(name))
+		return fail("%s: --sockopt '%s': unknown option %s (see '" PROG_NAME
+			    " check --sockopts')", cmd, item, name);
+	if (mpk_sockopt_policy_parse(eq + 1, &p) < 0)
+		return fail("%s: --sockopt '%s': unknown policy '%s' (tcp, ignore or error)",
+			    cmd, item, eq + 1);
+	return fail("%s: --sockopt '%s': expected NAME=tcp|ignore|error", cmd, item);
+}
+
+int run_sockopt_check(const char *cmd, const char *item)
+{
+	struct mpk_sockopt_policies ps;
+
+	mpk_sockopt_policies_init(&ps);
+	if (!*item || strpbrk(item, ", ") || mpk_sockopt_policies_parse(&ps, item, NULL) < 0) {
+		sockopt_fail(cmd, item);
+		return -2;
+	}
+	return 0;
+}
+
+/* Check NAME=POLICY and add it to MPTCPKIT_SOCKOPTS (later items win),
+ * which the shim and the supervisor read; 0 or -2 (exit code 2). */
+static int add_sockopt(const char *item)
+{
+	const char *old = getenv("MPTCPKIT_SOCKOPTS");
+	char *val;
+	int ret;
+
+	if (run_sockopt_check("run", item) < 0)
+		return -2;
+	if (asprintf(&val, "%s%s%s", old ? old : "", old && *old ? "," : "", item) < 0)
+		return -2;
+	ret = setenv("MPTCPKIT_SOCKOPTS", val, 1);
+	free(val);
+	return ret ? -2 : 0;
+}
+
 /* Options end at "--" or at the first word that is not one. */
 static int parse_args(int argc, char **argv, bool *debug, enum run_mode *mode)
 {
@@ -62,6 +121,12 @@ static int parse_args(int argc, char **argv, bool *debug, enum run_mode *mode)
 			if (parse_mode(argv[++i], mode) < 0)
 				return -fail("run: unknown mode '%s' (auto, preload or seccomp)",
 					     argv[i]);
+		} else if ((!strcmp(a, "-o") || !strcmp(a, "--sockopt")) && i + 1 < argc) {
+			if (add_sockopt(argv[++i]) < 0)
+				return -2;
+		} else if (!strncmp(a, "--sockopt=", 10)) {
+			if (add_sockopt(a + 10) < 0)
+				return -2;
 		} else if (!strncmp(a, "--mode=", 7)) {
 			if (parse_mode(a + 7, mode) < 0)
 				return -fail("run: unknown mode '%s' (auto, preload or seccomp)",
@@ -88,14 +153,23 @@ static enum run_mode choose(const char *cmd, bool debug)
 	return mode;
 }
 
+/* MPTCPKIT_DEBUG=1 (what the shim reads) turns on -d in seccomp mode too,
+ * e.g. from a unit's environment. */
+static bool debug_from_env(void)
+{
+	const char *d = getenv("MPTCPKIT_DEBUG");
+
+	return d && *d && strcmp(d, "0") != 0;
+}
+
 int run_main(int argc, char **argv, enum run_mode mode)
 {
-	bool debug = false;
+	bool debug = debug_from_env();
 	int first;
 
 	first = parse_args(argc, argv, &debug, &mode);
 	if (first < 0)
-		return 1;
+		return -first;
 	if (first == 0) {
 		run_usage(stdout);
 		return 0;

@@ -22,6 +22,11 @@ int cmd_announce(int argc, char **argv);
 int cmd_remove(int argc, char **argv);
 int cmd_subflow(int argc, char **argv);
 int cmd_perf(int argc, char **argv);
+int cmd_ss(int argc, char **argv);
+int cmd_counters(int argc, char **argv);
+int cmd_exporter(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 
 #endif

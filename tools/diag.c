@@ -5,10 +5,12 @@
  * INET_DIAG_REQ_PROTOCOL), TCP subflows from inet_diag, both families.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
 #include <linux/inet_diag.h>
+#include <linux/mptcp.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -42,6 +44,8 @@ struct collect {
 	bool with_fallback;
 	bool listeners;          /* the dump asked for listeners only */
 	bool subflows;           /* keep the subflows of the TCP dump */
+	bool any_v6;             /* an AF_INET6 MPTCP socket was seen */
+	bool v6;                 /* IPv6 MPTCP sockets may exist: dump AF_INET6 too */
 	/* MPTCP listeners, to recognise the TCP sockets they accepted from
 	 * peers without MPTCP (those have no ULP and no token). */
 	struct diag_conn *ls;
@@ -161,6 +165,8 @@ static int conn_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (diag_parse_conn(nlh, &conn) < 0)
 		return MNL_CB_OK;
+	/* kept or not, its subflows may be asked for (DIAG_SUBFLOWS) */
+	c->any_v6 = c->any_v6 || conn.family == AF_INET6;
 	if (conn.listener != c->listeners || (conn.fallback && !c->with_fallback))
 		return MNL_CB_OK;
 	if (conn.listener)
@@ -232,12 +238,36 @@ static int dump(struct diag *d, int family, uint32_t protocol, uint32_t states,
 	return ret;
 }
 
+/* Whether this namespace has IPv6 MPTCP sockets, from the socket counts of
+ * /proc/net/protocols (per network namespace): each dump walks a table of
+ * the whole host, so the IPv6 ones are worth leaving out when they can
+ * find nothing. True when the file cannot tell. */
+static bool have_mptcp_v6(void)
+{
+	FILE *f = fopen("/proc/net/protocols", "re");
+	char line[512], name[32];
+	unsigned long size, sockets;
+	bool found = false, some = true;
+
+	if (!f)
+		return true;
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%31s %lu %lu", name, &size, &sockets) == 3 &&
+		    !strcmp(name, "MPTCPv6")) {
+			found = true;
+			some = sockets > 0;
+		}
+	}
+	fclose(f);
+	return some;
+}
+
 static int dump_both(struct diag *d, uint32_t protocol, uint32_t states, mnl_cb_t cb,
 		     struct collect *c)
 {
 	int ret = dump(d, AF_INET, protocol, states, cb, c);
 
-	if (ret == 0)
+	if (ret == 0 && c->v6)
 		ret = dump(d, AF_INET6, protocol, states, cb, c);
 	return ret;
 }
@@ -251,10 +281,26 @@ static int take_mptcp(struct diag *d, unsigned int what, struct collect *c)
 		c->listeners = false;
 		ret = dump_both(d, IPPROTO_MPTCP, ALL_STATES & ~TCPF(TCP_LISTEN), conn_cb, c);
 	}
-	if (ret == 0 && (what & (DIAG_LISTENERS | DIAG_FALLBACK))) {
+	/* fallbacks need the listeners to find the sockets they accepted */
+	if (ret == 0 && ((what & DIAG_LISTENERS) ||
+			 ((what & DIAG_FALLBACK) && !(what & DIAG_NO_TCP)))) {
 		c->listeners = true;
 		ret = dump_both(d, IPPROTO_MPTCP, TCPF(TCP_LISTEN), conn_cb, c);
 	}
+	return ret;
+}
+
+/* The TCP sockets: subflows, and those MPTCP listeners accepted without
+ * MPTCP. Each dump walks the host's whole TCP hash table, so the IPv6 one
+ * is left out when no MPTCP socket dumped was IPv6: the subflows of an IPv4
+ * connection are IPv4, and so are the sockets an IPv4 listener accepts. */
+static int take_tcp(struct diag *d, unsigned int what, struct collect *c)
+{
+	uint32_t states = ALL_STATES & ~(TCPF(TCP_LISTEN) | TCPF(TCP_TIME_WAIT));
+	int ret = dump(d, AF_INET, IPPROTO_TCP, states, subflow_cb, c);
+
+	if (ret == 0 && c->v6 && (!(what & DIAG_CONNS) || c->any_v6))
+		ret = dump(d, AF_INET6, IPPROTO_TCP, states, subflow_cb, c);
 	return ret;
 }
 
@@ -267,19 +313,27 @@ static int append_listeners(struct diag_snapshot *s, struct collect *c)
 	return 0;
 }
 
-/* Subflows by token, then by cookie: a connection's are side by side. */
+static bool is_join(const struct diag_subflow *sf)
+{
+	return sf->mptcp_flags & (MPTCP_SUBFLOW_FLAG_JOIN_REM | MPTCP_SUBFLOW_FLAG_JOIN_LOC);
+}
+
+/* Subflows by token, so that a connection's are side by side; the initial
+ * subflow first, then the joins by cookie (about their age). */
 static int subflow_order(const void *a, const void *b)
 {
 	const struct diag_subflow *x = a, *y = b;
 
 	if (x->token != y->token)
 		return x->token < y->token ? -1 : 1;
+	if (is_join(x) != is_join(y))
+		return is_join(x) - is_join(y);
 	return x->cookie < y->cookie ? -1 : x->cookie > y->cookie;
 }
 
 int diag_take(struct diag *d, unsigned int what, struct diag_snapshot *out)
 {
-	struct collect c = { .snap = out };
+	struct collect c = { .snap = out, .v6 = have_mptcp_v6() };
 	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -290,10 +344,8 @@ int diag_take(struct diag *d, unsigned int what, struct diag_snapshot *out)
 	/* Listening TCP sockets of MPTCP listeners carry the ULP too, and
 	 * time-wait ones carry nothing: neither is a subflow. */
 	c.subflows = what & DIAG_SUBFLOWS;
-	if (ret == 0 && (what & (DIAG_SUBFLOWS | DIAG_FALLBACK)))
-		ret = dump_both(d, IPPROTO_TCP,
-				ALL_STATES & ~(TCPF(TCP_LISTEN) | TCPF(TCP_TIME_WAIT)),
-				subflow_cb, &c);
+	if (ret == 0 && (what & (DIAG_SUBFLOWS | DIAG_FALLBACK)) && !(what & DIAG_NO_TCP))
+		ret = take_tcp(d, what, &c);
 	if (ret == 0 && (what & DIAG_LISTENERS))
 		ret = append_listeners(out, &c);
 	free(c.ls);
@@ -301,7 +353,8 @@ int diag_take(struct diag *d, unsigned int what, struct diag_snapshot *out)
 		diag_snapshot_free(out);
 		return ret;
 	}
-	qsort(out->subflows, out->nsubflows, sizeof(*out->subflows), subflow_order);
+	if (out->nsubflows)	/* qsort(NULL, 0) is undefined */
+		qsort(out->subflows, out->nsubflows, sizeof(*out->subflows), subflow_order);
 	diag_name_interfaces(out);
 	return 0;
 }
@@ -329,4 +382,21 @@ void diag_snapshot_free(struct diag_snapshot *s)
 	free(s->conns);
 	free(s->subflows);
 	memset(s, 0, sizeof(*s));
+}
+
+enum diag_fallback_cause diag_fallback_cause(const struct diag_snapshot *s,
+					     const struct diag_conn *c)
+{
+	size_t first;
+
+	if (!c->fallback)
+		return DIAG_FALLBACK_NONE;
+	if (c->fallback_accepted)
+		return DIAG_FALLBACK_PEER_TCP;
+	/* The initial subflow (sorted first) says whether the peer ever sent
+	 * MP_CAPABLE. */
+	if (diag_subflows_of(s, c->info.token, &first) &&
+	    !(s->subflows[first].mptcp_flags & MPTCP_SUBFLOW_FLAG_MCAP_REM))
+		return DIAG_FALLBACK_NO_ANSWER;
+	return DIAG_FALLBACK_LATER;
 }

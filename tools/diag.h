@@ -20,6 +20,9 @@
 #define DIAG_LISTENERS (1u << 1) /* MPTCP listening sockets */
 #define DIAG_SUBFLOWS  (1u << 2) /* TCP sockets with the MPTCP ULP */
 #define DIAG_FALLBACK  (1u << 3) /* with DIAG_CONNS: also fallen-back ones */
+#define DIAG_NO_TCP    (1u << 4) /* no TCP dump (it walks every TCP socket of the
+				  * host): no subflows, and of the fallbacks
+				  * only those mptcp_diag shows */
 
 /* One subflow: a TCP socket whose ULP is mptcp. */
 struct diag_subflow {
@@ -78,5 +81,18 @@ void diag_snapshot_free(struct diag_snapshot *s);
  * from s->subflows[*first] on (diag_take sorts them by token). 0 for
  * token 0 (a fallen-back connection has none that can be matched). */
 size_t diag_subflows_of(const struct diag_snapshot *s, uint32_t token, size_t *first);
+
+/* Why a connection runs as TCP. */
+enum diag_fallback_cause {
+	DIAG_FALLBACK_NONE,         /* it runs MPTCP */
+	DIAG_FALLBACK_NO_ANSWER,    /* we sent MP_CAPABLE, the peer's SYN-ACK had none
+				     * (peer without MPTCP, or a middlebox strips it) */
+	DIAG_FALLBACK_PEER_TCP,     /* our MPTCP listener accepted a peer that sent no
+				     * MP_CAPABLE (fallback_accepted) */
+	DIAG_FALLBACK_LATER,        /* after both sides spoke MPTCP (e.g. a middlebox
+				     * changed the stream, a DSS checksum failed) */
+};
+enum diag_fallback_cause diag_fallback_cause(const struct diag_snapshot *s,
+					     const struct diag_conn *c);
 
 #endif

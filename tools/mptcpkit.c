@@ -39,6 +39,11 @@ static const struct {
 	{ "remove", cmd_remove, "Userspace PM: withdraw an announced address" },
 	{ "subflow", cmd_subflow, "Userspace PM: create, destroy or change a subflow" },
 	{ "pmd", cmd_pmd, "Path-manager daemon: keep every path in use" },
+	{ "ss", cmd_ss, "Every MPTCP connection here, its subflows beneath it" },
+	{ "top", cmd_top, "ss refreshed each second, with rates, sorted by rate" },
+	{ "counters", cmd_counters, "The kernel's MPTCP counters, and what they say" },
+	{ "exporter", cmd_exporter, "Prometheus metrics of MPTCP connections and counters" },
+	{ "report", cmd_report, "One archive for a bug report: versions, settings, state" },
 	{ "help", cmd_help, "Show this list" },
 	{ "version", cmd_version, "Show the version" },
 };

@@ -50,7 +50,7 @@ void pmd_config_init(struct pmd_config *cfg)
 	cfg->notsent_lowat = -1;
 	cfg->health = (struct pmd_health_config){
 		.enabled = true, .interval_ms = 25, .dead_ms = 120, .dead_probes = 3,
-		.alive_probes = 2, .stall_ms = 400,
+		.alive_probes = 2, .stall_ms = 300,
 	};
 }
 

@@ -24,14 +24,25 @@
 
 struct pmd_rtnl {
 	struct mnl_socket *mon;
+	unsigned int overruns;
 	char buf[NL_BUF_SIZE];
 };
+
+/* MPTCPKIT_RTNL_RCVBUF=BYTES: a smaller buffer, so that a test can make
+ * the kernel overrun it and see pmd start again from a dump. */
+static int rcvbuf_size(void)
+{
+	const char *env = getenv("MPTCPKIT_RTNL_RCVBUF");
+	int n = env ? atoi(env) : 0;
+
+	return n > 0 ? n : NL_RCVBUF;
+}
 
 int pmd_rtnl_open(struct pmd_rtnl **out)
 {
 	struct pmd_rtnl *rt = calloc(1, sizeof(*rt));
 	unsigned int groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR;
-	int size = NL_RCVBUF, ret;
+	int size = rcvbuf_size(), ret;
 
 	if (!rt)
 		return -ENOMEM;
@@ -62,6 +73,11 @@ void pmd_rtnl_close(struct pmd_rtnl *rt)
 int pmd_rtnl_fd(const struct pmd_rtnl *rt)
 {
 	return mnl_socket_get_fd(rt->mon);
+}
+
+unsigned int pmd_rtnl_overruns(const struct pmd_rtnl *rt)
+{
+	return rt->overruns;
 }
 
 static int link_attr(const struct nlattr *a, void *data)
@@ -202,6 +218,15 @@ int pmd_rtnl_dump(struct pmd_rtnl *rt, struct pmd_net *net)
 	return ret ? ret : dump_one(rt, net, RTM_GETADDR);
 }
 
+/* Bounded: under an endless flood, the dump after it is right anyway. */
+static void drain(struct pmd_rtnl *rt)
+{
+	for (int i = 0; i < 4096; i++) {
+		if (mnl_socket_recvfrom(rt->mon, rt->buf, sizeof(rt->buf)) < 0 && errno != ENOBUFS)
+			return;
+	}
+}
+
 int pmd_rtnl_read(struct pmd_rtnl *rt, struct pmd_net *net)
 {
 	struct msg_ctx ctx = { .net = net };
@@ -213,7 +238,13 @@ int pmd_rtnl_read(struct pmd_rtnl *rt, struct pmd_net *net)
 		if (n < 0 && errno == EAGAIN)
 			return ctx.changed;
 		if (n < 0 && errno == ENOBUFS) {
-			/* notifications were lost: start again from a dump */
+			/* notifications were lost: drop the older ones still
+			 * queued (applied after the dump they would bring back
+			 * what is gone), then start again from a dump; what
+			 * comes after it is newer, and each message says a
+			 * whole state, so applying it is right */
+			rt->overruns++;
+			drain(rt);
 			ret = pmd_rtnl_dump(rt, net);
 			if (ret)
 				return ret;

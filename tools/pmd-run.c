@@ -181,8 +181,14 @@ static int poll_timeout(const struct daemon *d)
 
 static void on_rtnl(struct daemon *d)
 {
+	unsigned int overruns = pmd_rtnl_overruns(d->rt);
 	int ret = pmd_rtnl_read(d->rt, &d->net);
 
+	if (pmd_rtnl_overruns(d->rt) != overruns) {
+		pmd_log_begin("resync");
+		pmd_log_uint("overruns", pmd_rtnl_overruns(d->rt));
+		pmd_log_end("rtnetlink notifications were lost: links and addresses read again");
+	}
 	if (ret < 0)
 		pmd_log_error("rtnetlink", strerror(-ret));
 	if (ret > 0)

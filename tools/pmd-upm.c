@@ -5,8 +5,12 @@
  * Client side: on ESTABLISHED, a subflow from every other usable local
  * address to the peer; when a link goes down, its subflows are destroyed at
  * once (the kernel would keep them ESTABLISHED and send no event); when it
- * comes back, they are created again. Server side: the usable addresses are
- * announced (ADD_ADDR) and withdrawn the same way.
+ * comes back, they are created again; a subflow that closes for another
+ * reason (a reset) is created again at once, up to RECREATE_MAX times per
+ * connection. The health checks (pmd-watch.c) count as link state: a dead
+ * path's subflows are destroyed; no connection is left without a path.
+ * Server side: the usable addresses are announced (ADD_ADDR) and withdrawn
+ * the same way.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,7 +23,8 @@
 #define CONNS_MAX 256
 #define SUBS_MAX 8
 
-/* A subflow: local and remote address and port (port 0 while pending). */
+/* A subflow: local and remote address and port (port 0 while pending);
+ * local.id is its address id (0 for the initial subflow). */
 struct upm_sub {
 	struct mpk_endpoint local;
 	struct mpk_endpoint remote;
@@ -33,7 +38,11 @@ struct upm_conn {
 	int nsub;
 	struct mpk_endpoint announced[SUBS_MAX];	/* server side */
 	int nann;
+	int recreated;	/* subflows created again after SUB_CLOSED */
 };
+
+/* A peer that refuses joins on a path would make create/close loop. */
+#define RECREATE_MAX 8
 
 struct pmd_upm {
 	const struct pmd_config *cfg;
@@ -151,17 +160,24 @@ static int create_sub(struct pmd_upm *u, struct upm_conn *c,
 		log_sub("error", c->token, &l, &c->remote, mpk_strerror(ret));
 		return ret;
 	}
-	c->sub[c->nsub++] = (struct upm_sub){ .local = addr_of(w->family, &w->ip, 0),
-					      .remote = c->remote };
+	c->sub[c->nsub] = (struct upm_sub){ .local = addr_of(w->family, &w->ip, 0),
+					    .remote = c->remote };
+	c->sub[c->nsub++].local.id = l.id;
 	log_sub("create-subflow", c->token, &l, &c->remote, "address usable");
 	return 0;
 }
 
+/* Leave a path: REMOVE_ADDR of its address id first, which tells the peer
+ * (over a live subflow; a subflow destroy alone does not), so the peer's
+ * side does not linger on a dead path, holding its subflow limit and
+ * refusing the joins that come when the path works again; then the
+ * destroy closes ours. */
 static int destroy_sub(struct pmd_upm *u, struct upm_conn *c,
 		       struct upm_sub *s, const char *why)
 {
 	int ret = 0;
 
+	mpk_pm_remove(u->pm, c->token, s->local.id);	/* best effort */
 	if (s->local.port)	/* a pending one has nothing to destroy yet */
 		ret = mpk_pm_subflow_destroy(u->pm, c->token, &s->local, &s->remote);
 	log_sub(ret ? "error" : "destroy-subflow", c->token, &s->local,
@@ -315,13 +331,22 @@ static void on_sub_event(struct pmd_upm *u, const struct mpk_pm_event *ev)
 	if (ev->type == MPK_PM_EVENT_SUB_CLOSED) {
 		if (s && (!s->local.port || s->local.port == ev->sport))
 			drop_sub(c, s);
+		/* the kernel never opens it again: pmd does, if the path is usable */
+		if (!c->server_side && c->recreated < RECREATE_MAX) {
+			c->recreated++;
+			sync_conn(u, c);
+		}
 		return;
 	}
 	if (!s && c->nsub < SUBS_MAX)
 		s = &c->sub[c->nsub++];
-	if (s)
+	if (s) {
+		uint8_t id = s->local.id;
+
 		*s = (struct upm_sub){ .local = local,
 				       .remote = addr_of(ev->family, &ev->daddr, ev->dport) };
+		s->local.id = id;
+	}
 }
 
 static int on_event(const struct mpk_pm_event *ev, void *data)

@@ -14,6 +14,7 @@
  * per REFRESH_MIN_MS per path, backing off when that did not help.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -50,6 +51,8 @@ struct watch_path {
 	unsigned int answers, sent;	/* since the last sample */
 	uint32_t rtt_ms;		/* smoothed probe round trip */
 	struct pmd_evidence last;	/* for the log */
+	struct sockaddr_storage sf_local, sf_remote;	/* ... and its subflow */
+	bool have_sf;
 	bool present;
 	bool refresh;
 	const char *refresh_why;
@@ -257,6 +260,11 @@ static void add_evidence(struct pmd_watch *w, struct watch_path *p,
 		ev->progress = true;
 	if (*nnext < SEEN_MAX)
 		w->seen_next[(*nnext)++] = (struct seen){ sf->cookie, sf->tcp.segs_in };
+	if (!p->have_sf || (sf->tcp.unacked && sf->last_ack_recv_ms >= ev->last_ack_ms)) {
+		p->sf_local = sf->tcp.local;
+		p->sf_remote = sf->tcp.remote;
+		p->have_sf = true;
+	}
 	if (sf->tcp.unacked && sf->last_ack_recv_ms >= ev->last_ack_ms) {
 		ev->unacked = sf->tcp.unacked;
 		ev->last_ack_ms = sf->last_ack_recv_ms;
@@ -270,6 +278,8 @@ static void gather(struct pmd_watch *w, const struct diag_snapshot *s,
 	size_t nnext = 0;
 	struct seen *swap;
 
+	for (int i = 0; i < w->npaths; i++)
+		w->path[i].have_sf = false;
 	for (size_t i = 0; i < s->nsubflows; i++) {
 		const struct diag_subflow *sf = &s->subflows[i];
 		union mpk_in46 local;
@@ -283,6 +293,17 @@ static void gather(struct pmd_watch *w, const struct diag_snapshot *s,
 	w->seen = w->seen_next;
 	w->seen_next = swap;
 	w->nseen = nnext;
+}
+
+/* The subflow whose counters the verdict read: "LOCAL -> REMOTE". */
+static void log_subflow(const struct watch_path *p)
+{
+	char l[MPK_ADDRSTRLEN], r[MPK_ADDRSTRLEN], both[2 * MPK_ADDRSTRLEN + 8];
+
+	mpk_addr_format((const struct sockaddr *)&p->sf_local, l, sizeof(l));
+	mpk_addr_format((const struct sockaddr *)&p->sf_remote, r, sizeof(r));
+	snprintf(both, sizeof(both), "%s -> %s", l, r);
+	pmd_log_str("subflow", both);
 }
 
 static void log_verdict(const struct watch_path *p, enum pmd_verdict v)
@@ -301,6 +322,8 @@ static void log_verdict(const struct watch_path *p, enum pmd_verdict v)
 	pmd_log_addr("address", p->family, &p->ip);
 	pmd_log_str("dev", p->ifname);
 	pmd_log_uint("subflows", p->last.subflows);
+	if (p->have_sf)
+		log_subflow(p);
 	pmd_log_uint("probes_lost", p->h.lost);
 	pmd_log_uint("probes_answered", p->last.answers);
 	pmd_log_uint("unacked", p->last.unacked);
@@ -520,7 +543,8 @@ int pmd_watch_step(struct pmd_watch *w, const struct pmd_net *net)
 	gather(w, &s, ev);
 	changed = judge(w, ev, now);
 	w->samples++;
-	if (w->cfg->mode == PMD_MODE_CLIENT)
+	/* the userspace PM follows SUB_CLOSED events itself (pmd-upm.c) */
+	if (w->cfg->mode == PMD_MODE_CLIENT && w->cfg->pm == PMD_PM_KERNEL)
 		restore_missing(w, &s, now);
 	diag_snapshot_free(&s);
 	for (int i = 0; i < w->npaths; i++)

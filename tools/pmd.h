@@ -159,6 +159,8 @@ struct pmd_rtnl;
 int pmd_rtnl_open(struct pmd_rtnl **out);
 void pmd_rtnl_close(struct pmd_rtnl *rt);
 int pmd_rtnl_fd(const struct pmd_rtnl *rt);
+/* How often notifications were lost (and a full dump read instead). */
+unsigned int pmd_rtnl_overruns(const struct pmd_rtnl *rt);
 /* Fill net from a full dump; 0 or -errno. */
 int pmd_rtnl_dump(struct pmd_rtnl *rt, struct pmd_net *net);
 /* Apply pending notifications; 1 if net changed, 0 if not, -errno.

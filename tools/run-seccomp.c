@@ -4,13 +4,13 @@
  * socket(AF_INET/AF_INET6, SOCK_STREAM, 0 or IPPROTO_TCP) into a user
  * notification, hands the notification fd to us and execs the command. We
  * (run-supervise.c) answer each such socket() with an MPTCP socket of our
- * own. This reaches what LD_PRELOAD cannot: static programs, Go, programs
+ * own; and setsockopt() of the options MPTCP refuses here (run-sockopt.c)
+ * by their policy. This reaches what LD_PRELOAD cannot: static programs, Go, programs
  * that clear their environment, and all their threads and children.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -62,7 +62,7 @@ static int load_ctx(scmp_filter_ctx ctx)
 }
 
 /* Load the filter; the notification fd, or -errno. */
-static int load_filter(void)
+static int load_filter(const struct supervisor *s)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	int ret;
@@ -73,6 +73,8 @@ static int load_filter(void)
 	ret = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
 	if (!ret)
 		ret = add_rules(ctx);
+	if (!ret)
+		ret = sockopt_rules_add(ctx, s);
 	if (!ret) {
 		errno = 0;
 		ret = load_ctx(ctx);
@@ -141,9 +143,9 @@ static void report(int pipe_fd, int stage, int err)
 }
 
 static void __attribute__((noreturn))
-child(char **argv, const sigset_t *orig_mask, int sock, int pipe_fd)
+child(char **argv, const struct supervisor *s, int sock, int pipe_fd)
 {
-	int nfd = load_filter();
+	int nfd = load_filter(s);
 
 	/* EBUSY: a filter of ours (or another supervisor's) is already in
 	 * place, and only one may notify: its supervisor forces the sockets. */
@@ -158,7 +160,7 @@ child(char **argv, const sigset_t *orig_mask, int sock, int pipe_fd)
 	if (nfd >= 0)
 		close(nfd);
 	close(sock);
-	sigprocmask(SIG_SETMASK, orig_mask, NULL);
+	sigprocmask(SIG_SETMASK, &s->orig_mask, NULL);
 	execvp(argv[0], argv);
 	report(pipe_fd, STAGE_EXEC, errno);
 	_exit(exec_failure_code(errno));
@@ -204,6 +206,8 @@ int run_seccomp(char **argv, bool debug)
 	struct supervisor s = { .debug = debug, .notify_fd = -1 };
 	int sv[2], pp[2], ret;
 
+	if (sockopt_supervisor_init(&s))
+		return 2;
 	if (supervisor_signals_block(&s) < 0)
 		return fail("cannot set up signal handling: %s", strerror(errno));
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
@@ -216,7 +220,7 @@ int run_seccomp(char **argv, bool debug)
 	if (s.child == 0) {
 		close(sv[0]);
 		close(pp[0]);
-		child(argv, &s.orig_mask, sv[1], pp[1]);
+		child(argv, &s, sv[1], pp[1]);
 	}
 	close(sv[1]);
 	close(pp[1]);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The seccomp supervisor: answers the command's socket() calls with MPTCP
- * sockets (TCP when MPTCP is refused), forwards signals to it and passes its
+ * sockets (TCP when MPTCP is refused) and its setsockopt() calls of options
+ * MPTCP refuses (run-sockopt.c), forwards signals to it and passes its
  * exit status on.
  *
  * The socket is created by this process, so it belongs to this process's
@@ -27,6 +28,7 @@
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -90,9 +92,47 @@ static void debug_socket(const struct seccomp_notif *req, int fd, int mptcp_err)
 			strerror(mptcp_err));
 }
 
+/* One MPTCP socket per family made ahead of time, after the last answer
+ * (while the program runs), so that creating it is not part of the next
+ * socket() call's wait. -1: none yet, or MPTCP refused last time. */
+static int spare[2] = { -1, -1 };
+
+static int spare_slot(int family)
+{
+	return family == AF_INET6;
+}
+
+static void spare_refill(int family)
+{
+	int *slot = &spare[spare_slot(family)];
+
+	if (*slot < 0)
+		*slot = socket(family, SOCK_STREAM | SOCK_CLOEXEC, IPPROTO_MPTCP);
+}
+
+/* An MPTCP socket of this family and type (flags in type), or -errno. */
+static int mptcp_socket(int family, int type)
+{
+	int *slot = &spare[spare_slot(family)], fd = *slot;
+
+	*slot = -1;
+	if (fd < 0 || (type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) != SOCK_STREAM) {
+		if (fd >= 0)
+			close(fd);
+		fd = socket(family, type | SOCK_CLOEXEC, IPPROTO_MPTCP);
+		return fd < 0 ? -errno : fd;
+	}
+	/* O_NONBLOCK lives in the open file, which the program shares. */
+	if ((type & SOCK_NONBLOCK) && fcntl(fd, F_SETFL, O_NONBLOCK) < 0) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
 /* Create the socket the command asked for, MPTCP if we can, and make it the
  * return value of its socket() call. */
-static void answer(int nfd, const struct seccomp_notif *req, bool debug)
+static void answer_socket(int nfd, const struct seccomp_notif *req, bool debug)
 {
 	int family = (int)req->data.args[0], type = (int)req->data.args[1];
 	int mptcp_err = 0, fd, newfd;
@@ -102,17 +142,15 @@ static void answer(int nfd, const struct seccomp_notif *req, bool debug)
 		.newfd_flags = (type & SOCK_CLOEXEC) ? O_CLOEXEC : 0,
 	};
 
-	fd = socket(family, type | SOCK_CLOEXEC, IPPROTO_MPTCP);
+	fd = mptcp_socket(family, type);
 	if (fd < 0) {
-		mptcp_err = errno;
+		mptcp_err = -fd;
 		fd = socket(family, type | SOCK_CLOEXEC, (int)req->data.args[2]);
 	}
 	if (fd < 0)
 		return respond_error(nfd, req->id, errno);
-	if (seccomp_notify_id_valid(nfd, req->id) != 0) {
-		close(fd); /* the caller is gone (killed while waiting) */
-		return;
-	}
+	/* No SECCOMP_IOCTL_NOTIF_ID_VALID first: ADDFD itself fails with
+	 * ENOENT when the caller is gone, and we read nothing of its memory. */
 	addfd.srcfd = (__u32)fd;
 	newfd = ioctl(nfd, SECCOMP_IOCTL_NOTIF_ADDFD, &addfd);
 	if (newfd < 0 && errno == EINVAL)
@@ -122,19 +160,23 @@ static void answer(int nfd, const struct seccomp_notif *req, bool debug)
 	else if (newfd >= 0 && debug)
 		debug_socket(req, newfd, mptcp_err);
 	close(fd);
+	if (!mptcp_err)
+		spare_refill(family);
 }
 
 /* 0, or -errno when notifications cannot be received at all. */
-static int serve_one(int nfd, bool debug)
+static int serve_one(const struct supervisor *s)
 {
 	struct seccomp_notif req;
 	int ret;
 
 	/* The kernel wants a zeroed buffer. */
 	memset(&req, 0, sizeof(req));
-	ret = seccomp_notify_receive(nfd, &req);
-	if (ret == 0)
-		answer(nfd, &req, debug);
+	ret = seccomp_notify_receive(s->notify_fd, &req);
+	if (ret == 0 && req.data.nr == __NR_setsockopt)
+		sockopt_answer(s, &req);
+	else if (ret == 0)
+		answer_socket(s->notify_fd, &req, s->debug);
 	/* ENOENT: the caller went away before we read its call. */
 	return ret == -ENOENT || ret == -EINTR ? 0 : ret;
 }
@@ -156,14 +198,14 @@ static bool handle_signals(struct supervisor *s, int *status)
 }
 
 /* Serve until no process remains under the filter (POLLHUP). */
-static void serve_rest(int nfd, bool debug)
+static void serve_rest(const struct supervisor *s)
 {
-	struct pollfd p = { .fd = nfd, .events = POLLIN };
+	struct pollfd p = { .fd = s->notify_fd, .events = POLLIN };
 
 	seccomp_api_get();
 	while (poll(&p, 1, -1) >= 0 || errno == EINTR) {
 		if (p.revents & POLLIN)
-			serve_one(nfd, debug);
+			serve_one(s);
 		else if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
 			return;
 	}
@@ -195,7 +237,7 @@ static void detach_server(struct supervisor *s)
 	dup2(null, STDOUT_FILENO);
 	if (!s->debug)
 		dup2(null, STDERR_FILENO);
-	serve_rest(s->notify_fd, s->debug);
+	serve_rest(s);
 	_exit(0);
 }
 
@@ -229,7 +271,11 @@ int supervise(struct supervisor *s)
 	/* libseccomp's notify calls answer EOPNOTSUPP until it has probed the
 	 * kernel in this process (the filter was loaded in the child). */
 	seccomp_api_get();
-	ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
+	/* Before 6.6 (EINVAL): the usual wake-ups, only slower. */
+	if (ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
+		  SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) < 0 && s->debug)
+		fprintf(stderr, PROG_NAME ": run: no synchronous seccomp wake-ups here (%s)\n",
+			strerror(errno));
 	for (;;) {
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
@@ -237,7 +283,7 @@ int supervise(struct supervisor *s)
 			break;
 		}
 		if (p[0].revents & POLLIN) {
-			int err = serve_one(s->notify_fd, s->debug);
+			int err = serve_one(s);
 
 			if (err < 0) {
 				fail("run: cannot receive seccomp notifications: %s", strerror(-err));

@@ -40,6 +40,10 @@ int run_seccomp(char **argv, bool debug);
 /* mptcpkit run's argument parsing and dispatch; mode is the default. */
 int run_main(int argc, char **argv, enum run_mode mode);
 
+/* One --sockopt NAME=POLICY of command cmd: 0, or -2 after saying what is wrong with it
+ * (exit code 2). */
+int run_sockopt_check(const char *cmd, const char *item);
+
 /* Exit code for a failed execvp(): 127 not found, 126 otherwise. */
 int exec_failure_code(int err);
 

@@ -124,6 +124,17 @@ int dropin_compose(const struct unit_info *u, enum run_mode mode, char **body)
 	return mode == RUN_SECCOMP ? compose_exec(u, body) : compose_env(u, body);
 }
 
+int dropin_add_sockopts(char **body, const char *sockopts)
+{
+	char *next;
+
+	if (asprintf(&next, "%sEnvironment=\"MPTCPKIT_SOCKOPTS=%s\"\n", *body, sockopts) < 0)
+		return fail("enable: out of memory");
+	free(*body);
+	*body = next;
+	return 0;
+}
+
 enum run_mode enable_choose_mode(const struct unit_info *u, const char *root)
 {
 	char prog[PATH_MAX], rooted[PATH_MAX * 2];

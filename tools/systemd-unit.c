@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "systemd.h"
+#include "util.h"
 
 static const char *const unit_dirs[] = {
 	"/etc/systemd/system", "/run/systemd/system",
@@ -109,18 +110,6 @@ static void service_key(struct unit_info *u, const char *key, const char *val, b
 	}
 }
 
-static char *trim(char *s)
-{
-	char *end;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	end = s + strlen(s);
-	while (end > s && strchr(" \t\r\n", end[-1]))
-		*--end = '\0';
-	return s;
-}
-
 /* One logical line (backslash-newline continues it) into *line. */
 static bool read_logical_line(FILE *f, char **line, size_t *cap)
 {
@@ -154,13 +143,13 @@ static int parse_file(struct unit_info *u, const char *path, bool later)
 	if (!f)
 		return -errno;
 	while (read_logical_line(f, &line, &cap)) {
-		s = trim(line);
+		s = str_trim(line);
 		if (*s == '[')
 			service = !strcmp(s, "[Service]");
 		if (!service || *s == '#' || *s == ';' || !(eq = strchr(s, '=')))
 			continue;
 		*eq = '\0';
-		service_key(u, trim(s), trim(eq + 1), later);
+		service_key(u, str_trim(s), str_trim(eq + 1), later);
 	}
 	free(line);
 	fclose(f);

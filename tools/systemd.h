@@ -54,6 +54,10 @@ int dropin_remove(const char *root, const char *unit);
  * why not (fail()). Prints warnings on what the drop-in cannot merge. */
 int dropin_compose(const struct unit_info *u, enum run_mode mode, char **body);
 
+/* Add Environment="MPTCPKIT_SOCKOPTS=..." (checked names and policies, no
+ * quoting needed) to the body; 0, or 1 after fail(). */
+int dropin_add_sockopts(char **body, const char *sockopts);
+
 /* auto mode for a unit: what 'mptcpkit run' would pick for its ExecStart. */
 enum run_mode enable_choose_mode(const struct unit_info *u, const char *root);
 

@@ -3,7 +3,8 @@
 # Build one of the observability fuzz targets with clang (libFuzzer, ASan +
 # UBSan) and run it on its seed corpus:
 #   tests/fuzz/run-obs.sh TARGET [libFuzzer options]    e.g. -max_total_time=300
-# TARGET: diag-parse (sock_diag replies). Default -max_total_time=20.
+# TARGET: diag-parse (sock_diag replies), ss-filter (the filter of ss),
+# netstat (/proc/net/netstat and the counters' notes). Default -max_total_time=20.
 # Exit 77 when clang cannot build a fuzzer. Crashes go to $FUZZ_OUT
 # (default build-fuzz/) as crash-*.
 set -u
@@ -16,6 +17,12 @@ case "$TARGET" in
 diag-parse)
 	SOURCES=("$TOP/tools/diag-parse.c" "$TOP/lib/info-convert.c" "$TOP/lib/nl.c")
 	CORPUS=("$TOP/tests/fuzz/corpus-diag/client" "$TOP/tests/fuzz/corpus-diag/server") ;;
+ss-filter)
+	SOURCES=("$TOP/tools/ss-filter.c" "$TOP/tools/diag-names.c" "$TOP/tools/util.c")
+	CORPUS=("$TOP/tests/fuzz/corpus-ss-filter") ;;
+netstat)
+	SOURCES=("$TOP/tools/netstat.c" "$TOP/tools/counters-explain.c")
+	CORPUS=("$TOP/tests/fuzz/corpus-netstat") ;;
 *) echo "run-obs.sh: unknown target '$TARGET'" >&2; exit 2 ;;
 esac
 mkdir -p "$OUT"

@@ -16,40 +16,10 @@ require_cmd python3 ss
 
 DUMP=$BUILD/tests/helpers/diag-dump
 [ -x "$DUMP" ] || skip_all "diag-dump not built in $BUILD"
-HOLD=(python3 "$TOP/tests/hold-conns.py")
-SSP=(python3 "$TOP/tests/ss-parse.py")
+. "$TOP/tests/obs-lib.sh"
 
-ns_new C diagc
-ns_new S diags
-two_paths "$C" "$S" 10.0 || { not_ok "topology: two paths"; exit 1; }
-addr_add "$C" fd00:1::1/64 c1
-addr_add "$S" fd00:1::2/64 s1
-for ns in "$C" "$S"; do
-	ip -n "$ns" mptcp limits set subflows 2 add_addr_accepted 2
-done
-ip -n "$S" mptcp endpoint add 10.0.2.2 dev s2 signal
-
-bg "$S" "${HOLD[@]}" serve 8000
-bg "$S" "${HOLD[@]}" serve 8001 --v6
-bg "$S" "${HOLD[@]}" serve 8002 --tcp
-for p in 8000 8001 8002; do
-	wait_listen "$S" "$p" || { not_ok "server listens on $p"; exit 1; }
-done
-# open ARGS...: client connections, kept until cleanup.
-open_conns() {
-	bg "$C" "${HOLD[@]}" open "$@" >/dev/null
-}
-open_conns 10.0.1.2 8000 2
-open_conns fd00:1::2 8001 1
-open_conns 10.0.1.2 8002 1
-open_conns 10.0.1.2 8000 1 --tcp
-
-# Both connections to 8000 have their second subflow (at most 10 s).
-for _ in $(seq 100); do
-	[ "$(in_ns "$C" ss -Htn state established 'sport = :8000 or dport = :8000' | wc -l)" = 5 ] && break
-	sleep 0.1
-done
-sleep 0.3
+obs_topo diag
+obs_conns
 
 in_ns "$C" "$DUMP" >"$TMP/c.dump" 2>"$TMP/c.err" || not_ok "client diag-dump" "$(cat "$TMP/c.err")"
 in_ns "$S" "$DUMP" >"$TMP/s.dump" 2>"$TMP/s.err" || not_ok "server diag-dump" "$(cat "$TMP/s.err")"

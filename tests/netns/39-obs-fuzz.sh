@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Short libFuzzer runs (ASan + UBSan) of the observability parsers on their
-# seed corpora: sock_diag replies (diag-parse). Longer runs:
+# seed corpora: sock_diag replies (diag-parse), the filter of ss
+# (ss-filter), /proc/net/netstat and the counters' notes (netstat). Longer runs:
 # tests/fuzz/run-obs.sh TARGET -max_total_time=SECONDS. No root needed.
 . "$(dirname "$0")/../lib.sh"
 require_cmd clang pkg-config
 
-for target in diag-parse; do
+for target in diag-parse ss-filter netstat; do
 	FUZZ_OUT=$TMP/fuzz "$TOP/tests/fuzz/run-obs.sh" "$target" \
 		-max_total_time="${MPK_FUZZ_SECONDS:-8}" >"$TMP/$target.log" 2>&1
 	rc=$?

@@ -41,10 +41,10 @@ for mode in preload seccomp; do
 		in_ns "$NS" "$MPTCPKIT" run --mode "$mode" -- "$H/sockinfo"
 done
 
-# The shim exports socket() and nothing else.
+# The shim exports socket() and setsockopt() (issue 9) and nothing else.
 shim=$BUILD/shim/libmptcpkit-preload.so
-check "the shim exports only socket()" "socket" \
-	bash -c "nm -D --defined-only '$shim' | awk '\$2 ~ /^[TtWwDdBb]\$/ {print \$3}'"
+check "the shim exports only socket() and setsockopt()" "setsockopt socket" \
+	bash -c "nm -D --defined-only '$shim' | awk '\$2 ~ /^[TtWwDdBb]\$/ {print \$3}' | sort | xargs"
 check "the shim does not link libmptcpkit" "" \
 	bash -c "ldd '$shim' | grep mptcpkit || true"
 finish

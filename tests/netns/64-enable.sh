@@ -3,7 +3,7 @@
 # mptcpkit enable/disable on units in a temporary systemd root (--root,
 # SYSTEMD_ROOT): a drop-in, never a change to the vendor unit; the unit's own
 # LD_PRELOAD and GODEBUG kept in the composed values; disable leaves no trace;
-# idempotent; ExecStart wrapped for a static daemon.
+# idempotent; ExecStart wrapped for a static daemon; --sockopt policies.
 . "$(dirname "$0")/../lib.sh"
 H=$BUILD/tests/helpers
 [ -x "$MPTCPKIT" ] || skip_all "mptcpkit not built"
@@ -72,6 +72,23 @@ rm -f "$dropin"
 check_fail "no unit given" "$MPTCPKIT" enable --root "$root"
 check_ok "JSON output" bash -c "'$MPTCPKIT' -j enable --root '$root' --mode preload demo | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d[\"unit\"] == \"demo.service\" and d[\"mode\"] == \"preload\"'"
 "$MPTCPKIT" disable --root "$root" demo >/dev/null 2>&1
+
+# Socket option policies in the drop-in (issue 9): one Environment= line,
+# in both modes; a bad --sockopt exits 2 and writes nothing.
+check_ok "enable --sockopt (preload)" "$MPTCPKIT" enable --root "$root" --mode preload \
+	--sockopt TCP_USER_TIMEOUT=ignore --sockopt tcp_md5sig=error demo
+check "... MPTCPKIT_SOCKOPTS in the drop-in" \
+	'Environment="MPTCPKIT_SOCKOPTS=TCP_USER_TIMEOUT=ignore,tcp_md5sig=error"' \
+	grep MPTCPKIT_SOCKOPTS "$dropin"
+check_ok "enable --sockopt (seccomp)" "$MPTCPKIT" enable --root "$root" --mode seccomp \
+	--sockopt TCP_QUICKACK=tcp demo
+check "... MPTCPKIT_SOCKOPTS next to the wrapped ExecStart" \
+	'Environment="MPTCPKIT_SOCKOPTS=TCP_QUICKACK=tcp"' grep MPTCPKIT_SOCKOPTS "$dropin"
+"$MPTCPKIT" disable --root "$root" demo >/dev/null 2>&1
+check_one_line "enable --sockopt with an unknown option" "^mptcpkit: enable: --sockopt" \
+	"$MPTCPKIT" enable --root "$root" --sockopt TCP_NOPE=tcp demo
+check "... exit 2, no drop-in" "2 no" bash -c "'$MPTCPKIT' enable --root '$root' \
+	--sockopt TCP_QUICKACK=never demo 2>/dev/null; echo \$? \$([ -e '$dropin' ] && echo yes || echo no)"
 
 # The same through mptcpize.
 MPTCPIZE=$BUILD/tools/mptcpize

@@ -3,7 +3,8 @@
 # A Go program reaches the kernel without libc: LD_PRELOAD (Debian's
 # mptcpize, our preload mode) cannot force it, and Go 1.19 ignores
 # GODEBUG=multipathtcp=1 (1.21+). mptcpkit run's auto mode recognises a Go
-# binary and forces it through seccomp; the server proves it.
+# binary and forces it through seccomp; the server proves it. With
+# TCP_USER_TIMEOUT set, it keeps working (the socket option policy).
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/run-forced.lib"
 require_cmd go
@@ -29,6 +30,21 @@ client_case "seccomp: the Go client is MPTCP" 6704 "mptcp seccomp" \
 	"$MPTCPKIT" run --mode seccomp -- "$GOBIN_CLIENT" "$SERVER_ADDR" 6704 seccomp
 client_case "auto: the Go client is MPTCP" 6705 "mptcp auto" \
 	"$MPTCPKIT" run -- "$GOBIN_CLIENT" "$SERVER_ADDR" 6705 auto
+# A Go client that sets TCP_USER_TIMEOUT (gRPC, Tailscale), which MPTCP
+# refuses here: it keeps working, on TCP by the default policy (issue 9).
+export GO_CLIENT_USER_TIMEOUT=5000
+client_case "TCP_USER_TIMEOUT: the Go client works unforced (TCP)" 6711 "tcp uto-plain" \
+	"$GOBIN_CLIENT" "$SERVER_ADDR" 6711 uto-plain
+client_case "TCP_USER_TIMEOUT: seccomp keeps the Go client working (swapped to TCP)" 6712 \
+	"tcp uto-seccomp" "$MPTCPKIT" run --mode seccomp -- "$GOBIN_CLIENT" "$SERVER_ADDR" 6712 uto-seccomp
+client_case "TCP_USER_TIMEOUT=ignore: the Go client works and stays MPTCP" 6713 \
+	"mptcp uto-ignore" "$MPTCPKIT" run --sockopt TCP_USER_TIMEOUT=ignore -- "$GOBIN_CLIENT" \
+	"$SERVER_ADDR" 6713 uto-ignore
+check "TCP_USER_TIMEOUT=error: the Go client fails as it would without a policy" 1 \
+	sh -c "ip netns exec '$CLI' '$MPTCPKIT' run --sockopt TCP_USER_TIMEOUT=error -- \
+	'$GOBIN_CLIENT' '$SERVER_ADDR' 6714 2>&1 | grep -c 'protocol not available'"
+unset GO_CLIENT_USER_TIMEOUT
+
 check "auto -d says it chose seccomp because the program is Go" 1 \
 	sh -c "'$MPTCPKIT' run -d -- '$GOBIN_CLIENT' 127.0.0.1 1 2>&1 | grep -ci 'seccomp.*go\|go.*seccomp'"
 finish

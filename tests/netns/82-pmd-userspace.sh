@@ -4,12 +4,13 @@
 # 'userspace' the kernel opens no extra subflow; pmd follows the events and
 # creates one from the other address, destroys it when its link goes down,
 # creates it again when the link comes back, the same for the path of the
-# initial subflow, and the transfer keeps every byte.
+# initial subflow, and the transfer keeps every byte; a silent failure
+# (health checks) is handled the same way.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../pmd-lib.sh"
 require_root
 require_mptcp
-require_cmd python3 ss tc sha256sum
+require_cmd python3 ss tc nft sha256sum
 PORT=5282
 
 pmd_topo 2>/dev/null
@@ -22,7 +23,7 @@ if pmd_start "$C" "$TMP/pmd.log" --pm userspace; then ok "pmd --pm userspace sta
 else not_ok "pmd --pm userspace starts" "$(head -c 300 "$TMP/pmd.log")"; finish; fi
 check "no endpoint is added" "" in_ns "$C" ip mptcp endpoint show
 
-xfer_start 64M
+xfer_start 96M
 
 if wait_for 3 both_paths; then ok "pmd created a subflow on the second path"; else
 	not_ok "pmd created a subflow on the second path" "$(in_ns "$C" ss -Htn state established; cat "$TMP/pmd.log")"; fi
@@ -37,10 +38,18 @@ for k in 2 1; do
 	else not_ok "path $k restored: pmd created its subflow again" "$(in_ns "$C" ss -Htn state established; tail -5 "$TMP/pmd.log")"; fi
 	sleep 0.5
 done
+# a silent failure of path 2: the health checks destroy its subflow, and
+# create it again once the path answers
+path_silent 2 on
+if wait_for 2 only_on 10.0.1.; then ok "path 2 silent: pmd destroyed its subflow"
+else not_ok "path 2 silent: pmd destroyed its subflow" "$(in_ns "$C" ss -Htn state established; tail -3 "$TMP/pmd.log")"; fi
+path_silent 2 off
+if wait_for 3 both_paths; then ok "path 2 answers again: pmd created its subflow again"
+else not_ok "path 2 answers again: pmd created its subflow again" "$(in_ns "$C" ss -Htn state established; tail -3 "$TMP/pmd.log")"; fi
 if timeout 60 tail --pid="$SENDER" -f /dev/null; then ok "the transfer ends"; else not_ok "the transfer ends" "still running after 60 s"; fi
 wait_for 5 test -s "$TMP/served"
-check "every byte arrived intact (sha256, 64 MiB)" \
-	"$(sha256sum <"$TMP/data" | cut -d' ' -f1) $((64 << 20))" cat "$TMP/served"
+check "every byte arrived intact (sha256, 96 MiB)" \
+	"$(sha256sum <"$TMP/data" | cut -d' ' -f1) $((96 << 20))" cat "$TMP/served"
 grep -q "destroy-subflow .*local 10.0.2.1" "$TMP/pmd.log" &&
 	ok "the log says which subflow was destroyed" || not_ok "the log says which subflow was destroyed" "$(cat "$TMP/pmd.log")"
 check_ok "pmd stops cleanly" pmd_stop

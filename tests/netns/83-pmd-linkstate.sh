@@ -44,7 +44,9 @@ settle "f1 down, f1 up, f2 down 0.5 s later" "10.0.1.1 c1"
 path_set 2 up
 settle "f2 up again" "$BOTH"
 
-ip -n "$C" link set c1 down & ip -n "$C" link set c2 down & wait
+ip -n "$C" link set c1 down & a=$!
+ip -n "$C" link set c2 down & b=$!
+wait "$a" "$b"
 if wait_for 3 sh -c "[ \$(ip -n $C mptcp endpoint show | wc -l) = 1 ]" && sleep 0.3 &&
 	[ "$(ip -n "$C" mptcp endpoint show | wc -l)" = 1 ]; then
 	ok "both links down at once: the last path's endpoint is kept ($(eps))"
@@ -53,7 +55,9 @@ else
 fi
 grep -q "keep-endpoint .*the last path" "$TMP/pmd.log" &&
 	ok "the log says why it kept it" || not_ok "the log says why it kept it" "$(tail -n 3 "$TMP/pmd.log")"
-ip -n "$C" link set c1 up & ip -n "$C" link set c2 up & wait
+ip -n "$C" link set c1 up & a=$!
+ip -n "$C" link set c2 up & b=$!
+wait "$a" "$b"
 settle "both links up at once" "$BOTH"
 
 for i in $(seq 50); do
@@ -78,6 +82,27 @@ ip -n "$C" addr add 10.0.2.1/24 dev c2
 settle "both addresses removed and added back" "$BOTH"
 
 check_ok "pmd still runs" kill -0 "$PMD_PID"
+check_ok "pmd stops cleanly" pmd_stop
+check "nothing left" "" in_ns "$C" ip mptcp endpoint show
+
+# notifications lost (a receive buffer made small, a burst of 600 address
+# changes): pmd reads everything again and ends up right
+MPTCPKIT_RTNL_RCVBUF=4096 pmd_start "$C" "$TMP/pmd2.log" --client --no-health-checks
+settle "with a small buffer" "$BOTH"
+for i in $(seq 100); do
+	echo "address add 10.0.9.$i/32 dev c2"
+	echo "address add 10.0.8.$i/32 dev c1"
+	echo "address del 10.0.9.$i/32 dev c2"
+done >"$TMP/burst"
+for i in $(seq 100); do echo "address del 10.0.8.$i/32 dev c1"; done >>"$TMP/burst"
+kill -STOP "$PMD_PID"	# it reads nothing while the burst comes
+ip -n "$C" -batch "$TMP/burst"
+ip -n "$C" link set c2 down
+kill -CONT "$PMD_PID"
+settle "after the burst and c2 down, read while stopped" "10.0.1.1 c1"
+check_ok "the log says it read everything again" grep -q "pmd: resync" "$TMP/pmd2.log"
+ip -n "$C" link set c2 up
+settle "c2 up" "$BOTH"
 check_ok "pmd stops cleanly" pmd_stop
 check "nothing left" "" in_ns "$C" ip mptcp endpoint show
 finish

@@ -41,17 +41,10 @@ ep_add 1
 ep_add 2
 check_ok "new endpoints revive it on both paths" wait_for 3 both_paths
 
-in_ns "$S" nft -f - <<'EOF'
-table inet mpk_rst {
-	chain i {
-		type filter hook input priority 0;
-		ip saddr 10.0.2.1 tcp flags & ack == ack reject with tcp reset
-	}
-}
-EOF
+path_reset 2 on
 check_ok "a reset closes the subflow of path 2" \
 	wait_for 2 sh -c "[ \$(ip netns exec $C ss -Htn state established '( dport = :$PORT )' | grep -c '^.*10\.0\.2\.1') = 0 ]"
-in_ns "$S" nft delete table inet mpk_rst
+path_reset 2 off
 sleep 1.5
 check "the kernel does not re-create it (pmd must)" 0 subflows_on "$C" $PORT 10.0.2.
 

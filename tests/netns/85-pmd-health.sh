@@ -84,16 +84,9 @@ in_ns "$C" nft delete table inet mpk_loss
 PORT=5288
 xfer_down_start 96M
 wait_for 3 both_paths
-in_ns "$S" nft -f - <<'EOF'
-table inet mpk_rst {
-	chain i {
-		type filter hook input priority 0;
-		ip saddr 10.0.2.1 tcp flags & ack == ack reject with tcp reset
-	}
-}
-EOF
+path_reset 2 on
 check_ok "a reset from the path closes its subflow" wait_for 2 no_subflow_on 10.0.2.
-in_ns "$S" nft delete table inet mpk_rst
+path_reset 2 off
 if wait_for 3 both_paths; then ok "a subflow reset on a working path is re-created"
 else not_ok "a subflow reset on a working path is re-created" "$(in_ns "$C" ss -Htn state established; grep restore "$TMP/pmd.log")"; fi
 timeout 60 tail --pid="$RECEIVER" -f /dev/null

@@ -4,7 +4,8 @@
 # make the peer leave each dead path), one path at a time goes away for
 # 0.2-0.5 s, 24 times, alternating link down and a silent drop. The
 # connection lives, every byte arrives intact, and afterwards both paths
-# carry it again. (bench/ measures how well; this checks that it works.)
+# carry it again; so after both paths died at once for 1.5 s. (bench/
+# measures how well; this checks that it works.)
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../pmd-lib.sh"
 require_root
@@ -37,6 +38,17 @@ done
 check_ok "the connection lives through 24 outages" kill -0 "$RECEIVER"
 if wait_for 3 both_paths; then ok "after the churn, both paths carry it again"
 else not_ok "after the churn, both paths carry it again" "$(in_ns "$C" ss -Htn state established; grep -E 'path-|endpoint' "$TMP/pmd.log" | tail -n 4)"; fi
+# both paths dead at once: pmd keeps the last one, the connection waits
+path_silent 1 on
+path_silent 2 on
+sleep 1.5
+check_ok "both paths silent: an endpoint is kept (never the last path)" \
+	sh -c "ip -n $C mptcp endpoint show | grep -q ."
+path_silent 1 off
+path_silent 2 off
+check_ok "both paths back: the connection lives" kill -0 "$RECEIVER"
+if wait_for 3 both_paths; then ok "both paths back: both carry it again"
+else not_ok "both paths back: both carry it again" "$(in_ns "$C" ss -Htn state established; grep -E 'path-|endpoint' "$TMP/pmd.log" | tail -n 4)"; fi
 if timeout 90 tail --pid="$RECEIVER" -f /dev/null; then ok "the download ends"
 else not_ok "the download ends" "still running after 90 s"; fi
 check "every byte arrived intact (sha256, 256 MiB)" \

@@ -28,6 +28,21 @@ static bool lost(unsigned int *seed, int percent)
 	return (int)(rand_r(seed) % 100) < percent;
 }
 
+/* A path silenced from the start: dead; returns the time reached. */
+static uint64_t dead_path(struct pmd_path_health *h)
+{
+	uint64_t t = 0;
+
+	pmd_health_init(h, t);
+	for (int i = 0; i < 6; i++, t += 50) {
+		struct pmd_evidence ev = probe_round(false, false);
+
+		pmd_health_judge(&cfg, h, &ev, t);
+	}
+	assert_int_equal(h->state, PMD_PATH_DEAD);
+	return t;
+}
+
 static void test_silent_cut_is_dead_within_dead_ms(void **state)
 {
 	struct pmd_path_health h;
@@ -115,14 +130,9 @@ static void test_return_needs_answers_in_a_row(void **state)
 {
 	struct pmd_path_health h;
 	struct pmd_evidence ev;
-	uint64_t t = 0;
+	uint64_t t;
 
-	pmd_health_init(&h, t);
-	for (int i = 0; i < 6; i++, t += 50) {
-		ev = probe_round(false, false);
-		pmd_health_judge(&cfg, &h, &ev, t);
-	}
-	assert_int_equal(h.state, PMD_PATH_DEAD);
+	t = dead_path(&h);
 	ev = probe_round(true, false);
 	assert_int_equal(pmd_health_judge(&cfg, &h, &ev, t += 50), PMD_VERDICT_NONE);
 	ev = probe_round(false, false);
@@ -137,13 +147,9 @@ static void test_received_segments_revive_at_once(void **state)
 {
 	struct pmd_path_health h;
 	struct pmd_evidence ev;
-	uint64_t t = 0;
+	uint64_t t;
 
-	pmd_health_init(&h, t);
-	for (int i = 0; i < 6; i++, t += 50) {
-		ev = probe_round(false, false);
-		pmd_health_judge(&cfg, &h, &ev, t);
-	}
+	t = dead_path(&h);
 	ev = probe_round(false, true);
 	assert_int_equal(pmd_health_judge(&cfg, &h, &ev, t), PMD_VERDICT_ALIVE);
 }

@@ -3,6 +3,8 @@
 // go-client ADDR PORT [TEXT]: a Go TCP client with no MPTCP in it, for
 // 'mptcpkit run' to force. Go makes its system calls itself, without libc,
 // so an LD_PRELOAD shim never sees its socket(); seccomp mode does.
+// GO_CLIENT_USER_TIMEOUT=MS sets TCP_USER_TIMEOUT before connecting, as
+// gRPC and Tailscale do (MPTCP refuses it on Linux 6.18).
 package main
 
 import (
@@ -10,7 +12,27 @@ import (
 	"io"
 	"net"
 	"os"
+	"strconv"
+	"syscall"
 )
+
+const tcpUserTimeout = 18 // TCP_USER_TIMEOUT (not in Go 1.19's syscall)
+
+func dialer() *net.Dialer {
+	ms, err := strconv.Atoi(os.Getenv("GO_CLIENT_USER_TIMEOUT"))
+	if err != nil {
+		return &net.Dialer{}
+	}
+	return &net.Dialer{Control: func(network, address string, c syscall.RawConn) error {
+		var serr error
+		if err := c.Control(func(fd uintptr) {
+			serr = syscall.SetsockoptInt(int(fd), syscall.IPPROTO_TCP, tcpUserTimeout, ms)
+		}); err != nil {
+			return err
+		}
+		return serr
+	}}
+}
 
 func main() {
 	if len(os.Args) < 3 {
@@ -21,7 +43,7 @@ func main() {
 	if len(os.Args) > 3 {
 		text = os.Args[3]
 	}
-	conn, err := net.Dial("tcp", net.JoinHostPort(os.Args[1], os.Args[2]))
+	conn, err := dialer().Dial("tcp", net.JoinHostPort(os.Args[1], os.Args[2]))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "go-client:", err)
 		os.Exit(1)
