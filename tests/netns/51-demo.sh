@@ -9,16 +9,26 @@ require_root
 require_mptcp
 require_cmd ip tc nft python3
 
-# The demo's labs are named demo-PID: note those that exist before.
-labs_before=$(ip netns list | grep -c '^mpk-lab-demo-')
+# The demo's labs are named demo-PID. A lab whose demo still runs belongs to
+# a demo running beside this test (another suite on the machine): only the
+# labs of demos that have ended count, minus those left before this test.
+ended_demo_labs() {
+	local ns pid
+	for ns in $(ip netns list | awk '/^mpk-lab-demo-/ { print $1 }'); do
+		pid=${ns#mpk-lab-demo-}
+		pid=${pid%%-*}
+		kill -0 "$pid" 2>/dev/null || echo "$ns"
+	done | sort
+}
+labs_before=$(ended_demo_labs)
 
 no_lab_left() {
-	local n
-	n=$(ip netns list | grep -c '^mpk-lab-demo-')
-	if [ "$n" = "$labs_before" ]; then
+	local left
+	left=$(comm -13 <(echo "$labs_before") <(ended_demo_labs) | grep . | tr '\n' ' ')
+	if [ -z "$left" ]; then
 		ok "$1: no lab namespace left"
 	else
-		not_ok "$1: no lab namespace left" "$(ip netns list | grep '^mpk-lab-demo-' | tr '\n' ' ')"
+		not_ok "$1: no lab namespace left" "$left"
 	fi
 }
 
