@@ -134,7 +134,7 @@ stream_finish() {
 churn_run() {
 	local mode=$1 dir=$2 tag="churn-$1-$2" k kind down gap secs
 	$PY schedule "$OUTAGES" 8 >"$TMP/schedule"
-	secs=$(awk '{ s += $3 + $4 + 0.15 } END { printf "%d", s + 3 + 5 }' "$TMP/schedule")
+	secs=$(awk '{ s += $3 + $4 + 0.35 } END { printf "%d", s + 3 + 5 }' "$TMP/schedule")
 	mode_up "$mode" "$tag"
 	stream_start "$dir" "$secs" "$tag"
 	sleep 3
