@@ -2,7 +2,7 @@
 # bash completion for mptcpkit: subcommands, their options and keywords.
 
 _mptcpkit_commands="check connect listen perf lab demo run enable disable endpoint
-	limits monitor announce remove subflow pmd help version"
+	limits monitor announce remove subflow pmd proxy help version"
 _mptcpkit_commands+=" ss top counters exporter report"
 
 # Network interfaces, for 'dev' and the like.
@@ -195,6 +195,18 @@ _mptcpkit() {
 		--monitor) return ;;
 		esac
 		COMPREPLY=($(compgen -W "-o --monitor -h --help" -- "$cur")) ;;
+	proxy)
+		case "$prev" in
+		proxy) COMPREPLY=($(compgen -W "forward reverse socks transparent --config --help" -- "$cur")); return ;;
+		--config | --auth-file) COMPREPLY=($(compgen -f -- "$cur")); return ;;
+		--iif) COMPREPLY=($(compgen -W "$(_mptcpkit_ifaces)" -- "$cur")); return ;;
+		--to | --via) COMPREPLY=($(compgen -A hostname -- "$cur")); return ;;
+		--listen | --auth | --allow | --max-conns | --idle-timeout | --connect-timeout | \
+			--handshake-timeout | --drain-timeout) return ;;
+		esac
+		COMPREPLY=($(compgen -W "--listen --to --via --auth --auth-file --allow --allow-local-dest
+			--max-conns --idle-timeout --connect-timeout --handshake-timeout --drain-timeout
+			--no-splice --config --print-rules --install-rules --iif --tproxy -j --json -h --help" -- "$cur")) ;;
 	esac
 }
 complete -F _mptcpkit mptcpkit

@@ -67,7 +67,9 @@ static const struct mpk_sockopt table[] = {
 	INT4(SOL_SOCKET, SO_REUSEPORT, 1, P_TCP, true),
 	INT4(SOL_SOCKET, SO_KEEPALIVE, 1, P_TCP, true),
 	INT4(SOL_SOCKET, SO_DONTROUTE, 1, P_TCP, true),
-	INT4(SOL_SOCKET, SO_OOBINLINE, 1, P_TCP, true),
+	/* Urgent data in line: MPTCP carries no urgent data at all, so there
+	 * is nothing for the flag to change (dante sets it on every socket). */
+	INT4(SOL_SOCKET, SO_OOBINLINE, 1, P_IGN, true),
 	INT4(SOL_SOCKET, SO_SNDBUF, 65536, P_TCP, true),
 	INT4(SOL_SOCKET, SO_RCVBUF, 65536, P_TCP, true),
 	INT4(SOL_SOCKET, SO_RCVLOWAT, 1, P_TCP, true),

@@ -6,7 +6,8 @@ PACKAGES="meson ninja-build gcc clang pkg-config libc6-dev
 	libmnl-dev libseccomp-dev libcmocka-dev libjson-c-dev
 	iproute2 iptables nftables procps kmod util-linux libcap2-bin
 	python3 iperf3 mptcpize socat curl valgrind golang-go
-	debhelper dh-python dpkg-dev fakeroot lintian python3-all python3-pytest man-db"
+	debhelper dh-python dpkg-dev fakeroot lintian python3-all python3-pytest man-db
+	dante-server haproxy shadowsocks-libev"
 # ss, counters, top, exporter, report (issue 11): the exporter's HTTP library,
 # top's terminal, report's tar writer, and what their tests and benchmark
 # drive (a real Prometheus, tmux, GNU time).

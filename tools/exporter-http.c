@@ -33,6 +33,7 @@ static double seconds_since(const struct timespec *t0)
 int exporter_scrape(char **page, size_t *len)
 {
 	static struct netstat counters; /* one scrape at a time */
+	static struct pmd_stats pmd;
 	struct metrics_input in = { .snap = NULL };
 	struct diag_snapshot snap;
 	struct timespec t0;
@@ -49,6 +50,8 @@ int exporter_scrape(char **page, size_t *len)
 	in.diag_seconds = seconds_since(&t0);
 	if (netstat_read(NETSTAT_PATH, &counters) == 0)
 		in.counters = &counters;
+	if (pmd_stats_load(&pmd) == 0)
+		in.pmd = &pmd;
 	ret = metrics_render(&in, page, len);
 	if (in.snap)
 		diag_snapshot_free(&snap);

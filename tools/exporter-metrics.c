@@ -207,6 +207,23 @@ static void render_subflows(struct page *p, const struct diag_snapshot *s)
 			    "bytes received by the open subflows, by local interface", 2);
 }
 
+static void render_pmd(struct page *p, const struct pmd_stats *s)
+{
+	char a[64], b[64];
+
+	header(p, "mptcpkit_pmd_actions_total", "counter",
+	       "decisions of mptcpkit pmd, by action (see its log)");
+	for (int i = 0; i < s->nactions; i++)
+		put(p, "mptcpkit_pmd_actions_total{action=\"%s\"} %llu\n",
+		    label(s->action[i].name, a, sizeof(a)), (unsigned long long)s->action[i].count);
+	header(p, "mptcpkit_pmd_path_up", "gauge",
+	       "1 when pmd's health checks find the path alive, 0 when dead");
+	for (int i = 0; i < s->npaths; i++)
+		put(p, "mptcpkit_pmd_path_up{interface=\"%s\",address=\"%s\"} %d\n",
+		    label(s->path[i].dev, a, sizeof(a)), label(s->path[i].address, b, sizeof(b)),
+		    s->path[i].alive);
+}
+
 int metrics_render(const struct metrics_input *in, char **out, size_t *len)
 {
 	struct page p = { .cap = 16384 };
@@ -228,6 +245,10 @@ int metrics_render(const struct metrics_input *in, char **out, size_t *len)
 	}
 	if (in->counters)
 		render_counters(&p, in->counters);
+	header(&p, "mptcpkit_pmd_up", "gauge", "1 when mptcpkit pmd runs in this network namespace");
+	put(&p, "mptcpkit_pmd_up %d\n", in->pmd != NULL);
+	if (in->pmd)
+		render_pmd(&p, in->pmd);
 	if (p.failed) {
 		free(p.buf);
 		return -ENOMEM;

@@ -3,7 +3,8 @@
  * The exporter's /metrics page in the Prometheus text format (0.0.4): every
  * MPTcpExt counter (mptcp_ext_<name>_total; MPCurrEstab as a gauge),
  * connections by state, fallen-back connections by cause, subflows and
- * their bytes per interface, listeners. A pure function of a diag snapshot
+ * their bytes per interface, listeners; what pmd did and the health of
+ * its paths, when a pmd runs in the namespace. A pure function of a diag snapshot
  * and the counters, so that the tests can feed it anything.
  * Engine rule: 0 or -errno, never prints.
  */
@@ -14,10 +15,12 @@
 
 #include "diag.h"
 #include "netstat.h"
+#include "pmd-stats.h"
 
 struct metrics_input {
 	const struct diag_snapshot *snap;  /* NULL: sock_diag failed */
 	const struct netstat *counters;    /* NULL: /proc/net/netstat failed */
+	const struct pmd_stats *pmd;       /* NULL: no pmd runs in the namespace */
 	double diag_seconds;               /* how long the snapshot took */
 };
 

@@ -6,12 +6,15 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "pmd.h"
 #include "print.h"
 
 static bool log_verbose;
+static struct pmd_stats stats;	/* decisions by action, for the exporter */
+static bool stats_changed;
 
 void pmd_log_init(bool json, bool verbose)
 {
@@ -33,8 +36,19 @@ static double now_seconds(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+struct pmd_stats *pmd_log_stats(bool *changed)
+{
+	*changed = stats_changed;
+	stats_changed = false;
+	return &stats;
+}
+
 void pmd_log_begin(const char *action)
 {
+	if (strcmp(action, "path-sample")) {	/* -v's periodic line is no decision */
+		pmd_stats_count(&stats, action);
+		stats_changed = true;
+	}
 	print_open_object(NULL);
 	if (print_is_json())
 		print_double("time", NULL, now_seconds());

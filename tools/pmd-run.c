@@ -24,6 +24,7 @@
 #define RETRY_MS 1000	/* after a failed step, try again this soon */
 #define AGAIN_MS 100	/* after keeping a last path, look again this soon */
 #define PROBE_FDS_MAX 32
+#define STATS_MS 1000	/* the exporter's file, at most this often */
 
 struct daemon {
 	const struct pmd_config *cfg;
@@ -36,6 +37,7 @@ struct daemon {
 	int sigfd;
 	uint64_t retry_at;	/* CLOCK_MONOTONIC ms of the next sync; 0: none */
 	bool refreshed;	/* an endpoint was deleted to be added again */
+	uint64_t stats_at;	/* when the statistics file was written */
 };
 
 static int open_signals(void)
@@ -214,6 +216,24 @@ static void on_watch(struct daemon *d)
 	sync_paths(d);
 }
 
+/* The exporter's view of pmd (pmd-stats.h), when something changed. */
+static void save_stats(struct daemon *d)
+{
+	uint64_t now = clock_mono_ms();
+	struct pmd_stats *s;
+	bool changed;
+
+	if (now - d->stats_at < STATS_MS)
+		return;
+	s = pmd_log_stats(&changed);
+	if (!changed && d->stats_at)
+		return;
+	d->stats_at = now;
+	s->pid = getpid();
+	pmd_watch_paths(d->watch, s);
+	pmd_stats_save(s);
+}
+
 /* One round of poll; false when a stop signal came. */
 static bool step(struct daemon *d)
 {
@@ -240,6 +260,7 @@ static bool step(struct daemon *d)
 	on_watch(d);
 	if (d->retry_at && clock_mono_ms() >= d->retry_at)
 		sync_paths(d);
+	save_stats(d);
 	return true;
 }
 
@@ -257,6 +278,7 @@ static int stop(struct daemon *d)
 	pmd_rtnl_close(d->rt);
 	if (d->sigfd >= 0)
 		close(d->sigfd);
+	pmd_stats_remove();
 	pmd_log_begin("stop");
 	pmd_log_end(ret ? "stopped, but something could not be undone"
 			: "stopped; what pmd changed is undone");

@@ -10,43 +10,17 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "pmd.h"
+#include "pmd-stats.h"
 
 int pmd_state_path(char *buf, size_t len)
 {
-	struct stat st;
-	const char *dir = getenv("MPTCPKIT_STATE_DIR");
-
-	if (stat("/proc/self/ns/net", &st))
-		return -errno;
-	snprintf(buf, len, "%s/pmd-%llu.state", dir && *dir ? dir : PMD_STATE_DIR,
-		 (unsigned long long)st.st_ino);
-	return 0;
-}
-
-/* Is pid a running mptcpkit (not a reused number)? */
-static bool pmd_alive(int pid)
-{
-	char path[64], comm[32] = "";
-	FILE *f;
-
-	if (pid <= 0 || pid == getpid() || (kill(pid, 0) && errno == ESRCH))
-		return false;
-	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	if (!fgets(comm, sizeof(comm), f))
-		comm[0] = '\0';
-	fclose(f);
-	return !strncmp(comm, "mptcpkit", 8);
+	return pmd_run_file("state", buf, len);
 }
 
 static int parse_endpoint(const char *line, struct mpk_endpoint *ep)
@@ -99,11 +73,12 @@ int pmd_state_load(struct pmd_saved *s)
 	while (fgets(line, sizeof(line), f))
 		parse_line(s, line);
 	fclose(f);
-	return pmd_alive(s->pid) ? -EBUSY : 0;
+	return pmd_pid_running(s->pid) ? -EBUSY : 0;
 }
 
-static int write_all(FILE *f, const struct pmd_saved *s)
+static int write_all(FILE *f, const void *data)
 {
+	const struct pmd_saved *s = data;
 	char addr[INET6_ADDRSTRLEN];
 
 	fprintf(f, "pid %d\n", s->pid);
@@ -119,43 +94,9 @@ static int write_all(FILE *f, const struct pmd_saved *s)
 	return ferror(f) ? -EIO : 0;
 }
 
-/* The directory that holds path. */
-static int make_parent(const char *path)
-{
-	char dir[256];
-	char *slash;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash)
-		*slash = '\0';
-	if (mkdir(dir, 0755) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 int pmd_state_save(const struct pmd_saved *s)
 {
-	char path[256], tmp[272];
-	FILE *f;
-	int ret = pmd_state_path(path, sizeof(path));
-
-	if (!ret)
-		ret = make_parent(path);
-	if (ret)
-		return ret;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "we");
-	if (!f)
-		return -errno;
-	ret = write_all(f, s);
-	if (fclose(f) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret)
-		unlink(tmp);
-	return ret;
+	return pmd_run_file_write("state", write_all, s);
 }
 
 void pmd_state_remove(void)

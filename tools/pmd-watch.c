@@ -166,6 +166,19 @@ struct pmd_health_view pmd_watch_view(struct pmd_watch *w)
 	return (struct pmd_health_view){ .dead = path_dead, .data = w };
 }
 
+void pmd_watch_paths(const struct pmd_watch *w, struct pmd_stats *s)
+{
+	s->npaths = 0;
+	for (int i = 0; i < w->npaths && s->npaths < PMD_STATS_PATHS_MAX; i++) {
+		const struct watch_path *p = &w->path[i];
+
+		snprintf(s->path[s->npaths].dev, sizeof(s->path[0].dev), "%s", p->ifname);
+		pmd_in46_format(p->family, &p->ip, s->path[s->npaths].address,
+				sizeof(s->path[0].address));
+		s->path[s->npaths++].alive = p->h.state == PMD_PATH_ALIVE;
+	}
+}
+
 static void add_target(struct watch_path *p, const union mpk_in46 *ip, bool configured)
 {
 	for (int i = 0; i < p->ntargets; i++) {

@@ -32,9 +32,9 @@
 #include <stdio.h>
 
 #include "mptcpkit.h"
+#include "pmd-stats.h"
 
 #define PMD_DEFAULT_CONFIG "/etc/mptcpkit/pmd.conf"
-#define PMD_STATE_DIR "/run/mptcpkit"
 #define PMD_IF_MAX 32	/* interfaces named in one list */
 #define PMD_LINKS_MAX 64
 #define PMD_ADDRS_MAX 64
@@ -251,6 +251,8 @@ int pmd_wanted(const struct pmd_config *cfg, const struct pmd_net *net,
 void pmd_log_init(bool json, bool verbose);
 bool pmd_log_verbose(void);
 void pmd_log_begin(const char *action);
+/* The decisions logged so far, by action; *changed: since the last call. */
+struct pmd_stats *pmd_log_stats(bool *changed);
 void pmd_log_str(const char *key, const char *val);
 void pmd_log_uint(const char *key, uint64_t val);
 void pmd_log_addr(const char *key, int family, const union mpk_in46 *ip);
@@ -282,6 +284,8 @@ int pmd_watch_timeout(const struct pmd_watch *w);
  * path changed state or needs a refresh, 0 if not, -errno. */
 int pmd_watch_step(struct pmd_watch *w, const struct pmd_net *net);
 struct pmd_health_view pmd_watch_view(struct pmd_watch *w);
+/* Each path's health into s->path[]. */
+void pmd_watch_paths(const struct pmd_watch *w, struct pmd_stats *s);
 /* Paths whose subflows need re-creating: the callback gets each (and the
  * list is emptied). */
 typedef void (*pmd_refresh_fn)(void *data, int family, const union mpk_in46 *ip,

@@ -36,6 +36,9 @@ silent_cut() {
 	else not_ok "$what: the dead path's subflow is closed" "$(in_ns "$C" ss -Htn state established)"; fi
 	if moving "$log"; then ok "$what: the transfer goes on over path $other"
 	else not_ok "$what: the transfer goes on over path $other" "$(date +%s.%N) $(tail -n 2 "$log" | paste -sd' ') $(grep -E 'path-|endpoint' "$TMP/pmd.log" | tail -n 3 | cut -c1-160)"; fi
+	if wait_for 2 sh -c "ip netns exec $C $MPTCPKIT exporter --once | grep -q 'mptcpkit_pmd_path_up{interface=\"c$k\",address=\"10.0.$k.1\"} 0'"
+	then ok "$what: the exporter shows the path dead"
+	else not_ok "$what: the exporter shows the path dead" "$(in_ns "$C" "$MPTCPKIT" exporter --once | grep pmd_)"; fi
 	path_silent "$k" off
 	if wait_for 3 both_paths; then ok "$what: both paths used again once it works"
 	else not_ok "$what: both paths used again once it works" "$(in_ns "$C" ss -Htn state established)"; fi

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # pmd's own faults: killed with SIGKILL and started again, it adopts the
 # endpoints it made and still restores the limits found before the first
-# one; a second pmd in the same namespace is refused; bad configuration,
+# one; the exporter shows what it did; a second pmd in the same namespace is refused; bad configuration,
 # a missing interface, no CAP_NET_ADMIN: one clear line, nothing changed.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../pmd-lib.sh"
@@ -29,6 +29,8 @@ check "SIGKILL leaves pmd's endpoints behind" 2 sh -c "ip -n $C mptcp endpoint s
 pmd_start "$C" "$TMP/pmd2.log" --client -j || not_ok "pmd starts again" "$(cat "$TMP/pmd2.log")"
 check "the new pmd adopts both endpoints" 2 grep -c '"action":"adopt-endpoint"' "$TMP/pmd2.log"
 check "and adds none twice" 0 grep -c '"action":"add-endpoint"' "$TMP/pmd2.log"
+check_ok "the exporter sees pmd and what it did" wait_for 3 sh -c \
+	"ip netns exec $C $MPTCPKIT exporter --once | grep -qx 'mptcpkit_pmd_actions_total{action=\"adopt-endpoint\"} 2'"
 path_set 2 down
 check_ok "an adopted endpoint is managed (deleted when its link goes)" \
 	wait_for 2 sh -c "! ip -n $C mptcp endpoint show | grep -q 10.0.2.1"
@@ -39,6 +41,8 @@ check "endpoints as before the first pmd" "$(cat "$TMP/ep.before")" in_ns "$C" i
 check "limits as before the first pmd (not as the killed one left them)" \
 	"$(cat "$TMP/limits.before")" in_ns "$C" ip mptcp limits show
 check "the state file is gone after a clean stop" "" sh -c "ls $STATE_DIR 2>/dev/null"
+check "the exporter: no pmd any more" "mptcpkit_pmd_up 0" sh -c \
+	"ip netns exec $C $MPTCPKIT exporter --once | grep '^mptcpkit_pmd_up'"
 
 # bad input: one line, a non-zero exit, nothing changed
 bad() {

@@ -12,7 +12,7 @@
 /* before cmocka.h, which has a fail() macro of its own */
 #include "../../tools/connect-relay.h"
 #include "../../tools/lab.h"
-#include "../../tools/util.h"
+#include "../../tools/common/util.h"
 
 #include <cmocka.h>
 

@@ -5,7 +5,8 @@
  * Errors, one rule per layer (as include/mptcpkit.h states the library's):
  *  - engines (the files of tools_engine_sources in meson.build: check's
  *    gathering, query and hints, connect's relay, lab-*, perf's protocol, stream
- *    and statistics, sysctl, common.c, ...) return 0 (or a count, a
+ *    and statistics, pmd-config, pmd-health, diag-*, common/sysctl.c,
+ *    common/helpers.c, ...) return 0 (or a count, a
  *    descriptor) on success and a negative errno on failure. They never
  *    print, never exit, and keep no message of their own, except where the
  *    error is another program's words: lab_error() holds the detail of the

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Short connections through a proxy on loopback (a namespace of its own):
+# 1 KiB request, 1 KiB reply, PARALLEL clients in a loop for SECONDS;
+# TCP in, MPTCP out: mptcpkit proxy forward against haproxy 2.6 mode tcp
+# (one thread) forced onto MPTCP with mptcpkit run; the server forced too.
+#   bench/proxy-conns.sh [BUILD_DIR] [ROUNDS (3)] [SECONDS (5)] [PARALLEL (8)]
+# Prints a table; APPEND=1 appends it to bench/RESULTS.md.
+set -eu
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$(cd "${1:-$TOP/build}" && pwd)
+ROUNDS=${2:-3}
+SECS=${3:-5}
+PAR=${4:-8}
+M=$BUILD/tools/mptcpkit
+PC=$BUILD/bench/proxy-conns
+command -v haproxy >/dev/null || { echo "proxy-conns: needs haproxy" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || { echo "proxy-conns: needs root (a namespace)" >&2; exit 1; }
+NS=mpk-pxconns-$$
+OUT=$(mktemp -d /tmp/proxy-conns.XXXXXX)
+PIDS=()
+cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	ip netns pids "$NS" 2>/dev/null | xargs -r kill -9 2>/dev/null
+	ip netns del "$NS" 2>/dev/null
+	rm -rf "$OUT"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+ip netns add "$NS"
+ip -n "$NS" link set lo up
+n() { ip netns exec "$NS" "$@"; }
+# This namespace only: short connections leave TIME-WAIT behind.
+ulimit -n 65536 2>/dev/null || true
+n sysctl -qw net.ipv4.tcp_tw_reuse=1 net.ipv4.ip_local_port_range="1024 65000"
+
+wait_port() {
+	for _ in $(seq 50); do
+		n ss -Hltn "sport = :$1" | grep -q . && return 0
+		sleep 0.1
+	done
+	echo "proxy-conns: nothing listening on $1" >&2
+	exit 1
+}
+
+ip netns exec "$NS" "$M" run -- "$PC" server 7002 &
+PIDS+=($!)
+wait_port 7002
+cat >"$OUT/haproxy.cfg" <<EOF2
+global
+	nbthread 1
+	maxconn 4000
+defaults
+	mode tcp
+	timeout connect 5s
+	timeout client 60s
+	timeout server 60s
+listen p
+	bind 127.0.0.1:7003
+	server s 127.0.0.1:7002
+EOF2
+
+# run NAME PORT PROXY_CMD... (none: direct to the server)
+run() {
+	local name=$1 port=$2 px=
+	shift 2
+	if [ $# -gt 0 ]; then
+		ip netns exec "$NS" "$@" >/dev/null 2>&1 &
+		px=$!
+		PIDS+=("$px")
+		wait_port "$port"
+	fi
+	echo "$name $(n "$PC" client 127.0.0.1 "$port" "$SECS" "$PAR")" >>"$OUT/figures"
+	[ -n "$px" ] && { kill "$px" 2>/dev/null || true; wait "$px" 2>/dev/null || true; }
+	sleep 1
+}
+
+for r in $(seq "$ROUNDS"); do
+	run direct 7002
+	run mptcpkit 7001 "$M" proxy forward --listen 127.0.0.1:7001 --to 127.0.0.1:7002 --max-conns 10000
+	run haproxy 7003 "$M" run -- haproxy -db -f "$OUT/haproxy.cfg"
+done
+
+TABLE=$(python3 - "$OUT/figures" <<'PY'
+import sys, statistics
+rows = {}
+for line in open(sys.argv[1]):
+    f = line.split()
+    rows.setdefault(f[0], []).append((float(f[4]), int(f[6])))
+print("| path | rounds (connections/s) | median /s | errors |")
+print("| --- | --- | --- | --- |")
+for name, v in rows.items():
+    print("| %s | %s | %.0f | %d |" % (name, " ".join("%.0f" % x[0] for x in v),
+          statistics.median(x[0] for x in v), sum(x[1] for x in v)))
+PY
+)
+echo "$TABLE"
+if [ "${APPEND:-0}" = 1 ]; then
+	{
+		echo
+		echo "## proxy: short connections per second on loopback (proxy engineer, issue 10)"
+		echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores shared with other work, kernel $(uname -r),"
+		echo "1 KiB request and reply, $PAR clients in a loop, $SECS s per run, $ROUNDS rounds; TCP in,"
+		echo "MPTCP out (server forced with mptcpkit run; haproxy 2.6 one thread, forced)."
+		echo "Command: \`bench/proxy-conns.sh build $ROUNDS $SECS $PAR\`"
+		echo
+		echo "$TABLE"
+	} >>"$TOP/bench/RESULTS.md"
+fi

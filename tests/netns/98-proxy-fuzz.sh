@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# A short libFuzzer run (ASan + UBSan) of the proxy's SOCKS5 parsers on the
+# seed corpus. Longer runs: tests/fuzz/run-socks5.sh -max_total_time=SECONDS.
+# Needs no root and no namespace.
+. "$(dirname "$0")/../lib.sh"
+require_cmd clang
+
+FUZZ_OUT=$TMP/fuzz "$TOP/tests/fuzz/run-socks5.sh" -max_total_time=${MPK_FUZZ_SECONDS:-10} >"$TMP/fuzz.log" 2>&1
+rc=$?
+[ "$rc" = 77 ] && skip_all "$(grep -m1 SKIP "$TMP/fuzz.log" | sed 's/^# SKIP //')"
+if [ "$rc" = 0 ] && grep -q '^Done [0-9]* runs' "$TMP/fuzz.log"; then
+	ok "fuzz-socks5: $(grep '^Done' "$TMP/fuzz.log"), no crash"
+else
+	not_ok "fuzz-socks5 exit $rc" "$(grep -m3 -e ERROR -e SUMMARY -e 'Test unit written' "$TMP/fuzz.log" | tr '\n' ' ')"
+fi
+finish

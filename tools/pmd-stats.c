@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* pmd's statistics file: written by pmd, read by the exporter (see
+ * pmd-stats.h). Also where both find pmd's files and tell a live pmd. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pmd-stats.h"
+
+int pmd_run_file(const char *suffix, char *buf, size_t len)
+{
+	struct stat st;
+	const char *dir = getenv("MPTCPKIT_STATE_DIR");
+
+	if (stat("/proc/self/ns/net", &st))
+		return -errno;
+	snprintf(buf, len, "%s/pmd-%llu.%s", dir && *dir ? dir : PMD_STATE_DIR,
+		 (unsigned long long)st.st_ino, suffix);
+	return 0;
+}
+
+int pmd_run_dir_create(const char *path)
+{
+	char dir[256];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+bool pmd_pid_running(int pid)
+{
+	char path[64], comm[32] = "";
+	FILE *f;
+
+	if (pid <= 0 || pid == getpid() || (kill(pid, 0) && errno == ESRCH))
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	return !strncmp(comm, "mptcpkit", 8);
+}
+
+int pmd_stats_path(char *buf, size_t len)
+{
+	return pmd_run_file("stats", buf, len);
+}
+
+void pmd_stats_count(struct pmd_stats *s, const char *action)
+{
+	int i;
+
+	for (i = 0; i < s->nactions; i++) {
+		if (!strncmp(s->action[i].name, action, sizeof(s->action[i].name) - 1))
+			break;
+	}
+	if (i == s->nactions) {
+		if (s->nactions >= PMD_STATS_ACTIONS_MAX)
+			return;
+		snprintf(s->action[s->nactions++].name, sizeof(s->action[0].name), "%s", action);
+	}
+	s->action[i].count++;
+}
+
+static int write_stats(FILE *f, const void *data)
+{
+	const struct pmd_stats *s = data;
+
+	fprintf(f, "pid %d\n", s->pid);
+	for (int i = 0; i < s->nactions; i++)
+		fprintf(f, "action %s %llu\n", s->action[i].name,
+			(unsigned long long)s->action[i].count);
+	for (int i = 0; i < s->npaths; i++)
+		fprintf(f, "path %s %s %s\n", s->path[i].dev, s->path[i].address,
+			s->path[i].alive ? "alive" : "dead");
+	return ferror(f) ? -EIO : 0;
+}
+
+/* Whole or not at all: a temporary file renamed over the old one. */
+int pmd_run_file_write(const char *suffix, pmd_write_fn write, const void *data)
+{
+	char path[256], tmp[272];
+	FILE *f;
+	int ret = pmd_run_file(suffix, path, sizeof(path));
+
+	if (!ret)
+		ret = pmd_run_dir_create(path);
+	if (ret)
+		return ret;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "we");
+	if (!f)
+		return -errno;
+	ret = write(f, data);
+	if (fclose(f) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+	return ret;
+}
+
+int pmd_stats_save(const struct pmd_stats *s)
+{
+	return pmd_run_file_write("stats", write_stats, s);
+}
+
+static void parse_line(struct pmd_stats *s, const char *line)
+{
+	unsigned long long n;
+	char dev[IF_NAMESIZE], addr[48], state[8];
+	char name[32];
+
+	if (sscanf(line, "pid %d", &s->pid) == 1)
+		return;
+	if (sscanf(line, "action %31s %llu", name, &n) == 2 && s->nactions < PMD_STATS_ACTIONS_MAX) {
+		memcpy(s->action[s->nactions].name, name, sizeof(name));
+		s->action[s->nactions++].count = n;
+		return;
+	}
+	if (sscanf(line, "path %15s %47s %7s", dev, addr, state) == 3 &&
+	    s->npaths < PMD_STATS_PATHS_MAX) {
+		memcpy(s->path[s->npaths].dev, dev, sizeof(dev));
+		memcpy(s->path[s->npaths].address, addr, sizeof(addr));
+		s->path[s->npaths++].alive = !strcmp(state, "alive");
+	}
+}
+
+int pmd_stats_load(struct pmd_stats *s)
+{
+	char path[256], line[128];
+	FILE *f;
+	int ret = pmd_stats_path(path, sizeof(path));
+
+	memset(s, 0, sizeof(*s));
+	if (ret)
+		return ret;
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		parse_line(s, line);
+	fclose(f);
+	return pmd_pid_running(s->pid) ? 0 : -ENOENT;
+}
+
+void pmd_stats_remove(void)
+{
+	char path[256];
+
+	if (!pmd_stats_path(path, sizeof(path)))
+		unlink(path);
+}
