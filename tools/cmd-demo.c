@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mptcpkit demo: a two-path lab, then perf over one TCP connection, two TCP
- * connections (one per path), MPTCP, and MPTCP with path 1 cut and
- * restored in the middle. Everything measured, nothing assumed; the lab
- * goes away at the end, on errors and on Ctrl-C.
+ * connections (one per path), MPTCP, and MPTCP with path 1 cut (silently:
+ * dropped both ways, link up) and restored in the middle, first with the
+ * kernel's path manager alone, then with mptcpkit pmd beside it.
+ * Everything measured, nothing assumed; the lab goes away at the end, on
+ * errors and on Ctrl-C.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -27,9 +29,11 @@ static const char usage[] =
 	"Usage: " PROG_NAME " [-j] demo [--quick] [--plot FILE.svg]\n\n"
 	"Builds a lab of two 50 Mbit/s paths (see 'lab'), measures with perf:\n"
 	"one TCP connection, two TCP connections (one per path), one MPTCP\n"
-	"connection, and MPTCP with path 1 cut and restored in the middle, then\n"
-	"prints them side by side and removes the lab. The cut run's plot goes to\n"
-	"FILE.svg (default ./mptcpkit-demo.svg). --quick: short tests. Needs root.\n";
+	"connection, and MPTCP with path 1 cut (packets dropped both ways, link up)\n"
+	"and restored in the middle, with the kernel's path manager alone and then\n"
+	"with '" PROG_NAME " pmd --client' beside it; prints them side by side and\n"
+	"removes the lab. The cut runs' plots go to FILE.svg and FILE-pmd.svg\n"
+	"(default ./mptcpkit-demo.svg). --quick: short tests. Needs root.\n";
 
 static volatile sig_atomic_t stop;
 
@@ -71,7 +75,21 @@ struct demo {
 	struct lab lab;
 	struct demo_report rep;
 	int port;
+	char step_error[256];	/* the first lab step of a test that failed */
 };
+
+/* Words for a lab engine's error. For -EIO the engines keep the failing
+ * program's message in lab_error() (lab-spawn.c); only this reads it. */
+static const char *lab_why(int ret)
+{
+	return ret == -EIO ? lab_error() : strerror(-ret);
+}
+
+static void step_fail(struct demo *d, const char *what, int ret)
+{
+	if (!d->step_error[0])
+		snprintf(d->step_error, sizeof(d->step_error), "%s: %s", what, lab_why(ret));
+}
 
 /* The server's one test is over once its client's is; do not wait long. */
 static void server_reap(pid_t pid)
@@ -131,11 +149,29 @@ static void cut_metrics(const struct demo *d, struct demo_row *row, const struct
 	row->recovery = demo_paths_back_after(&r->s, d->rep.restore_at);
 }
 
-/* Runs n perf clients at once (client i to addrs[i], its own server), with
- * path 1 cut and restored on the way when cut is set. */
-static int run_test(struct demo *d, struct demo_row *row, const char *const *addrs, int n,
-		    bool tcp, bool cut, const char *plot)
+/* Path 1 cut at cut_at and restored at restore_at; restored also after a
+ * failed cut or Ctrl-C, so the lab never stays cut. */
+static void cut_and_restore(struct demo *d, double t0)
 {
+	int ret = 0;
+
+	sleep_until(t0 + d->rep.cut_at);
+	if (!stop)
+		ret = lab_link_set(&d->lab, 1, false);
+	if (ret < 0)
+		step_fail(d, "cutting path 1", ret);
+	sleep_until(t0 + d->rep.restore_at);
+	ret = lab_link_set(&d->lab, 1, true);
+	if (ret < 0)
+		step_fail(d, "restoring path 1", ret);
+}
+
+/* Runs n perf clients at once (client i to addrs[i], its own server), with
+ * path 1 cut and restored on the way for the rows with a cut. */
+static int run_test(struct demo *d, struct demo_row *row, const char *const *addrs, int n,
+		    bool tcp, const char *plot)
+{
+	bool cut = demo_kind_has_cut(row->kind);
 	double secs = cut ? d->rep.cut_seconds : d->rep.seconds, t0;
 	char cut_mark[48], restore_mark[48];
 	const char *plot_args[] = { "--plot", plot, "--mark", cut_mark, "--mark", restore_mark, NULL };
@@ -149,20 +185,17 @@ static int run_test(struct demo *d, struct demo_row *row, const char *const *add
 	snprintf(restore_mark, sizeof(restore_mark), "%g:path 1 restored", d->rep.restore_at);
 	if (!cut)
 		plot_args[2] = NULL;
+	d->step_error[0] = '\0';
 	for (int i = 0; i < n && ret == 0; i++)
 		ret = demo_server_start(&d->ctx, d->port + i, &srv[i]);
 	t0 = now_s();
 	for (int i = 0; i < n && ret == 0; i++, started++)
 		ret = demo_client_start(&d->ctx, addrs[i], d->port + i, tcp, secs,
 					i == 0 && plot ? plot_args : NULL, &cl[i]);
-	if (ret == 0 && cut) {
-		sleep_until(t0 + d->rep.cut_at);
-		if (!stop && lab_link_set(&d->lab, 1, false) < 0)
-			ret = -EIO;
-		sleep_until(t0 + d->rep.restore_at);
-		if (lab_link_set(&d->lab, 1, true) < 0)
-			ret = -EIO;
-	}
+	if (ret < 0)
+		step_fail(d, "starting perf", ret);
+	if (ret == 0 && cut)
+		cut_and_restore(d, t0);
 	for (int i = 0; i < started; i++) {
 		demo_client_finish(&d->ctx, &cl[i], secs + DEMO_SLACK_S, &r);
 		row_add(row, &r, i == 0);
@@ -170,15 +203,54 @@ static int run_test(struct demo *d, struct demo_row *row, const char *const *add
 			cut_metrics(d, row, &r, secs);
 		demo_series_free(&r.s);
 	}
-	if (ret < 0 && row->ok) {
+	if (d->step_error[0] && row->ok) {
 		row->ok = false;
-		snprintf(row->error, sizeof(row->error), "%s",
-			 ret == -EIO ? lab_error() : strerror(-ret));
+		snprintf(row->error, sizeof(row->error), "%s", d->step_error);
 	}
 	for (int i = 0; i < n; i++)
 		server_reap(srv[i]);
 	d->port += n;
 	return stop ? -EINTR : 0;
+}
+
+/* The cut run again, with pmd started before and stopped after it; the
+ * run is skipped (the row says why) when pmd does not start. */
+static int run_pmd_test(struct demo *d, struct demo_row *row, const char *const *addrs)
+{
+	struct demo_pmd pmd;
+	int ret = demo_pmd_start(&d->ctx, &pmd);
+
+	if (ret == 0)
+		ret = run_test(d, row, addrs, 1, false, d->rep.plot_pmd);
+	else if (ret != -EINTR)
+		snprintf(row->error, sizeof(row->error), "%s", pmd.error);
+	if (demo_pmd_stop(&pmd) < 0 && row->ok) {
+		row->ok = false;
+		snprintf(row->error, sizeof(row->error), "%s", pmd.error);
+	}
+	return stop ? -EINTR : 0;
+}
+
+static void rows_init(struct demo *d)
+{
+	static const char *const titles[DEMO_ROWS] = {
+		[DEMO_TCP] = "TCP, path 1",
+		[DEMO_TCP2] = "2 x TCP at once, one per path",
+		[DEMO_MPTCP] = "MPTCP, both paths",
+		[DEMO_CUT] = "MPTCP, path 1 cut",
+		[DEMO_PMD_CUT] = "MPTCP + pmd, path 1 cut",
+	};
+
+	for (int k = 0; k < DEMO_ROWS; k++) {
+		struct demo_row *row = &d->rep.rows[k];
+
+		*row = (struct demo_row){ .kind = k };
+		if (demo_kind_has_cut(k))
+			snprintf(row->description, sizeof(row->description), "%s %g-%g s",
+				 titles[k], d->rep.cut_at, d->rep.restore_at);
+		else
+			snprintf(row->description, sizeof(row->description), "%s", titles[k]);
+	}
 }
 
 static int run_all(struct demo *d)
@@ -187,20 +259,17 @@ static int run_all(struct demo *d)
 	static const char *const both[] = { "10.0.1.2", "10.0.2.2" };
 	struct demo_row *rows = d->rep.rows;
 
-	rows[DEMO_TCP] = (struct demo_row){ .test = "tcp", .description = "TCP, path 1" };
-	rows[DEMO_TCP2] = (struct demo_row){ .test = "tcp2",
-					     .description = "2 x TCP at once, one per path" };
-	rows[DEMO_MPTCP] = (struct demo_row){ .test = "mptcp", .description = "MPTCP, both paths" };
-	rows[DEMO_CUT] = (struct demo_row){ .test = "mptcp-cut", .cut = true };
-	snprintf(rows[DEMO_CUT].description, sizeof(rows[DEMO_CUT].description),
-		 "MPTCP, path 1 cut %g-%g s", d->rep.cut_at, d->rep.restore_at);
-	if (run_test(d, &rows[DEMO_TCP], path1, 1, true, false, NULL) < 0 ||
-	    run_test(d, &rows[DEMO_TCP2], both, 2, true, false, NULL) < 0 ||
-	    run_test(d, &rows[DEMO_MPTCP], path1, 1, false, false, NULL) < 0 ||
-	    run_test(d, &rows[DEMO_CUT], path1, 1, false, true, d->rep.plot) < 0)
+	rows_init(d);
+	if (run_test(d, &rows[DEMO_TCP], path1, 1, true, NULL) < 0 ||
+	    run_test(d, &rows[DEMO_TCP2], both, 2, true, NULL) < 0 ||
+	    run_test(d, &rows[DEMO_MPTCP], path1, 1, false, NULL) < 0 ||
+	    run_test(d, &rows[DEMO_CUT], path1, 1, false, d->rep.plot) < 0 ||
+	    run_pmd_test(d, &rows[DEMO_PMD_CUT], path1) < 0)
 		return -EINTR;
 	if (!rows[DEMO_CUT].ok)
 		d->rep.plot = NULL;
+	if (!rows[DEMO_PMD_CUT].ok)
+		d->rep.plot_pmd = NULL;
 	return 0;
 }
 
@@ -226,7 +295,22 @@ static int plot_path(const char *arg, char *buf, size_t len)
 	return access(dir, W_OK) < 0 ? -errno : 0;
 }
 
-static int parse_args(int argc, char **argv, struct demo *d, char *plot, size_t len)
+/* FILE.svg -> FILE-pmd.svg (or FILE -> FILE-pmd.svg), beside it. */
+static int plot_pmd_path(const char *plot, char *buf, size_t len)
+{
+	size_t n = strlen(plot);
+	int stem = n > 4 && !strcmp(plot + n - 4, ".svg") ? (int)(n - 4) : (int)n;
+	int ret = snprintf(buf, len, "%.*s-pmd.svg", stem, plot);
+
+	if (ret < 0 || (size_t)ret >= len) {
+		errno = ENAMETOOLONG;
+		return -errno;
+	}
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct demo *d, char *plot, char *plot_pmd,
+		      size_t len)
 {
 	const char *plot_arg = "mptcpkit-demo.svg";
 	bool quick = false;
@@ -240,13 +324,14 @@ static int parse_args(int argc, char **argv, struct demo *d, char *plot, size_t 
 			return fail("demo: unexpected argument '%s' (try '" PROG_NAME " demo --help')",
 				    argv[i]);
 	}
-	if (plot_path(plot_arg, plot, len) < 0)
+	if (plot_path(plot_arg, plot, len) < 0 || plot_pmd_path(plot, plot_pmd, len) < 0)
 		return fail("demo: --plot %s: cannot write there: %s", plot_arg, strerror(errno));
 	d->rep.seconds = quick ? 3 : 8;
 	d->rep.cut_seconds = quick ? 4 : 10;
 	d->rep.cut_at = quick ? 1.2 : 3;
 	d->rep.restore_at = quick ? 2.4 : 6;
 	d->rep.plot = plot;
+	d->rep.plot_pmd = plot_pmd;
 	return 0;
 }
 
@@ -263,7 +348,7 @@ static int lab_start(struct demo *d)
 		lab_down(&d->lab);
 	ret = lab_up(&d->lab);
 	if (ret < 0)
-		return fail("demo: lab up: %s", ret == -EEXIST ? "it exists" : lab_error());
+		return fail("demo: lab up: %s", ret == -EEXIST ? "it exists" : lab_why(ret));
 	d->ctx.client_ns = d->lab.client_ns;
 	d->ctx.server_ns = d->lab.server_ns;
 	d->ctx.stop = &stop;
@@ -287,7 +372,7 @@ static bool all_good(const struct demo_report *rep)
 int cmd_demo(int argc, char **argv)
 {
 	static struct demo d;
-	char plot[PATH_MAX];
+	char plot[PATH_MAX], plot_pmd[PATH_MAX];
 	ssize_t n;
 	int ret;
 
@@ -295,7 +380,7 @@ int cmd_demo(int argc, char **argv)
 		fputs(usage, stdout);
 		return 0;
 	}
-	if (parse_args(argc, argv, &d, plot, sizeof(plot)))
+	if (parse_args(argc, argv, &d, plot, plot_pmd, sizeof(plot)))
 		return 1;
 	if (geteuid() != 0)
 		return fail("demo: needs root (network namespaces)");
@@ -307,7 +392,7 @@ int cmd_demo(int argc, char **argv)
 	if (lab_start(&d))
 		return 1;
 	print_text("lab %s up; measuring (about %g s)...\n", d.lab.name,
-		   3 * d.rep.seconds + d.rep.cut_seconds + 2);
+		   3 * d.rep.seconds + 2 * d.rep.cut_seconds + 3);
 	fflush(stdout);
 	ret = stop ? -EINTR : run_all(&d);
 	lab_down(&d.lab);

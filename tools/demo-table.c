@@ -9,7 +9,7 @@
 
 static void print_cut_columns(const struct demo_row *r)
 {
-	if (!r->cut) {
+	if (!demo_kind_has_cut(r->kind)) {
 		print_text(" %8s %9s %9s", "-", "-", "-");
 		return;
 	}
@@ -30,7 +30,7 @@ static void print_cut_columns(const struct demo_row *r)
 static void print_row(const struct demo_row *r, double two_tcp)
 {
 	print_open_object(NULL);
-	print_string("test", NULL, r->test);
+	print_string("test", NULL, demo_kind_name(r->kind));
 	print_string("description", "%-34s", r->description);
 	if (!r->ok) {
 		print_null("throughput", NULL);
@@ -49,7 +49,7 @@ static void print_row(const struct demo_row *r, double two_tcp)
 	print_bool("mptcp", NULL, r->mptcp);
 	print_int("subflows", NULL, r->subflows);
 	print_uint("bytes", NULL, r->bytes);
-	print_text(r->test[0] == 'm' && !r->mptcp ? "  (fell back to TCP)\n" : "\n");
+	print_text(demo_kind_is_mptcp(r->kind) && !r->mptcp ? "  (fell back to TCP)\n" : "\n");
 	print_close_object();
 }
 
@@ -80,10 +80,17 @@ void demo_print(const struct demo_report *rep)
 	print_text("\nratio: throughput / the two TCP connections' sum. stall: the longest time\n"
 		   "without progress after the cut. degraded: from the cut until the throughput\n"
 		   "was back at 90%% of one path's (the TCP row's). recovery: from the restore\n"
-		   "until both paths carried traffic again. verified: every byte arrived intact.\n");
+		   "until both paths carried traffic again. verified: every byte arrived intact.\n"
+		   "The cut drops every packet on path 1 both ways, its link stays up (a silent\n"
+		   "failure). \"MPTCP, path 1 cut\": the kernel's path manager alone, with the lab's\n"
+		   "endpoints; \"MPTCP + pmd\": mptcpkit pmd --client in the client namespace.\n");
 	if (rep->plot)
 		print_string("plot", "plot of the cut run: %s\n", rep->plot);
 	else
 		print_null("plot", "no plot was written\n");
+	if (rep->plot_pmd)
+		print_string("plot_pmd", "plot of the cut run with pmd: %s\n", rep->plot_pmd);
+	else
+		print_null("plot_pmd", "no plot of the run with pmd was written\n");
 	print_close_object();
 }

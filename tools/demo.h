@@ -44,9 +44,23 @@ struct demo_result {
 
 void demo_series_free(struct demo_series *s);
 
+/* The demo's rows, in the order they run (demo-kind.c names them). */
+enum demo_kind {
+	DEMO_TCP,	/* one TCP connection on path 1 */
+	DEMO_TCP2,	/* two at once, one per path */
+	DEMO_MPTCP,	/* one MPTCP connection */
+	DEMO_CUT,	/* MPTCP, path 1 cut and restored, the kernel's PM alone */
+	DEMO_PMD_CUT,	/* the same with mptcpkit pmd --client in the client namespace */
+	DEMO_ROWS
+};
+
+const char *demo_kind_name(enum demo_kind kind);	/* tcp, tcp2, mptcp, ... */
+bool demo_kind_is_mptcp(enum demo_kind kind);
+bool demo_kind_has_cut(enum demo_kind kind);		/* stall and recovery apply */
+
 /* One line of the demo's table. */
 struct demo_row {
-	const char *test;	/* tcp, tcp2, mptcp, mptcp-cut */
+	enum demo_kind kind;
 	char description[96];
 	bool ok;
 	char error[256];
@@ -55,13 +69,10 @@ struct demo_row {
 	bool verified;
 	bool mptcp;
 	int subflows;
-	bool cut;		/* stall and recovery apply */
 	double stall;		/* longest stall after the cut (s) */
 	double degraded;	/* cut -> one path's rate again (s); < 0: never */
 	double recovery;	/* restore -> both paths carry traffic (s); < 0: never */
 };
-
-enum { DEMO_TCP, DEMO_TCP2, DEMO_MPTCP, DEMO_CUT, DEMO_ROWS };
 
 struct demo_report {
 	const char *lab;
@@ -69,6 +80,7 @@ struct demo_report {
 	const char *cc;		/* the lab's TCP congestion control */
 	double seconds, cut_seconds, cut_at, restore_at;
 	const char *plot;	/* NULL: no plot was written */
+	const char *plot_pmd;	/* the same for the run with pmd */
 	struct demo_row rows[DEMO_ROWS];
 };
 
@@ -108,5 +120,20 @@ int demo_client_finish(const struct demo_ctx *c, struct demo_client *cl, double 
 		       struct demo_result *r);
 /* perf's JSON document -> figures; 0 or -EINVAL. */
 int demo_parse_perf(const char *json, struct demo_result *r);
+
+/* demo-pmd.c: mptcpkit pmd --client in the client namespace. */
+struct demo_pmd {
+	pid_t pid;		/* -1: not running */
+	int err_fd;		/* its log (a memfd) */
+	char error[256];	/* why it failed to start or stop */
+};
+
+/* Flush the lab's endpoints, start pmd, wait until it made path 2's
+ * endpoint (at most 5 s). 0, or -errno with p->error set; call
+ * demo_pmd_stop either way. */
+int demo_pmd_start(const struct demo_ctx *c, struct demo_pmd *p);
+/* SIGTERM, wait (at most 5 s, then SIGKILL). 0 when pmd exited 0; else
+ * -errno with p->error set. */
+int demo_pmd_stop(struct demo_pmd *p);
 
 #endif

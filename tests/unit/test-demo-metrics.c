@@ -120,6 +120,24 @@ static void parses_perf_json(void **state)
 	assert_int_equal(demo_parse_perf("not json", &r), -EINVAL);
 }
 
+/* Rows are named by their kind, and judged by it: the cut columns and the
+ * fallback note follow the kind, never the name's spelling. */
+static void row_kinds(void **state)
+{
+	static const char *const names[DEMO_ROWS] = { "tcp", "tcp2", "mptcp", "mptcp-cut",
+						      "mptcp-pmd-cut" };
+	static const bool mptcp[DEMO_ROWS] = { false, false, true, true, true };
+	static const bool cut[DEMO_ROWS] = { false, false, false, true, true };
+
+	(void)state;
+	for (int k = 0; k < DEMO_ROWS; k++) {
+		assert_string_equal(demo_kind_name(k), names[k]);
+		assert_int_equal(demo_kind_is_mptcp(k), mptcp[k]);
+		assert_int_equal(demo_kind_has_cut(k), cut[k]);
+	}
+	assert_string_equal(demo_kind_name(DEMO_ROWS), "unknown");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -128,6 +146,7 @@ int main(void)
 		cmocka_unit_test(stall_at_the_end),
 		cmocka_unit_test(rate_back),
 		cmocka_unit_test(parses_perf_json),
+		cmocka_unit_test(row_kinds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
