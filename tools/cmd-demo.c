@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "clock.h"
 #include "demo.h"
 #include "lab.h"
 #include "print.h"
@@ -52,18 +53,10 @@ static void catch_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void sleep_until(double t)
 {
-	while (!stop && now_s() < t) {
-		double left = t - now_s();
+	while (!stop && clock_mono_s() < t) {
+		double left = t - clock_mono_s();
 		struct timespec ts = { 0, (long)((left < 0.05 ? left : 0.05) * 1e9) };
 
 		nanosleep(&ts, NULL);
@@ -188,7 +181,7 @@ static int run_test(struct demo *d, struct demo_row *row, const char *const *add
 	d->step_error[0] = '\0';
 	for (int i = 0; i < n && ret == 0; i++)
 		ret = demo_server_start(&d->ctx, d->port + i, &srv[i]);
-	t0 = now_s();
+	t0 = clock_mono_s();
 	for (int i = 0; i < n && ret == 0; i++, started++)
 		ret = demo_client_start(&d->ctx, addrs[i], d->port + i, tcp, secs,
 					i == 0 && plot ? plot_args : NULL, &cl[i]);
@@ -255,8 +248,9 @@ static void rows_init(struct demo *d)
 
 static int run_all(struct demo *d)
 {
-	static const char *const path1[] = { "10.0.1.2" };
-	static const char *const both[] = { "10.0.1.2", "10.0.2.2" };
+	char a1[LAB_ADDR_LEN], a2[LAB_ADDR_LEN];
+	const char *const path1[] = { lab_path_addr(1, LAB_SERVER, a1) };
+	const char *const both[] = { a1, lab_path_addr(2, LAB_SERVER, a2) };
 	struct demo_row *rows = d->rep.rows;
 
 	rows_init(d);

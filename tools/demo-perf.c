@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <json-c/json.h>
 
+#include "clock.h"
 #include "demo.h"
 #include "lab.h"
 
@@ -20,14 +21,6 @@ static void sleep_s(double s)
 	struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
 
 	nanosleep(&ts, NULL);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static bool listening_in(const char *file, int port)
@@ -127,7 +120,7 @@ static char *slurp(int fd)
 
 static int wait_limited(const struct demo_ctx *c, pid_t pid, double limit, int *status)
 {
-	double end = now_s() + limit;
+	double end = clock_mono_s() + limit;
 
 	for (;;) {
 		pid_t got = waitpid(pid, status, WNOHANG);
@@ -136,7 +129,7 @@ static int wait_limited(const struct demo_ctx *c, pid_t pid, double limit, int *
 			return 0;
 		if (got < 0 && errno != EINTR)
 			return -errno;
-		if (*c->stop || now_s() > end) {
+		if (*c->stop || clock_mono_s() > end) {
 			kill(pid, SIGKILL);
 			waitpid(pid, status, 0);
 			return *c->stop ? -EINTR : -ETIMEDOUT;
