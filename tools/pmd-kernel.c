@@ -450,7 +450,7 @@ static void log_skipped(const struct pmd_kernel *k, const struct pmd_net *net,
 
 		if (why == PMD_SKIP_NONE)
 			continue;
-		pmd_log_begin("skip-address");
+		pmd_log_begin_report("skip-address");
 		pmd_log_addr("address", a->family, &a->ip);
 		pmd_log_str("dev", l ? l->name : "?");
 		pmd_log_end(pmd_skip_text(why));

@@ -6,7 +6,6 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
-#include <string.h>
 #include <time.h>
 
 #include "pmd.h"
@@ -43,16 +42,20 @@ struct pmd_stats *pmd_log_stats(bool *changed)
 	return &stats;
 }
 
-void pmd_log_begin(const char *action)
+/* A line that reports, not a decision: not counted for the exporter. */
+void pmd_log_begin_report(const char *action)
 {
-	if (strcmp(action, "path-sample")) {	/* -v's periodic line is no decision */
-		pmd_stats_count(&stats, action);
-		stats_changed = true;
-	}
 	print_open_object(NULL);
 	if (print_is_json())
 		print_double("time", NULL, now_seconds());
 	print_string("action", "pmd: %s", action);
+}
+
+void pmd_log_begin(const char *action)
+{
+	pmd_stats_count(&stats, action);
+	stats_changed = true;
+	pmd_log_begin_report(action);
 }
 
 void pmd_log_str(const char *key, const char *val)

@@ -419,7 +419,7 @@ static void log_sample(const struct pmd_watch *w, const struct watch_path *p,
 {
 	if (!pmd_log_verbose() || w->samples % (1000 / w->cfg->health.interval_ms + 1))
 		return;
-	pmd_log_begin("path-sample");
+	pmd_log_begin_report("path-sample");
 	pmd_log_addr("address", p->family, &p->ip);
 	pmd_log_str("dev", p->ifname);
 	pmd_log_str("state", p->h.state == PMD_PATH_DEAD ? "dead" : "alive");

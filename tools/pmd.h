@@ -251,6 +251,8 @@ int pmd_wanted(const struct pmd_config *cfg, const struct pmd_net *net,
 void pmd_log_init(bool json, bool verbose);
 bool pmd_log_verbose(void);
 void pmd_log_begin(const char *action);
+/* The same for a line that reports (-v's samples), not a decision. */
+void pmd_log_begin_report(const char *action);
 /* The decisions logged so far, by action; *changed: since the last call. */
 struct pmd_stats *pmd_log_stats(bool *changed);
 void pmd_log_str(const char *key, const char *val);
