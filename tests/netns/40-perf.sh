@@ -110,11 +110,12 @@ PY
 # --- SIGTERM: the server exits cleanly ----------------------------------------
 kill -TERM "$SPID"
 rc=timeout
-for _ in $(seq 30); do
+# (a bound, not a timing target: a sanitizer build on a busy machine is slow)
+for _ in $(seq 100); do
 	if ! kill -0 "$SPID" 2>/dev/null; then wait "$SPID"; rc=$?; break; fi
 	sleep 0.1
 done
-check "server: SIGTERM -> exit 0 within 3 s" 0 echo "$rc"
+check "server: SIGTERM -> exit 0" 0 echo "$rc"
 
 # --- a server killed mid-transfer (client sending, then receiving) -----------
 killed_server() { # PORT WHAT CLIENT_ARGS...
