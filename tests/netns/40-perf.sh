@@ -41,7 +41,10 @@ pyj() {
 
 client() { in_ns "$C" timeout 30 "$K" "$@"; }
 
-bg "$S" timeout 120 "$K" -j perf -s >"$TMP/server.json" 2>"$TMP/server.err"
+# a safety bound only: longer than the whole script takes under ASan (at
+# 120 s it expired first there, and its SIGTERM to the process group hit
+# LeakSanitizer's exit-time tracer, which then hung)
+bg "$S" timeout 600 "$K" -j perf -s >"$TMP/server.json" 2>"$TMP/server.err"
 SPID=$BG_PID
 wait_listen "$S" 5301 || not_ok "server listening on 5301"
 
