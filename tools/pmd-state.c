@@ -43,8 +43,9 @@ static int parse_endpoint(const char *line, struct mpk_endpoint *ep)
 	return 0;
 }
 
-static void parse_line(struct pmd_saved *s, const char *line)
+static void state_line(void *data, const char *line)
 {
+	struct pmd_saved *s = data;
 	unsigned int a, b;
 
 	if (sscanf(line, "pid %d", &s->pid) == 1)
@@ -60,19 +61,12 @@ static void parse_line(struct pmd_saved *s, const char *line)
 
 int pmd_state_load(struct pmd_saved *s)
 {
-	char path[256], line[256];
-	FILE *f;
-	int ret = pmd_state_path(path, sizeof(path));
+	int ret;
 
 	memset(s, 0, sizeof(*s));
+	ret = pmd_run_file_read("state", state_line, s);
 	if (ret)
 		return ret;
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		parse_line(s, line);
-	fclose(f);
 	return pmd_pid_running(s->pid) ? -EBUSY : 0;
 }
 

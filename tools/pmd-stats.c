@@ -119,8 +119,9 @@ int pmd_stats_save(const struct pmd_stats *s)
 	return pmd_run_file_write("stats", write_stats, s);
 }
 
-static void parse_line(struct pmd_stats *s, const char *line)
+static void stats_line(void *data, const char *line)
 {
+	struct pmd_stats *s = data;
 	unsigned long long n;
 	char dev[IF_NAMESIZE], addr[48], state[8];
 	char name[32];
@@ -140,21 +141,31 @@ static void parse_line(struct pmd_stats *s, const char *line)
 	}
 }
 
-int pmd_stats_load(struct pmd_stats *s)
+int pmd_run_file_read(const char *suffix, pmd_line_fn line_fn, void *data)
 {
-	char path[256], line[128];
+	char path[256], line[256];
 	FILE *f;
-	int ret = pmd_stats_path(path, sizeof(path));
+	int ret = pmd_run_file(suffix, path, sizeof(path));
 
-	memset(s, 0, sizeof(*s));
 	if (ret)
 		return ret;
 	f = fopen(path, "re");
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f))
-		parse_line(s, line);
+		line_fn(data, line);
 	fclose(f);
+	return 0;
+}
+
+int pmd_stats_load(struct pmd_stats *s)
+{
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	ret = pmd_run_file_read("stats", stats_line, s);
+	if (ret)
+		return ret;
 	return pmd_pid_running(s->pid) ? 0 : -ENOENT;
 }
 

@@ -43,6 +43,10 @@ int pmd_run_file(const char *suffix, char *buf, size_t len);
  * at all; 0 or -errno (write returns 0 or -errno too). */
 typedef int (*pmd_write_fn)(FILE *f, const void *data);
 int pmd_run_file_write(const char *suffix, pmd_write_fn write, const void *data);
+/* Read pmd's file with this suffix, calling line_fn for each line; 0 or
+ * -errno (-ENOENT: there is none). */
+typedef void (*pmd_line_fn)(void *data, const char *line);
+int pmd_run_file_read(const char *suffix, pmd_line_fn line_fn, void *data);
 /* Create the directory that holds path (one level); 0 or -errno. */
 int pmd_run_dir_create(const char *path);
 /* Is pid a running mptcpkit (not a number reused by another program)? */
