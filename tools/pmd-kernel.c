@@ -15,8 +15,10 @@
  *  - a connection whose subflows are all closed this way stays open, and
  *    new joins revive it, but RM_ADDR then cannot reach the peer: its
  *    subflows on the dead paths stay, count against its subflow limit and
- *    make it refuse the joins (what killed connections under churn). So
- *    pmd never deletes the endpoint of the last usable path;
+ *    make it refuse the joins (what killed connections under churn); and
+ *    once, on a loaded machine, such a revived connection delivered data
+ *    that failed its checksum. So pmd never deletes the endpoint of the
+ *    last usable path;
  *  - subflows that close for any other reason are never re-created by the
  *    kernel: pmd deletes and adds the endpoint again (a refresh).
  * Only endpoints pmd added are ever touched, and the limits it raised are
