@@ -17,7 +17,8 @@
 #   bench/pmd-paths.sh [BUILD_DIR] [SCENARIOS] [REPS]    (root)
 #   e.g. sudo bench/pmd-paths.sh build "churn silent lossy" 10   (~15 min)
 # Prints a table per scenario and appends them to bench/RESULTS.md
-# (PMD_BENCH_NO_APPEND=1: print only).
+# (PMD_BENCH_NO_APPEND=1: print only; PMD_ARGS: more options for pmd, e.g.
+# -j for its decisions with their times; PMD_BENCH_KEEP=DIR keeps the logs).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 export MPK_BUILD=$(cd "${1:-$HERE/../build}" && pwd)
@@ -77,7 +78,7 @@ mode_up() {
 	pmd_topo "$2" 2>/dev/null
 	nft_setup || { echo "nft setup failed" >&2; exit 1; }
 	if [ "$1" = pmd ]; then
-		pmd_start "$C" "$TMP/pmd-$2.log" --client ||
+		pmd_start "$C" "$TMP/pmd-$2.log" --client ${PMD_ARGS:-} ||
 			{ echo "pmd did not start: $(head -c 300 "$TMP/pmd-$2.log")" >&2; exit 1; }
 	else
 		in_ns "$C" ip mptcp limits set subflows 2 add_addr_accepted 2

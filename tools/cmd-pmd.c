@@ -15,8 +15,9 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: " PROG_NAME " [-j] pmd [-c FILE] [--client|--server] [--backup IF,..]\n"
 		"                     [--only IF,..] [--exclude IF,..] [--pm kernel|userspace]\n"
-		"                     [--on-link-down remove|backup] [--notsent-lowat BYTES]\n"
-		"                     [--no-health-checks] [--probe IF=ADDR] [-j] [-v]\n\n"
+		"                     [--on-link-down remove|backup] [--wmem-max BYTES]\n"
+		"                     [--notsent-lowat BYTES] [--no-health-checks]\n"
+		"                     [--probe IF=ADDR] [-j] [-v]\n\n"
 		"A path-manager daemon that keeps every usable path in use: one endpoint per\n"
 		"usable address (subflow on a client, signal on a server), limits to match,\n"
 		"endpoints removed at once when their link goes down or their path stops\n"
@@ -33,8 +34,10 @@ static void usage(FILE *f)
 		"      --exclude IF,.. never use these interfaces\n"
 		"      --pm kernel|userspace  path manager to drive (default kernel)\n"
 		"      --on-link-down remove|backup  what to do with a path that goes down\n"
+		"      --wmem-max BYTES  cap net.ipv4.tcp_wmem while running: smaller\n"
+		"                      subflow queues, faster failover (2 x rate x RTT)\n"
 		"      --notsent-lowat BYTES  set net.ipv4.tcp_notsent_lowat while running\n"
-		"                      (faster failover: less data queued per subflow)\n"
+		"                      (plain TCP only: MPTCP subflows ignore it)\n"
 		"      --no-health-checks  act on link state only (no probes, no sock_diag)\n"
 		"      --probe IF=ADDR also probe ADDR over interface IF (repeatable)\n"
 		"  -j, --json          log one JSON object per line (also the global -j)\n"
@@ -43,7 +46,7 @@ static void usage(FILE *f)
 }
 
 enum { OPT_CLIENT = 256, OPT_SERVER, OPT_BACKUP, OPT_ONLY, OPT_EXCLUDE, OPT_PM,
-       OPT_DOWN, OPT_LOWAT, OPT_NO_HEALTH, OPT_PROBE };
+       OPT_DOWN, OPT_LOWAT, OPT_WMEM, OPT_NO_HEALTH, OPT_PROBE };
 
 static const struct option options[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -55,6 +58,7 @@ static const struct option options[] = {
 	{ "pm", required_argument, NULL, OPT_PM },
 	{ "on-link-down", required_argument, NULL, OPT_DOWN },
 	{ "notsent-lowat", required_argument, NULL, OPT_LOWAT },
+	{ "wmem-max", required_argument, NULL, OPT_WMEM },
 	{ "no-health-checks", no_argument, NULL, OPT_NO_HEALTH },
 	{ "probe", required_argument, NULL, OPT_PROBE },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -70,6 +74,7 @@ static const struct {
 	{ OPT_CLIENT, "mode" }, { OPT_SERVER, "mode" }, { OPT_BACKUP, "backup" },
 	{ OPT_ONLY, "only" }, { OPT_EXCLUDE, "exclude" }, { OPT_PM, "pm" },
 	{ OPT_DOWN, "on_link_down" }, { OPT_LOWAT, "notsent_lowat" },
+	{ OPT_WMEM, "wmem_max" },
 	{ OPT_NO_HEALTH, "health_checks" },
 };
 

@@ -48,6 +48,7 @@ void pmd_config_init(struct pmd_config *cfg)
 	cfg->subflows = -1;
 	cfg->add_addr_accepted = -1;
 	cfg->notsent_lowat = -1;
+	cfg->wmem_max = -1;
 	cfg->health = (struct pmd_health_config){
 		.enabled = true, .interval_ms = 25, .dead_ms = 120, .dead_probes = 3,
 		.alive_probes = 2, .stall_ms = 300,
@@ -178,19 +179,32 @@ static int set_accepted(struct setter *p, const char *key, const char *v)
 	return parse_limit(p, key, v, &p->cfg->add_addr_accepted);
 }
 
-/* bytes, 1 KiB .. 1 GiB, or "off" */
-static int set_lowat(struct setter *p, const char *key, const char *v)
+/* bytes in min..1 GiB, or "off" (-1) */
+static int parse_bytes_or_off(struct setter *p, const char *key, const char *v,
+			      long min, long *out)
 {
 	long n;
 
 	if (!strcmp(v, "off")) {
-		p->cfg->notsent_lowat = -1;
+		*out = -1;
 		return 0;
 	}
-	if (parse_long(v, 1024, 1L << 30, &n))
-		return perr(p, "%s must be 1024..1073741824 bytes or off, not '%s'", key, v);
-	p->cfg->notsent_lowat = n;
+	if (parse_long(v, min, 1L << 30, &n))
+		return perr(p, "%s must be %ld..1073741824 bytes or off, not '%s'",
+			    key, min, v);
+	*out = n;
 	return 0;
+}
+
+static int set_lowat(struct setter *p, const char *key, const char *v)
+{
+	return parse_bytes_or_off(p, key, v, 1024, &p->cfg->notsent_lowat);
+}
+
+/* below 64 KiB a subflow could not fill even a slow path */
+static int set_wmem_max(struct setter *p, const char *key, const char *v)
+{
+	return parse_bytes_or_off(p, key, v, 65536, &p->cfg->wmem_max);
 }
 
 /* One of names[], stored as its index. */
@@ -334,6 +348,7 @@ static const struct {
 	{ "subflows", set_subflows },
 	{ "add_addr_accepted", set_accepted },
 	{ "notsent_lowat", set_lowat },
+	{ "wmem_max", set_wmem_max },
 	{ "verbose", set_verbose },
 	{ "health_checks", set_health },
 	{ "probe_interval_ms", set_interval },

@@ -14,7 +14,7 @@
  *   pmd-upm.c      userspace PM: subflows created and destroyed per event
  *   pmd-state.c    what pmd added, under /run, so a restart can adopt it
  *   pmd-log.c      one line per decision on stderr, text or JSON, typed
- *   pmd-tune.c     opt-in tcp_notsent_lowat, restored at stop
+ *   pmd-tune.c     opt-in tcp_wmem ceiling and tcp_notsent_lowat, restored at stop
  *   pmd-run.c      the daemon loop and the clean stop
  *   cmd-pmd.c      the command line
  *
@@ -90,6 +90,7 @@ struct pmd_config {
 	int subflows;		/* -1: match the endpoints */
 	int add_addr_accepted;	/* -1: match the endpoints */
 	long notsent_lowat;	/* -1: leave net.ipv4.tcp_notsent_lowat alone */
+	long wmem_max;		/* -1: leave net.ipv4.tcp_wmem's ceiling alone */
 	struct pmd_health_config health;
 	bool verbose;
 };

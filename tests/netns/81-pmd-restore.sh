@@ -92,6 +92,23 @@ check_ok "pmd stops" pmd_stop
 check "nothing left after --on-link-down backup" "" in_ns "$C" ip mptcp endpoint show
 check "the sysctl restored at stop" "$lowat_before" in_ns "$C" sysctl -n net.ipv4.tcp_notsent_lowat
 
+# --wmem-max caps tcp_wmem's third field; after a SIGKILL the next pmd
+# restores the value found before the first one, not what it had set
+wmem_before=$(in_ns "$C" sysctl -n net.ipv4.tcp_wmem)
+wmem_capped=$(echo "$wmem_before" | awk '{ print $1 "\t" ($2 > 262144 ? 262144 : $2) "\t262144" }')
+pmd_start "$C" "$TMP/pmd5.log" --wmem-max 262144
+check "--wmem-max caps the sysctl's ceiling" "$(printf "$wmem_capped")" \
+	in_ns "$C" sysctl -n net.ipv4.tcp_wmem
+kill -KILL "$PMD_PID"
+wait "$PMD_PID" 2>/dev/null
+pmd_start "$C" "$TMP/pmd6.log"
+check_ok "pmd after a SIGKILL restores the sysctl it left" \
+	grep -q 'restore-sysctl.*left by a pmd that was killed' "$TMP/pmd6.log"
+check "... to the value found before the first pmd" "$wmem_before" \
+	in_ns "$C" sysctl -n net.ipv4.tcp_wmem
+check_ok "pmd stops" pmd_stop
+check_fail "--wmem-max below 64 KiB is refused" "$MPTCPKIT" pmd --wmem-max 4096
+
 check_fail "a bad configuration file is refused" "$MPTCPKIT" pmd -c /dev/null --pm nope
 printf 'mode = sideways\n' >"$TMP/bad.conf"
 check "the error names the file and line" \

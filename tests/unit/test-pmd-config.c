@@ -31,6 +31,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.subflows, -1);
 	assert_int_equal(cfg.add_addr_accepted, -1);
 	assert_int_equal(cfg.notsent_lowat, -1);
+	assert_int_equal(cfg.wmem_max, -1);
 	assert_int_equal(cfg.only.count, 0);
 	assert_int_equal(cfg.nifs, 0);
 }
@@ -54,6 +55,7 @@ static void test_full_file(void **state)
 		"add_addr_accepted = auto\n"
 		"verbose = yes\n"
 		"notsent_lowat = 131072\n"
+		"wmem_max = 262144\n"
 		"[interface eth1]\n"
 		"flags = subflow,fullmesh\n"
 		"backup = no\n"
@@ -71,6 +73,7 @@ static void test_full_file(void **state)
 	assert_int_equal(cfg.add_addr_accepted, -1);
 	assert_true(cfg.verbose);
 	assert_int_equal(cfg.notsent_lowat, 131072);
+	assert_int_equal(cfg.wmem_max, 262144);
 	assert_int_equal(cfg.nifs, 2);
 	ic = pmd_config_if(&cfg, "eth1");
 	assert_non_null(ic);
@@ -114,6 +117,7 @@ static const struct {
 	{ "verbose = maybe\n", "verbose must be yes or no" },
 	{ "notsent_lowat = 12\n", "notsent_lowat must be 1024..1073741824" },
 	{ "notsent_lowat = 1k\n", "notsent_lowat must be" },
+	{ "wmem_max = 65535\n", "wmem_max must be 65536..1073741824 bytes or off" },
 	{ "only = eth0,,\n", NULL },	/* empty items are skipped: fine */
 	{ "only = a very long interface name\n", "only: bad interface list" },
 	{ "exclude = abcdefghijklmnopq\n", "exclude: bad interface list" },
