@@ -118,8 +118,9 @@ int lab_parse(int argc, char **argv, int allowed, struct lab_opts *o,
 		}
 		if (k == NOPTIONS || !(options[k].kind & allowed))
 			return fail("lab %s: unknown option '%s'", argv[0], argv[i]);
-		if (options[k].id == OPT_FORCE || options[k].id == OPT_ROUTER) {
-			*(options[k].id == OPT_FORCE ? &o->force : &o->router) = true;
+		if (options[k].id == OPT_FORCE || options[k].id == OPT_ROUTER) {	/* flags */
+			o->force |= options[k].id == OPT_FORCE;
+			o->router |= options[k].id == OPT_ROUTER;
 			continue;
 		}
 		if (parse_value(options[k].id, argv[i], i + 1 < argc ? argv[i + 1] : NULL, o))
