@@ -83,9 +83,13 @@ static void __attribute__((noreturn)) detach(const char *ns, char *const argv[],
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		if (lab_enter_ns(ns) < 0 || null < 0 || dup2(null, STDIN_FILENO) < 0 ||
-		    dup2(log, STDOUT_FILENO) < 0 || dup2(log, STDERR_FILENO) < 0)
+		    dup2(log, STDOUT_FILENO) < 0 || dup2(log, STDERR_FILENO) < 0) {
+			dprintf(log, "cannot start in %s: %s\n", ns, strerror(errno));
 			_exit(126);
+		}
 		execv(argv[0], argv);
+		/* The first line of the log is what 'lab up' tells (start_failed). */
+		dprintf(log, "cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
 	_exit(write(pipe_w, &pid, sizeof(pid)) == sizeof(pid) && pid > 0 ? 0 : 1);
