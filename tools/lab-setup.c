@@ -16,7 +16,7 @@
 /* Everything a namespace needs before its paths exist: rp_filter off
  * (a join's SYN-ACK may come back on another path than the route to its
  * source says), MPTCP on, room for a subflow per path, the nft table. */
-int lab_ns_setup(const struct lab *lab, const char *ns)
+static int ns_setup(const struct lab *lab, const char *ns)
 {
 	static const char *const sysctls[][2] = {
 		{ "net/ipv4/conf/all/rp_filter", "0" },
@@ -79,7 +79,7 @@ static int path_end(const struct lab *lab, const char *ns, const char *dev, cons
  * the router topology) gets a 'subflow' endpoint bound to the device for
  * k >= 2 (without 'dev' the extra subflow would leave through path 1's
  * route). */
-int lab_path_setup(const struct lab *lab, int k)
+static int path_setup(const struct lab *lab, int k)
 {
 	const char *cns = lab_path_ns(lab, LAB_CLIENT), *sns = lab_path_ns(lab, LAB_SERVER);
 	char dev[LAB_ADDR_LEN], ep[LAB_ADDR_LEN], addr[LAB_ADDR_LEN], caddr[32], saddr[32];
@@ -126,10 +126,10 @@ static int build(struct lab *lab)
 {
 	int ret;
 
-	if (lab_ns_setup(lab, lab->client_ns) < 0 || lab_ns_setup(lab, lab->server_ns) < 0)
+	if (ns_setup(lab, lab->client_ns) < 0 || ns_setup(lab, lab->server_ns) < 0)
 		return -EIO;
-	if (lab->router && (lab_ns_setup(lab, lab->router_ns) < 0 ||
-			    lab_ns_setup(lab, lab->far_ns) < 0))
+	if (lab->router && (ns_setup(lab, lab->router_ns) < 0 ||
+			    ns_setup(lab, lab->far_ns) < 0))
 		return -EIO;
 	ret = set_cc(lab);
 	if (ret < 0)
@@ -137,7 +137,7 @@ static int build(struct lab *lab)
 	if (lab->delay_ms && probe_netem(lab) < 0)
 		return -EOPNOTSUPP;
 	for (int k = 1; k <= lab->paths; k++) {
-		if (lab_path_setup(lab, k) < 0)
+		if (path_setup(lab, k) < 0)
 			return -EIO;
 	}
 	if (lab->router) {

@@ -107,10 +107,6 @@ void lab_ns_kill_all(const char *ns);
 
 /* True when process pid lives in namespace ns. */
 bool lab_pid_in_ns(pid_t pid, const char *ns);
-/* Namespace setup shared with lab-router.c: lo up, sysctls, limits, nft. */
-int lab_ns_setup(const struct lab *lab, const char *ns);
-/* Path k between lab_path_ns(CLIENT) and lab_path_ns(SERVER), shaped. */
-int lab_path_setup(const struct lab *lab, int k);
 
 /* lab-router.c: the router topology. */
 #define LAB_LAN_CLIENT "10.1.0.2"	/* the client's address, dev "lan" */
