@@ -4,6 +4,8 @@
  * connections (one per path), MPTCP, and MPTCP with path 1 cut (silently:
  * dropped both ways, link up) and restored in the middle, first with the
  * kernel's path manager alone, then with mptcpkit pmd beside it.
+ * With --proxy: the lab's router topology instead, and an unmodified TCP
+ * client through the proxy pair, beside plain TCP on one uplink.
  * Everything measured, nothing assumed; the lab goes away at the end, on
  * errors and on Ctrl-C.
  */
@@ -27,14 +29,20 @@
 #define DEMO_SLACK_S 20.0	/* a perf client may take this much longer */
 
 static const char usage[] =
-	"Usage: " PROG_NAME " [-j] demo [--quick] [--plot FILE.svg]\n\n"
+	"Usage: " PROG_NAME " [-j] demo [--quick] [--plot FILE.svg] [--proxy]\n\n"
 	"Builds a lab of two 50 Mbit/s paths (see 'lab'), measures with perf:\n"
 	"one TCP connection, two TCP connections (one per path), one MPTCP\n"
 	"connection, and MPTCP with path 1 cut (packets dropped both ways, link up)\n"
 	"and restored in the middle, with the kernel's path manager alone and then\n"
 	"with '" PROG_NAME " pmd --client' beside it; prints them side by side and\n"
 	"removes the lab. The cut runs' plots go to FILE.svg and FILE-pmd.svg\n"
-	"(default ./mptcpkit-demo.svg). --quick: short tests. Needs root.\n";
+	"(default ./mptcpkit-demo.svg). --quick: short tests. Needs root.\n\n"
+	"--proxy: a router lab instead (see 'lab up --router'): plain TCP from the\n"
+	"router to the far end on one uplink, for reference, then an unmodified TCP\n"
+	"client (perf --tcp -R: it downloads) through the proxy pair from a TCP\n"
+	"server, which carries it over MPTCP on both uplinks, and the same with\n"
+	"uplink 1 cut and restored in the middle. The cut run's plot goes to\n"
+	"FILE.svg (default ./mptcpkit-demo-proxy.svg).\n";
 
 static volatile sig_atomic_t stop;
 
@@ -128,7 +136,7 @@ static void row_add(struct demo_row *row, const struct demo_result *r, bool firs
 /* What one path carries: the single TCP connection's figure, measured. */
 static double one_path_mbit(const struct demo *d)
 {
-	const struct demo_row *tcp = &d->rep.rows[DEMO_TCP];
+	const struct demo_row *tcp = &d->rep.rows[d->rep.proxy ? DEMO_PROXY_TCP : DEMO_TCP];
 
 	return tcp->ok ? tcp->mbps : d->rep.rate_mbit * 0.95;
 }
@@ -139,7 +147,11 @@ static void cut_metrics(const struct demo *d, struct demo_row *row, const struct
 	row->stall = demo_stall_after(&r->s, d->rep.cut_at, secs);
 	row->degraded = demo_rate_back_after(&r->s, d->rep.cut_at,
 					     DEMO_DEGRADED_SHARE * one_path_mbit(d));
-	row->recovery = demo_paths_back_after(&r->s, d->rep.restore_at);
+	if (demo_kind_via_proxy(row->kind))
+		row->recovery = demo_rate_back_after(&r->s, d->rep.restore_at,
+						     DEMO_PROXY_RECOVERED_PATHS * one_path_mbit(d));
+	else
+		row->recovery = demo_paths_back_after(&r->s, d->rep.restore_at);
 }
 
 /* Path 1 cut at cut_at and restored at restore_at; restored also after a
@@ -232,6 +244,9 @@ static void rows_init(struct demo *d)
 		[DEMO_MPTCP] = "MPTCP, both paths",
 		[DEMO_CUT] = "MPTCP, path 1 cut",
 		[DEMO_PMD_CUT] = "MPTCP + pmd, path 1 cut",
+		[DEMO_PROXY_TCP] = "TCP, uplink 1, no proxy",
+		[DEMO_PROXY] = "TCP via the proxy pair",
+		[DEMO_PROXY_CUT] = "TCP via the pair, cut",
 	};
 
 	for (int k = 0; k < DEMO_ROWS; k++) {
@@ -244,6 +259,52 @@ static void rows_init(struct demo *d)
 		else
 			snprintf(row->description, sizeof(row->description), "%s", titles[k]);
 	}
+}
+
+/* A test through the proxy pair: its row also gets the MPTCP leg the
+ * router proxy logged for the connection. */
+static int run_proxied(struct demo *d, struct demo_row *row, const char *plot)
+{
+	const char *const server[] = { LAB_WAN_SERVER };
+	char log[256];
+	int before, ret;
+
+	lab_router_log(&d->lab, false, log, sizeof(log));
+	before = demo_proxy_conns(log);
+	ret = run_test(d, row, server, 1, true, plot);
+	if (ret == 0 && row->ok &&
+	    demo_proxy_leg(log, before, &row->leg_mptcp, &row->leg_subflows) < 0) {
+		row->ok = false;
+		snprintf(row->error, sizeof(row->error), "the router proxy logged no connection");
+	}
+	return ret;
+}
+
+/* demo --proxy: the reference row from the router to the far end (the
+ * proxies leave that alone: only what comes in on "lan" is redirected),
+ * then the client's rows through the pair. */
+static int run_proxy_all(struct demo *d)
+{
+	char a1[LAB_ADDR_LEN];
+	const char *const uplink1[] = { lab_path_addr(1, LAB_SERVER, a1) };
+	struct demo_row *rows = d->rep.rows;
+	int ret;
+
+	rows_init(d);
+	/* Downloads: the client's own samples show what came through the
+	 * pair (an uploading client would see its socket buffers fill). */
+	d->ctx.reverse = true;
+	d->ctx.client_ns = d->lab.router_ns;
+	d->ctx.server_ns = d->lab.far_ns;
+	ret = run_test(d, &rows[DEMO_PROXY_TCP], uplink1, 1, true, NULL);
+	d->ctx.client_ns = d->lab.client_ns;
+	d->ctx.server_ns = d->lab.server_ns;
+	if (ret < 0 || run_proxied(d, &rows[DEMO_PROXY], NULL) < 0 ||
+	    run_proxied(d, &rows[DEMO_PROXY_CUT], d->rep.plot) < 0)
+		return -EINTR;
+	if (!rows[DEMO_PROXY_CUT].ok)
+		d->rep.plot = NULL;
+	return 0;
 }
 
 static int run_all(struct demo *d)
@@ -306,18 +367,22 @@ static int plot_pmd_path(const char *plot, char *buf, size_t len)
 static int parse_args(int argc, char **argv, struct demo *d, char *plot, char *plot_pmd,
 		      size_t len)
 {
-	const char *plot_arg = "mptcpkit-demo.svg";
+	const char *plot_arg = NULL;
 	bool quick = false;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--quick"))
 			quick = true;
+		else if (!strcmp(argv[i], "--proxy"))
+			d->rep.proxy = true;
 		else if (!strcmp(argv[i], "--plot") && i + 1 < argc)
 			plot_arg = argv[++i];
 		else
 			return fail("demo: unexpected argument '%s' (try '" PROG_NAME " demo --help')",
 				    argv[i]);
 	}
+	if (!plot_arg)
+		plot_arg = d->rep.proxy ? "mptcpkit-demo-proxy.svg" : "mptcpkit-demo.svg";
 	if (plot_path(plot_arg, plot, len) < 0 || plot_pmd_path(plot, plot_pmd, len) < 0)
 		return fail("demo: --plot %s: cannot write there: %s", plot_arg, strerror(errno));
 	d->rep.seconds = quick ? 3 : 8;
@@ -325,7 +390,7 @@ static int parse_args(int argc, char **argv, struct demo *d, char *plot, char *p
 	d->rep.cut_at = quick ? 1.2 : 3;
 	d->rep.restore_at = quick ? 2.4 : 6;
 	d->rep.plot = plot;
-	d->rep.plot_pmd = plot_pmd;
+	d->rep.plot_pmd = d->rep.proxy ? NULL : plot_pmd;
 	return 0;
 }
 
@@ -338,6 +403,7 @@ static int lab_start(struct demo *d)
 	lab_init(&d->lab, name);
 	d->lab.paths = DEMO_PATHS;
 	d->lab.rate_mbit = DEMO_RATE;
+	d->lab.router = d->rep.proxy;
 	if (lab_exists(&d->lab))	/* a crashed demo of a recycled pid */
 		lab_down(&d->lab);
 	ret = lab_up(&d->lab);
@@ -357,6 +423,8 @@ static int lab_start(struct demo *d)
 static bool all_good(const struct demo_report *rep)
 {
 	for (int i = 0; i < DEMO_ROWS; i++) {
+		if (demo_kind_is_proxy(i) != rep->proxy)
+			continue;
 		if (!rep->rows[i].ok || !rep->rows[i].verified)
 			return false;
 	}
@@ -385,10 +453,14 @@ int cmd_demo(int argc, char **argv)
 	catch_signals();
 	if (lab_start(&d))
 		return 1;
-	print_text("lab %s up; measuring (about %g s)...\n", d.lab.name,
+	print_text("lab %s up; measuring (about %g s)...\n", d.lab.name, d.rep.proxy ?
+		   2 * d.rep.seconds + d.rep.cut_seconds + 2 :
 		   3 * d.rep.seconds + 2 * d.rep.cut_seconds + 3);
 	fflush(stdout);
-	ret = stop ? -EINTR : run_all(&d);
+	if (stop)
+		ret = -EINTR;
+	else
+		ret = d.rep.proxy ? run_proxy_all(&d) : run_all(&d);
 	lab_down(&d.lab);
 	if (ret == -EINTR)
 		return fail("demo: interrupted; lab %s removed", d.lab.name);

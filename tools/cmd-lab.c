@@ -15,10 +15,10 @@
 
 static const char usage[] =
 	"Usage: " PROG_NAME " lab up [--name NAME] [--paths N] [--rate MBIT] [--loss PCT] [--delay MS]\n"
-	"                     [--cc ALGO]\n"
+	"                     [--cc ALGO] [--router]\n"
 	"       " PROG_NAME " lab down [--name NAME] [--force]\n"
 	"       " PROG_NAME " lab link K down|up [--name NAME]\n"
-	"       " PROG_NAME " lab exec client|server [--name NAME] [--] CMD [ARG...]\n"
+	"       " PROG_NAME " lab exec client|server|router|far [--name NAME] [--] CMD [ARG...]\n"
 	"       " PROG_NAME " lab status [--name NAME]\n"
 	"       " PROG_NAME " lab list\n\n"
 	"A client and a server network namespace (mpk-lab-NAME-client/-server)\n"
@@ -30,6 +30,14 @@ static const char usage[] =
 	"(its packets vanish; the interfaces stay up), 'link K up' restores it.\n"
 	"TCP congestion control: ALGO, by default cubic (the kernel's default) or,\n"
 	"where namespaces may not choose it, reno: loss-based like cubic.\n"
+	"--router: the router topology instead, four namespaces: a plain TCP client\n"
+	"(10.1.0.2, default route via the router) -> a router (10.1.0.1, whose N\n"
+	"paths with their endpoints are the client's above: 10.0.k.1) running\n"
+	"'" PROG_NAME " proxy transparent' on the client's traffic -> the far end\n"
+	"(10.0.k.2) running '" PROG_NAME " proxy socks' -> a plain TCP server\n"
+	"(10.2.0.2). Any TCP connection from the client goes over MPTCP on every\n"
+	"path. 'lab down' stops the proxies; their -j logs are\n"
+	LAB_STATE_DIR "/lab-NAME-router.log and -far.log.\n"
 	"NAME defaults to 'default'. Needs root.\n";
 
 static int usage_error(const char *what)
@@ -67,13 +75,15 @@ static int lab_cmd_up(int argc, char **argv)
 	struct lab lab;
 	int ret;
 
-	if (lab_parse(argc, argv, LAB_OPT_NAME | LAB_OPT_SHAPE, &o, NULL, 0, false) != 0)
+	if (lab_parse(argc, argv, LAB_OPT_NAME | LAB_OPT_SHAPE | LAB_OPT_TOPOLOGY, &o, NULL, 0,
+		      false) != 0)
 		return 1;
 	if (lab_open("up", &o, &lab, false))
 		return 1;
 	if (lab_exists(&lab))
 		return fail("lab up: lab '%s' exists (remove it with '" PROG_NAME
 			    " lab down --name %s')", lab.name, lab.name);
+	lab.router = o.router;
 	lab.paths = (int)o.paths;
 	lab.rate_mbit = o.rate;
 	lab.loss_pct = o.loss;
@@ -137,26 +147,47 @@ static int lab_cmd_link(int argc, char **argv)
 	return 0;
 }
 
+/* The namespaces 'lab exec' knows, by the word that names them. */
+enum lab_where { WHERE_CLIENT, WHERE_SERVER, WHERE_ROUTER, WHERE_FAR, WHERE_NONE };
+
+static enum lab_where where_of(const char *word)
+{
+	static const char *const words[] = { "client", "server", "router", "far" };
+
+	for (int i = 0; i < WHERE_NONE; i++) {
+		if (!strcmp(word, words[i]))
+			return i;
+	}
+	return WHERE_NONE;
+}
+
+static const char *where_ns(const struct lab *lab, enum lab_where w)
+{
+	const char *nss[] = { lab->client_ns, lab->server_ns, lab->router_ns, lab->far_ns };
+
+	return nss[w];
+}
+
 static int lab_cmd_exec(int argc, char **argv)
 {
 	struct lab_opts o;
 	struct lab lab;
 	char *pos[1];
-	enum lab_side side;
+	enum lab_where where;
 	char **cmd;
 
 	if (lab_parse(argc, argv, LAB_OPT_NAME, &o, pos, 1, true))
 		return 1;
 	if (o.npos < 1 || o.rest >= argc)
-		return usage_error("exec needs 'client' or 'server' and a command");
-	if (!strcmp(pos[0], "client"))
-		side = LAB_CLIENT;
-	else if (!strcmp(pos[0], "server"))
-		side = LAB_SERVER;
-	else
-		return fail("lab exec: '%s': expected 'client' or 'server'", pos[0]);
+		return usage_error("exec needs 'client', 'server', 'router' or 'far' and a command");
+	where = where_of(pos[0]);
+	if (where == WHERE_NONE)
+		return fail("lab exec: '%s': expected 'client', 'server', 'router' or 'far'", pos[0]);
 	if (lab_open("exec", &o, &lab, true))
 		return 1;
+	if ((where == WHERE_ROUTER || where == WHERE_FAR) && !lab.router)
+		return fail("lab exec: lab '%s' has no %s (it was not made with --router)",
+			    lab.name, pos[0]);
 	/* ip netns exec also gives the command the namespace's own /sys. */
 	cmd = calloc(argc - o.rest + 5, sizeof(*cmd));
 	if (!cmd)
@@ -164,7 +195,7 @@ static int lab_cmd_exec(int argc, char **argv)
 	cmd[0] = "ip";
 	cmd[1] = "netns";
 	cmd[2] = "exec";
-	cmd[3] = side == LAB_CLIENT ? lab.client_ns : lab.server_ns;
+	cmd[3] = (char *)where_ns(&lab, where);
 	memcpy(cmd + 4, argv + o.rest, (argc - o.rest) * sizeof(*cmd));
 	fflush(stdout);
 	execvp("ip", cmd);

@@ -8,6 +8,9 @@ static const char *const kind_names[DEMO_ROWS] = {
 	[DEMO_MPTCP] = "mptcp",
 	[DEMO_CUT] = "mptcp-cut",
 	[DEMO_PMD_CUT] = "mptcp-pmd-cut",
+	[DEMO_PROXY_TCP] = "tcp-uplink",
+	[DEMO_PROXY] = "proxy",
+	[DEMO_PROXY_CUT] = "proxy-cut",
 };
 
 const char *demo_kind_name(enum demo_kind kind)
@@ -17,10 +20,20 @@ const char *demo_kind_name(enum demo_kind kind)
 
 bool demo_kind_is_mptcp(enum demo_kind kind)
 {
-	return kind == DEMO_MPTCP || demo_kind_has_cut(kind);
+	return kind == DEMO_MPTCP || kind == DEMO_CUT || kind == DEMO_PMD_CUT;
 }
 
 bool demo_kind_has_cut(enum demo_kind kind)
 {
-	return kind == DEMO_CUT || kind == DEMO_PMD_CUT;
+	return kind == DEMO_CUT || kind == DEMO_PMD_CUT || kind == DEMO_PROXY_CUT;
+}
+
+bool demo_kind_is_proxy(enum demo_kind kind)
+{
+	return kind == DEMO_PROXY_TCP || demo_kind_via_proxy(kind);
+}
+
+bool demo_kind_via_proxy(enum demo_kind kind)
+{
+	return kind == DEMO_PROXY || kind == DEMO_PROXY_CUT;
 }

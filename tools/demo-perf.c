@@ -23,41 +23,6 @@ static void sleep_s(double s)
 	nanosleep(&ts, NULL);
 }
 
-static bool listening_in(const char *file, int port)
-{
-	unsigned int lport, state;
-	char line[512];
-	bool found = false;
-	FILE *f = fopen(file, "r");
-
-	while (f && !found && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, " %*d: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x", &lport, &state) == 2)
-			found = lport == (unsigned int)port && state == 0x0A;
-	}
-	if (f)
-		fclose(f);
-	return found;
-}
-
-/* Is something listening on port (TCP, MPTCP's listener included) in ns?
- * Asked from a child that entered the namespace: /proc/self/net is per
- * network namespace. */
-static bool listening(const char *ns, int port)
-{
-	int status;
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		if (lab_enter_ns(ns) < 0)
-			_exit(2);
-		_exit(listening_in("/proc/self/net/tcp", port) ||
-		      listening_in("/proc/self/net/tcp6", port) ? 0 : 1);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0)
-		return false;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
 int demo_server_start(const struct demo_ctx *c, int port, pid_t *pid)
 {
 	char portstr[16];
@@ -70,7 +35,7 @@ int demo_server_start(const struct demo_ctx *c, int port, pid_t *pid)
 	if (*pid < 0)
 		return -errno;
 	for (int i = 0; i < 100 && !*c->stop; i++) {
-		if (listening(c->server_ns, port))
+		if (lab_listening(c->server_ns, port))
 			return 0;
 		if (waitpid(*pid, NULL, WNOHANG) == *pid) {
 			*pid = -1;
@@ -93,6 +58,8 @@ int demo_client_start(const struct demo_ctx *c, const char *addr, int port, bool
 	snprintf(secs, sizeof(secs), "%g", seconds);
 	if (tcp)
 		argv[n++] = "--tcp";
+	if (c->reverse)
+		argv[n++] = "-R";
 	for (; plot_args && *plot_args && n < 23; plot_args++)
 		argv[n++] = (char *)*plot_args;
 	argv[n] = NULL;

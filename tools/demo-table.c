@@ -49,6 +49,11 @@ static void print_row(const struct demo_row *r, double two_tcp)
 	print_bool("mptcp", NULL, r->mptcp);
 	print_int("subflows", NULL, r->subflows);
 	print_uint("bytes", NULL, r->bytes);
+	if (demo_kind_via_proxy(r->kind)) {
+		print_bool("leg_mptcp", r->leg_mptcp ? "  MPTCP leg" : "  TCP leg (no MPTCP)",
+			   r->leg_mptcp);
+		print_int("leg_subflows", ", %" PRId64 " subflows", r->leg_subflows);
+	}
 	print_text(demo_kind_is_mptcp(r->kind) && !r->mptcp ? "  (fell back to TCP)\n" : "\n");
 	print_close_object();
 }
@@ -56,6 +61,7 @@ static void print_row(const struct demo_row *r, double two_tcp)
 static void print_header(const struct demo_report *rep)
 {
 	print_string("lab", "mptcpkit demo: lab %s", rep->lab);
+	print_bool("proxy", rep->proxy ? " (router topology, the proxy pair)" : NULL, rep->proxy);
 	print_int("paths", ", %" PRId64 " paths", DEMO_PATHS);
 	print_int("rate", " of %" PRId64 " Mbit/s each way (tbf), no added delay,\n", rep->rate_mbit);
 	print_string("cc", "TCP congestion control %s", rep->cc);
@@ -67,17 +73,37 @@ static void print_header(const struct demo_report *rep)
 		   "degraded", "recovery", "verified");
 }
 
+static void print_proxy_notes(void)
+{
+	print_text("\nratio: throughput / the TCP row's (one uplink, no proxy): about 2 when the\n"
+		   "pair aggregates both uplinks. Every row is a download (perf --tcp -R).\n"
+		   "The rows \"via the pair\" are one plain TCP connection from the client\n"
+		   "namespace to the server's: the router's 'proxy transparent' carries it\n"
+		   "over MPTCP to the far end's 'proxy socks'; \"MPTCP leg\" and its subflows\n"
+		   "are that leg's, from the router proxy's log. stall: the longest time\n"
+		   "without progress after the cut. degraded: from the cut until the\n"
+		   "throughput was back at 90%% of one uplink's. recovery: from the restore\n"
+		   "until it was 1.5 times one uplink's (both carry traffic). verified: every\n"
+		   "byte arrived intact. The cut drops every packet on uplink 1 both ways, its\n"
+		   "link stays up.\n");
+}
+
 void demo_print(const struct demo_report *rep)
 {
-	const struct demo_row *two = &rep->rows[DEMO_TCP2];
+	const struct demo_row *base = &rep->rows[rep->proxy ? DEMO_PROXY_TCP : DEMO_TCP2];
 
 	print_open_object(NULL);
 	print_header(rep);
 	print_open_array("rows");
-	for (int i = 0; i < DEMO_ROWS; i++)
-		print_row(&rep->rows[i], two->ok ? two->mbps : 0);
+	for (int i = 0; i < DEMO_ROWS; i++) {
+		if (demo_kind_is_proxy(i) == rep->proxy)
+			print_row(&rep->rows[i], base->ok ? base->mbps : 0);
+	}
 	print_close_array();
-	print_text("\nratio: throughput / the two TCP connections' sum. stall: the longest time\n"
+	if (rep->proxy)
+		print_proxy_notes();
+	else
+		print_text("\nratio: throughput / the two TCP connections' sum. stall: the longest time\n"
 		   "without progress after the cut. degraded: from the cut until the throughput\n"
 		   "was back at 90%% of one path's (the TCP row's). recovery: from the restore\n"
 		   "until both paths carried traffic again. verified: every byte arrived intact.\n"
@@ -88,9 +114,10 @@ void demo_print(const struct demo_report *rep)
 		print_string("plot", "plot of the cut run: %s\n", rep->plot);
 	else
 		print_null("plot", "no plot was written\n");
-	if (rep->plot_pmd)
+	/* demo --proxy has no run with pmd. */
+	if (!rep->proxy && rep->plot_pmd)
 		print_string("plot_pmd", "plot of the cut run with pmd: %s\n", rep->plot_pmd);
-	else
+	else if (!rep->proxy)
 		print_null("plot_pmd", "no plot of the run with pmd was written\n");
 	print_close_object();
 }

@@ -21,6 +21,10 @@
 /* After a cut, the surviving path should carry this share of one path's
  * rate (the single TCP connection's). */
 #define DEMO_DEGRADED_SHARE 0.9
+/* Through the proxy pair (--proxy) perf sees one TCP connection, no
+ * paths: it has recovered when the throughput is back at this many times
+ * one path's rate (more than one path carries it). */
+#define DEMO_PROXY_RECOVERED_PATHS 1.5
 
 /* perf's fine time series: cumulative bytes, in total and per path. */
 struct demo_series {
@@ -51,12 +55,18 @@ enum demo_kind {
 	DEMO_MPTCP,	/* one MPTCP connection */
 	DEMO_CUT,	/* MPTCP, path 1 cut and restored, the kernel's PM alone */
 	DEMO_PMD_CUT,	/* the same with mptcpkit pmd --client in the client namespace */
+	/* demo --proxy, in the lab's router topology: */
+	DEMO_PROXY_TCP,	/* TCP router -> far end on path 1, no proxy: one uplink */
+	DEMO_PROXY,	/* TCP client -> proxy pair (MPTCP, both paths) -> server */
+	DEMO_PROXY_CUT,	/* the same, path 1 cut and restored */
 	DEMO_ROWS
 };
 
 const char *demo_kind_name(enum demo_kind kind);	/* tcp, tcp2, mptcp, ... */
-bool demo_kind_is_mptcp(enum demo_kind kind);
+bool demo_kind_is_mptcp(enum demo_kind kind);		/* perf's own connection */
 bool demo_kind_has_cut(enum demo_kind kind);		/* stall and recovery apply */
+bool demo_kind_is_proxy(enum demo_kind kind);		/* a row of demo --proxy */
+bool demo_kind_via_proxy(enum demo_kind kind);		/* through the proxy pair */
 
 /* One line of the demo's table. */
 struct demo_row {
@@ -72,6 +82,9 @@ struct demo_row {
 	double stall;		/* longest stall after the cut (s) */
 	double degraded;	/* cut -> one path's rate again (s); < 0: never */
 	double recovery;	/* restore -> both paths carry traffic (s); < 0: never */
+	/* Through the proxy pair: its MPTCP leg, from the router proxy's log. */
+	bool leg_mptcp;
+	int leg_subflows;
 };
 
 struct demo_report {
@@ -81,6 +94,7 @@ struct demo_report {
 	double seconds, cut_seconds, cut_at, restore_at;
 	const char *plot;	/* NULL: no plot was written */
 	const char *plot_pmd;	/* the same for the run with pmd */
+	bool proxy;		/* demo --proxy: only its rows ran */
 	struct demo_row rows[DEMO_ROWS];
 };
 
@@ -100,6 +114,7 @@ double demo_paths_back_after(const struct demo_series *s, double from);
 struct demo_ctx {
 	const char *client_ns, *server_ns;
 	char self[PATH_MAX];		/* /proc/self/exe, resolved */
+	bool reverse;			/* perf -R: the server sends (demo --proxy) */
 	volatile sig_atomic_t *stop;
 };
 
@@ -135,5 +150,13 @@ int demo_pmd_start(const struct demo_ctx *c, struct demo_pmd *p);
 /* SIGTERM, wait (at most 5 s, then SIGKILL). 0 when pmd exited 0; else
  * -errno with p->error set. */
 int demo_pmd_stop(struct demo_pmd *p);
+
+/* demo-proxy.c: the router proxy's -j log, which says what its upstream
+ * leg was. Counts its "conn" lines (for demo_proxy_leg's 'after'). */
+int demo_proxy_conns(const char *log);
+/* The biggest connection logged after the first 'after' ones: MPTCP or
+ * not, subflows. Waits up to 2 s for the line (it comes at the close).
+ * 0, or -ENOENT when none came. */
+int demo_proxy_leg(const char *log, int after, bool *mptcp, int *subflows);
 
 #endif

@@ -24,7 +24,7 @@ static int parse_loss(const char *s, double *out)
 
 /* The options of every lab subcommand; each subcommand allows some kinds. */
 enum lab_option {
-	OPT_NAME, OPT_PATHS, OPT_RATE, OPT_DELAY, OPT_LOSS, OPT_CC, OPT_FORCE,
+	OPT_NAME, OPT_PATHS, OPT_RATE, OPT_DELAY, OPT_LOSS, OPT_CC, OPT_FORCE, OPT_ROUTER,
 };
 
 static const struct {
@@ -40,6 +40,7 @@ static const struct {
 	{ "--cc", LAB_OPT_SHAPE, OPT_CC },
 	{ "--force", LAB_OPT_FORCE, OPT_FORCE },
 	{ "-f", LAB_OPT_FORCE, OPT_FORCE },
+	{ "--router", LAB_OPT_TOPOLOGY, OPT_ROUTER },
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
@@ -117,8 +118,9 @@ int lab_parse(int argc, char **argv, int allowed, struct lab_opts *o,
 		}
 		if (k == NOPTIONS || !(options[k].kind & allowed))
 			return fail("lab %s: unknown option '%s'", argv[0], argv[i]);
-		if (options[k].id == OPT_FORCE) {
-			o->force = true;
+		if (options[k].id == OPT_FORCE || options[k].id == OPT_ROUTER) {	/* flags */
+			o->force |= options[k].id == OPT_FORCE;
+			o->router |= options[k].id == OPT_ROUTER;
 			continue;
 		}
 		if (parse_value(options[k].id, argv[i], i + 1 < argc ? argv[i + 1] : NULL, o))
@@ -134,23 +136,68 @@ static void print_path(const struct lab *lab, int k, int cut_mask)
 {
 	char buf[LAB_ADDR_LEN];
 	const char *state = "unknown";
+	/* In the router topology the paths run from the router to the far end. */
+	const char *near = lab->router ? "router" : "client", *far = lab->router ? "far" : "server";
 
 	if (cut_mask >= 0)
 		state = cut_mask & (1 << (k - 1)) ? "down" : "up";
 	print_open_object(NULL);
 	print_int("path", "path %" PRId64, k);
-	print_string("client", "  client %s", lab_path_addr(k, LAB_CLIENT, buf));
-	print_string("server", "  server %s", lab_path_addr(k, LAB_SERVER, buf));
+	print_string(near, lab->router ? "  router %s" : "  client %s",
+		     lab_path_addr(k, LAB_CLIENT, buf));
+	print_string(far, lab->router ? "  far %s" : "  server %s",
+		     lab_path_addr(k, LAB_SERVER, buf));
 	print_string("device", "  device %s", lab_path_dev(k, buf));
 	print_int("rate", "  rate %" PRId64 " Mbit/s", lab->rate_mbit);
 	print_string("state", "  state %s\n", state);
 	print_close_object();
 }
 
+/* Complete: every namespace of its topology there, and the state file. */
+static bool lab_complete(struct lab *lab)
+{
+	if (!lab_ns_exists(lab->client_ns) || !lab_ns_exists(lab->server_ns) ||
+	    lab_state_read(lab) < 0)
+		return false;
+	return !lab->router || (lab_ns_exists(lab->router_ns) && lab_ns_exists(lab->far_ns));
+}
+
+/* One proxy of the router topology: its PID and whether it still runs. */
+static void print_proxy(const char *key, const char *mode, pid_t pid, const char *ns,
+			const char *listen)
+{
+	bool running = lab_pid_in_ns(pid, ns);
+
+	print_open_object(key);
+	print_string("mode", "%s", mode);
+	print_string("listen", " %s", listen);
+	print_int("pid", " pid %" PRId64, pid);
+	print_bool("running", running ? "\n" : " (not running)\n", running);
+	print_close_object();
+}
+
+static void print_router(const struct lab *lab, bool complete)
+{
+	char rlisten[32], flisten[32];
+
+	snprintf(rlisten, sizeof(rlisten), LAB_LAN_ROUTER ":%d", LAB_PROXY_PORT);
+	snprintf(flisten, sizeof(flisten), "10.0.1.%d:%d", LAB_SERVER, LAB_SOCKS_PORT);
+	print_string("topology", "topology router: client " LAB_LAN_CLIENT " -> router "
+		     LAB_LAN_ROUTER " => paths => far " LAB_WAN_FAR " -> server "
+		     LAB_WAN_SERVER "\n", "router");
+	print_string("router_ns", "router %s\n", lab->router_ns);
+	print_string("far_ns", "far %s\n", lab->far_ns);
+	if (!complete)
+		return;
+	print_text("router proxy: ");
+	print_proxy("router_proxy", "transparent", lab->router_pid, lab->router_ns, rlisten);
+	print_text("far proxy: ");
+	print_proxy("far_proxy", "socks", lab->far_pid, lab->far_ns, flisten);
+}
+
 int lab_print_status(struct lab *lab)
 {
-	bool complete = lab_ns_exists(lab->client_ns) && lab_ns_exists(lab->server_ns) &&
-			lab_state_read(lab) == 0;
+	bool complete = lab_complete(lab);
 	int mask = complete ? lab_link_cut_mask(lab) : -1;
 
 	print_open_object(NULL);
@@ -159,6 +206,10 @@ int lab_print_status(struct lab *lab)
 		   " lab down' removes it)\n", complete);
 	print_string("client", "client %s\n", lab->client_ns);
 	print_string("server", "server %s\n", lab->server_ns);
+	if (lab->router)
+		print_router(lab, complete);
+	else
+		print_string("topology", NULL, "paths");
 	print_int("rate", "rate %" PRId64 " Mbit/s", complete ? lab->rate_mbit : 0);
 	print_double("loss", "  loss %g %%", complete ? lab->loss_pct : 0);
 	print_int("delay", "  delay %" PRId64 " ms", complete ? lab->delay_ms : 0);
@@ -192,10 +243,10 @@ static void list_one(const char *name, void *arg)
 
 	if (lab_init(&lab, name) < 0)
 		return;
-	complete = lab_ns_exists(lab.client_ns) && lab_ns_exists(lab.server_ns) &&
-		   lab_state_read(&lab) == 0;
+	complete = lab_complete(&lab);
 	print_open_object(NULL);
 	print_string("name", "%s", name);
+	print_string("topology", lab.router ? "  router" : NULL, lab.router ? "router" : "paths");
 	print_bool("complete", complete ? NULL : "  (incomplete)", complete);
 	print_int("paths", complete ? "  paths %" PRId64 : NULL, lab.paths);
 	print_int("rate", complete ? "  rate %" PRId64 " Mbit/s" : NULL, lab.rate_mbit);

@@ -11,6 +11,7 @@ enum {
 	LAB_OPT_NAME = 1,	/* --name */
 	LAB_OPT_SHAPE = 2,	/* --paths --rate --loss --delay --cc */
 	LAB_OPT_FORCE = 4,	/* --force */
+	LAB_OPT_TOPOLOGY = 8,	/* --router */
 };
 
 struct lab_opts {
@@ -19,6 +20,7 @@ struct lab_opts {
 	long paths, rate, delay;
 	double loss;
 	bool force;
+	bool router;		/* --router: the router topology */
 	int npos;		/* positional arguments found */
 	int rest;		/* with stop_early: where the command starts */
 };

@@ -34,7 +34,7 @@ int lab_nft_setup(const struct lab *lab, const char *ns)
 
 int lab_link_set(const struct lab *lab, int path, bool up)
 {
-	const char *nss[] = { lab->client_ns, lab->server_ns };
+	const char *nss[] = { lab_path_ns(lab, LAB_CLIENT), lab_path_ns(lab, LAB_SERVER) };
 	int mask = lab_link_cut_mask(lab);
 	char cmd[128];
 	int ret = 0;
@@ -83,6 +83,6 @@ int lab_link_cut_mask(const struct lab *lab)
 	char out[4096];
 	int ret;
 
-	ret = lab_run_output(lab->client_ns, argv, out, sizeof(out));
+	ret = lab_run_output(lab_path_ns(lab, LAB_CLIENT), argv, out, sizeof(out));
 	return ret < 0 ? ret : mask_from_json(out);
 }

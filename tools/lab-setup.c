@@ -41,10 +41,12 @@ static int ns_setup(const struct lab *lab, const char *ns)
 /* This kernel may lack netem: find out before --delay is promised. */
 static int probe_netem(const struct lab *lab)
 {
-	if (lab_run(NULL, "tc", "-n", lab->client_ns, "qdisc", "add", "dev", "lo", "root",
+	const char *ns = lab_path_ns(lab, LAB_CLIENT);
+
+	if (lab_run(NULL, "tc", "-n", ns, "qdisc", "add", "dev", "lo", "root",
 		    "netem", "delay", "1ms", NULL) < 0)
 		return -EOPNOTSUPP;
-	lab_run(NULL, "tc", "-n", lab->client_ns, "qdisc", "del", "dev", "lo", "root", NULL);
+	lab_run(NULL, "tc", "-n", ns, "qdisc", "del", "dev", "lo", "root", NULL);
 	return 0;
 }
 
@@ -73,24 +75,25 @@ static int path_end(const struct lab *lab, const char *ns, const char *dev, cons
 	return shape(lab, ns, dev);
 }
 
-/* Path k: a veth pair, both ends named pathk; the client gets a 'subflow'
- * endpoint bound to the device for k >= 2 (without 'dev' the extra subflow
- * would leave through path 1's route). */
+/* Path k: a veth pair, both ends named pathk; the client (the router in
+ * the router topology) gets a 'subflow' endpoint bound to the device for
+ * k >= 2 (without 'dev' the extra subflow would leave through path 1's
+ * route). */
 static int path_setup(const struct lab *lab, int k)
 {
+	const char *cns = lab_path_ns(lab, LAB_CLIENT), *sns = lab_path_ns(lab, LAB_SERVER);
 	char dev[LAB_ADDR_LEN], ep[LAB_ADDR_LEN], addr[LAB_ADDR_LEN], caddr[32], saddr[32];
 
 	lab_path_dev(k, dev);
 	lab_path_addr(k, LAB_CLIENT, ep);
 	snprintf(caddr, sizeof(caddr), "%s/24", ep);
 	snprintf(saddr, sizeof(saddr), "%s/24", lab_path_addr(k, LAB_SERVER, addr));
-	if (lab_run(NULL, "ip", "-n", lab->client_ns, "link", "add", dev, "type", "veth",
-		    "peer", "name", dev, "netns", lab->server_ns, NULL) < 0)
+	if (lab_run(NULL, "ip", "-n", cns, "link", "add", dev, "type", "veth",
+		    "peer", "name", dev, "netns", sns, NULL) < 0)
 		return -EIO;
-	if (path_end(lab, lab->client_ns, dev, caddr) < 0 ||
-	    path_end(lab, lab->server_ns, dev, saddr) < 0)
+	if (path_end(lab, cns, dev, caddr) < 0 || path_end(lab, sns, dev, saddr) < 0)
 		return -EIO;
-	if (k >= 2 && lab_run(NULL, "ip", "-n", lab->client_ns, "mptcp", "endpoint", "add",
+	if (k >= 2 && lab_run(NULL, "ip", "-n", cns, "mptcp", "endpoint", "add",
 			      ep, "dev", dev, "subflow", NULL) < 0)
 		return -EIO;
 	return 0;
@@ -101,12 +104,13 @@ static int path_setup(const struct lab *lab, int k)
  * (what the host uses, bbr here, would be inherited otherwise). */
 static int set_cc(struct lab *lab)
 {
-	const char *nss[] = { lab->client_ns, lab->server_ns };
+	const char *nss[] = { lab->client_ns, lab->server_ns, lab->router_ns, lab->far_ns };
+	int n = lab->router ? 4 : 2;
 	bool chosen = lab->cc[0];
 
 	if (!chosen)
 		snprintf(lab->cc, sizeof(lab->cc), "cubic");
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < n; i++) {
 		if (lab_sysctl(nss[i], "net/ipv4/tcp_congestion_control", lab->cc) == 0)
 			continue;
 		if (chosen)
@@ -124,6 +128,9 @@ static int build(struct lab *lab)
 
 	if (ns_setup(lab, lab->client_ns) < 0 || ns_setup(lab, lab->server_ns) < 0)
 		return -EIO;
+	if (lab->router && (ns_setup(lab, lab->router_ns) < 0 ||
+			    ns_setup(lab, lab->far_ns) < 0))
+		return -EIO;
 	ret = set_cc(lab);
 	if (ret < 0)
 		return ret;
@@ -133,7 +140,29 @@ static int build(struct lab *lab)
 		if (path_setup(lab, k) < 0)
 			return -EIO;
 	}
+	if (lab->router) {
+		ret = lab_router_build(lab);
+		if (ret == 0)
+			ret = lab_router_start(lab);
+		if (ret < 0)
+			return ret;
+	}
 	return lab_state_write(lab);
+}
+
+/* The namespaces of the topology; -EEXIST when the first is there. */
+static int add_namespaces(const struct lab *lab)
+{
+	const char *nss[] = { lab->client_ns, lab->server_ns, lab->router_ns, lab->far_ns };
+	int n = lab->router ? 4 : 2;
+
+	if (lab_run(NULL, "ip", "netns", "add", nss[0], NULL) < 0)
+		return lab_ns_exists(nss[0]) ? -EEXIST : -EIO;
+	for (int i = 1; i < n; i++) {
+		if (lab_run(NULL, "ip", "netns", "add", nss[i], NULL) < 0)
+			return -EIO;
+	}
+	return 0;
 }
 
 int lab_up(struct lab *lab)
@@ -147,11 +176,9 @@ int lab_up(struct lab *lab)
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
 	sigprocmask(SIG_BLOCK, &block, &old);
-	if (lab_run(NULL, "ip", "netns", "add", lab->client_ns, NULL) < 0) {
-		ret = lab_ns_exists(lab->client_ns) ? -EEXIST : -EIO;
+	ret = add_namespaces(lab);
+	if (ret == -EEXIST)
 		goto out;
-	}
-	ret = lab_run(NULL, "ip", "netns", "add", lab->server_ns, NULL) < 0 ? -EIO : 0;
 	if (ret == 0)
 		ret = build(lab);
 	if (ret < 0)
@@ -168,6 +195,17 @@ static bool in_ns(const char *pid, const struct stat *ns)
 
 	snprintf(path, sizeof(path), "/proc/%s/ns/net", pid);
 	return stat(path, &st) == 0 && st.st_ino == ns->st_ino && st.st_dev == ns->st_dev;
+}
+
+bool lab_pid_in_ns(pid_t pid, const char *ns)
+{
+	char path[128], p[24];
+	struct stat st;
+
+	if (pid <= 0 || netns_path(ns, path, sizeof(path)) < 0 || stat(path, &st) < 0)
+		return false;
+	snprintf(p, sizeof(p), "%d", (int)pid);
+	return in_ns(p, &st);
 }
 
 /* Signal every process in ns; how many there were. */
@@ -206,16 +244,28 @@ void lab_ns_kill_all(const char *ns)
 
 /* Deleting the namespaces deletes the veths, qdiscs, endpoints and nft
  * tables inside; processes left inside would keep them alive. A killed
- * 'lab up' may still have one 'ip' finishing: look again a few times. */
+ * 'lab up' may still have one 'ip' finishing: look again a few times.
+ * All four names are tried whatever the topology: after a crash the
+ * namespaces, not the state file, tell what is there. The router
+ * topology's proxies are stopped first, by their recorded PIDs, so that
+ * they end as asked (the transparent one removes its nft rules). */
 int lab_down(const struct lab *lab)
 {
-	const char *nss[] = { lab->client_ns, lab->server_ns };
+	const char *nss[] = { lab->client_ns, lab->router_ns, lab->far_ns, lab->server_ns };
 	struct timespec tick = { 0, 20 * 1000 * 1000 };
+	struct lab recorded = *lab;
+	char path[256];
 	int ret = 0;
 
+	/* A failed 'lab up' has its PIDs in lab only, before any state file. */
+	if (lab_state_read(&recorded) < 0 || !(recorded.router_pid || recorded.far_pid)) {
+		recorded.router_pid = lab->router_pid;
+		recorded.far_pid = lab->far_pid;
+	}
+	lab_router_stop(&recorded);
 	for (int round = 0; round < 3; round++) {
 		ret = 0;
-		for (int i = 0; i < 2; i++) {
+		for (int i = 0; i < 4; i++) {
 			if (!lab_ns_exists(nss[i]))
 				continue;
 			lab_ns_kill_all(nss[i]);
@@ -227,5 +277,9 @@ int lab_down(const struct lab *lab)
 			nanosleep(&tick, NULL);
 	}
 	lab_state_remove(lab);
+	lab_router_log(lab, false, path, sizeof(path));
+	unlink(path);
+	lab_router_log(lab, true, path, sizeof(path));
+	unlink(path);
 	return ret;
 }

@@ -27,6 +27,15 @@ const char *lab_error(void)
 	return last_error;
 }
 
+void lab_error_set(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(last_error, sizeof(last_error), fmt, ap);
+	va_end(ap);
+}
+
 const char *lab_strerror(int err)
 {
 	if (err == -EIO && last_error[0])

@@ -33,6 +33,9 @@ int lab_init(struct lab *lab, const char *name)
 	snprintf(lab->name, sizeof(lab->name), "%s", name);
 	snprintf(lab->client_ns, sizeof(lab->client_ns), NS_PREFIX "%s-client", name);
 	snprintf(lab->server_ns, sizeof(lab->server_ns), NS_PREFIX "%s-server", name);
+	snprintf(lab->router_ns, sizeof(lab->router_ns), NS_PREFIX "%s-router", name);
+	snprintf(lab->far_ns, sizeof(lab->far_ns), NS_PREFIX "%s-far", name);
+	lab->router = lab_ns_exists(lab->router_ns) || lab_ns_exists(lab->far_ns);
 	return 0;
 }
 
@@ -57,7 +60,15 @@ const char *lab_path_dev(int k, char buf[LAB_ADDR_LEN])
 
 bool lab_exists(const struct lab *lab)
 {
-	return lab_ns_exists(lab->client_ns) || lab_ns_exists(lab->server_ns);
+	return lab_ns_exists(lab->client_ns) || lab_ns_exists(lab->server_ns) ||
+	       lab_ns_exists(lab->router_ns) || lab_ns_exists(lab->far_ns);
+}
+
+const char *lab_path_ns(const struct lab *lab, enum lab_side side)
+{
+	if (lab->router)
+		return side == LAB_CLIENT ? lab->router_ns : lab->far_ns;
+	return side == LAB_CLIENT ? lab->client_ns : lab->server_ns;
 }
 
 static void state_path(const struct lab *lab, char *buf, size_t len)
@@ -77,6 +88,11 @@ int lab_state_write(const struct lab *lab)
 	json_object_object_add(o, "loss", json_object_new_double(lab->loss_pct));
 	json_object_object_add(o, "delay", json_object_new_int64(lab->delay_ms));
 	json_object_object_add(o, "cc", json_object_new_string(lab->cc));
+	if (lab->router) {
+		json_object_object_add(o, "topology", json_object_new_string("router"));
+		json_object_object_add(o, "router_pid", json_object_new_int(lab->router_pid));
+		json_object_object_add(o, "far_pid", json_object_new_int(lab->far_pid));
+	}
 	if (mkdir(LAB_STATE_DIR, 0755) < 0 && errno != EEXIST)
 		ret = -errno;
 	state_path(lab, path, sizeof(path));
@@ -111,6 +127,12 @@ int lab_state_read(struct lab *lab)
 		lab->loss_pct = json_object_get_double(v);
 	if (json_object_object_get_ex(o, "cc", &v))
 		snprintf(lab->cc, sizeof(lab->cc), "%s", json_object_get_string(v));
+	/* The namespaces said router already when they exist; the file says
+	 * so for a lab whose router and far namespaces went away by hand. */
+	if (json_object_object_get_ex(o, "topology", &v))
+		lab->router = true;
+	lab->router_pid = (pid_t)get_long(o, "router_pid");
+	lab->far_pid = (pid_t)get_long(o, "far_pid");
 	json_object_put(o);
 	return lab->paths >= 1 && lab->paths <= LAB_PATHS_MAX ? 0 : -EINVAL;
 }
@@ -131,16 +153,20 @@ void lab_state_remove(const struct lab *lab)
 	unlink(path);
 }
 
-/* "mpk-lab-NAME-client" -> NAME; false when not a lab namespace. */
+/* "mpk-lab-NAME-client" (-server, -router, -far) -> NAME; false when not
+ * a lab namespace. */
 static bool name_from_ns(const char *ns, char *name, size_t len)
 {
+	static const char *const suffixes[] = { "-client", "-server", "-router", "-far" };
 	size_t n = strlen(ns), plen = strlen(NS_PREFIX);
 	const char *suffix = NULL;
 
-	if (n > 7 && !strcmp(ns + n - 7, "-client"))
-		suffix = ns + n - 7;
-	else if (n > 7 && !strcmp(ns + n - 7, "-server"))
-		suffix = ns + n - 7;
+	for (size_t i = 0; !suffix && i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		size_t sl = strlen(suffixes[i]);
+
+		if (n > sl && !strcmp(ns + n - sl, suffixes[i]))
+			suffix = ns + n - sl;
+	}
 	if (!suffix || strncmp(ns, NS_PREFIX, plen) || suffix - ns <= (long)plen ||
 	    (size_t)(suffix - ns) - plen >= len)
 		return false;
@@ -173,8 +199,10 @@ static bool name_from_entry(const char *entry, bool from_ns, char *name, size_t 
 
 	if (from_ns)
 		ok = name_from_ns(entry, name, len);
-	else
-		ok = sscanf(entry, "lab-%32[A-Za-z0-9_-].json", name) == 1;
+	else	/* exactly lab-NAME.json: not the router topology's logs beside it */
+		ok = sscanf(entry, "lab-%32[A-Za-z0-9_-]", name) == 1 &&
+		     strlen(entry) == strlen(name) + strlen("lab-.json") &&
+		     !strcmp(entry + strlen(entry) - 5, ".json");
 	return ok && name[strlen(name) - 1] != '-';
 }
 

@@ -6,6 +6,14 @@
  *   path k      veth "pathk" in both; 10.0.k.1/24 client, 10.0.k.2/24 server
  *   state       /run/mptcpkit/lab-NAME.json (settings; everything else is
  *               derived from the namespaces, so 'lab down' works after a crash)
+ * The router topology (lab up --router, lab-router.c) puts the paths
+ * between a router and a far namespace instead, with a plain TCP client
+ * before the router and a plain TCP server behind the far end:
+ *   client 10.1.0.2 --lan-- 10.1.0.1 router ==pathk== far 10.2.0.1 --wan-- 10.2.0.2 server
+ *   path k      10.0.k.1/24 router, 10.0.k.2/24 far (the paths' "client" and
+ *               "server" sides, so cuts, loss and shaping are the same code)
+ *   processes   router: mptcpkit proxy transparent (nft REDIRECT from lan),
+ *               far: mptcpkit proxy socks; their PIDs in the state file.
  * An engine (see util.h): functions return 0 or -errno and never print.
  * -EIO means a program (ip, tc, nft) or a sysctl write failed; lab_error()
  * then tells which and what it said, and lab_strerror() picks the words.
@@ -40,6 +48,10 @@ struct lab {
 	char name[LAB_NAME_MAX + 1];
 	char client_ns[LAB_NS_LEN];
 	char server_ns[LAB_NS_LEN];
+	bool router;		/* the router topology (four namespaces) */
+	char router_ns[LAB_NS_LEN];
+	char far_ns[LAB_NS_LEN];
+	pid_t router_pid, far_pid;	/* the router topology's proxies; 0: none */
 	int paths;		/* 1..LAB_PATHS_MAX */
 	long rate_mbit;		/* tbf rate of every path, each direction */
 	double loss_pct;	/* random drop on every path, each direction */
@@ -48,11 +60,15 @@ struct lab {
 };
 
 /* lab-state.c: names, existence, the state file. */
-int lab_init(struct lab *lab, const char *name);	/* -EINVAL: bad name */
+/* -EINVAL: bad name. lab->router is true when the router or far namespace
+ * of that name exists (the topology of a lab that is up, even half up). */
+int lab_init(struct lab *lab, const char *name);
 bool lab_ns_exists(const char *ns);
-bool lab_exists(const struct lab *lab);		/* either namespace is there */
+bool lab_exists(const struct lab *lab);		/* any of its namespaces is there */
+/* The namespace at the side of every path: client/server, or router/far. */
+const char *lab_path_ns(const struct lab *lab, enum lab_side side);
 int lab_state_write(const struct lab *lab);
-int lab_state_read(struct lab *lab);		/* fills paths, rate, loss, delay, cc */
+int lab_state_read(struct lab *lab);	/* fills paths, rate, loss, delay, cc, pids */
 void lab_state_remove(const struct lab *lab);
 bool lab_has_state(const struct lab *lab);	/* a state file (maybe stale) */
 /* Calls fn for every lab name found (namespaces or state files). */
@@ -63,6 +79,8 @@ int lab_list(void (*fn)(const char *name, void *arg), void *arg);
  * program's first stderr line". It stays through later successes, so that
  * the first failure of 'lab up' is still told after its clean-up ran. */
 const char *lab_error(void);
+/* Set it (for an -EIO of another cause, e.g. a proxy that did not start). */
+void lab_error_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Words for an error of this file's functions: lab_error() for -EIO, the
  * errno's text otherwise. */
 const char *lab_strerror(int err);
@@ -86,6 +104,28 @@ int lab_up(struct lab *lab);	/* atomic: on failure nothing is left */
 int lab_down(const struct lab *lab);
 /* SIGTERM, then SIGKILL, every process inside namespace ns. */
 void lab_ns_kill_all(const char *ns);
+
+/* True when process pid lives in namespace ns. */
+bool lab_pid_in_ns(pid_t pid, const char *ns);
+
+/* lab-router.c: the router topology. */
+#define LAB_LAN_CLIENT "10.1.0.2"	/* the client's address, dev "lan" */
+#define LAB_LAN_ROUTER "10.1.0.1"	/* the router's, the client's gateway */
+#define LAB_WAN_FAR "10.2.0.1"		/* the far end's, dev "wan" */
+#define LAB_WAN_SERVER "10.2.0.2"	/* the server's */
+#define LAB_PROXY_PORT 1081		/* proxy transparent on the router */
+#define LAB_SOCKS_PORT 1080		/* proxy socks on the far end, path 1 */
+/* The namespaces, links and routes of the router topology, after
+ * lab_up() made the four namespaces (its build step for --router). */
+int lab_router_build(struct lab *lab);
+/* Start the two proxies (PIDs into lab), wait until both listen (5 s). */
+int lab_router_start(struct lab *lab);
+/* SIGTERM the recorded proxies still in their namespaces, wait (1 s). */
+void lab_router_stop(const struct lab *lab);
+/* The -j log of the router's or far end's proxy. */
+void lab_router_log(const struct lab *lab, bool far, char *buf, size_t len);
+/* Is something listening on TCP port in ns? */
+bool lab_listening(const char *ns, int port);
 
 /* lab-link.c: cut and restore a path (nft drop in both namespaces). */
 int lab_link_set(const struct lab *lab, int path, bool up);

@@ -6,7 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "../../tools/demo.h"
@@ -125,17 +127,53 @@ static void parses_perf_json(void **state)
 static void row_kinds(void **state)
 {
 	static const char *const names[DEMO_ROWS] = { "tcp", "tcp2", "mptcp", "mptcp-cut",
-						      "mptcp-pmd-cut" };
-	static const bool mptcp[DEMO_ROWS] = { false, false, true, true, true };
-	static const bool cut[DEMO_ROWS] = { false, false, false, true, true };
+						      "mptcp-pmd-cut", "tcp-uplink", "proxy",
+						      "proxy-cut" };
+	static const bool mptcp[DEMO_ROWS] = { false, false, true, true, true, false, false, false };
+	static const bool cut[DEMO_ROWS] = { false, false, false, true, true, false, false, true };
+	static const bool proxy[DEMO_ROWS] = { false, false, false, false, false, true, true, true };
+	static const bool via[DEMO_ROWS] = { false, false, false, false, false, false, true, true };
 
 	(void)state;
 	for (int k = 0; k < DEMO_ROWS; k++) {
 		assert_string_equal(demo_kind_name(k), names[k]);
 		assert_int_equal(demo_kind_is_mptcp(k), mptcp[k]);
 		assert_int_equal(demo_kind_has_cut(k), cut[k]);
+		assert_int_equal(demo_kind_is_proxy(k), proxy[k]);
+		assert_int_equal(demo_kind_via_proxy(k), via[k]);
 	}
 	assert_string_equal(demo_kind_name(DEMO_ROWS), "unknown");
+}
+
+/* demo --proxy reads the router proxy's -j log: the biggest connection
+ * logged after the ones counted before the test; other lines ignored. */
+static void proxy_log(void **state)
+{
+	char path[] = "/tmp/test-demo-proxy-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	bool mptcp = false;
+	int subflows = 0;
+
+	(void)state;
+	assert_non_null(f);
+	fputs("{\"event\":\"listening\",\"port\":1081}\n"
+	      "{\"event\":\"conn\",\"bytes_up\":900,\"bytes_down\":0,"
+	      "\"upstream_mptcp\":true,\"upstream_subflows\":3}\n"
+	      "not json, \"conn\"\n"
+	      "{\"event\":\"conn\",\"bytes_up\":10,\"bytes_down\":5000,"
+	      "\"upstream_mptcp\":true,\"upstream_subflows\":2}\n"
+	      "{\"event\":\"conn\",\"bytes_up\":10,\"bytes_down\":10,"
+	      "\"upstream_mptcp\":false,\"upstream_subflows\":1}\n", f);
+	fclose(f);
+	assert_int_equal(demo_proxy_conns(path), 3);
+	assert_int_equal(demo_proxy_leg(path, 1, &mptcp, &subflows), 0);
+	assert_true(mptcp);
+	assert_int_equal(subflows, 2);
+	assert_int_equal(demo_proxy_leg(path, 0, &mptcp, &subflows), 0);
+	assert_int_equal(subflows, 2);	/* 5010 bytes beat 900 */
+	unlink(path);
+	assert_int_equal(demo_proxy_conns(path), 0);
 }
 
 int main(void)
@@ -147,6 +185,7 @@ int main(void)
 		cmocka_unit_test(rate_back),
 		cmocka_unit_test(parses_perf_json),
 		cmocka_unit_test(row_kinds),
+		cmocka_unit_test(proxy_log),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
