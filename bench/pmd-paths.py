@@ -144,7 +144,7 @@ def runs(d, scen):
     """(tag, mode-dir) of the scenario's result files, pmd first."""
     tags = sorted(os.path.basename(p)[len("result-"):]
                   for p in glob.glob(os.path.join(d, f"result-{scen}-*")))
-    return sorted(tags, key=lambda t: (t.split("-")[-1] != "up", t.split("-")[1] != "pmd"))
+    return sorted(tags, key=lambda t: (t.split("-")[-1] != "up", t.split("-")[1] == "kernel"))
 
 
 def fmt(v, unit=""):
@@ -198,23 +198,26 @@ def report_silent(d):
 
 
 def report_lossy(d):
-    print("| lossy path 2 | kernel: median, worst (Mbit/s) | pmd: median, worst (Mbit/s) "
-          "| pmd / kernel (medians) | alive / intact (kernel, pmd) |")
-    print("|---|---|---|---|---|")
+    print("| lossy path 2 | mode | kernel: median, worst (Mbit/s) | mode: median, worst (Mbit/s) "
+          "| mode / kernel (medians) | alive / intact (kernel, mode) |")
+    print("|---|---|---|---|---|---|")
+    modes = sorted({t.split("-")[1] for t in runs(d, "lossy1") + runs(d, "lossy3")} - {"kernel"})
+    cell = lambda s: "failed" if not s else f"{s['median']:.1f}, {s['worst']:.1f}"
     for pct in ("1", "3"):
         for direction in ("up", "down"):
             got = {}
-            for mode in ("kernel", "pmd"):
+            for mode in ["kernel"] + modes:
                 tag = f"lossy{pct}-{mode}-{direction}"
                 r = (load(os.path.join(d, f"result-{tag}")) or [None])[0]
                 got[mode] = (r["summary"] if r else None, ends(d, tag))
-            if not got["kernel"][0] and not got["pmd"][0]:
-                continue
-            k, p = got["kernel"][0], got["pmd"][0]
-            cell = lambda s: "failed" if not s else f"{s['median']:.1f}, {s['worst']:.1f}"
-            ratio = f"{p['median'] / k['median']:.3f}" if k and p and k["median"] else "-"
-            print(f"| {pct} %, {direction} | {cell(k)} | {cell(p)} | {ratio} "
-                  f"| {got['kernel'][1]}, {got['pmd'][1]} |")
+            k = got["kernel"][0]
+            for mode in modes:
+                p = got[mode][0]
+                if not k and not p:
+                    continue
+                ratio = f"{p['median'] / k['median']:.3f}" if k and p and k["median"] else "-"
+                print(f"| {pct} %, {direction} | {mode} | {cell(k)} | {cell(p)} | {ratio} "
+                      f"| {got['kernel'][1]}, {got[mode][1]} |")
 
 
 def report(d, scenarios):

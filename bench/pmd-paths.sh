@@ -10,8 +10,9 @@
 #   silent  REPS silent cuts of one path (SILENT_DOWN, 3 s), 3 s apart, alternating paths
 #   lossy   1 % and 3 % random loss (nft numgen, both ways) on path 2,
 #           goodput in REPS windows of 3 s
-# Modes: pmd (`mptcpkit pmd --client` in the client namespace) and kernel
-# (the same subflow endpoints and limits by hand, the in-kernel PM alone).
+# Modes: pmd (`mptcpkit pmd --client` in the client namespace), kernel
+# (the same subflow endpoints and limits by hand, the in-kernel PM alone),
+# and, when asked in MODES, pmdwmem (pmd with --wmem-max WMEM_MAX, 262144).
 # Directions (DIRS): up = client -> server, down = server -> client (pmd
 # runs on the client: in "down" the server's scheduler chooses the paths).
 #   bench/pmd-paths.sh [BUILD_DIR] [SCENARIOS] [REPS]    (root)
@@ -77,8 +78,9 @@ loss_set() {
 mode_up() {
 	pmd_topo "$2" 2>/dev/null
 	nft_setup || { echo "nft setup failed" >&2; exit 1; }
-	if [ "$1" = pmd ]; then
-		pmd_start "$C" "$TMP/pmd-$2.log" --client ${PMD_ARGS:-} ||
+	if [ "$1" != kernel ]; then
+		# shellcheck disable=SC2046 # word splitting of the options wanted
+		pmd_start "$C" "$TMP/pmd-$2.log" --client $(pmd_mode_args "$1") ${PMD_ARGS:-} ||
 			{ echo "pmd did not start: $(head -c 300 "$TMP/pmd-$2.log")" >&2; exit 1; }
 	else
 		in_ns "$C" ip mptcp limits set subflows 2 add_addr_accepted 2
@@ -87,9 +89,15 @@ mode_up() {
 	fi
 }
 
+# pmd_mode_args MODE: pmd's options in MODE (pmd: none; pmdwmem: the send
+# buffer ceiling WMEM_MAX, default 262144).
+pmd_mode_args() {
+	[ "$1" = pmdwmem ] && echo "--wmem-max ${WMEM_MAX:-262144}"
+}
+
 # mode_down MODE: stop pmd, every process of the namespaces, the namespaces.
 mode_down() {
-	[ "$1" = pmd ] && pmd_stop
+	[ "$1" != kernel ] && pmd_stop
 	ip netns pids "$C" | xargs -r kill 2>/dev/null
 	ip netns pids "$S" | xargs -r kill 2>/dev/null
 	sleep 0.5
@@ -219,8 +227,11 @@ echo "$TABLES"
 	echo "## pmd on churn, silent cuts and lossy paths (bench/pmd-paths.sh)"
 	echo
 	echo "Date $START; machine: $(nproc) cores, kernel $(uname -r), load average $LOAD at the start;"
-	echo "**the cores were shared with other jobs** (figures are noisy; re-run on a quiet machine)."
-	echo "Two paths of 50 Mbit/s (tbf), no delay; pmd = \`mptcpkit pmd --client\` (pmd of commit $COMMIT);"
+	awk -v l="$LOAD" 'BEGIN { exit !(l > 1) }' &&
+		echo "**the cores were shared with other jobs** (figures are noisy; re-run on a quiet machine)."
+	echo "Two paths of 50 Mbit/s (tbf), no delay; pmd = \`mptcpkit pmd --client\` (pmd of commit $COMMIT),"
+	echo "pmdwmem = the same with \`--wmem-max ${WMEM_MAX:-262144}\` (when in MODES=\"$MODES\");"
+	echo "congestion control $(sysctl -n net.ipv4.tcp_congestion_control) (the host's default);"
 	echo "kernel = the same subflow endpoints (with dev) and limits set by hand, in-kernel PM alone."
 	echo "up = client -> server, down = server -> client; one transfer per mode and direction,"
 	echo "sha256 of the stream compared end to end. Command: \`sudo bench/pmd-paths.sh build \"$SCENARIOS\" $REPS\`"
