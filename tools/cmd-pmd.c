@@ -17,7 +17,7 @@ static void usage(FILE *f)
 		"                     [--only IF,..] [--exclude IF,..] [--pm kernel|userspace]\n"
 		"                     [--on-link-down remove|backup] [--wmem-max BYTES]\n"
 		"                     [--notsent-lowat BYTES] [--no-health-checks]\n"
-		"                     [--probe IF=ADDR] [-j] [-v]\n\n"
+		"                     [--probe IF=ADDR[:PORT]] [-j] [-v]\n\n"
 		"A path-manager daemon that keeps every usable path in use: one endpoint per\n"
 		"usable address (subflow on a client, signal on a server), limits to match,\n"
 		"endpoints removed at once when their link goes down or their path stops\n"
@@ -39,7 +39,8 @@ static void usage(FILE *f)
 		"      --notsent-lowat BYTES  set net.ipv4.tcp_notsent_lowat while running\n"
 		"                      (plain TCP only: MPTCP subflows ignore it)\n"
 		"      --no-health-checks  act on link state only (no probes, no sock_diag)\n"
-		"      --probe IF=ADDR also probe ADDR over interface IF (repeatable)\n"
+		"      --probe IF=ADDR also probe ADDR over interface IF (repeatable;\n"
+		"                      ADDR:PORT or [ADDR6]:PORT: a TCP connect)\n"
 		"  -j, --json          log one JSON object per line (also the global -j)\n"
 		"  -v, --verbose       also log what is left alone and why\n"
 		"Log lines go to stderr; with -j, one JSON object per line.\n");

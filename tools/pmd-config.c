@@ -367,7 +367,32 @@ static int top_key(struct setter *p, const char *key, const char *v)
 	return perr(p, "unknown key '%s'", key);
 }
 
-/* "probe = ADDR[,ADDR...]": probe targets for this interface. */
+/* One probe target: ADDR or ADDR6 (ICMP echo), ADDR:PORT or [ADDR6]:PORT
+ * (TCP connect). 0, or -EINVAL. */
+static int parse_target(char *tok, int *family, union mpk_in46 *ip, uint16_t *port)
+{
+	char *colon = strrchr(tok, ':');
+	long n = 0;
+
+	if (tok[0] == '[') {	/* [ADDR6]:PORT */
+		if (!colon || colon[-1] != ']')
+			return -EINVAL;
+		colon[-1] = '\0';
+		tok++;
+	} else if (colon && strchr(tok, ':') != colon) {
+		colon = NULL;	/* a bare IPv6 address: ICMP */
+	}
+	if (colon) {
+		*colon = '\0';
+		if (parse_long(colon + 1, 1, 65535, &n))
+			return -EINVAL;
+	}
+	*family = strchr(tok, ':') ? AF_INET6 : AF_INET;
+	*port = (uint16_t)n;
+	return inet_pton(*family, tok, ip) == 1 ? 0 : -EINVAL;
+}
+
+/* "probe = TARGET[,TARGET...]": probe targets for this interface. */
 static int set_targets(struct setter *p, const char *v)
 {
 	struct pmd_ifconf *s = p->section;
@@ -377,13 +402,16 @@ static int set_targets(struct setter *p, const char *v)
 		return perr(p, "probe: too long");
 	strcpy(buf, v);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int family = strchr(tok = str_trim(tok), ':') ? AF_INET6 : AF_INET;
+		char shown[LINE_MAX_LEN];
+		int n = s->ntargets;
 
-		if (s->ntargets >= PMD_TARGETS_MAX)
+		tok = str_trim(tok);
+		snprintf(shown, sizeof(shown), "%s", tok);
+		if (n >= PMD_TARGETS_MAX)
 			return perr(p, "probe: at most %d targets", PMD_TARGETS_MAX);
-		if (inet_pton(family, tok, &s->target[s->ntargets]) != 1)
-			return perr(p, "probe: '%s' is not an IPv4 or IPv6 address", tok);
-		s->target_family[s->ntargets++] = family;
+		if (parse_target(tok, &s->target_family[n], &s->target[n], &s->target_port[n]))
+			return perr(p, "probe: '%s' is not ADDR, ADDR:PORT or [ADDR6]:PORT", shown);
+		s->ntargets++;
 	}
 	return 0;
 }

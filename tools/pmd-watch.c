@@ -29,9 +29,14 @@
 #define REFRESH_MIN_MS 1000
 #define REFRESH_MAX_MS 32000
 #define SILENT_TARGET_PROBES 40	/* unanswered probes before saying so */
+/* A TCP target is probed every this many samples (200 ms by default): a
+ * connect is heavier than an echo for the target, and it is a server. */
+#define TCP_PROBE_EVERY 8
 
 struct target {
 	union mpk_in46 ip;
+	uint16_t port;		/* 0: ICMP echo; else TCP connect */
+	struct pmd_tcp_probe tcp;
 	bool configured;
 	bool answered;		/* ever */
 	unsigned int unanswered;
@@ -106,12 +111,20 @@ int pmd_watch_start(const struct pmd_config *cfg, struct pmd_watch **out)
 	return 0;
 }
 
+static void path_close(struct watch_path *p)
+{
+	pmd_probe_close(p->probe);
+	p->probe = NULL;
+	for (int i = 0; i < p->ntargets; i++)
+		pmd_tcp_probe_abort(&p->target[i].tcp);
+}
+
 void pmd_watch_stop(struct pmd_watch *w)
 {
 	if (!w)
 		return;
 	for (int i = 0; i < w->npaths; i++)
-		pmd_probe_close(w->path[i].probe);
+		path_close(&w->path[i]);
 	if (w->diag)
 		diag_close(w->diag);
 	free(w->seen);
@@ -179,20 +192,29 @@ void pmd_watch_paths(const struct pmd_watch *w, struct pmd_stats *s)
 	}
 }
 
-static void add_target(struct watch_path *p, const union mpk_in46 *ip, bool configured)
+static struct target new_target(const union mpk_in46 *ip, uint16_t port, bool configured)
+{
+	struct target t = { .ip = *ip, .port = port, .configured = configured };
+
+	pmd_tcp_probe_init(&t.tcp);
+	return t;
+}
+
+static void add_target(struct watch_path *p, const union mpk_in46 *ip, uint16_t port,
+		       bool configured)
 {
 	for (int i = 0; i < p->ntargets; i++) {
-		if (pmd_in46_equal(p->family, &p->target[i].ip, ip))
+		if (pmd_in46_equal(p->family, &p->target[i].ip, ip) && p->target[i].port == port)
 			return;
 	}
 	if (p->ntargets < PMD_TARGETS_MAX) {
-		p->target[p->ntargets++] = (struct target){ .ip = *ip, .configured = configured };
+		p->target[p->ntargets++] = new_target(ip, port, configured);
 		return;
 	}
-	/* full: a learnt target that never answered makes room */
+	/* full: a learnt target (an echo one) that never answered makes room */
 	for (int i = 0; i < p->ntargets; i++) {
 		if (!p->target[i].configured && !p->target[i].answered) {
-			p->target[i] = (struct target){ .ip = *ip, .configured = configured };
+			p->target[i] = new_target(ip, port, configured);
 			return;
 		}
 	}
@@ -212,7 +234,7 @@ static void path_init(struct pmd_watch *w, struct watch_path *p,
 	p->refresh_gap_ms = REFRESH_MIN_MS;
 	for (int i = 0; ic && i < ic->ntargets; i++) {
 		if (ic->target_family[i] == a->family)
-			add_target(p, &ic->target[i], true);
+			add_target(p, &ic->target[i], ic->target_port[i], true);
 	}
 }
 
@@ -238,7 +260,7 @@ static void track_paths(struct pmd_watch *w, const struct pmd_net *net)
 	for (int i = w->npaths - 1; i >= 0; i--) {
 		if (w->path[i].present)
 			continue;
-		pmd_probe_close(w->path[i].probe);
+		path_close(&w->path[i]);
 		w->path[i] = w->path[--w->npaths];
 	}
 }
@@ -265,7 +287,7 @@ static void add_evidence(struct pmd_watch *w, struct watch_path *p,
 	uint32_t before = seen_before(w, sf->cookie, &found);
 
 	if (pmd_sockaddr_in46(&sf->tcp.remote, &remote) == p->family)
-		add_target(p, &remote, false);
+		add_target(p, &remote, 0, false);
 	if (sf->tcp.state != TCP_ESTABLISHED)
 		return;
 	ev->subflows++;
@@ -379,20 +401,40 @@ static void open_probe(struct pmd_watch *w, struct watch_path *p)
 	w->changed = true;	/* a new descriptor to poll */
 }
 
+static bool has_echo_target(const struct watch_path *p)
+{
+	for (int i = 0; i < p->ntargets; i++) {
+		if (!p->target[i].port)
+			return true;
+	}
+	return false;
+}
+
+/* a probe that cannot even leave (a local firewall drops it: EPERM; no
+ * route) is as lost as one that gets no answer */
+static void send_one(struct pmd_watch *w, struct watch_path *p, struct target *t)
+{
+	if (t->port && w->samples % TCP_PROBE_EVERY)
+		return;
+	if (t->port)
+		pmd_tcp_probe_start(&t->tcp, p->family, &p->ip, p->ifname, &t->ip, t->port);
+	else
+		pmd_probe_send(p->probe, &t->ip);
+	p->sent++;
+	t->unanswered++;
+}
+
 static void send_probes(struct pmd_watch *w, struct watch_path *p)
 {
 	if (!p->ntargets)
 		return;
-	open_probe(w, p);
-	if (!p->probe)
-		return;
-	/* a probe that cannot even leave (a local firewall drops it: EPERM;
-	 * no route) is as lost as one that gets no answer */
-	for (int i = 0; i < p->ntargets; i++) {
-		pmd_probe_send(p->probe, &p->target[i].ip);
-		p->sent++;
-		p->target[i].unanswered++;
+	if (has_echo_target(p)) {
+		open_probe(w, p);
+		if (!p->probe)
+			return;
 	}
+	for (int i = 0; i < p->ntargets; i++)
+		send_one(w, p, &p->target[i]);
 	warn_silent_targets(p);
 }
 
@@ -476,11 +518,22 @@ static void on_answer(void *data, const union mpk_in46 *from, uint32_t rtt_ms)
 	}
 }
 
+static void read_tcp_answers(struct watch_path *p)
+{
+	for (int i = 0; i < p->ntargets; i++) {
+		uint32_t rtt;
+
+		if (pmd_tcp_probe_check(&p->target[i].tcp, &rtt) == 1)
+			on_answer(p, &p->target[i].ip, rtt);
+	}
+}
+
 static void read_answers(struct pmd_watch *w)
 {
 	for (int i = 0; i < w->npaths; i++) {
 		if (w->path[i].probe)
 			pmd_probe_read(w->path[i].probe, on_answer, &w->path[i]);
+		read_tcp_answers(&w->path[i]);
 	}
 }
 

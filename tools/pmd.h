@@ -10,6 +10,7 @@
  *   pmd-health.c   per-path liveness from subflow progress and probes (pure)
  *   pmd-watch.c    feeds pmd-health: sock_diag samples and ICMP probes
  *   pmd-probe.c    ICMP echo per path, bound to its interface and address
+ *   pmd-tcp-probe.c  TCP connect per path, for targets that filter ICMP
  *   pmd-kernel.c   in-kernel PM: endpoints and limits, added and restored
  *   pmd-upm.c      userspace PM: subflows created and destroyed per event
  *   pmd-state.c    what pmd added, under /run, so a restart can adopt it
@@ -59,6 +60,7 @@ struct pmd_ifconf {
 	int ntargets;	/* probe targets given for this interface */
 	int target_family[PMD_TARGETS_MAX];
 	union mpk_in46 target[PMD_TARGETS_MAX];
+	uint16_t target_port[PMD_TARGETS_MAX];	/* 0: ICMP echo, else TCP connect */
 };
 
 struct pmd_iflist {
@@ -274,6 +276,21 @@ int pmd_probe_fd(const struct pmd_probe *p);
 int pmd_probe_send(struct pmd_probe *p, const union mpk_in46 *dst);
 /* Answers waiting on the socket: fn for each; their count, or -errno. */
 int pmd_probe_read(struct pmd_probe *p, pmd_answer_fn fn, void *data);
+
+/* pmd-tcp-probe.c: a TCP connect over one path (one in flight per target). */
+struct pmd_tcp_probe {
+	int fd;			/* -1: none in flight */
+	uint64_t sent_ms;
+};
+void pmd_tcp_probe_init(struct pmd_tcp_probe *t);
+/* A new connect (an unanswered one in flight is dropped); 0 or -errno
+ * (it could not leave: as lost as an unanswered one). */
+int pmd_tcp_probe_start(struct pmd_tcp_probe *t, int family, const union mpk_in46 *src,
+			const char *ifname, const union mpk_in46 *dst, uint16_t port);
+/* 1: answered (connected or refused), with its round trip; 0: still in
+ * flight (or none); -1: failed otherwise (unreachable). Done ones close. */
+int pmd_tcp_probe_check(struct pmd_tcp_probe *t, uint32_t *rtt_ms);
+void pmd_tcp_probe_abort(struct pmd_tcp_probe *t);
 
 /* pmd-watch.c: sock_diag samples and probes, judged by pmd-health.c. */
 struct pmd_watch;

@@ -5,7 +5,8 @@
 # both directions of transfer, the transfer goes on with every byte intact,
 # and the path is used again once it works. A lossy path (3 %) is never
 # called dead; a subflow that the kernel closed for another reason comes
-# back; a probe target that never answers is said once and harms nothing.
+# back; a probe target that never answers is said once and harms nothing;
+# a TCP probe target tells an idle path's state where ICMP is filtered.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../pmd-lib.sh"
 require_root
@@ -108,6 +109,23 @@ timeout 60 tail --pid="$RECEIVER" -f /dev/null
 sleep 1.5
 check_ok "a probe target that never answers is said" grep -q '"action":"probe-silent"' "$TMP/pmd2.log"
 check "... and no path is called dead for it" 0 grep -c '"path-dead"' "$TMP/pmd2.log"
+check_ok "pmd stops cleanly" pmd_stop
+
+# ICMP still filtered, no connection: a TCP probe target (a closed port:
+# its reset is an answer) keeps an idle path's state known
+pmd_start "$C" "$TMP/pmd3.log" --client -j --probe c2=10.0.2.2:5399
+sleep 1
+check "a TCP probe target answers (no path dead)" 0 grep -c '"path-dead"' "$TMP/pmd3.log"
+path_silent 2 on
+check_ok "an idle path's silent cut is seen through TCP probes" \
+	wait_for 3 grep -q '"action":"path-dead","address":"10.0.2.1".*"probes_lost"' "$TMP/pmd3.log"
+check_ok "... its endpoint deleted" wait_for 2 sh -c "! ip -n $C mptcp endpoint show | grep -q 10.0.2.1"
+path_silent 2 off
+check_ok "... alive again once it answers" \
+	wait_for 3 grep -q '"action":"path-alive","address":"10.0.2.1"' "$TMP/pmd3.log"
+check_ok "... its endpoint back" wait_for 2 sh -c "ip -n $C mptcp endpoint show | grep -q 10.0.2.1"
+check "the probes leave no connection behind (reset, no TIME_WAIT)" "" \
+	in_ns "$C" ss -Htan "dport = :5399"
 check_ok "pmd stops cleanly" pmd_stop
 check "nothing left" "" in_ns "$C" ip mptcp endpoint show
 finish

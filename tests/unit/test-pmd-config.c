@@ -58,6 +58,7 @@ static void test_full_file(void **state)
 		"wmem_max = 262144\n"
 		"[interface eth1]\n"
 		"flags = subflow,fullmesh\n"
+		"probe = 10.0.1.2:443, [2001:db8::1]:80, 2001:db8::2, 10.0.0.9\n"
 		"backup = no\n"
 		"[ interface  wwan0 ]\n"
 		"use = yes\n"), 0);
@@ -78,6 +79,14 @@ static void test_full_file(void **state)
 	ic = pmd_config_if(&cfg, "eth1");
 	assert_non_null(ic);
 	assert_int_equal(ic->flags, MPK_EP_SUBFLOW | MPK_EP_FULLMESH);
+	assert_int_equal(ic->ntargets, 4);
+	assert_int_equal(ic->target_port[0], 443);
+	assert_int_equal(ic->target_family[1], AF_INET6);
+	assert_int_equal(ic->target_port[1], 80);
+	assert_int_equal(ic->target_family[2], AF_INET6);
+	assert_int_equal(ic->target_port[2], 0);	/* a bare IPv6 address: echo */
+	assert_int_equal(ic->target_family[3], AF_INET);
+	assert_int_equal(ic->target_port[3], 0);
 	assert_int_equal(ic->backup, 0);
 	assert_int_equal(ic->use, -1);
 	ic = pmd_config_if(&cfg, "wwan0");
@@ -132,6 +141,10 @@ static const struct {
 	{ "[interface eth0]\nflags = subflow,turbo\n", "flags: need signal" },
 	{ "[interface eth0]\nflags = ,\n", "flags: need signal" },
 	{ "[interface eth0]\nbackup = sometimes\n", "backup must be yes or no" },
+	{ "[interface eth0]\nprobe = 10.0.1.2:0\n", "probe: '10.0.1.2:0' is not ADDR, ADDR:PORT" },
+	{ "[interface eth0]\nprobe = 10.0.1.2:65536\n", "is not ADDR, ADDR:PORT" },
+	{ "[interface eth0]\nprobe = [2001:db8::1]\n", "probe: '[2001:db8::1]' is not" },
+	{ "[interface eth0]\nprobe = [10.0.1.2]:80x\n", "is not ADDR, ADDR:PORT" },
 	{ "[interface eth0]\nmode = client\n", "unknown key 'mode' in [interface eth0]" },
 	{ "mode = client\0mode = server\n", NULL },	/* C string: ends at the NUL */
 };
