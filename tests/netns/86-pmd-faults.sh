@@ -54,7 +54,7 @@ bad "a bad value" "line 1: dead_after_ms must be 50..60000, not 'soon'" -c "$TMP
 printf 'probe_intervall_ms = 20\n' >"$TMP/bad2.conf"
 bad "an unknown key" "line 1: unknown key 'probe_intervall_ms'" -c "$TMP/bad2.conf"
 printf '[interface c1]\nprobe = 10.0.1.300\n' >"$TMP/bad3.conf"
-bad "a probe target that is no address" "line 2: probe: '10.0.1.300' is not ADDR, ADDR:PORT or [ADDR6]:PORT" -c "$TMP/bad3.conf"
+bad "a probe target that is no address" "line 2: probe: '10.0.1.300' is not ADDR, ADDR:PORT" -c "$TMP/bad3.conf"
 bad "--probe without IF=" "--probe: expected IF=ADDR" --probe 10.0.1.2
 bad "--no-health-checks takes no value" "bad option|unexpected" --no-health-checks=yes
 check_one_line "no CAP_NET_ADMIN (capsh drops it)" "needs CAP_NET_ADMIN" \
