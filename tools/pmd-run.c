@@ -83,6 +83,8 @@ static void on_refresh(void *data, int family, const union mpk_in46 *ip,
 	(void)ifindex;
 	if (d->kernel && pmd_kernel_refresh(d->kernel, &d->net, &d->health, family, ip, why) > 0)
 		d->refreshed = true;
+	if (d->upm)
+		pmd_upm_refresh(d->upm, family, ip, why);
 }
 
 /* The userspace PM must be the namespace's path manager, or the kernel

@@ -8,7 +8,8 @@
  * comes back, they are created again; a subflow that closes for another
  * reason (a reset) is created again at once, up to RECREATE_MAX times per
  * connection. The health checks (pmd-watch.c) count as link state: a dead
- * path's subflows are destroyed; no connection is left without a path.
+ * path's subflows are destroyed; no connection is left without a path; a
+ * subflow stuck in backoff on a path that answers is made anew there.
  * Server side: the usable addresses are announced (ADD_ADDR) and withdrawn
  * the same way.
  */
@@ -39,6 +40,7 @@ struct upm_conn {
 	struct mpk_endpoint announced[SUBS_MAX];	/* server side */
 	int nann;
 	int recreated;	/* subflows created again after SUB_CLOSED */
+	uint16_t refreshed_port;	/* the local port of the last refreshed one */
 };
 
 /* A peer that refuses joins on a path would make create/close loop. */
@@ -301,6 +303,53 @@ int pmd_upm_sync(struct pmd_upm *u, const struct pmd_net *net,
 	return err;
 }
 
+/* A subflow on a path that answers but stuck in retransmission backoff
+ * (pmd-watch.c's stall): closed and opened again at once, on the same
+ * path, so without REMOVE_ADDR. Not the initial subflow (address id 0):
+ * a join cannot take its place from the same address. Bounded as the
+ * re-creation after SUB_CLOSED is. */
+static int refresh_conn(struct pmd_upm *u, struct upm_conn *c,
+			const struct mpk_endpoint *addr, const char *why)
+{
+	int n = 0;
+
+	for (int i = c->nsub - 1; i >= 0; i--) {
+		struct upm_sub *s = &c->sub[i];
+		int ret;
+
+		if (!same_addr(&s->local, addr) || !s->local.id || !s->local.port ||
+		    c->recreated >= RECREATE_MAX)
+			continue;
+		ret = mpk_pm_subflow_destroy(u->pm, c->token, &s->local, &s->remote);
+		log_sub(ret ? "error" : "destroy-subflow", c->token, &s->local,
+			&s->remote, ret ? mpk_strerror(ret) : why);
+		if (ret)
+			continue;
+		/* its SUB_CLOSED, still to come, must not be taken for the
+		 * pending new one's (same address, no port yet) */
+		c->refreshed_port = s->local.port;
+		drop_sub(c, s);
+		c->recreated++;
+		n++;
+	}
+	if (n)
+		sync_conn(u, c);
+	return n;
+}
+
+int pmd_upm_refresh(struct pmd_upm *u, int family, const union mpk_in46 *ip,
+		    const char *why)
+{
+	struct mpk_endpoint addr = addr_of(family, ip, 0);
+	int n = 0;
+
+	for (int i = 0; i < u->nconn; i++) {
+		if (!u->conn[i].server_side)
+			n += refresh_conn(u, &u->conn[i], &addr, why);
+	}
+	return n;
+}
+
 static void on_established(struct pmd_upm *u, const struct mpk_pm_event *ev)
 {
 	struct upm_conn *c = find_conn(u, ev->token);
@@ -329,6 +378,8 @@ static void on_sub_event(struct pmd_upm *u, const struct mpk_pm_event *ev)
 		return;
 	s = find_sub(c, &local);
 	if (ev->type == MPK_PM_EVENT_SUB_CLOSED) {
+		if (ev->sport && ev->sport == c->refreshed_port)
+			return;	/* closed by pmd, already opened again */
 		if (s && (!s->local.port || s->local.port == ev->sport))
 			drop_sub(c, s);
 		/* the kernel never opens it again: pmd does, if the path is usable */

@@ -375,6 +375,10 @@ int pmd_upm_read(struct pmd_upm *u, const struct pmd_net *net,
 /* Links, addresses or health changed: destroy or create subflows. */
 int pmd_upm_sync(struct pmd_upm *u, const struct pmd_net *net,
 		 const struct pmd_health_view *health);
+/* The stuck subflows from this local address closed and opened again on
+ * the same path; how many. */
+int pmd_upm_refresh(struct pmd_upm *u, int family, const union mpk_in46 *ip,
+		    const char *why);
 void pmd_upm_stop(struct pmd_upm *u);
 
 /* pmd-tune.c: opt-in sysctl tuning, restored at stop. */
