@@ -3,6 +3,7 @@
 # mptcpkit lab: up/down, two labs side by side, leftovers of a killed
 # 'lab up', link cuts, exec, and the errors (one line, non-zero, nothing left).
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lab-lib.sh"
 require_root
 require_mptcp
 require_cmd ip tc nft python3
@@ -12,14 +13,6 @@ B=t50b-$RUN_ID
 C=t50c-$RUN_ID
 MY_LABS=("$A" "$B" "$C")
 
-lab_cleanup() {
-	local n
-	for n in "${MY_LABS[@]}"; do
-		"$MPTCPKIT" lab down --force --name "$n" >/dev/null 2>&1
-	done
-	cleanup
-}
-trap lab_cleanup EXIT
 
 lab() { "$MPTCPKIT" lab "$@"; }
 

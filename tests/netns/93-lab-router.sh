@@ -7,6 +7,7 @@
 # nft table or file (also after a crash that lost the state file), and the
 # errors (one line, non-zero, the running lab untouched).
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lab-lib.sh"
 require_root
 require_mptcp
 require_cmd ip tc nft python3 sha256sum timeout
@@ -14,29 +15,11 @@ require_cmd ip tc nft python3 sha256sum timeout
 A=t93a-$RUN_ID
 B=t93b-$RUN_ID
 MY_LABS=("$A" "$B")
-lab_cleanup() {
-	local n
-	for n in "${MY_LABS[@]}"; do
-		"$MPTCPKIT" lab down --force --name "$n" >/dev/null 2>&1
-	done
-	cleanup
-}
-trap lab_cleanup EXIT
 
 K=$MPTCPKIT
 lab() { "$K" lab "$@"; }
 status_get() { # NAME PYTHON-EXPR over d
 	python3 -c "import json,sys; d=json.load(sys.stdin); print($2)" < <("$K" -j lab status --name "$1")
-}
-# alive PID...: those still running, on one line. A proxy is not the
-# child of 'lab up' (nor of this script): once it ended, its zombie waits
-# for init to reap it, which is not running.
-alive() {
-	local p st
-	for p in "$@"; do
-		st=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | cut -d' ' -f1)
-		[ -n "$st" ] && [ "$st" != Z ] && echo "$p"
-	done | xargs
 }
 # Nothing of lab NAME left: namespaces, the proxies PIDS, files.
 check_gone() { # WHAT NAME PIDS...

@@ -6,6 +6,7 @@
 # both), its MPTCP leg on 2 subflows, the cut run's figures and plot; no lab
 # and no proxy left, also after Ctrl-C; bad input: one line, non-zero.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lab-lib.sh"
 require_root
 require_mptcp
 require_cmd ip tc nft python3
@@ -28,14 +29,6 @@ start_demo() { # OUT ARGS...
 		kill -0 "$DEMO" 2>/dev/null || break
 		sleep 0.1
 	done
-}
-# Of PIDS, those still running (a zombie waiting for init is not).
-alive() {
-	local p st
-	for p in "$@"; do
-		st=$(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | cut -d' ' -f1)
-		[ -n "$st" ] && [ "$st" != Z ] && echo "$p"
-	done | xargs
 }
 nothing_left() { # WHAT DEMO-PID
 	local left
