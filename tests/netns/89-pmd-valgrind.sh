@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# pmd, a long-running daemon, under valgrind through what it meets: a
+# transfer, ICMP and TCP probes, a silent cut and its end, a link down and
+# up, a tuned sysctl, then SIGTERM; with the kernel and the userspace path
+# manager. No invalid access, no leak (valgrind's exit code 99 fails it),
+# and pmd undoes what it changed.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../pmd-lib.sh"
+require_root
+require_mptcp
+require_cmd valgrind python3 ss tc nft sha256sum
+is_sanitizer_build && skip_all "a sanitizer build: valgrind runs on the plain build"
+
+VG=(valgrind -q --leak-check=full '--errors-for-leak-kinds=definite,indirect'
+	--error-exitcode=99)
+
+# vg_run PM: one pmd under valgrind through the events above
+vg_run() {
+	local pm=$1 log="$TMP/pmd-$1.log" vgpid status
+	pmd_topo "$pm" 2>/dev/null
+	if [ "$pm" = userspace ] && ! in_ns "$C" sysctl -qw net.mptcp.path_manager=userspace 2>/dev/null; then
+		skip "$pm PM under valgrind" "the kernel has no userspace path manager"
+		return
+	fi
+	bg "$C" "${VG[@]}" "$MPTCPKIT" pmd --client -j --pm "$pm" \
+		--probe c2=10.0.2.2:5399 --wmem-max 262144 2>"$log"
+	vgpid=$BG_PID
+	if wait_for 20 grep -q '"action":"start"' "$log"; then ok "$pm: pmd starts under valgrind"
+	else not_ok "$pm: pmd starts under valgrind" "$(head -c 300 "$log")"; return; fi
+	xfer_start 24M
+	wait_for 10 both_paths
+	path_silent 2 on
+	sleep 1.5
+	path_silent 2 off
+	path_set 1 down
+	sleep 0.5
+	path_set 1 up
+	timeout 60 tail --pid="$SENDER" -f /dev/null
+	wait_for 5 test -s "$TMP/served"
+	check "$pm: the transfer arrived intact" \
+		"$(sha256sum <"$TMP/data" | cut -d' ' -f1) $((24 << 20))" cat "$TMP/served"
+	kill -TERM "$vgpid"
+	wait "$vgpid"
+	status=$?
+	check "$pm: pmd under valgrind: no error, no leak (exit status)" 0 echo "$status"
+	check "$pm: it said what it did" 0 sh -c "grep -q '\"action\":\"stop\"' '$log'; echo \$?"
+	check "$pm: nothing left" "" in_ns "$C" ip mptcp endpoint show
+	rm -f "$TMP/served" "$TMP/data"
+}
+
+PORT=5290
+vg_run kernel
+PORT=5291
+vg_run userspace
+finish
