@@ -414,8 +414,8 @@ static bool has_echo_target(const struct watch_path *p)
  * route) is as lost as one that gets no answer */
 static void send_one(struct pmd_watch *w, struct watch_path *p, struct target *t)
 {
-	if (t->port && w->samples % TCP_PROBE_EVERY)
-		return;
+	if (t->port ? w->samples % TCP_PROBE_EVERY != 0 : !p->probe)
+		return;	/* not its turn, or no echo socket (said once) */
 	if (t->port)
 		pmd_tcp_probe_start(&t->tcp, p->family, &p->ip, p->ifname, &t->ip, t->port);
 	else
@@ -428,11 +428,8 @@ static void send_probes(struct pmd_watch *w, struct watch_path *p)
 {
 	if (!p->ntargets)
 		return;
-	if (has_echo_target(p)) {
+	if (has_echo_target(p))
 		open_probe(w, p);
-		if (!p->probe)
-			return;
-	}
 	for (int i = 0; i < p->ntargets; i++)
 		send_one(w, p, &p->target[i]);
 	warn_silent_targets(p);
