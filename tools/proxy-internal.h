@@ -62,16 +62,6 @@ struct paddrs {
 	struct sockaddr_storage a[PROXY_ADDRS_MAX];
 };
 
-/* A non-blocking connect through a list of addresses (proxy-connect.c). */
-struct pconnect {
-	const struct paddrs *list;
-	int next;
-	int fd;             /* the attempt in progress, or -1 */
-	int flags;          /* mpk_socket() flags */
-	struct mpk_status at_socket;
-	int last_error;
-};
-
 /* Resolving names off the loop (proxy-resolve.c). Only the loop's thread
  * touches job->c: set to NULL when the connection ends first. */
 struct presolve_job {
@@ -105,7 +95,7 @@ struct pconn {
 	enum pstate state;
 	int cfd, ufd;
 	struct pend cend, uend;
-	struct pconnect connect;
+	struct mpk_connector *connector; /* connecting upstream, or NULL */
 	struct paddrs dest_addrs;     /* socks: the requested destination */
 	struct presolve_job *resolving;
 	uint8_t hs[1024];     /* handshake bytes read, not yet used */
@@ -180,17 +170,8 @@ void pdir_free(struct pdir *d);
 
 /* Resolve (blocking): 0, -MPK_EHOSTNOTFOUND or -errno. */
 int paddrs_resolve(const char *host, const char *port, struct paddrs *out);
-void pconnect_init(struct pconnect *pc, const struct paddrs *list, int flags);
-/* Call first, then on each EPOLLOUT/EPOLLERR of pc->fd: a connected
- * descriptor (then *st says MPTCP or why not), -EINPROGRESS (wait for
- * EPOLLOUT on pc->fd, which may change), or the last error. */
-int pconnect_step(struct pconnect *pc, struct mpk_status *st);
-/* The address of the attempt that connected (or is in progress). */
-const struct sockaddr_storage *pconnect_peer(const struct pconnect *pc);
 /* TCP_NODELAY, best effort. */
 void proxy_nodelay(int fd);
-/* Close an attempt in progress. */
-void pconnect_free(struct pconnect *pc);
 
 int presolver_start(struct presolver *r);
 void presolver_stop(struct presolver *r);

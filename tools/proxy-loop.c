@@ -175,7 +175,8 @@ void proxy_conn_end(struct pconn *c, enum proxy_end end, int error)
 	report_done(c);
 	pdir_free(&c->up);
 	pdir_free(&c->down);
-	pconnect_free(&c->connect);
+	mpk_connector_free(c->connector);
+	c->connector = NULL;
 	if (c->resolving)
 		c->resolving->c = NULL; /* dropped when it comes back */
 	if (c->cfd >= 0)
@@ -247,7 +248,6 @@ static void conn_new(struct proxy *p, int fd, const struct sockaddr_storage *pee
 	c->uend = (struct pend){ .c = c, .upstream = true };
 	pdir_init(&c->up, -1, -1, false);
 	pdir_init(&c->down, -1, -1, false);
-	pconnect_init(&c->connect, &c->cfg->target, 0);
 	c->start_ms = c->last_ms = proxy_now_ms();
 	c->rep.client = *peer;
 	c->rep.client_st = p->lst.mptcp ? *st : p->lst;
