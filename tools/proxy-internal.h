@@ -24,8 +24,11 @@ struct pdir {
 	size_t in_pipe;
 	size_t pipe_size;   /* what one splice() asks for */
 	bool grown;         /* the pipe was made bigger (or that failed) */
-	char *buf;          /* what the receiver did not take yet (copy) */
+	char *buf;          /* what the receiver did not take yet (copy); bulk
+			     * copying: also what is read into */
+	size_t cap;         /* buf's size */
 	size_t off, len;
+	size_t asked;       /* what the last read or splice asked for */
 	bool copy;          /* never splice (--no-splice, or refused) */
 	bool bulk;          /* a read filled the buffer: splice from now on */
 	bool eof;           /* 'from' said EOF */
