@@ -87,6 +87,9 @@ enum mpk_reason mpk_reason_from_errno(int err);
 #define MPK_CLOEXEC SOCK_CLOEXEC   /* the socket is close-on-exec */
 #define MPK_TCP_ONLY 0x1 /* plain TCP: do not ask for MPTCP; the status then
                           * says "blocked" with error 0 */
+#define MPK_REUSEPORT 0x2 /* mpk_listen(): SO_REUSEPORT, so that several
+                           * processes can listen on one port and the kernel
+                           * spreads connections between them; ignored elsewhere */
 
 /*
  * A stream socket for AF_INET or AF_INET6: MPTCP when the kernel gives it,

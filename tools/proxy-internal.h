@@ -125,6 +125,9 @@ struct proxy {
 	bool draining, accept_paused;
 	int64_t drain_deadline_ms;
 	const struct proxy_hooks *hooks;
+	pid_t *workers;       /* the first process: the other workers */
+	int n_workers;
+	bool worker;          /* forked by the first process */
 };
 
 int64_t proxy_now_ms(void);
@@ -170,6 +173,13 @@ bool pdir_wants_read(const struct pdir *d);
 bool pdir_wants_write(const struct pdir *d);
 bool pdir_spliced(const struct pdir *d);
 void pdir_free(struct pdir *d);
+
+/* --workers (proxy-workers.c): fork the others once listening (in a new
+ * worker: its own listener); pass a signal on; at the end, stop and wait
+ * for them. */
+int proxy_workers_start(struct proxy *p, const struct proxy_config *cfg);
+void proxy_workers_signal(struct proxy *p, int sig);
+void proxy_workers_stop(struct proxy *p);
 
 /* Resolve (blocking): 0, -MPK_EHOSTNOTFOUND or -errno. */
 int paddrs_resolve(const char *host, const char *port, struct paddrs *out);

@@ -98,6 +98,7 @@ int proxy_open(const struct proxy_config *cfg, struct proxy **out, struct mpk_st
 	else
 		p->lfd = mpk_listen(cfg->listen_host, cfg->listen_port, AF_UNSPEC, 0,
 				    MPK_NONBLOCK | MPK_CLOEXEC |
+				    (cfg->workers > 1 ? MPK_REUSEPORT : 0) |
 				    (cfg->mode == PROXY_TRANSPARENT ? MPK_TCP_ONLY : 0), &p->lst);
 	if (p->lfd < 0) {
 		err = p->lfd;
@@ -105,6 +106,15 @@ int proxy_open(const struct proxy_config *cfg, struct proxy **out, struct mpk_st
 		return err;
 	}
 	p->port = mpk_local_port(p->lfd);
+	/* Before the epoll instance and the resolver's thread: each worker
+	 * makes its own (a thread does not survive fork()). */
+	*failed = "starting workers";
+	err = proxy_workers_start(p, cfg);
+	if (err) {
+		proxy_close(p);
+		return err;
+	}
+	*failed = "listening";
 	p->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (p->epfd < 0) {
 		err = -errno;
@@ -132,6 +142,11 @@ int proxy_port(const struct proxy *p)
 	return mpk_local_port(p->lfd);
 }
 
+bool proxy_is_worker(const struct proxy *p)
+{
+	return p->worker;
+}
+
 static void reap(struct proxy *p);
 
 void proxy_close(struct proxy *p)
@@ -149,6 +164,8 @@ void proxy_close(struct proxy *p)
 	if (p->sigfd >= 0)
 		close(p->sigfd);
 	pcfg_put(p->cfg);
+	if (p->workers)
+		proxy_workers_stop(p);
 	free(p);
 }
 
@@ -341,6 +358,7 @@ static void signal_read(struct proxy *p)
 	struct signalfd_siginfo si;
 
 	while (read(p->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		proxy_workers_signal(p, (int)si.ssi_signo);
 		if (si.ssi_signo == SIGHUP)
 			reload(p);
 		else

@@ -266,6 +266,24 @@ static void connector_from_addrs_bad_input(void **state)
 	assert_null(mpk_connector_addr(NULL));
 }
 
+/* MPK_REUSEPORT: a second listener on the same port, which without it is
+ * refused. */
+static void reuseport_listeners(void **state)
+{
+	char port[16];
+	int a, b;
+
+	a = mpk_listen("127.0.0.1", "0", AF_INET, 0, MPK_REUSEPORT, NULL);
+	assert_true(a >= 0);
+	snprintf(port, sizeof(port), "%d", mpk_local_port(a));
+	assert_int_equal(mpk_listen("127.0.0.1", port, AF_INET, 0, 0, NULL), -EADDRINUSE);
+	b = mpk_listen("127.0.0.1", port, AF_INET, 0, MPK_REUSEPORT, NULL);
+	assert_true(b >= 0);
+	assert_int_equal(mpk_local_port(b), mpk_local_port(a));
+	close(a);
+	close(b);
+}
+
 static void connection_refused(void **state)
 {
 	char port[16];
@@ -342,6 +360,7 @@ int main(void)
 		cmocka_unit_test(nonblocking_connector),
 		cmocka_unit_test(connector_from_addrs),
 		cmocka_unit_test(connector_from_addrs_bad_input),
+		cmocka_unit_test(reuseport_listeners),
 		cmocka_unit_test(connection_refused),
 		cmocka_unit_test(info_paths_agree),
 		cmocka_unit_test(info_of_plain_tcp),
