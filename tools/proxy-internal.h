@@ -29,7 +29,7 @@ struct pdir {
 	size_t cap;         /* buf's size */
 	size_t off, len;
 	size_t asked;       /* what the last read or splice asked for */
-	bool copy;          /* never splice (--no-splice, or refused) */
+	bool copy;          /* never splice (--no-splice, an MPTCP leg, or refused) */
 	bool bulk;          /* a read filled the buffer: splice from now on */
 	bool eof;           /* 'from' said EOF */
 	bool shut;          /* EOF passed on: 'to' shut for writing */

@@ -6,9 +6,9 @@
  * fills the scratch buffer carries bulk data: from then on it moves with
  * splice() through a pipe, no copy. Short connections thus never pay for
  * a pipe, idle ones hold no memory at all, and bulk ones are zero-copy.
- * Bulk data from a socket that cannot splice well (MPTCP: see
- * pconn_relay_start) is read into a buffer of the direction's own, 1 MiB
- * once it has moved 1 MiB like the pipes, and sent from there.
+ * Where splicing does not pay (a leg is MPTCP: see pconn_relay_start),
+ * bulk data is read into a buffer of the direction's own, 1 MiB once it
+ * has moved 1 MiB like the pipes, and sent from there.
  */
 #include <errno.h>
 #include <fcntl.h>

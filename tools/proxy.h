@@ -2,8 +2,9 @@
 /*
  * The proxy engine: an epoll loop that accepts connections, finds where each
  * goes (a fixed target, a SOCKS5 request, or the original destination of a
- * redirected connection), connects there and relays both directions with
- * splice() through a pipe per direction.
+ * redirected connection), connects there and relays both directions:
+ * splice() through a pipe per direction between TCP sockets, read/send
+ * through a buffer where a leg is MPTCP.
  * Errors: functions return 0 or -errno and never print; what happened to
  * each connection reaches the caller as a struct proxy_report.
  */
