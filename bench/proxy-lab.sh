@@ -27,6 +27,7 @@ OUT=$(mktemp -d /tmp/proxy-lab.XXXXXX)
 PIDS=()
 cleanup() {
 	local p ns
+	set +e # best effort: see proxy-throughput.sh
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	for ns in "$C" "$R" "$F" "$S"; do
