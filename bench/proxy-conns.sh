@@ -3,7 +3,8 @@
 # Short connections through a proxy on loopback (a namespace of its own):
 # 1 KiB request, 1 KiB reply, PARALLEL clients in a loop for SECONDS;
 # TCP in, MPTCP out: mptcpkit proxy forward against haproxy 2.6 mode tcp
-# (one thread) forced onto MPTCP with mptcpkit run; the server forced too.
+# (one thread) forced onto MPTCP with mptcpkit run; the server forced too;
+# then mptcpkit --workers 2 against haproxy nbthread 2.
 #   bench/proxy-conns.sh [BUILD_DIR] [ROUNDS (3)] [SECONDS (5)] [PARALLEL (8)]
 # Prints a table; APPEND=1 appends it to bench/RESULTS.md.
 set -eu
@@ -21,6 +22,9 @@ OUT=$(mktemp -d /tmp/proxy-conns.XXXXXX)
 PIDS=()
 cleanup() {
 	local p
+	# Best effort: under set -e the first kill of a process already gone
+	# ended the cleanup, leaving the namespace and the proxy behind.
+	set +e
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	ip netns pids "$NS" 2>/dev/null | xargs -r kill -9 2>/dev/null
@@ -61,6 +65,8 @@ listen p
 	bind 127.0.0.1:7003
 	server s 127.0.0.1:7002
 EOF2
+# Two threads against two mptcpkit workers (--workers 2).
+sed -e 's/nbthread 1/nbthread 2/' -e 's/:7003/:7005/' "$OUT/haproxy.cfg" >"$OUT/haproxy2.cfg"
 
 # run NAME PORT PROXY_CMD... (none: direct to the server)
 run() {
@@ -81,6 +87,8 @@ for r in $(seq "$ROUNDS"); do
 	run direct 7002
 	run mptcpkit 7001 "$M" proxy forward --listen 127.0.0.1:7001 --to 127.0.0.1:7002 --max-conns 10000
 	run haproxy 7003 "$M" run -- haproxy -db -f "$OUT/haproxy.cfg"
+	run mptcpkit-workers-2 7004 "$M" proxy forward --listen 127.0.0.1:7004 --to 127.0.0.1:7002 --max-conns 10000 --workers 2
+	run haproxy-nbthread-2 7005 "$M" run -- haproxy -db -f "$OUT/haproxy2.cfg"
 done
 
 TABLE=$(python3 - "$OUT/figures" <<'PY'

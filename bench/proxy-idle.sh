@@ -18,6 +18,9 @@ OUT=$(mktemp -d /tmp/proxy-idle.XXXXXX)
 PIDS=()
 cleanup() {
 	local p
+	# Best effort: under set -e the first kill of a process already gone
+	# ended the cleanup, leaving the namespace and the proxy behind.
+	set +e
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	ip netns pids "$NS" 2>/dev/null | xargs -r kill -9 2>/dev/null

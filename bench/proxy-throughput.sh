@@ -10,7 +10,8 @@
 #                      the client forced, the server plain TCP.
 # Reports Gbit/s (receiver) and the proxy's CPU seconds per GB moved.
 #   bench/proxy-throughput.sh [BUILD_DIR] [ROUNDS (3)] [SECONDS (5)]
-# Prints a table; APPEND=1 appends it to bench/RESULTS.md.
+# Prints a table; APPEND=1 appends it to bench/RESULTS.md. CASES=REGEX runs
+# only the cases whose "NAME DIRECTION" matches (e.g. CASES=mptcp-tcp).
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=$(cd "${1:-$TOP/build}" && pwd)
@@ -26,6 +27,9 @@ OUT=$(mktemp -d /tmp/proxy-bench.XXXXXX)
 PIDS=()
 cleanup() {
 	local p
+	# Best effort: under set -e the first kill of a process already gone
+	# ended the cleanup, leaving the namespace and the proxy behind.
+	set +e
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
 	ip netns pids "$NS" 2>/dev/null | xargs -r kill -9 2>/dev/null
@@ -74,12 +78,21 @@ listen p
 EOF2
 }
 
+# MPTCP connections accepted in the namespace so far. iperf3 opens two
+# (control, data), and the one MPTCP leg of each case is accepted by an
+# MPTCP listener (the server, or the proxy): 2 per run when that leg
+# really is MPTCP.
+mp_syn_rx() {
+	n nstat -az MPTcpExtMPCapableSYNRX | awk '$1 == "MPTcpExtMPCapableSYNRX" { v = $2 } END { print v + 0 }'
+}
+
 PORT=6100
 # run NAME DIR PROXY_CMD...: DIR "tcp-mptcp" or "mptcp-tcp"; @IN@ and @OUT@
 # in the command are the proxy's ports.
 run() {
 	local name=$1 dir=$2 in out srv cli px t0 t1
 	shift 2
+	[[ "$name $dir" =~ ${CASES:-.} ]] || return 0
 	in=$((PORT + 1)) out=$((PORT + 2)) PORT=$((PORT + 2))
 	if [ "$dir" = tcp-mptcp ]; then srv=("$M" run --); cli=(); else srv=(); cli=("$M" run --); fi
 	ip netns exec "$NS" "${srv[@]}" iperf3 -s -1 -p "$out" >/dev/null 2>&1 &
@@ -89,25 +102,30 @@ run() {
 	cmd=("${cmd[@]//@OUT@/$out}")
 	if [ "${cmd[0]}" = haproxy-cfg ]; then
 		haproxy_cfg "$in" "$out" "${cmd[1]:-}" >"$OUT/haproxy.cfg"
-		cmd=("$M" run -- haproxy -db -f "$OUT/haproxy.cfg")
+		# haproxy sets TCP_USER_TIMEOUT on its listener, which MPTCP
+		# refuses: by default mptcpkit run then makes the listener plain
+		# TCP, and "MPTCP in" would be TCP in (it was, until 2026-12-01).
+		cmd=("$M" run --sockopt TCP_USER_TIMEOUT=ignore -- haproxy -db -f "$OUT/haproxy.cfg")
 	fi
 	ip netns exec "$NS" "${cmd[@]}" >/dev/null 2>"$OUT/$name.proxy.err" &
 	px=$!
 	PIDS+=("$px")
 	wait_port "$in"
 	t0=$(ticks "$px")
+	m0=$(mp_syn_rx)
 	n timeout $((SECS + 20)) "${cli[@]}" iperf3 -c 127.0.0.1 -p "$in" -t "$SECS" -J >"$OUT/$name.json" 2>"$OUT/$name.err" ||
 		{ echo "proxy-throughput: $name failed: $(head -c 300 "$OUT/$name.err" "$OUT/$name.json")" >&2; exit 1; }
 	sleep 0.3
 	t1=$(ticks "$px")
+	m1=$(mp_syn_rx)
 	kill "$px" 2>/dev/null || true
 	wait "$px" 2>/dev/null || true
-	python3 - "$OUT/$name.json" "$name" "$dir" "$((t1 - t0))" "$(getconf CLK_TCK)" <<'PY' >>"$OUT/figures"
+	python3 - "$OUT/$name.json" "$name" "$dir" "$((t1 - t0))" "$(getconf CLK_TCK)" "$((m1 - m0))" <<'PY' >>"$OUT/figures"
 import json, sys
 d = json.load(open(sys.argv[1]))
 r = d["end"]["sum_received"]
 cpu = int(sys.argv[4]) / int(sys.argv[5])
-print(sys.argv[2], sys.argv[3], r["bits_per_second"], cpu / (r["bytes"] / 1e9))
+print(sys.argv[2], sys.argv[3], r["bits_per_second"], cpu / (r["bytes"] / 1e9), sys.argv[6])
 PY
 }
 
@@ -127,15 +145,17 @@ TABLE=$(python3 - "$OUT/figures" <<'PY'
 import sys, statistics
 rows = {}
 for line in open(sys.argv[1]):
-    name, d, bps, cpg = line.split()
-    rows.setdefault((d, name), []).append((float(bps) / 1e9, float(cpg)))
-print("| direction | proxy | rounds (Gbit/s) | median Gbit/s | CPU s per GB (median) |")
-print("| --- | --- | --- | --- | --- |")
+    name, d, bps, cpg, mp = line.split()
+    rows.setdefault((d, name), []).append((float(bps) / 1e9, float(cpg), int(mp) >= 2))
+print("| direction | proxy | rounds (Gbit/s) | median Gbit/s | CPU s per GB (median) | MPTCP leg was MPTCP |")
+print("| --- | --- | --- | --- | --- | --- |")
 for (d, name), v in rows.items():
     g = [x[0] for x in v]
     c = [x[1] for x in v]
-    print("| %s | %s | %s | %.2f | %.3f |" % (d.replace("-", " in, ", 1) + " out", name,
-          " ".join("%.2f" % x for x in g), statistics.median(g), statistics.median(c)))
+    mp = sum(x[2] for x in v)
+    print("| %s | %s | %s | %.2f | %.3f | %s |" % (d.replace("-", " in, ", 1) + " out", name,
+          " ".join("%.2f" % x for x in g), statistics.median(g), statistics.median(c),
+          "yes" if mp == len(v) else "NO (%d of %d runs)" % (mp, len(v))))
 PY
 )
 echo "$TABLE"

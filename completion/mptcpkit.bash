@@ -202,11 +202,11 @@ _mptcpkit() {
 		--iif) COMPREPLY=($(compgen -W "$(_mptcpkit_ifaces)" -- "$cur")); return ;;
 		--to | --via) COMPREPLY=($(compgen -A hostname -- "$cur")); return ;;
 		--listen | --auth | --allow | --max-conns | --idle-timeout | --connect-timeout | \
-			--handshake-timeout | --drain-timeout) return ;;
+			--handshake-timeout | --drain-timeout | --workers) return ;;
 		esac
 		COMPREPLY=($(compgen -W "--listen --to --via --auth --auth-file --allow --allow-local-dest
 			--max-conns --idle-timeout --connect-timeout --handshake-timeout --drain-timeout
-			--no-splice --config --print-rules --install-rules --iif --tproxy -j --json -h --help" -- "$cur")) ;;
+			--no-splice --config --print-rules --install-rules --iif --tproxy --workers -j --json -h --help" -- "$cur")) ;;
 	esac
 }
 complete -F _mptcpkit mptcpkit

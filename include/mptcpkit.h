@@ -87,6 +87,9 @@ enum mpk_reason mpk_reason_from_errno(int err);
 #define MPK_CLOEXEC SOCK_CLOEXEC   /* the socket is close-on-exec */
 #define MPK_TCP_ONLY 0x1 /* plain TCP: do not ask for MPTCP; the status then
                           * says "blocked" with error 0 */
+#define MPK_REUSEPORT 0x2 /* mpk_listen(): SO_REUSEPORT, so that several
+                           * processes can listen on one port and the kernel
+                           * spreads connections between them; ignored elsewhere */
 
 /*
  * A stream socket for AF_INET or AF_INET6: MPTCP when the kernel gives it,
@@ -114,6 +117,16 @@ int mpk_is_mptcp(int fd);
 int mpk_conn_status(int fd, struct mpk_status *status);
 
 /*
+ * How many subflows a live connection has, cheaply enough for every
+ * connection of a proxy: one getsockopt (MPTCP_INFO, 5.16+) on an MPTCP
+ * connection. Returns the number of subflows (>= 1, the first included)
+ * when it is MPTCP, 0 when it is not (plain TCP or fallen back), or -errno
+ * like mpk_is_mptcp(). Kernels without MPTCP_INFO: 1 for MPTCP (the count
+ * cannot be had there).
+ */
+int mpk_subflow_count(int fd);
+
+/*
  * Connect and listen by name
  */
 
@@ -137,6 +150,16 @@ int mpk_connector_new(const char *host, const char *service, int family,
 		      int flags, struct mpk_connector **out);
 
 /*
+ * A connector for addresses resolved beforehand (AF_INET or AF_INET6, tried
+ * in order; copied, the caller's array may go): for a program that
+ * connects to the same target many times and resolves it once. 0 and
+ * *out, -EINVAL (no addresses, bad flags), -EAFNOSUPPORT (another family)
+ * or -ENOMEM. Driven like the one of mpk_connector_new().
+ */
+int mpk_connector_new_addrs(const struct sockaddr_storage *addrs, size_t n, int flags,
+			    struct mpk_connector **out);
+
+/*
  * Drive the connection. Call first after mpk_connector_new(), and again each
  * time mpk_connector_fd() is writable (POLLOUT). Returns:
  *  - a descriptor >= 0: connected; it is now the caller's (non-blocking);
@@ -147,6 +170,10 @@ int mpk_connector_step(struct mpk_connector *conn, struct mpk_status *status);
 
 /* The descriptor to poll, or -1 when none is in progress. */
 int mpk_connector_fd(const struct mpk_connector *conn);
+
+/* The address being tried, or the one that connected; NULL before the first
+ * mpk_connector_step(). Valid until mpk_connector_free(). */
+const struct sockaddr *mpk_connector_addr(const struct mpk_connector *conn);
 
 /* Free the connector and close a socket still in progress. NULL is fine. */
 void mpk_connector_free(struct mpk_connector *conn);

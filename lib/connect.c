@@ -3,14 +3,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "internal.h"
 #include "resolve.h"
 
+/* The addresses are copied in: a connector needs nothing of its caller's. */
 struct mpk_connector {
-	struct addrinfo *list;
-	struct addrinfo *next;    /* the next address to try */
+	struct sockaddr_storage *addrs;
+	size_t n;
+	size_t next;              /* the next address to try */
 	int flags;
 	int fd;                   /* in progress, or -1 */
 	int last_error;
@@ -28,10 +31,36 @@ static void connected_status(int fd, const struct mpk_status *at_socket,
 		*status = *at_socket;
 }
 
+static socklen_t addr_len(const struct sockaddr_storage *ss)
+{
+	return ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+}
+
+/* A connector for n addresses, not filled in yet; NULL without memory. */
+static struct mpk_connector *connector_alloc(size_t n, int flags)
+{
+	struct mpk_connector *conn = calloc(1, sizeof(*conn));
+
+	if (!conn)
+		return NULL;
+	conn->addrs = calloc(n, sizeof(*conn->addrs));
+	if (!conn->addrs) {
+		free(conn);
+		return NULL;
+	}
+	conn->n = n;
+	conn->flags = flags | MPK_NONBLOCK;
+	conn->fd = -1;
+	conn->last_error = -ENOENT;
+	return conn;
+}
+
 MPK_EXPORT int mpk_connector_new(const char *host, const char *service, int family,
 				 int flags, struct mpk_connector **out)
 {
 	struct mpk_connector *conn;
+	struct addrinfo *list, *ai;
+	size_t n = 0;
 	int err;
 
 	if (!out)
@@ -39,18 +68,43 @@ MPK_EXPORT int mpk_connector_new(const char *host, const char *service, int fami
 	*out = NULL;
 	if (mpk_flags_check(flags))
 		return -EINVAL;
-	conn = calloc(1, sizeof(*conn));
+	err = mpk_resolve(host, service, family, false, &list);
+	if (err)
+		return err;
+	for (ai = list; ai; ai = ai->ai_next)
+		n++;
+	conn = connector_alloc(n, flags);
+	if (!conn) {
+		freeaddrinfo(list);
+		return -ENOMEM;
+	}
+	n = 0;
+	for (ai = list; ai; ai = ai->ai_next)
+		if (ai->ai_addrlen <= sizeof(conn->addrs[0]))
+			memcpy(&conn->addrs[n++], ai->ai_addr, ai->ai_addrlen);
+	conn->n = n;
+	freeaddrinfo(list);
+	*out = conn;
+	return 0;
+}
+
+MPK_EXPORT int mpk_connector_new_addrs(const struct sockaddr_storage *addrs, size_t n,
+				       int flags, struct mpk_connector **out)
+{
+	struct mpk_connector *conn;
+
+	if (!out)
+		return -EINVAL;
+	*out = NULL;
+	if (!addrs || n == 0 || mpk_flags_check(flags))
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (addrs[i].ss_family != AF_INET && addrs[i].ss_family != AF_INET6)
+			return -EAFNOSUPPORT;
+	conn = connector_alloc(n, flags);
 	if (!conn)
 		return -ENOMEM;
-	err = mpk_resolve(host, service, family, false, &conn->list);
-	if (err) {
-		free(conn);
-		return err;
-	}
-	conn->next = conn->list;
-	conn->flags = flags | MPK_NONBLOCK;
-	conn->fd = -1;
-	conn->last_error = -ENOENT;
+	memcpy(conn->addrs, addrs, n * sizeof(*addrs));
 	*out = conn;
 	return 0;
 }
@@ -65,17 +119,16 @@ static void drop_attempt(struct mpk_connector *conn, int err)
 /* Start connecting to the next address; 0 in progress or connected. */
 static int start_next(struct mpk_connector *conn)
 {
-	while (conn->next) {
-		struct addrinfo *ai = conn->next;
+	while (conn->next < conn->n) {
+		const struct sockaddr_storage *ss = &conn->addrs[conn->next++];
 
-		conn->next = ai->ai_next;
-		conn->fd = mpk_socket(ai->ai_family, conn->flags, &conn->socket_status);
+		conn->fd = mpk_socket(ss->ss_family, conn->flags, &conn->socket_status);
 		if (conn->fd < 0) {
 			conn->last_error = conn->fd;
 			conn->fd = -1;
 			continue;
 		}
-		if (connect(conn->fd, ai->ai_addr, ai->ai_addrlen) == 0 ||
+		if (connect(conn->fd, (const struct sockaddr *)ss, addr_len(ss)) == 0 ||
 		    errno == EINPROGRESS)
 			return 0;
 		drop_attempt(conn, -errno);
@@ -133,13 +186,20 @@ MPK_EXPORT int mpk_connector_fd(const struct mpk_connector *conn)
 	return conn ? conn->fd : -1;
 }
 
+MPK_EXPORT const struct sockaddr *mpk_connector_addr(const struct mpk_connector *conn)
+{
+	if (!conn || conn->next == 0)
+		return NULL;
+	return (const struct sockaddr *)&conn->addrs[conn->next - 1];
+}
+
 MPK_EXPORT void mpk_connector_free(struct mpk_connector *conn)
 {
 	if (!conn)
 		return;
 	if (conn->fd >= 0)
 		close(conn->fd);
-	freeaddrinfo(conn->list);
+	free(conn->addrs);
 	free(conn);
 }
 

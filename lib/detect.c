@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Does a live connection run MPTCP, or did it fall back to TCP? */
 #include <errno.h>
+#include <stddef.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
@@ -48,13 +49,17 @@ MPK_EXPORT int mpk_is_mptcp(int fd)
 	socklen_t len = sizeof(info);
 	int protocol, val, err;
 
+	if (fd < 0)
+		return -EBADF;
+	/* 6.10+: asks the socket directly, and works on accepted sockets.
+	 * Only TCP and MPTCP sockets answer SOL_TCP's option 43, so when it
+	 * answers, the socket checks below are not needed: one call. */
+	if (sockopt_int(fd, SOL_TCP, MPK_TCP_IS_MPTCP, &val) == 0)
+		return val != 0;
+
 	err = check_stream_socket(fd, &protocol);
 	if (err)
 		return err;
-
-	/* 6.10+: asks the socket directly, and works on accepted sockets. */
-	if (sockopt_int(fd, SOL_TCP, MPK_TCP_IS_MPTCP, &val) == 0)
-		return val != 0;
 
 	/* Older kernels said EOPNOTSUPP (MPTCP) or ENOPROTOOPT (TCP) above. */
 	if (protocol == IPPROTO_TCP)
@@ -77,4 +82,30 @@ MPK_EXPORT int mpk_conn_status(int fd, struct mpk_status *status)
 		return ret;
 	mpk_status_set(status, ret ? MPK_REASON_AVAILABLE : MPK_REASON_FALLBACK, 0);
 	return 0;
+}
+
+/* The count in a struct mptcp_info of len bytes: subflows_total (6.8+) when
+ * the kernel filled it, else the extra subflows and the first one. */
+static int subflows_in(const struct mpk_uapi_mptcp_info *info, socklen_t len)
+{
+	size_t total_end = offsetof(struct mpk_uapi_mptcp_info, mptcpi_subflows_total) + 1;
+
+	if (len >= total_end && info->mptcpi_subflows_total)
+		return info->mptcpi_subflows_total;
+	return info->mptcpi_subflows + 1;
+}
+
+MPK_EXPORT int mpk_subflow_count(int fd)
+{
+	struct mpk_uapi_mptcp_info info = { 0 };
+	socklen_t len = sizeof(info);
+
+	if (fd < 0)
+		return -EBADF;
+	/* The common case, a live MPTCP connection (5.16+): one call. */
+	if (getsockopt(fd, SOL_MPTCP, MPK_MPTCP_INFO, &info, &len) == 0 && len >= 1)
+		return info.mptcpi_flags & MPK_MPTCP_INFO_FLAG_FALLBACK ? 0 : subflows_in(&info, len);
+	/* Fallen back, plain TCP, not a TCP socket at all, or a kernel
+	 * without MPTCP_INFO: let the full check say which. */
+	return mpk_is_mptcp(fd);
 }

@@ -18,6 +18,9 @@ static int listen_on(const struct addrinfo *ai, bool dual_stack, int backlog,
 		return fd;
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
 		goto fail;
+	if ((flags & MPK_REUSEPORT) &&
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0)
+		goto fail;
 	if (ai->ai_family == AF_INET6 &&
 	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, dual_stack ? &zero : &one,
 		       sizeof(int)) < 0)

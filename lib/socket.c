@@ -33,7 +33,7 @@ void mpk_socket_forget(void)
 
 int mpk_flags_check(int flags)
 {
-	if (flags & ~(MPK_NONBLOCK | MPK_CLOEXEC | MPK_TCP_ONLY))
+	if (flags & ~(MPK_NONBLOCK | MPK_CLOEXEC | MPK_TCP_ONLY | MPK_REUSEPORT))
 		return -EINVAL;
 	return 0;
 }

@@ -32,7 +32,8 @@ static const char proxy_usage[] =
 	"  --auth-file FILE        the same, USER:PASS on the first line of FILE\n"
 	"  --allow CIDR            only clients from these ranges (repeatable)\n"
 	"  --allow-local-dest      socks: allow loopback and link-local destinations\n"
-	"  --max-conns N           connections at once (1024); more are closed\n"
+	"  --max-conns N           connections at once (1024, per worker); more are closed\n"
+	"  --workers N             N processes sharing the port (SO_REUSEPORT) (1)\n"
 	"  --idle-timeout SECS     close a connection idle this long (300)\n"
 	"  --connect-timeout SECS  give up connecting upstream after (10)\n"
 	"  --handshake-timeout SECS  SOCKS handshake deadline (10)\n"
@@ -137,6 +138,8 @@ static int check(const struct proxy_config *cfg, const struct proxy_cli *cli)
 	if (err == -EDESTADDRREQ)
 		return fail("proxy %s: --%s HOST:PORT is needed", proxy_mode_name(cfg->mode),
 			    cfg->mode == PROXY_TRANSPARENT ? "via" : "to");
+	if (err == -EOPNOTSUPP)
+		return fail("proxy transparent: --workers is not for --tproxy (one IP_TRANSPARENT listener)");
 	if (err == -EACCES)
 		return fail("proxy %s: listening on %s for anyone: give %s (or listen on loopback)",
 			    proxy_mode_name(cfg->mode), cfg->listen_host,
@@ -270,26 +273,32 @@ static int serve(const struct proxy_config *cfg, struct proxy_cli *cli)
 	struct mpk_status st;
 	struct proxy *p;
 	int err, port, ret = 0;
+	bool worker;
 
 	signal(SIGPIPE, SIG_IGN);
 	raise_nofile();
 	err = proxy_open(cfg, &p, &st, &failed);
 	if (err && !strcmp(failed, "resolving"))
 		return fail("proxy: resolving %s: %s", cfg->to_host, mpk_strerror(err));
+	if (err && !strcmp(failed, "starting workers"))
+		return fail("proxy: starting workers: %s", mpk_strerror(err));
 	if (err)
 		return fail("proxy: listening on %s port %s: %s", cfg->listen_host,
 			    cfg->listen_port, mpk_strerror(err));
 	port = proxy_port(p);
-	if (cli->install_rules && install_rules(cfg, port)) {
+	/* The rules and the "listening" line are the first process's. */
+	worker = proxy_is_worker(p);
+	if (!worker && cli->install_rules && install_rules(cfg, port)) {
 		proxy_close(p);
 		return 1;
 	}
-	print_listening(cfg, port, &st);
+	if (!worker)
+		print_listening(cfg, port, &st);
 	err = proxy_run(p, &hooks);
 	if (err)
 		ret = fail("proxy: %s", strerror(-err));
 	proxy_close(p);
-	if (cli->install_rules && proxy_nft_remove(cfg, port))
+	if (!worker && cli->install_rules && proxy_nft_remove(cfg, port))
 		ret = fail("proxy: removing nft table inet mptcpkit_proxy_%d failed", port);
 	return ret;
 }

@@ -62,6 +62,7 @@ void proxy_config_init(struct proxy_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	strcpy(cfg->listen_host, "127.0.0.1");
 	cfg->max_conns = 1024;
+	cfg->workers = 1;
 	cfg->idle_timeout_ms = 300 * 1000;
 	cfg->connect_timeout_ms = 10 * 1000;
 	cfg->handshake_timeout_ms = 10 * 1000;
@@ -298,6 +299,17 @@ static int set_tproxy(struct proxy_config *cfg, const char *s)
 	return 0;
 }
 
+/* More processes than cores only add switches; 64 is far above that. */
+static int set_workers(struct proxy_config *cfg, const char *s)
+{
+	long v;
+
+	if (parse_long(s, 1, 64, &v))
+		return -EINVAL;
+	cfg->workers = (int)v;
+	return 0;
+}
+
 static int set_idle(struct proxy_config *cfg, const char *s)
 {
 	return set_seconds(&cfg->idle_timeout_ms, s);
@@ -340,6 +352,7 @@ static const struct {
 	{ "no-splice", false, set_no_splice },
 	{ "iif", true, set_iif },
 	{ "tproxy", false, set_tproxy },
+	{ "workers", true, set_workers },
 };
 
 static int find_setting(const char *name)
@@ -409,6 +422,8 @@ int proxy_config_check(const struct proxy_config *cfg)
 		return -EINVAL;
 	if (cfg->mode != PROXY_SOCKS && !cfg->to_host[0])
 		return -EDESTADDRREQ;
+	if (cfg->workers > 1 && cfg->tproxy)
+		return -EOPNOTSUPP; /* its IP_TRANSPARENT listener is one socket */
 	if (proxy_host_is_loopback(cfg->listen_host) || cfg->n_allow > 0)
 		return 0;
 	/* Redirected clients cannot authenticate: only --allow guards them. */

@@ -24,9 +24,12 @@ struct pdir {
 	size_t in_pipe;
 	size_t pipe_size;   /* what one splice() asks for */
 	bool grown;         /* the pipe was made bigger (or that failed) */
-	char *buf;          /* what the receiver did not take yet (copy) */
+	char *buf;          /* what the receiver did not take yet (copy); bulk
+			     * copying: also what is read into */
+	size_t cap;         /* buf's size */
 	size_t off, len;
-	bool copy;          /* never splice (--no-splice, or refused) */
+	size_t asked;       /* what the last read or splice asked for */
+	bool copy;          /* never splice (--no-splice, an MPTCP leg, or refused) */
 	bool bulk;          /* a read filled the buffer: splice from now on */
 	bool eof;           /* 'from' said EOF */
 	bool shut;          /* EOF passed on: 'to' shut for writing */
@@ -62,16 +65,6 @@ struct paddrs {
 	struct sockaddr_storage a[PROXY_ADDRS_MAX];
 };
 
-/* A non-blocking connect through a list of addresses (proxy-connect.c). */
-struct pconnect {
-	const struct paddrs *list;
-	int next;
-	int fd;             /* the attempt in progress, or -1 */
-	int flags;          /* mpk_socket() flags */
-	struct mpk_status at_socket;
-	int last_error;
-};
-
 /* Resolving names off the loop (proxy-resolve.c). Only the loop's thread
  * touches job->c: set to NULL when the connection ends first. */
 struct presolve_job {
@@ -105,7 +98,7 @@ struct pconn {
 	enum pstate state;
 	int cfd, ufd;
 	struct pend cend, uend;
-	struct pconnect connect;
+	struct mpk_connector *connector; /* connecting upstream, or NULL */
 	struct paddrs dest_addrs;     /* socks: the requested destination */
 	struct presolve_job *resolving;
 	uint8_t hs[1024];     /* handshake bytes read, not yet used */
@@ -132,6 +125,9 @@ struct proxy {
 	bool draining, accept_paused;
 	int64_t drain_deadline_ms;
 	const struct proxy_hooks *hooks;
+	pid_t *workers;       /* the first process: the other workers */
+	int n_workers;
+	bool worker;          /* forked by the first process */
 };
 
 int64_t proxy_now_ms(void);
@@ -178,19 +174,17 @@ bool pdir_wants_write(const struct pdir *d);
 bool pdir_spliced(const struct pdir *d);
 void pdir_free(struct pdir *d);
 
+/* --workers (proxy-workers.c): fork the others once listening (in a new
+ * worker: its own listener); pass a signal on; at the end, stop and wait
+ * for them. */
+int proxy_workers_start(struct proxy *p, const struct proxy_config *cfg);
+void proxy_workers_signal(struct proxy *p, int sig);
+void proxy_workers_stop(struct proxy *p);
+
 /* Resolve (blocking): 0, -MPK_EHOSTNOTFOUND or -errno. */
 int paddrs_resolve(const char *host, const char *port, struct paddrs *out);
-void pconnect_init(struct pconnect *pc, const struct paddrs *list, int flags);
-/* Call first, then on each EPOLLOUT/EPOLLERR of pc->fd: a connected
- * descriptor (then *st says MPTCP or why not), -EINPROGRESS (wait for
- * EPOLLOUT on pc->fd, which may change), or the last error. */
-int pconnect_step(struct pconnect *pc, struct mpk_status *st);
-/* The address of the attempt that connected (or is in progress). */
-const struct sockaddr_storage *pconnect_peer(const struct pconnect *pc);
 /* TCP_NODELAY, best effort. */
 void proxy_nodelay(int fd);
-/* Close an attempt in progress. */
-void pconnect_free(struct pconnect *pc);
 
 int presolver_start(struct presolver *r);
 void presolver_stop(struct presolver *r);

@@ -98,6 +98,7 @@ int proxy_open(const struct proxy_config *cfg, struct proxy **out, struct mpk_st
 	else
 		p->lfd = mpk_listen(cfg->listen_host, cfg->listen_port, AF_UNSPEC, 0,
 				    MPK_NONBLOCK | MPK_CLOEXEC |
+				    (cfg->workers > 1 ? MPK_REUSEPORT : 0) |
 				    (cfg->mode == PROXY_TRANSPARENT ? MPK_TCP_ONLY : 0), &p->lst);
 	if (p->lfd < 0) {
 		err = p->lfd;
@@ -105,6 +106,15 @@ int proxy_open(const struct proxy_config *cfg, struct proxy **out, struct mpk_st
 		return err;
 	}
 	p->port = mpk_local_port(p->lfd);
+	/* Before the epoll instance and the resolver's thread: each worker
+	 * makes its own (a thread does not survive fork()). */
+	*failed = "starting workers";
+	err = proxy_workers_start(p, cfg);
+	if (err) {
+		proxy_close(p);
+		return err;
+	}
+	*failed = "listening";
 	p->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (p->epfd < 0) {
 		err = -errno;
@@ -132,6 +142,11 @@ int proxy_port(const struct proxy *p)
 	return mpk_local_port(p->lfd);
 }
 
+bool proxy_is_worker(const struct proxy *p)
+{
+	return p->worker;
+}
+
 static void reap(struct proxy *p);
 
 void proxy_close(struct proxy *p)
@@ -149,6 +164,8 @@ void proxy_close(struct proxy *p)
 	if (p->sigfd >= 0)
 		close(p->sigfd);
 	pcfg_put(p->cfg);
+	if (p->workers)
+		proxy_workers_stop(p);
 	free(p);
 }
 
@@ -175,7 +192,8 @@ void proxy_conn_end(struct pconn *c, enum proxy_end end, int error)
 	report_done(c);
 	pdir_free(&c->up);
 	pdir_free(&c->down);
-	pconnect_free(&c->connect);
+	mpk_connector_free(c->connector);
+	c->connector = NULL;
 	if (c->resolving)
 		c->resolving->c = NULL; /* dropped when it comes back */
 	if (c->cfd >= 0)
@@ -247,7 +265,6 @@ static void conn_new(struct proxy *p, int fd, const struct sockaddr_storage *pee
 	c->uend = (struct pend){ .c = c, .upstream = true };
 	pdir_init(&c->up, -1, -1, false);
 	pdir_init(&c->down, -1, -1, false);
-	pconnect_init(&c->connect, &c->cfg->target, 0);
 	c->start_ms = c->last_ms = proxy_now_ms();
 	c->rep.client = *peer;
 	c->rep.client_st = p->lst.mptcp ? *st : p->lst;
@@ -341,6 +358,7 @@ static void signal_read(struct proxy *p)
 	struct signalfd_siginfo si;
 
 	while (read(p->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		proxy_workers_signal(p, (int)si.ssi_signo);
 		if (si.ssi_signo == SIGHUP)
 			reload(p);
 		else

@@ -6,6 +6,9 @@
  * fills the scratch buffer carries bulk data: from then on it moves with
  * splice() through a pipe, no copy. Short connections thus never pay for
  * a pipe, idle ones hold no memory at all, and bulk ones are zero-copy.
+ * Where splicing does not pay (a leg is MPTCP: see pconn_relay_start),
+ * bulk data is read into a buffer of the direction's own, 1 MiB once it
+ * has moved 1 MiB like the pipes, and sent from there.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,6 +27,10 @@
 #define PIPE_SMALL (64 * 1024)
 #define PIPE_BIG (1024 * 1024)
 #define ROUNDS 8  /* then let other connections run */
+/* Bulk copying: reads of 1 MiB rather than 64 KiB took the proxy's CPU per
+ * GB from MPTCP from 0.43 to 0.35 s (fewer calls; MPTCP's recvmsg has a
+ * fixed cost per call), measured on loopback, 8 rounds. */
+#define COPY_BIG (1024 * 1024)
 
 /* The loop is single-threaded: one scratch buffer serves every copy. */
 static char scratch[COPY_CHUNK];
@@ -42,6 +49,7 @@ void pdir_free(struct pdir *d)
 	d->pipe[0] = d->pipe[1] = -1;
 	free(d->buf);
 	d->buf = NULL;
+	d->cap = 0;
 }
 
 static size_t pending(const struct pdir *d)
@@ -92,6 +100,7 @@ static ssize_t fill_pipe(struct pdir *d)
 		if (sz > 0)
 			d->pipe_size = (size_t)sz;
 	}
+	d->asked = d->pipe_size;
 	n = splice(d->from, NULL, d->pipe[1], NULL, d->pipe_size,
 		   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
 	if (n < 0 && errno == EINVAL && d->in_pipe == 0) {
@@ -108,33 +117,66 @@ static ssize_t fill_pipe(struct pdir *d)
 /* Keep what the receiver did not take (at most one read's worth). */
 static int keep(struct pdir *d, const char *p, size_t n)
 {
-	if (!d->buf && !(d->buf = malloc(COPY_CHUNK)))
-		return -ENOMEM;
+	if (!d->buf) {
+		if (!(d->buf = malloc(COPY_CHUNK)))
+			return -ENOMEM;
+		d->cap = COPY_CHUNK;
+	}
 	memcpy(d->buf, p, n);
 	d->off = 0;
 	d->len = n;
 	return 0;
 }
 
-/* Copy: read, send at once. >0 moved or kept, 0 nothing now or EOF, -errno. */
+/* The buffer a bulk copying direction reads into, grown once it has moved
+ * COPY_BIG. Called only when it holds nothing. */
+static int bulk_buf(struct pdir *d)
+{
+	size_t want = d->bytes >= COPY_BIG ? COPY_BIG : COPY_CHUNK;
+	char *b;
+
+	if (d->cap >= want)
+		return 0;
+	b = realloc(d->buf, want);
+	if (!b)
+		return d->buf ? 0 : -ENOMEM; /* the smaller one still works */
+	d->buf = b;
+	d->cap = want;
+	return 0;
+}
+
+/* Copy: read, send at once. >0 moved or kept, 0 nothing now or EOF, -errno.
+ * Bulk data is read into the direction's buffer (what is not sent stays
+ * there), the first bytes into the shared scratch buffer. */
 static ssize_t copy_once(struct pdir *d)
 {
-	ssize_t n = read(d->from, scratch, sizeof(scratch)), sent;
+	bool own = d->bulk;
+	char *p;
+	ssize_t n, sent;
 
+	if (own && bulk_buf(d) < 0)
+		return -ENOMEM;
+	p = own ? d->buf : scratch;
+	d->asked = own ? d->cap : sizeof(scratch);
+	n = read(d->from, p, d->asked);
 	if (n == 0)
 		d->eof = true;
 	if (n <= 0)
 		return n < 0 && errno != EAGAIN ? -errno : 0;
-	if (n == (ssize_t)sizeof(scratch))
+	if ((size_t)n == d->asked)
 		d->bulk = true;
-	sent = send(d->to, scratch, (size_t)n, MSG_NOSIGNAL);
+	sent = send(d->to, p, (size_t)n, MSG_NOSIGNAL);
 	if (sent < 0 && errno != EAGAIN)
 		return -errno;
 	if (sent < 0)
 		sent = 0;
 	d->bytes += (uint64_t)sent;
-	if (sent < n && keep(d, scratch + sent, (size_t)(n - sent)) < 0)
+	if (sent < n && own) {
+		d->off = (size_t)sent;
+		d->len = (size_t)n;
+	} else if (sent < n && keep(d, scratch + sent, (size_t)(n - sent)) < 0) {
 		return -ENOMEM;
+	}
 	return n;
 }
 
@@ -186,7 +228,7 @@ int pdir_pump(struct pdir *d)
 			/* Less than asked: the socket is probably empty now;
 			 * level-triggered epoll says so again if it is not,
 			 * which saves a read that would only say EAGAIN. */
-			short_read = n > 0 && (size_t)n < (d->in_pipe ? d->pipe_size : COPY_CHUNK);
+			short_read = n > 0 && (size_t)n < d->asked;
 		}
 		if (pending(d) > 0) {
 			n = drain(d);

@@ -2,8 +2,9 @@
 /*
  * The proxy engine: an epoll loop that accepts connections, finds where each
  * goes (a fixed target, a SOCKS5 request, or the original destination of a
- * redirected connection), connects there and relays both directions with
- * splice() through a pipe per direction.
+ * redirected connection), connects there and relays both directions:
+ * splice() through a pipe per direction between TCP sockets, read/send
+ * through a buffer where a leg is MPTCP.
  * Errors: functions return 0 or -errno and never print; what happened to
  * each connection reaches the caller as a struct proxy_report.
  */
@@ -48,7 +49,8 @@ struct proxy_config {
 	unsigned int n_allow;
 	bool allow_local_dest;         /* socks: loopback and link-local destinations too */
 	bool no_splice;                /* read/write instead of splice() */
-	int max_conns;
+	int max_conns;                 /* per worker */
+	int workers;                   /* processes, each listening (SO_REUSEPORT) */
 	int idle_timeout_ms;
 	int connect_timeout_ms;
 	int handshake_timeout_ms;
@@ -57,15 +59,15 @@ struct proxy_config {
 	bool tproxy;                   /* transparent: nft tproxy + IP_TRANSPARENT, not REDIRECT */
 };
 
-/* Defaults: loopback, 1024 connections, idle 300 s, connect 10 s, handshake
- * 10 s, drain 10 s. */
+/* Defaults: loopback, 1024 connections, one worker, idle 300 s, connect
+ * 10 s, handshake 10 s, drain 10 s. */
 void proxy_config_init(struct proxy_config *cfg);
 
 /* Set one setting by its name, the long flag without "--" (also the
  * config-file keyword): "listen", "to", "via", "auth", "auth-file",
  * "allow", "allow-local-dest", "max-conns", "idle-timeout",
  * "connect-timeout", "handshake-timeout", "drain-timeout", "no-splice",
- * "iif", "tproxy", "mode". value is NULL for the flags without one. 0, -EINVAL (bad
+ * "iif", "tproxy", "workers", "mode". value is NULL for the flags without one. 0, -EINVAL (bad
  * value), -ENOENT (unknown name), -E2BIG (too many --allow), or the errno
  * of reading an auth file. */
 int proxy_config_set(struct proxy_config *cfg, const char *name, const char *value);
@@ -79,7 +81,7 @@ int proxy_config_load(struct proxy_config *cfg, const char *path, int *line);
 
 /* A complete configuration for its mode: 0, or -EDESTADDRREQ (no target),
  * -EACCES (non-loopback socks/transparent listener without --auth or
- * --allow). */
+ * --allow), -EOPNOTSUPP (--workers with --tproxy). */
 int proxy_config_check(const struct proxy_config *cfg);
 
 enum proxy_mode proxy_mode_from_name(const char *name, bool *ok);
@@ -146,11 +148,17 @@ struct proxy_hooks {
 
 /* Resolve the target (--to, --via) and listen as cfg says; *status tells
  * whether the listener is MPTCP. On error *failed says which step:
- * "resolving" or "listening". */
+ * "resolving", "listening" or "starting workers". With cfg->workers > 1 it
+ * forks the other workers once listening: each returns from here with a
+ * listener of its own on the same port (SO_REUSEPORT) and runs proxy_run()
+ * like the first, which passes its signals on to them and waits for them
+ * in proxy_close(). */
 int proxy_open(const struct proxy_config *cfg, struct proxy **out, struct mpk_status *status,
 	       const char **failed);
 /* The listener's port (for port 0). */
 int proxy_port(const struct proxy *p);
+/* A worker forked by proxy_open(), not the first process. */
+bool proxy_is_worker(const struct proxy *p);
 /* Serve until SIGTERM or SIGINT, then drain: finish open connections up to
  * drain_timeout_ms. Blocks those signals and SIGHUP and takes them through
  * a signalfd. */

@@ -5,7 +5,7 @@
 # the server (forward) or the proxy (reverse), two subflows upstream, the
 # JSON line per connection, --no-splice, idle and connect timeouts,
 # --max-conns, a config file and SIGHUP, SIGTERM drain, no fd leak,
-# valgrind, bad arguments.
+# --workers, valgrind, bad arguments.
 . "$(dirname "$0")/../lib.sh"
 require_root
 require_mptcp
@@ -78,7 +78,7 @@ check "forward -j: upstream leg is MPTCP" "true available" eval 'echo $(json_get
 check "forward -j: two subflows upstream" 2 json_get "$J" upstream_subflows
 check "forward -j: the client's address" 10.90.1.2 eval 'json_get "$J" client | cut -d: -f1'
 check "forward -j: destination" "$SRV:7000" json_get "$J" dest
-check "forward -j: zero-copy" true json_get "$J" splice
+check "forward -j: copied, not spliced (an MPTCP leg)" false json_get "$J" splice
 check "forward: no descriptor left behind" "$FD0" fds_of "$PX"
 stop_proxy
 
@@ -130,6 +130,8 @@ printf '# test\nmode forward\nlisten 10.90.1.1:9004\nto %s:7003\n' "$SRV" >"$TMP
 start_proxy "$TMP/cf.log" --config "$TMP/p.conf"
 check "config file: connection to its target" "sha=$SHA_DOWN n=8388608" \
 	in_ns "$C" timeout 30 python3 "$PEER" client 6 10.90.1.1 9004 "$TMP/up"
+check "TCP both ways (the server has no MPTCP): zero-copy" true \
+	eval 'json_get "$(conn_line "$TMP/cf.log" 1)" splice'
 sed -i "s/:7003/:7004/" "$TMP/p.conf"
 kill -HUP "$PX"
 sleep 0.5
@@ -190,6 +192,27 @@ else
 	fi
 fi
 
+# --- --workers: processes sharing the port ----------------------------------------------
+head -c 64K /dev/urandom >"$TMP/small"
+SHA_SMALL=$(sha256sum <"$TMP/small" | cut -d' ' -f1)
+bg "$S" timeout 40 python3 "$PEER" server 262 7005 "$TMP/small" 8 >"$TMP/w.out"
+wait_listen "$S" 7005 || not_ok "server up"
+start_proxy "$TMP/w.log" forward --listen 10.90.1.1:9005 --to "$SRV:7005" --workers 2
+check "--workers 2: two listeners on the port" 2 eval "in_ns '$P' ss -Hltn 'sport = :9005' | wc -l"
+good=0
+for i in $(seq 8); do
+	out=$(in_ns "$C" timeout 10 python3 "$PEER" client 6 10.90.1.1 9005 "$TMP/small")
+	[ "$out" = "sha=$SHA_SMALL n=65536" ] && good=$((good + 1))
+done
+check "--workers 2: 8 of 8 connections carried intact" 8 echo "$good"
+WK=$(pgrep -P "$PX" | tr '\n' ' ')
+stop_proxy
+check "--workers 2: a line per connection, from either worker" 8 eval 'grep -c "\"event\":\"conn\"" "$TMP/w.log"'
+check "--workers 2: one listening line" 1 eval 'grep -c "\"event\":\"listening\"" "$TMP/w.log"'
+left=0
+for w in $WK; do kill -0 "$w" 2>/dev/null && left=$((left + 1)); done
+check "--workers 2: SIGTERM ended the other worker too (${WK:-none seen})" "1 0" echo "$(echo $WK | wc -w) $left"
+
 # --- bad input -----------------------------------------------------------------------
 check_one_line "no mode" '^mptcpkit: proxy: ' "$K" proxy
 check_one_line "unknown mode" '^mptcpkit: proxy: ' "$K" proxy sideways --listen 1
@@ -199,6 +222,9 @@ check_one_line "bad --to" '^mptcpkit: proxy: bad value for --to' "$K" proxy forw
 check_one_line "unknown option" '^mptcpkit: proxy: unknown option' "$K" proxy forward --frob
 check_one_line "missing value" '^mptcpkit: proxy: --to needs a value' "$K" proxy forward --to
 check_one_line "bad --max-conns" '^mptcpkit: proxy: bad value' "$K" proxy forward --listen 1 --to a:1 --max-conns 0
+check_one_line "bad --workers" '^mptcpkit: proxy: bad value for --workers' "$K" proxy forward --listen 1 --to a:1 --workers 0
+check_one_line "--workers with --tproxy" '^mptcpkit: proxy transparent: --workers is not for --tproxy' \
+	"$K" proxy transparent --listen 127.0.0.1:1 --via a:1 --tproxy --workers 2
 check_one_line "missing config file" '^mptcpkit: proxy: reading ' "$K" proxy --config "$TMP/none.conf"
 printf 'mode forward\nlisten 1\nfrob 2\n' >"$TMP/bad.conf"
 check_one_line "bad config file line" '^mptcpkit: proxy: .*line 3' "$K" proxy --config "$TMP/bad.conf"

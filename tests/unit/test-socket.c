@@ -209,6 +209,81 @@ static void nonblocking_connector(void **state)
 	close(lfd);
 }
 
+/* Addresses resolved beforehand: a closed port first, then the listener. */
+static void connector_from_addrs(void **state)
+{
+	struct sockaddr_storage addrs[2] = { 0 };
+	struct sockaddr_in *a = (struct sockaddr_in *)&addrs[0];
+	struct mpk_connector *c;
+	struct mpk_status st;
+	int lfd, closed, fd = -1;
+
+	/* A port nobody listens on: bound, then closed, never listened. */
+	closed = mpk_listen("127.0.0.1", "0", AF_INET, 0, MPK_TCP_ONLY, NULL);
+	lfd = mpk_listen("127.0.0.1", "0", AF_INET, 0, 0, NULL);
+	assert_true(closed >= 0 && lfd >= 0);
+	a->sin_family = AF_INET;
+	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a->sin_port = htons((uint16_t)mpk_local_port(closed));
+	close(closed);
+	addrs[1] = addrs[0];
+	((struct sockaddr_in *)&addrs[1])->sin_port = htons((uint16_t)mpk_local_port(lfd));
+	assert_int_equal(mpk_connector_new_addrs(addrs, 2, 0, &c), 0);
+	memset(addrs, 0, sizeof(addrs)); /* copied: the connector needs them no more */
+	assert_null(mpk_connector_addr(c));
+	for (int i = 0; i < 100; i++) {
+		struct pollfd p = { .events = POLLOUT };
+
+		fd = mpk_connector_step(c, &st);
+		if (fd != -EINPROGRESS)
+			break;
+		p.fd = mpk_connector_fd(c);
+		poll(&p, 1, 100);
+	}
+	assert_true(fd >= 0);
+	assert_true(fcntl(fd, F_GETFL) & O_NONBLOCK);
+	assert_int_equal(ntohs(((const struct sockaddr_in *)mpk_connector_addr(c))->sin_port),
+			 mpk_local_port(lfd));
+	if (have_mptcp())
+		assert_int_equal(st.reason, MPK_REASON_AVAILABLE);
+	mpk_connector_free(c);
+	close(fd);
+	close(lfd);
+}
+
+static void connector_from_addrs_bad_input(void **state)
+{
+	struct sockaddr_storage ss = { .ss_family = AF_UNIX };
+	struct mpk_connector *c;
+
+	assert_int_equal(mpk_connector_new_addrs(&ss, 1, 0, &c), -EAFNOSUPPORT);
+	assert_null(c);
+	assert_int_equal(mpk_connector_new_addrs(&ss, 0, 0, &c), -EINVAL);
+	assert_int_equal(mpk_connector_new_addrs(NULL, 1, 0, &c), -EINVAL);
+	ss.ss_family = AF_INET;
+	assert_int_equal(mpk_connector_new_addrs(&ss, 1, 0x4000000, &c), -EINVAL);
+	assert_int_equal(mpk_connector_new_addrs(&ss, 1, 0, NULL), -EINVAL);
+	assert_null(mpk_connector_addr(NULL));
+}
+
+/* MPK_REUSEPORT: a second listener on the same port, which without it is
+ * refused. */
+static void reuseport_listeners(void **state)
+{
+	char port[16];
+	int a, b;
+
+	a = mpk_listen("127.0.0.1", "0", AF_INET, 0, MPK_REUSEPORT, NULL);
+	assert_true(a >= 0);
+	snprintf(port, sizeof(port), "%d", mpk_local_port(a));
+	assert_int_equal(mpk_listen("127.0.0.1", port, AF_INET, 0, 0, NULL), -EADDRINUSE);
+	b = mpk_listen("127.0.0.1", port, AF_INET, 0, MPK_REUSEPORT, NULL);
+	assert_true(b >= 0);
+	assert_int_equal(mpk_local_port(b), mpk_local_port(a));
+	close(a);
+	close(b);
+}
+
 static void connection_refused(void **state)
 {
 	char port[16];
@@ -283,6 +358,9 @@ int main(void)
 		cmocka_unit_test(loopback_tcp_peer_falls_back),
 		cmocka_unit_test(dual_stack_wildcard),
 		cmocka_unit_test(nonblocking_connector),
+		cmocka_unit_test(connector_from_addrs),
+		cmocka_unit_test(connector_from_addrs_bad_input),
+		cmocka_unit_test(reuseport_listeners),
 		cmocka_unit_test(connection_refused),
 		cmocka_unit_test(info_paths_agree),
 		cmocka_unit_test(info_of_plain_tcp),
