@@ -230,7 +230,9 @@ echo "$TABLES"
 	awk -v l="$LOAD" 'BEGIN { exit !(l > 1) }' &&
 		echo "**the cores were shared with other jobs** (figures are noisy; re-run on a quiet machine)."
 	echo "Two paths of 50 Mbit/s (tbf), no delay; pmd = \`mptcpkit pmd --client\` (pmd of commit $COMMIT),"
-	echo "pmdwmem = the same with \`--wmem-max ${WMEM_MAX:-262144}\` (when in MODES=\"$MODES\");"
+	case " $MODES " in *" pmdwmem "*)
+		echo "pmdwmem = the same with \`--wmem-max ${WMEM_MAX:-262144}\`;" ;;
+	esac
 	echo "congestion control $(sysctl -n net.ipv4.tcp_congestion_control) (the host's default);"
 	echo "kernel = the same subflow endpoints (with dev) and limits set by hand, in-kernel PM alone."
 	echo "up = client -> server, down = server -> client; one transfer per mode and direction,"
