@@ -179,6 +179,23 @@ static void dual_stack_wildcard(void **state)
 	trio_close(&t);
 }
 
+/* Steps the connector until it connects or fails (at most 10 s). */
+static int connector_finish(struct mpk_connector *c, struct mpk_status *st)
+{
+	int fd = -EINPROGRESS;
+
+	for (int i = 0; i < 100; i++) {
+		struct pollfd p = { .events = POLLOUT };
+
+		fd = mpk_connector_step(c, st);
+		if (fd != -EINPROGRESS)
+			break;
+		p.fd = mpk_connector_fd(c);
+		poll(&p, 1, 100);
+	}
+	return fd;
+}
+
 static void nonblocking_connector(void **state)
 {
 	struct mpk_connector *c;
@@ -190,15 +207,7 @@ static void nonblocking_connector(void **state)
 	assert_true(lfd >= 0);
 	snprintf(port, sizeof(port), "%d", mpk_local_port(lfd));
 	assert_int_equal(mpk_connector_new("127.0.0.1", port, AF_INET, 0, &c), 0);
-	for (int i = 0; i < 100; i++) {
-		struct pollfd p = { .events = POLLOUT };
-
-		fd = mpk_connector_step(c, &st);
-		if (fd != -EINPROGRESS)
-			break;
-		p.fd = mpk_connector_fd(c);
-		poll(&p, 1, 100);
-	}
+	fd = connector_finish(c, &st);
 	assert_true(fd >= 0);
 	assert_true(fcntl(fd, F_GETFL) & O_NONBLOCK);
 	assert_int_equal(mpk_connector_fd(c), -1);
@@ -231,15 +240,7 @@ static void connector_from_addrs(void **state)
 	assert_int_equal(mpk_connector_new_addrs(addrs, 2, 0, &c), 0);
 	memset(addrs, 0, sizeof(addrs)); /* copied: the connector needs them no more */
 	assert_null(mpk_connector_addr(c));
-	for (int i = 0; i < 100; i++) {
-		struct pollfd p = { .events = POLLOUT };
-
-		fd = mpk_connector_step(c, &st);
-		if (fd != -EINPROGRESS)
-			break;
-		p.fd = mpk_connector_fd(c);
-		poll(&p, 1, 100);
-	}
+	fd = connector_finish(c, &st);
 	assert_true(fd >= 0);
 	assert_true(fcntl(fd, F_GETFL) & O_NONBLOCK);
 	assert_int_equal(ntohs(((const struct sockaddr_in *)mpk_connector_addr(c))->sin_port),
