@@ -40,10 +40,14 @@ stall_run() {
 	xfer_start 160M
 	wait_for 3 both_paths || not_ok "$pm: the upload uses both paths" "$(in_ns "$C" ss -Htn state established)"
 	tcp_blocked on
-	check_ok "$pm: the path is said stalled, not dead" \
-		wait_for 4 grep -q '"action":"path-stalled","address":"10.0.2.1"' "$log"
+	# the stall needs data outstanding on path 2 through two timeouts in a
+	# row (about 1 s), and the scheduler may first keep to path 1: room
+	if wait_for 10 grep -q '"action":"path-stalled","address":"10.0.2.1"' "$log"
+	then ok "$pm: the path is said stalled, not dead"
+	else not_ok "$pm: the path is said stalled, not dead" \
+		"$(in_ns "$C" ss -Htin state established; grep -v sample "$log" | tail -n 4)"; fi
 	check_ok "$pm: a new subflow is made on it" \
-		wait_for 2 grep -qE "$action" "$log"
+		wait_for 3 grep -qE "$action" "$log"
 	check "$pm: the path is never called dead (it answers)" 0 grep -c '"path-dead"' "$log"
 	check_ok "$pm: no loop: at most 3 new subflows for it" \
 		test "$(grep -cE "$action" "$log")" -le 3
