@@ -100,6 +100,23 @@ bool pmd_net_addr_update(struct pmd_net *net, bool del, const struct pmd_addr *a
 	return true;
 }
 
+socklen_t pmd_in46_sockaddr(int family, const union mpk_in46 *ip, uint16_t port,
+			    struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	ss->ss_family = family;
+	if (family == AF_INET) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+		s4->sin_addr = ip->v4;
+		s4->sin_port = htons(port);
+		return sizeof(*s4);
+	}
+	((struct sockaddr_in6 *)ss)->sin6_addr = ip->v6;
+	((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
+	return sizeof(struct sockaddr_in6);
+}
+
 int pmd_sockaddr_in46(const struct sockaddr_storage *ss, union mpk_in46 *out)
 {
 	memset(out, 0, sizeof(*out));

@@ -67,14 +67,10 @@ static int filter_replies(int fd, int family)
 
 static int bind_source(int fd, int family, const union mpk_in46 *src)
 {
-	struct sockaddr_storage ss = { .ss_family = family };
+	struct sockaddr_storage ss;
+	socklen_t len = pmd_in46_sockaddr(family, src, 0, &ss);
 
-	if (family == AF_INET)
-		((struct sockaddr_in *)&ss)->sin_addr = src->v4;
-	else
-		((struct sockaddr_in6 *)&ss)->sin6_addr = src->v6;
-	return bind(fd, (struct sockaddr *)&ss, family == AF_INET ?
-		    sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6));
+	return bind(fd, (struct sockaddr *)&ss, len);
 }
 
 int pmd_probe_open(int family, const union mpk_in46 *src, const char *ifname,
@@ -119,17 +115,12 @@ int pmd_probe_send(struct pmd_probe *p, const union mpk_in46 *dst)
 	struct echo e = { .type = p->family == AF_INET ? ICMP_ECHO : ICMP6_ECHO_REQUEST,
 			  .ident = htons(p->ident), .seq = htons(++p->seq),
 			  .magic = htonl(PROBE_MAGIC), .sent_ms = (uint32_t)clock_mono_ms() };
-	struct sockaddr_storage ss = { .ss_family = p->family };
-	socklen_t len = sizeof(struct sockaddr_in6);
+	struct sockaddr_storage ss;
+	socklen_t len = pmd_in46_sockaddr(p->family, dst, 0, &ss);
 
-	if (p->family == AF_INET) {
-		((struct sockaddr_in *)&ss)->sin_addr = dst->v4;
-		len = sizeof(struct sockaddr_in);
+	/* the kernel fills the ICMPv6 checksum of raw sockets */
+	if (p->family == AF_INET)
 		e.cksum = checksum(&e, sizeof(e));
-	} else {
-		/* the kernel fills the ICMPv6 checksum of raw sockets */
-		((struct sockaddr_in6 *)&ss)->sin6_addr = dst->v6;
-	}
 	if (sendto(p->fd, &e, sizeof(e), 0, (struct sockaddr *)&ss, len) < 0)
 		return -errno;
 	return 0;

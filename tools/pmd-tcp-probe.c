@@ -6,8 +6,8 @@
  * A SYN-ACK or a reset both came back over the path, so either is an
  * answer; no answer by the next probe is a lost probe. The socket is
  * closed with a reset (SO_LINGER 0), so the target keeps no state and pmd
- * no TIME_WAIT. Checked without poll(): pmd looks at every probe on each
- * sample, which is as often as an answer could matter.
+ * no TIME_WAIT. Not in pmd's poll set: each sample looks at every probe in
+ * flight with a poll() that does not wait, as often as an answer matters.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -19,23 +19,6 @@
 
 #include "clock.h"
 #include "pmd.h"
-
-static socklen_t fill_sockaddr(struct sockaddr_storage *ss, int family,
-			       const union mpk_in46 *ip, uint16_t port)
-{
-	memset(ss, 0, sizeof(*ss));
-	ss->ss_family = family;
-	if (family == AF_INET) {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-
-		s4->sin_addr = ip->v4;
-		s4->sin_port = htons(port);
-		return sizeof(*s4);
-	}
-	((struct sockaddr_in6 *)ss)->sin6_addr = ip->v6;
-	((struct sockaddr_in6 *)ss)->sin6_port = htons(port);
-	return sizeof(struct sockaddr_in6);
-}
 
 void pmd_tcp_probe_init(struct pmd_tcp_probe *t)
 {
@@ -64,11 +47,11 @@ int pmd_tcp_probe_start(struct pmd_tcp_probe *t, int family, const union mpk_in4
 	t->fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
 	if (t->fd < 0)
 		return -errno;
-	len = fill_sockaddr(&ss, family, src, 0);
+	len = pmd_in46_sockaddr(family, src, 0, &ss);
 	if (setsockopt(t->fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, strlen(ifname) + 1) ||
 	    bind(t->fd, (struct sockaddr *)&ss, len))
 		ret = -errno;
-	len = fill_sockaddr(&ss, family, dst, port);
+	len = pmd_in46_sockaddr(family, dst, port, &ss);
 	if (!ret && connect(t->fd, (struct sockaddr *)&ss, len) && errno != EINPROGRESS)
 		ret = -errno;
 	t->sent_ms = clock_mono_ms();

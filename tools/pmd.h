@@ -150,6 +150,9 @@ const struct pmd_link *pmd_net_link(const struct pmd_net *net, unsigned int ifin
 /* A socket address as (family, address), v4-mapped IPv6 as IPv4;
  * returns the family (AF_UNSPEC for neither). */
 int pmd_sockaddr_in46(const struct sockaddr_storage *ss, union mpk_in46 *out);
+/* The other way: (family, address, port in host order) into ss; its length. */
+socklen_t pmd_in46_sockaddr(int family, const union mpk_in46 *ip, uint16_t port,
+			    struct sockaddr_storage *ss);
 /* The address of net with this family, address and ifindex, or NULL. */
 const struct pmd_addr *pmd_net_addr(const struct pmd_net *net, int family,
 				    const union mpk_in46 *ip, unsigned int ifindex);
