@@ -12,7 +12,9 @@
 #           goodput in REPS windows of 3 s
 # Modes: pmd (`mptcpkit pmd --client` in the client namespace), kernel
 # (the same subflow endpoints and limits by hand, the in-kernel PM alone),
-# and, when asked in MODES, pmdwmem (pmd with --wmem-max WMEM_MAX, 262144).
+# and, when asked in MODES, pmdwmem (pmd with --wmem-max WMEM_MAX, 262144)
+# and pmdoff (pmd with --wmem-max off: the kernel's send buffers, as pmd
+# was before wmem_max = auto became its default).
 # Directions (DIRS): up = client -> server, down = server -> client (pmd
 # runs on the client: in "down" the server's scheduler chooses the paths).
 #   bench/pmd-paths.sh [BUILD_DIR] [SCENARIOS] [REPS]    (root)
@@ -90,9 +92,12 @@ mode_up() {
 }
 
 # pmd_mode_args MODE: pmd's options in MODE (pmd: none; pmdwmem: the send
-# buffer ceiling WMEM_MAX, default 262144).
+# buffer ceiling WMEM_MAX, default 262144; pmdoff: the ceiling left alone).
 pmd_mode_args() {
-	[ "$1" = pmdwmem ] && echo "--wmem-max ${WMEM_MAX:-262144}"
+	case "$1" in
+	pmdwmem) echo "--wmem-max ${WMEM_MAX:-262144}" ;;
+	pmdoff) echo "--wmem-max off" ;;
+	esac
 }
 
 # mode_down MODE: stop pmd, every process of the namespaces, the namespaces.
@@ -232,6 +237,9 @@ echo "$TABLES"
 	echo "Two paths of 50 Mbit/s (tbf), no delay; pmd = \`mptcpkit pmd --client\` (pmd of commit $COMMIT),"
 	case " $MODES " in *" pmdwmem "*)
 		echo "pmdwmem = the same with \`--wmem-max ${WMEM_MAX:-262144}\`;" ;;
+	esac
+	case " $MODES " in *" pmdoff "*)
+		echo "pmdoff = the same with \`--wmem-max off\` (the kernel's send buffers);" ;;
 	esac
 	echo "congestion control $(sysctl -n net.ipv4.tcp_congestion_control) (the host's default);"
 	echo "kernel = the same subflow endpoints (with dev) and limits set by hand, in-kernel PM alone."

@@ -168,6 +168,7 @@ _mptcpkit() {
 		-c | --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 		--pm) COMPREPLY=($(compgen -W "kernel userspace" -- "$cur")); return ;;
 		--on-link-down) COMPREPLY=($(compgen -W "remove backup" -- "$cur")); return ;;
+		--wmem-max) COMPREPLY=($(compgen -W "auto off" -- "$cur")); return ;;
 		--backup | --only | --exclude) COMPREPLY=($(compgen -W "$(_mptcpkit_ifaces)" -- "$cur")); return ;;
 		esac
 		COMPREPLY=($(compgen -W "-c --config --client --server --backup --only --exclude --pm --on-link-down --wmem-max --notsent-lowat --no-health-checks --probe -j --json -v --verbose -h --help" -- "$cur")) ;;

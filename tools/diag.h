@@ -65,6 +65,9 @@ struct diag_snapshot {
 	size_t nconns;
 	struct diag_subflow *subflows;
 	size_t nsubflows;
+	/* With DIAG_SUBFLOWS: the most bytes in flight (unacked segments x
+	 * MSS) on one of the TCP sockets dumped, subflows and plain TCP. */
+	uint64_t in_flight_max;
 };
 
 struct diag;

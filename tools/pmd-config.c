@@ -48,7 +48,7 @@ void pmd_config_init(struct pmd_config *cfg)
 	cfg->subflows = -1;
 	cfg->add_addr_accepted = -1;
 	cfg->notsent_lowat = -1;
-	cfg->wmem_max = -1;
+	cfg->wmem_max = PMD_WMEM_AUTO;
 	cfg->health = (struct pmd_health_config){
 		.enabled = true, .interval_ms = 25, .dead_ms = 120, .dead_probes = 3,
 		.alive_probes = 2, .stall_ms = 300,
@@ -204,7 +204,14 @@ static int set_lowat(struct setter *p, const char *key, const char *v)
 /* below 64 KiB a subflow could not fill even a slow path */
 static int set_wmem_max(struct setter *p, const char *key, const char *v)
 {
-	return parse_bytes_or_off(p, key, v, 65536, &p->cfg->wmem_max);
+	if (!strcmp(v, "auto")) {
+		p->cfg->wmem_max = PMD_WMEM_AUTO;
+		return 0;
+	}
+	if (parse_bytes_or_off(p, key, v, 65536, &p->cfg->wmem_max) < 0)
+		return perr(p, "%s must be auto, off or 65536..1073741824 bytes, not '%s'",
+			    key, v);
+	return 0;
 }
 
 /* One of names[], stored as its index. */

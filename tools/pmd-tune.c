@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Opt-in tuning of the namespace for failover, restored at stop (both
- * sysctls are namespace-wide: every TCP socket of the namespace sees them).
+ * Tuning of the namespace for failover, restored at stop (both sysctls
+ * are namespace-wide: every TCP socket of the namespace sees them).
  *
  * wmem_max caps the third field of net.ipv4.tcp_wmem, the ceiling of send
  * buffer autotuning. What a dead subflow had queued is sent again on a
@@ -10,7 +10,8 @@
  * BBR, 2 x 50 Mbit/s), 0.6-1.9 MB per subflow, so a silent cut took up to
  * 0.63 s to recover; with wmem_max 262144 every cut of 12 took <= 0.15 s.
  * The cost: a subflow carries at most about wmem_max / 2 per round trip,
- * so size it to the paths (2 x rate x RTT of the fastest).
+ * so a fixed value must be sized to the paths (2 x rate x RTT of the
+ * fastest). The default, auto, does that as it goes (pmd-wmem.c).
  *
  * notsent_lowat sets net.ipv4.tcp_notsent_lowat. Measured on 6.18, MPTCP
  * subflows do not honour it (a subflow kept 650-820 KB unsent with it at
@@ -47,6 +48,11 @@ static struct tunable tunables[] = {
 };
 
 #define NTUNABLES (sizeof(tunables) / sizeof(tunables[0]))
+enum { TUNE_WMEM, TUNE_LOWAT };	/* their places in tunables[] */
+
+/* wmem_max = auto (pmd-wmem.c) */
+static struct pmd_wmem wmem;
+static bool wmem_auto;
 
 static void saved_line(void *data, const char *line)
 {
@@ -108,18 +114,21 @@ static int with_field(const char *old, int field, long n, char out[VALUE_LEN])
 	return 0;
 }
 
-static int tune_one(struct tunable *t, long n)
+/* Set t's field to n, keeping the first value found in t->saved; the new
+ * value in want ("" when it was already so). 0 or -errno (logged). */
+static int set_value(struct tunable *t, long n, char want[VALUE_LEN])
 {
-	char old[VALUE_LEN], want[VALUE_LEN];
+	char old[VALUE_LEN];
 	int ret;
 
-	if (n < 0)
-		return 0;
+	want[0] = '\0';
 	ret = sysctl_read(t->path, old, sizeof(old));
 	if (!ret)
 		ret = with_field(old, t->field, n, want);
-	if (!ret && !strcmp(old, want))
+	if (!ret && !strcmp(old, want)) {
+		want[0] = '\0';
 		return 0;
+	}
 	if (!ret)
 		ret = sysctl_write(t->path, want);
 	if (ret) {
@@ -128,8 +137,20 @@ static int tune_one(struct tunable *t, long n)
 	}
 	if (!t->saved[0])	/* else the original, from a pmd that was killed */
 		snprintf(t->saved, sizeof(t->saved), "%s", old);
-	log_value(t, "set-sysctl", want, t->why);
 	return 0;
+}
+
+static int tune_one(struct tunable *t, long n)
+{
+	char want[VALUE_LEN];
+	int ret;
+
+	if (n < 0)
+		return 0;
+	ret = set_value(t, n, want);
+	if (!ret && want[0])
+		log_value(t, "set-sysctl", want, t->why);
+	return ret;
 }
 
 static int restore_one(struct tunable *t, const char *why)
@@ -147,13 +168,54 @@ static int restore_one(struct tunable *t, const char *why)
 	return ret;
 }
 
+/* The ceiling of tcp_wmem as it was before any pmd (a killed one's saved
+ * value first); -errno. */
+static long wmem_ceiling_before(void)
+{
+	char val[VALUE_LEN];
+	long f[3];
+	int ret = 0;
+
+	if (tunables[TUNE_WMEM].saved[0])
+		snprintf(val, sizeof(val), "%s", tunables[TUNE_WMEM].saved);
+	else
+		ret = sysctl_read(tunables[TUNE_WMEM].path, val, sizeof(val));
+	if (ret)
+		return ret;
+	if (sscanf(val, "%ld %ld %ld", &f[0], &f[1], &f[2]) != 3)
+		return -EINVAL;
+	return f[2];
+}
+
+/* The first value wmem_max asks for: auto starts at its floor. */
+static long wmem_start(const struct pmd_config *cfg)
+{
+	long ceiling;
+
+	wmem_auto = false;
+	if (cfg->wmem_max != PMD_WMEM_AUTO)
+		return cfg->wmem_max;
+	if (!cfg->health.enabled)	/* no samples to size it by */
+		return -1;
+	ceiling = wmem_ceiling_before();
+	if (ceiling < 0)
+		return ceiling;
+	pmd_wmem_init(&wmem, ceiling);
+	wmem_auto = true;
+	return wmem.cur;
+}
+
 int pmd_tune_start(const struct pmd_config *cfg)
 {
-	long want[NTUNABLES] = { cfg->wmem_max, cfg->notsent_lowat };
+	long want[NTUNABLES];
 	bool any = false;
 	int ret = 0;
 
 	pmd_run_file_read("tune", saved_line, NULL);
+	want[TUNE_WMEM] = wmem_start(cfg);
+	want[TUNE_LOWAT] = cfg->notsent_lowat;
+	if (want[TUNE_WMEM] < -1)
+		ret = (int)want[TUNE_WMEM];
 	for (size_t i = 0; i < NTUNABLES && !ret; i++) {
 		if (want[i] < 0)	/* set by a pmd that was killed, not asked now */
 			restore_one(&tunables[i], "left by a pmd that was killed");
@@ -169,10 +231,32 @@ int pmd_tune_start(const struct pmd_config *cfg)
 	return ret;
 }
 
+void pmd_tune_adapt(uint64_t in_flight, uint64_t now_ms)
+{
+	struct tunable *t = &tunables[TUNE_WMEM];
+	char want[VALUE_LEN];
+	bool first = !t->saved[0];
+	long n;
+
+	if (!wmem_auto)
+		return;
+	n = pmd_wmem_next(&wmem, in_flight, now_ms);
+	if (!n || set_value(t, n, want) || !want[0])
+		return;
+	if (first)	/* the original, for the next pmd if this one is killed */
+		pmd_run_file_write("tune", write_saved, NULL);
+	pmd_log_begin("set-sysctl");
+	pmd_log_str("sysctl", t->name);
+	pmd_log_str("value", want);
+	pmd_log_uint("in_flight", in_flight);
+	pmd_log_end("wmem_max auto: 4 x the most bytes in flight on one TCP socket");
+}
+
 int pmd_tune_stop(void)
 {
 	int ret = 0;
 
+	wmem_auto = false;
 	for (size_t i = 0; i < NTUNABLES; i++) {
 		int r = restore_one(&tunables[i], "pmd stopping");
 

@@ -79,6 +79,7 @@ struct pmd_watch {
 	size_t nseen;
 	uint64_t next_ms;
 	uint64_t samples;
+	uint64_t in_flight_max;	/* the last sample's (diag_snapshot) */
 	struct pmd_restore *restore;
 	uint16_t ident;
 	bool changed;
@@ -604,6 +605,7 @@ int pmd_watch_step(struct pmd_watch *w, const struct pmd_net *net)
 	if (ret)
 		return ret;
 	gather(w, &s, ev);
+	w->in_flight_max = s.in_flight_max;
 	changed = judge(w, ev, now);
 	w->samples++;
 	/* the userspace PM follows SUB_CLOSED events itself (pmd-upm.c) */
@@ -617,6 +619,11 @@ int pmd_watch_step(struct pmd_watch *w, const struct pmd_net *net)
 	changed |= w->changed;
 	w->changed = false;
 	return changed;
+}
+
+uint64_t pmd_watch_in_flight(const struct pmd_watch *w)
+{
+	return w->in_flight_max;
 }
 
 void pmd_watch_take_refresh(struct pmd_watch *w, pmd_refresh_fn fn, void *data)

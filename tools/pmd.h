@@ -15,7 +15,8 @@
  *   pmd-upm.c      userspace PM: subflows created and destroyed per event
  *   pmd-state.c    what pmd added, under /run, so a restart can adopt it
  *   pmd-log.c      one line per decision on stderr, text or JSON, typed
- *   pmd-tune.c     opt-in tcp_wmem ceiling and tcp_notsent_lowat, restored at stop
+ *   pmd-tune.c     the tcp_wmem ceiling and tcp_notsent_lowat, restored at stop
+ *   pmd-wmem.c     wmem_max = auto: that ceiling sized to the paths (pure)
  *   pmd-run.c      the daemon loop and the clean stop
  *   cmd-pmd.c      the command line
  *
@@ -92,7 +93,8 @@ struct pmd_config {
 	int subflows;		/* -1: match the endpoints */
 	int add_addr_accepted;	/* -1: match the endpoints */
 	long notsent_lowat;	/* -1: leave net.ipv4.tcp_notsent_lowat alone */
-	long wmem_max;		/* -1: leave net.ipv4.tcp_wmem's ceiling alone */
+	long wmem_max;		/* -1: leave net.ipv4.tcp_wmem's ceiling alone;
+				 * PMD_WMEM_AUTO: sized to the paths */
 	struct pmd_health_config health;
 	bool verbose;
 };
@@ -309,6 +311,9 @@ int pmd_watch_step(struct pmd_watch *w, const struct pmd_net *net);
 struct pmd_health_view pmd_watch_view(struct pmd_watch *w);
 /* Each path's health into s->path[]. */
 void pmd_watch_paths(const struct pmd_watch *w, struct pmd_stats *s);
+/* The most bytes in flight on one TCP socket in the last sample, subflows
+ * and plain TCP (0 before the first). */
+uint64_t pmd_watch_in_flight(const struct pmd_watch *w);
 /* Paths whose subflows need re-creating: the callback gets each (and the
  * list is emptied). */
 typedef void (*pmd_refresh_fn)(void *data, int family, const union mpk_in46 *ip,
@@ -384,8 +389,25 @@ int pmd_upm_refresh(struct pmd_upm *u, int family, const union mpk_in46 *ip,
 		    const char *why);
 void pmd_upm_stop(struct pmd_upm *u);
 
-/* pmd-tune.c: opt-in sysctl tuning, restored at stop. */
+/* pmd-wmem.c: the tcp_wmem ceiling of wmem_max = auto. */
+#define PMD_WMEM_AUTO (-2L)
+#define PMD_WMEM_FLOOR 262144L	/* 2 x 50 Mbit/s recovered in <= 0.19 s with it */
+
+struct pmd_wmem {
+	long ceiling;		/* the namespace's before pmd: never above it */
+	long cur;		/* the value set now */
+	uint64_t low_since_ms;	/* the need below half of cur since; 0: not */
+};
+
+void pmd_wmem_init(struct pmd_wmem *w, long ceiling);
+/* The ceiling to set for the most bytes in flight on one socket sampled
+ * now, or 0 to keep the current one. */
+long pmd_wmem_next(struct pmd_wmem *w, uint64_t in_flight, uint64_t now_ms);
+
+/* pmd-tune.c: sysctl tuning, restored at stop. */
 int pmd_tune_start(const struct pmd_config *cfg);
+/* wmem_max = auto: follow the most bytes in flight sampled on one socket. */
+void pmd_tune_adapt(uint64_t in_flight, uint64_t now_ms);
 int pmd_tune_stop(void);
 
 /* pmd-run.c: 0 after a clean stop, -errno when pmd cannot run. */

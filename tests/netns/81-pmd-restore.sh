@@ -101,13 +101,30 @@ check "--wmem-max caps the sysctl's ceiling" "$(printf "$wmem_capped")" \
 	in_ns "$C" sysctl -n net.ipv4.tcp_wmem
 kill -KILL "$PMD_PID"
 wait "$PMD_PID" 2>/dev/null
-pmd_start "$C" "$TMP/pmd6.log"
+pmd_start "$C" "$TMP/pmd6.log" --wmem-max off
 check_ok "pmd after a SIGKILL restores the sysctl it left" \
 	grep -q 'restore-sysctl.*left by a pmd that was killed' "$TMP/pmd6.log"
 check "... to the value found before the first pmd" "$wmem_before" \
 	in_ns "$C" sysctl -n net.ipv4.tcp_wmem
 check_ok "pmd stops" pmd_stop
+
+# the default, wmem_max auto, starts at its floor (262144) and, after a
+# SIGKILL, the next pmd starts from the value found before the first one
+pmd_start "$C" "$TMP/pmd7.log"
+check "auto (the default) starts at 262144" "$(printf "$wmem_capped")" \
+	in_ns "$C" sysctl -n net.ipv4.tcp_wmem
+kill -KILL "$PMD_PID"
+wait "$PMD_PID" 2>/dev/null
+pmd_start "$C" "$TMP/pmd8.log"
+check_ok "pmd stops" pmd_stop
+check "... and after a SIGKILL and a restart, stop restores the first value" \
+	"$wmem_before" in_ns "$C" sysctl -n net.ipv4.tcp_wmem
+pmd_start "$C" "$TMP/pmd9.log" --no-health-checks
+check "auto without health checks leaves the sysctl alone" "$wmem_before" \
+	in_ns "$C" sysctl -n net.ipv4.tcp_wmem
+check_ok "pmd stops" pmd_stop
 check_fail "--wmem-max below 64 KiB is refused" "$MPTCPKIT" pmd --wmem-max 4096
+check_fail "--wmem-max neither auto, off nor bytes is refused" "$MPTCPKIT" pmd --wmem-max lots
 
 check_fail "a bad configuration file is refused" "$MPTCPKIT" pmd -c /dev/null --pm nope
 printf 'mode = sideways\n' >"$TMP/bad.conf"

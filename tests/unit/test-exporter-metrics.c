@@ -58,7 +58,7 @@ static void connections_subflows_counters(void **state)
 		{ .token = 1, .tcp = { .ifname = "c\"2", .bytes_sent = 5 } },
 		{ .token = 1, .tcp = { .ifname = "c1", .bytes_sent = 20 } },
 	};
-	struct diag_snapshot snap = { conns, 3, sfs, 3 };
+	struct diag_snapshot snap = { .conns = conns, .nconns = 3, .subflows = sfs, .nsubflows = 3 };
 	struct metrics_input in = { .snap = &snap, .counters = &counters };
 	char *page = render(&in);
 

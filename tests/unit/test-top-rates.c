@@ -24,7 +24,10 @@ static void rates_by_cookie(void **state)
 		{ .cookie = 71, .tcp = { .bytes_sent = 5 } },
 		{ .cookie = 70, .tcp = { .bytes_received = 500 } },
 	};
-	struct diag_snapshot before = { before_c, 2, before_s, 1 }, now = { now_c, 2, now_s, 2 };
+	struct diag_snapshot before = { .conns = before_c, .nconns = 2,
+					.subflows = before_s, .nsubflows = 1 };
+	struct diag_snapshot now = { .conns = now_c, .nconns = 2,
+				     .subflows = now_s, .nsubflows = 2 };
 	struct top_rates r;
 
 	assert_int_equal(top_rates_compute(&before, &now, 2.0, &r), 0);
@@ -40,8 +43,8 @@ static void empty_and_backwards(void **state)
 {
 	struct diag_conn before_c[1] = { { .cookie = 1, .info = { .bytes_sent = 900 } } };
 	struct diag_conn now_c[1] = { { .cookie = 1, .info = { .bytes_sent = 100 } } };
-	struct diag_snapshot empty = { 0 }, before = { before_c, 1, NULL, 0 };
-	struct diag_snapshot now = { now_c, 1, NULL, 0 };
+	struct diag_snapshot empty = { 0 }, before = { .conns = before_c, .nconns = 1 };
+	struct diag_snapshot now = { .conns = now_c, .nconns = 1 };
 	struct top_rates r;
 
 	assert_int_equal(top_rates_compute(&empty, &now, 1.0, &r), 0);
