@@ -6,6 +6,9 @@
 # tests/fuzz/run-obs.sh TARGET -max_total_time=SECONDS. No root needed.
 . "$(dirname "$0")/../lib.sh"
 require_cmd clang pkg-config
+# the targets are built here by clang with their own ASan + UBSan, whatever
+# the build directory: the plain pass of run-tests has run them already
+is_sanitizer_build && skip_all "a sanitizer build: the fuzz targets (clang, ASan + UBSan of their own) run with the plain build"
 
 for target in diag-parse ss-filter netstat; do
 	FUZZ_OUT=$TMP/fuzz "$TOP/tests/fuzz/run-obs.sh" "$target" \

@@ -5,6 +5,9 @@
 # tests/fuzz/run-sockopt.sh -max_total_time=SECONDS. No root, no namespace.
 . "$(dirname "$0")/../lib.sh"
 require_cmd clang
+# the targets are built here by clang with their own ASan + UBSan, whatever
+# the build directory: the plain pass of run-tests has run them already
+is_sanitizer_build && skip_all "a sanitizer build: the fuzz targets (clang, ASan + UBSan of their own) run with the plain build"
 
 FUZZ_OUT=$TMP/fuzz "$TOP/tests/fuzz/run-sockopt.sh" \
 	-max_total_time=${MPK_FUZZ_SECONDS:-10} >"$TMP/fuzz.log" 2>&1

@@ -5,6 +5,9 @@
 # -max_total_time=SECONDS. Needs no root and no namespace.
 . "$(dirname "$0")/../lib.sh"
 require_cmd clang pkg-config
+# the targets are built here by clang with their own ASan + UBSan, whatever
+# the build directory: the plain pass of run-tests has run them already
+is_sanitizer_build && skip_all "a sanitizer build: the fuzz targets (clang, ASan + UBSan of their own) run with the plain build"
 
 FUZZ_OUT=$TMP/fuzz "$TOP/tests/fuzz/run.sh" -max_total_time=${MPK_FUZZ_SECONDS:-15} >"$TMP/fuzz.log" 2>&1
 rc=$?
