@@ -15,16 +15,17 @@ is_sanitizer_build && skip_all "a sanitizer build: valgrind runs on the plain bu
 VG=(valgrind -q --leak-check=full '--errors-for-leak-kinds=definite,indirect'
 	--error-exitcode=99)
 
-# vg_run PM: one pmd under valgrind through the events above
+# vg_run PM [ARGS]: one pmd under valgrind through the events above
 vg_run() {
 	local pm=$1 log="$TMP/pmd-$1.log" vgpid status
+	shift
 	pmd_topo "$pm" 2>/dev/null
 	if [ "$pm" = userspace ] && ! in_ns "$C" sysctl -qw net.mptcp.path_manager=userspace 2>/dev/null; then
 		skip "$pm PM under valgrind" "the kernel has no userspace path manager"
 		return
 	fi
 	bg "$C" "${VG[@]}" "$MPTCPKIT" pmd --client -j --pm "$pm" \
-		--probe c2=10.0.2.2:5399 --wmem-max 262144 2>"$log"
+		--probe c2=10.0.2.2:5399 "$@" 2>"$log"
 	vgpid=$BG_PID
 	if wait_for 20 grep -q '"action":"start"' "$log"; then ok "$pm: pmd starts under valgrind"
 	else not_ok "$pm: pmd starts under valgrind" "$(head -c 300 "$log")"; return; fi
@@ -49,8 +50,10 @@ vg_run() {
 	rm -f "$TMP/served" "$TMP/data"
 }
 
+# a fixed send-buffer ceiling in one, the default (auto: it follows the
+# transfer) in the other
 PORT=5290
-vg_run kernel
+vg_run kernel --wmem-max 262144
 PORT=5291
 vg_run userspace
 finish
