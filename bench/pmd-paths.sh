@@ -13,8 +13,8 @@
 # Modes: pmd (`mptcpkit pmd --client` in the client namespace), kernel
 # (the same subflow endpoints and limits by hand, the in-kernel PM alone),
 # and, when asked in MODES, pmdwmem (pmd with --wmem-max WMEM_MAX, 262144)
-# and pmdoff (pmd with --wmem-max off: the kernel's send buffers, as pmd
-# was before wmem_max = auto became its default).
+# and pmdoff (pmd with --wmem-max off --rmem-max off: the kernel's buffers, as pmd
+# was before wmem_max and rmem_max = auto became its defaults).
 # Directions (DIRS): up = client -> server, down = server -> client (pmd
 # runs on the client: in "down" the server's scheduler chooses the paths).
 #   bench/pmd-paths.sh [BUILD_DIR] [SCENARIOS] [REPS]    (root)
@@ -92,11 +92,11 @@ mode_up() {
 }
 
 # pmd_mode_args MODE: pmd's options in MODE (pmd: none; pmdwmem: the send
-# buffer ceiling WMEM_MAX, default 262144; pmdoff: the ceiling left alone).
+# buffer ceiling WMEM_MAX, default 262144; pmdoff: both ceilings left alone).
 pmd_mode_args() {
 	case "$1" in
 	pmdwmem) echo "--wmem-max ${WMEM_MAX:-262144}" ;;
-	pmdoff) echo "--wmem-max off" ;;
+	pmdoff) echo "--wmem-max off --rmem-max off" ;;
 	esac
 }
 
@@ -239,7 +239,7 @@ echo "$TABLES"
 		echo "pmdwmem = the same with \`--wmem-max ${WMEM_MAX:-262144}\`;" ;;
 	esac
 	case " $MODES " in *" pmdoff "*)
-		echo "pmdoff = the same with \`--wmem-max off\` (the kernel's send buffers);" ;;
+		echo "pmdoff = the same with \`--wmem-max off --rmem-max off\` (the kernel's buffer ceilings);" ;;
 	esac
 	echo "congestion control $(sysctl -n net.ipv4.tcp_congestion_control) (the host's default);"
 	echo "kernel = the same subflow endpoints (with dev) and limits set by hand, in-kernel PM alone."

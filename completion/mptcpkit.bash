@@ -168,10 +168,10 @@ _mptcpkit() {
 		-c | --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 		--pm) COMPREPLY=($(compgen -W "kernel userspace" -- "$cur")); return ;;
 		--on-link-down) COMPREPLY=($(compgen -W "remove backup" -- "$cur")); return ;;
-		--wmem-max) COMPREPLY=($(compgen -W "auto off" -- "$cur")); return ;;
+		--wmem-max | --rmem-max) COMPREPLY=($(compgen -W "auto off" -- "$cur")); return ;;
 		--backup | --only | --exclude) COMPREPLY=($(compgen -W "$(_mptcpkit_ifaces)" -- "$cur")); return ;;
 		esac
-		COMPREPLY=($(compgen -W "-c --config --client --server --backup --only --exclude --pm --on-link-down --wmem-max --notsent-lowat --no-health-checks --probe -j --json -v --verbose -h --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "-c --config --client --server --backup --only --exclude --pm --on-link-down --wmem-max --rmem-max --notsent-lowat --no-health-checks --probe -j --json -v --verbose -h --help" -- "$cur")) ;;
 	ss)
 		case "$prev" in
 		state) COMPREPLY=($(compgen -W "established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait closed close-wait last-ack listening closing" -- "$cur")); return ;;

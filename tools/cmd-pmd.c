@@ -16,7 +16,8 @@ static void usage(FILE *f)
 		"Usage: " PROG_NAME " [-j] pmd [-c FILE] [--client|--server] [--backup IF,..]\n"
 		"                     [--only IF,..] [--exclude IF,..] [--pm kernel|userspace]\n"
 		"                     [--on-link-down remove|backup] [--wmem-max auto|off|BYTES]\n"
-		"                     [--notsent-lowat BYTES] [--no-health-checks]\n"
+		"                     [--rmem-max auto|off|BYTES] [--notsent-lowat BYTES]\n"
+		"                     [--no-health-checks]\n"
 		"                     [--probe IF=ADDR[:PORT]] [-j] [-v]\n\n"
 		"A path-manager daemon that keeps every usable path in use: one endpoint per\n"
 		"usable address (subflow on a client, signal on a server), limits to match,\n"
@@ -37,6 +38,9 @@ static void usage(FILE *f)
 		"      --wmem-max auto|off|BYTES  cap net.ipv4.tcp_wmem while running:\n"
 		"                      smaller subflow queues, faster failover; auto\n"
 		"                      (default) follows 4 x the most bytes in flight\n"
+		"      --rmem-max auto|off|BYTES  cap net.ipv4.tcp_rmem while running: a\n"
+		"                      smaller window, so peers queue less; auto (default)\n"
+		"                      follows 4 x the largest window in use\n"
 		"      --notsent-lowat BYTES  set net.ipv4.tcp_notsent_lowat while running\n"
 		"                      (plain TCP only: MPTCP subflows ignore it)\n"
 		"      --no-health-checks  act on link state only (no probes, no sock_diag)\n"
@@ -48,7 +52,7 @@ static void usage(FILE *f)
 }
 
 enum { OPT_CLIENT = 256, OPT_SERVER, OPT_BACKUP, OPT_ONLY, OPT_EXCLUDE, OPT_PM,
-       OPT_DOWN, OPT_LOWAT, OPT_WMEM, OPT_NO_HEALTH, OPT_PROBE };
+       OPT_DOWN, OPT_LOWAT, OPT_WMEM, OPT_RMEM, OPT_NO_HEALTH, OPT_PROBE };
 
 static const struct option options[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -61,6 +65,7 @@ static const struct option options[] = {
 	{ "on-link-down", required_argument, NULL, OPT_DOWN },
 	{ "notsent-lowat", required_argument, NULL, OPT_LOWAT },
 	{ "wmem-max", required_argument, NULL, OPT_WMEM },
+	{ "rmem-max", required_argument, NULL, OPT_RMEM },
 	{ "no-health-checks", no_argument, NULL, OPT_NO_HEALTH },
 	{ "probe", required_argument, NULL, OPT_PROBE },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -76,7 +81,7 @@ static const struct {
 	{ OPT_CLIENT, "mode" }, { OPT_SERVER, "mode" }, { OPT_BACKUP, "backup" },
 	{ OPT_ONLY, "only" }, { OPT_EXCLUDE, "exclude" }, { OPT_PM, "pm" },
 	{ OPT_DOWN, "on_link_down" }, { OPT_LOWAT, "notsent_lowat" },
-	{ OPT_WMEM, "wmem_max" },
+	{ OPT_WMEM, "wmem_max" }, { OPT_RMEM, "rmem_max" },
 	{ OPT_NO_HEALTH, "health_checks" },
 };
 

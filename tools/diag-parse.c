@@ -144,6 +144,8 @@ static void parse_tcp_info(struct diag_subflow *s, const struct nlattr *a)
 	mpk_tcp_from_uapi(&s->tcp, &t);
 	s->last_ack_recv_ms = t.tcpi_last_ack_recv;
 	s->rto_us = t.tcpi_rto;
+	s->rcv_rtt_us = t.tcpi_rcv_rtt;
+	s->rcv_space = t.tcpi_rcv_space;
 	s->retransmits = t.tcpi_retransmits;
 	s->backoff = t.tcpi_backoff;
 	s->probes = t.tcpi_probes;

@@ -194,6 +194,8 @@ static int subflow_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (ret == 0 || ret == -ENOENT)
 		note_in_flight(s, &sf.tcp);
+	if (ret == -ENOENT && sf.tcp.state == TCP_ESTABLISHED && sf.rcv_space > s->plain_rcv_space_max)
+		s->plain_rcv_space_max = sf.rcv_space;
 	if (ret == -ENOENT)
 		return tcp_cb(nlh, c);
 	if (ret < 0 || !c->subflows)

@@ -38,6 +38,8 @@ struct diag_subflow {
 	/* tcp_info fields mpk_subflow_info does not carry, for health checks */
 	uint32_t last_ack_recv_ms;
 	uint32_t rto_us;
+	uint32_t rcv_rtt_us;           /* the receiver's RTT estimate */
+	uint32_t rcv_space;            /* bytes the reader took per RTT (plain TCP) */
 	uint8_t retransmits;           /* RTOs in a row now (tcpi_retransmits) */
 	uint8_t backoff;
 	uint8_t probes;
@@ -68,6 +70,10 @@ struct diag_snapshot {
 	/* With DIAG_SUBFLOWS: the most bytes in flight (unacked segments x
 	 * MSS) on one of the TCP sockets dumped, subflows and plain TCP. */
 	uint64_t in_flight_max;
+	/* ... and the largest receive space of a plain TCP socket (tcpi_rcv_space:
+	 * bytes its reader took in one RTT; a subflow's is the connection's
+	 * autotuned value, not a measure) */
+	uint64_t plain_rcv_space_max;
 };
 
 struct diag;

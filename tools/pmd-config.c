@@ -48,7 +48,8 @@ void pmd_config_init(struct pmd_config *cfg)
 	cfg->subflows = -1;
 	cfg->add_addr_accepted = -1;
 	cfg->notsent_lowat = -1;
-	cfg->wmem_max = PMD_WMEM_AUTO;
+	cfg->wmem_max = PMD_BUF_AUTO;
+	cfg->rmem_max = PMD_BUF_AUTO;
 	cfg->health = (struct pmd_health_config){
 		.enabled = true, .interval_ms = 25, .dead_ms = 120, .dead_probes = 3,
 		.alive_probes = 2, .stall_ms = 300,
@@ -201,17 +202,27 @@ static int set_lowat(struct setter *p, const char *key, const char *v)
 	return parse_bytes_or_off(p, key, v, 1024, &p->cfg->notsent_lowat);
 }
 
-/* below 64 KiB a subflow could not fill even a slow path */
-static int set_wmem_max(struct setter *p, const char *key, const char *v)
+/* auto, off or bytes; below 64 KiB a subflow could not fill even a slow path */
+static int parse_buf_max(struct setter *p, const char *key, const char *v, long *out)
 {
 	if (!strcmp(v, "auto")) {
-		p->cfg->wmem_max = PMD_WMEM_AUTO;
+		*out = PMD_BUF_AUTO;
 		return 0;
 	}
-	if (parse_bytes_or_off(p, key, v, 65536, &p->cfg->wmem_max) < 0)
+	if (parse_bytes_or_off(p, key, v, 65536, out) < 0)
 		return perr(p, "%s must be auto, off or 65536..1073741824 bytes, not '%s'",
 			    key, v);
 	return 0;
+}
+
+static int set_wmem_max(struct setter *p, const char *key, const char *v)
+{
+	return parse_buf_max(p, key, v, &p->cfg->wmem_max);
+}
+
+static int set_rmem_max(struct setter *p, const char *key, const char *v)
+{
+	return parse_buf_max(p, key, v, &p->cfg->rmem_max);
 }
 
 /* One of names[], stored as its index. */
@@ -356,6 +367,7 @@ static const struct {
 	{ "add_addr_accepted", set_accepted },
 	{ "notsent_lowat", set_lowat },
 	{ "wmem_max", set_wmem_max },
+	{ "rmem_max", set_rmem_max },
 	{ "verbose", set_verbose },
 	{ "health_checks", set_health },
 	{ "probe_interval_ms", set_interval },

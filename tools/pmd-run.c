@@ -163,7 +163,7 @@ static int start(struct daemon *d)
 	if (start_pm(d))
 		return 1;
 	if (pmd_tune_start(d->cfg))
-		return fail("pmd: cannot set net.ipv4.tcp_wmem or tcp_notsent_lowat");
+		return fail("pmd: cannot set net.ipv4.tcp_wmem, tcp_rmem or tcp_notsent_lowat");
 	d->sigfd = open_signals();
 	if (d->sigfd < 0)
 		return fail("pmd: signalfd: %s", strerror(-d->sigfd));
@@ -203,7 +203,8 @@ static void on_watch(struct daemon *d)
 {
 	int ret = pmd_watch_step(d->watch, &d->net);
 
-	pmd_tune_adapt(pmd_watch_in_flight(d->watch), clock_mono_ms());
+	pmd_tune_adapt(pmd_watch_in_flight(d->watch), pmd_watch_rcv_window(d->watch),
+		       clock_mono_ms());
 	if (ret < 0) {
 		pmd_log_error("health-sample", strerror(-ret));
 		return;

@@ -80,6 +80,8 @@ struct pmd_watch {
 	uint64_t next_ms;
 	uint64_t samples;
 	uint64_t in_flight_max;	/* the last sample's (diag_snapshot) */
+	struct pmd_rcvwin *rcvwin;
+	uint64_t rcv_window;
 	struct pmd_restore *restore;
 	uint16_t ident;
 	bool changed;
@@ -101,6 +103,8 @@ int pmd_watch_start(const struct pmd_config *cfg, struct pmd_watch **out)
 		return -ENOMEM;
 	}
 	ret = pmd_restore_open(&w->restore);
+	if (!ret)
+		ret = pmd_rcvwin_new(&w->rcvwin);
 	if (!ret && cfg->health.enabled)
 		ret = diag_open(&w->diag);
 	if (ret) {
@@ -130,6 +134,7 @@ void pmd_watch_stop(struct pmd_watch *w)
 		diag_close(w->diag);
 	free(w->seen);
 	free(w->seen_next);
+	pmd_rcvwin_free(w->rcvwin);
 	pmd_restore_close(w->restore);
 	free(w);
 }
@@ -606,6 +611,7 @@ int pmd_watch_step(struct pmd_watch *w, const struct pmd_net *net)
 		return ret;
 	gather(w, &s, ev);
 	w->in_flight_max = s.in_flight_max;
+	w->rcv_window = pmd_rcvwin_update(w->rcvwin, &s, now);
 	changed = judge(w, ev, now);
 	w->samples++;
 	/* the userspace PM follows SUB_CLOSED events itself (pmd-upm.c) */
@@ -624,6 +630,11 @@ int pmd_watch_step(struct pmd_watch *w, const struct pmd_net *net)
 uint64_t pmd_watch_in_flight(const struct pmd_watch *w)
 {
 	return w->in_flight_max;
+}
+
+uint64_t pmd_watch_rcv_window(const struct pmd_watch *w)
+{
+	return w->rcv_window;
 }
 
 void pmd_watch_take_refresh(struct pmd_watch *w, pmd_refresh_fn fn, void *data)

@@ -15,8 +15,9 @@
  *   pmd-upm.c      userspace PM: subflows created and destroyed per event
  *   pmd-state.c    what pmd added, under /run, so a restart can adopt it
  *   pmd-log.c      one line per decision on stderr, text or JSON, typed
- *   pmd-tune.c     the tcp_wmem ceiling and tcp_notsent_lowat, restored at stop
- *   pmd-wmem.c     wmem_max = auto: that ceiling sized to the paths (pure)
+ *   pmd-tune.c     tcp_wmem's and tcp_rmem's ceilings, tcp_notsent_lowat;
+ *                  restored at stop
+ *   pmd-bufcap.c   wmem_max / rmem_max = auto: a ceiling sized to the paths (pure)
  *   pmd-run.c      the daemon loop and the clean stop
  *   cmd-pmd.c      the command line
  *
@@ -94,7 +95,8 @@ struct pmd_config {
 	int add_addr_accepted;	/* -1: match the endpoints */
 	long notsent_lowat;	/* -1: leave net.ipv4.tcp_notsent_lowat alone */
 	long wmem_max;		/* -1: leave net.ipv4.tcp_wmem's ceiling alone;
-				 * PMD_WMEM_AUTO: sized to the paths */
+				 * PMD_BUF_AUTO: sized to the paths */
+	long rmem_max;		/* the same for net.ipv4.tcp_rmem */
 	struct pmd_health_config health;
 	bool verbose;
 };
@@ -314,6 +316,8 @@ void pmd_watch_paths(const struct pmd_watch *w, struct pmd_stats *s);
 /* The most bytes in flight on one TCP socket in the last sample, subflows
  * and plain TCP (0 before the first). */
 uint64_t pmd_watch_in_flight(const struct pmd_watch *w);
+/* The largest receive window in use (pmd-rcvwin.c; 0 before the first). */
+uint64_t pmd_watch_rcv_window(const struct pmd_watch *w);
 /* Paths whose subflows need re-creating: the callback gets each (and the
  * list is emptied). */
 typedef void (*pmd_refresh_fn)(void *data, int family, const union mpk_in46 *ip,
@@ -389,25 +393,40 @@ int pmd_upm_refresh(struct pmd_upm *u, int family, const union mpk_in46 *ip,
 		    const char *why);
 void pmd_upm_stop(struct pmd_upm *u);
 
-/* pmd-wmem.c: the tcp_wmem ceiling of wmem_max = auto. */
-#define PMD_WMEM_AUTO (-2L)
-#define PMD_WMEM_FLOOR 262144L	/* 2 x 50 Mbit/s recovered in <= 0.19 s with it */
+/* pmd-bufcap.c: a buffer ceiling of wmem_max / rmem_max = auto. */
+#define PMD_BUF_AUTO (-2L)
+#define PMD_WMEM_FLOOR 262144L	/* 2 x 50 Mbit/s uploads recovered in <= 0.23 s */
+#define PMD_RMEM_FLOOR 524288L	/* ... downloads in <= 0.16 s, nothing slower */
 
-struct pmd_wmem {
+struct pmd_bufcap {
+	long floor;
 	long ceiling;		/* the namespace's before pmd: never above it */
 	long cur;		/* the value set now */
 	uint64_t low_since_ms;	/* the need below half of cur since; 0: not */
 };
 
-void pmd_wmem_init(struct pmd_wmem *w, long ceiling);
-/* The ceiling to set for the most bytes in flight on one socket sampled
- * now, or 0 to keep the current one. */
-long pmd_wmem_next(struct pmd_wmem *w, uint64_t in_flight, uint64_t now_ms);
+void pmd_bufcap_init(struct pmd_bufcap *c, long floor, long ceiling);
+/* The ceiling to set for what the busiest socket needs now (bytes), or 0
+ * to keep the current one. */
+long pmd_bufcap_next(struct pmd_bufcap *c, uint64_t bytes, uint64_t now_ms);
+
+/* pmd-rcvwin.c: the receive window in use, for rmem_max = auto. */
+struct pmd_rcvwin;
+struct diag_snapshot;
+int pmd_rcvwin_new(struct pmd_rcvwin **out);
+void pmd_rcvwin_free(struct pmd_rcvwin *r);
+/* The largest receive window (bytes) a connection of snapshot s uses: its
+ * rate since the last measure times its longest receive RTT, or a plain
+ * TCP socket's receive space. Measured at most every 200 ms; between, the
+ * last measure. */
+uint64_t pmd_rcvwin_update(struct pmd_rcvwin *r, const struct diag_snapshot *s,
+			   uint64_t now_ms);
 
 /* pmd-tune.c: sysctl tuning, restored at stop. */
 int pmd_tune_start(const struct pmd_config *cfg);
-/* wmem_max = auto: follow the most bytes in flight sampled on one socket. */
-void pmd_tune_adapt(uint64_t in_flight, uint64_t now_ms);
+/* wmem_max / rmem_max = auto: follow the most bytes in flight sampled on
+ * one socket, and the largest receive window in use (pmd-watch.c). */
+void pmd_tune_adapt(uint64_t in_flight, uint64_t rcv_window, uint64_t now_ms);
 int pmd_tune_stop(void);
 
 /* pmd-run.c: 0 after a clean stop, -errno when pmd cannot run. */

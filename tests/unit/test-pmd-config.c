@@ -31,7 +31,8 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.subflows, -1);
 	assert_int_equal(cfg.add_addr_accepted, -1);
 	assert_int_equal(cfg.notsent_lowat, -1);
-	assert_int_equal(cfg.wmem_max, PMD_WMEM_AUTO);
+	assert_int_equal(cfg.wmem_max, PMD_BUF_AUTO);
+	assert_int_equal(cfg.rmem_max, PMD_BUF_AUTO);
 	assert_int_equal(cfg.only.count, 0);
 	assert_int_equal(cfg.nifs, 0);
 }
@@ -128,6 +129,7 @@ static const struct {
 	{ "notsent_lowat = 1k\n", "notsent_lowat must be" },
 	{ "wmem_max = 65535\n", "wmem_max must be auto, off or 65536..1073741824 bytes" },
 	{ "wmem_max = automatic\n", "wmem_max must be auto, off or" },
+	{ "rmem_max = 1\n", "rmem_max must be auto, off or 65536..1073741824 bytes" },
 	{ "only = eth0,,\n", NULL },	/* empty items are skipped: fine */
 	{ "only = a very long interface name\n", "only: bad interface list" },
 	{ "exclude = abcdefghijklmnopq\n", "exclude: bad interface list" },

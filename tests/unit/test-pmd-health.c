@@ -186,38 +186,38 @@ static void test_unanswering_target_never_kills(void **state)
 	}
 }
 
-/* wmem_max = auto (tools/pmd-wmem.c): starts at the floor, follows 4 x the
+/* wmem_max = auto (tools/pmd-bufcap.c): starts at the floor, follows 4 x the
  * bytes in flight up at once, down only after 10 s of less, never above
  * the ceiling. */
 static void test_wmem_auto_follows_the_paths(void **state)
 {
-	struct pmd_wmem w;
+	struct pmd_bufcap w;
 
 	(void)state;
-	pmd_wmem_init(&w, 4194304);
+	pmd_bufcap_init(&w, PMD_WMEM_FLOOR, 4194304);
 	assert_int_equal(w.cur, PMD_WMEM_FLOOR);
-	assert_int_equal(pmd_wmem_next(&w, 40000, 1000), 0);	/* 160 KB: the floor */
-	assert_int_equal(pmd_wmem_next(&w, 200000, 1025), 13 * 65536);	/* 800000 in 64 KiB */
-	assert_int_equal(pmd_wmem_next(&w, 190000, 1050), 0);	/* within a quarter */
-	assert_int_equal(pmd_wmem_next(&w, 3000000, 1075), 4194304);	/* the ceiling */
-	assert_int_equal(pmd_wmem_next(&w, 10000, 2000), 0);	/* less: wait */
-	assert_int_equal(pmd_wmem_next(&w, 10000, 11000), 0);
-	assert_int_equal(pmd_wmem_next(&w, 10000, 12001), PMD_WMEM_FLOOR);
+	assert_int_equal(pmd_bufcap_next(&w, 40000, 1000), 0);	/* 160 KB: the floor */
+	assert_int_equal(pmd_bufcap_next(&w, 200000, 1025), 13 * 65536);	/* 800000 in 64 KiB */
+	assert_int_equal(pmd_bufcap_next(&w, 190000, 1050), 0);	/* within a quarter */
+	assert_int_equal(pmd_bufcap_next(&w, 3000000, 1075), 4194304);	/* the ceiling */
+	assert_int_equal(pmd_bufcap_next(&w, 10000, 2000), 0);	/* less: wait */
+	assert_int_equal(pmd_bufcap_next(&w, 10000, 11000), 0);
+	assert_int_equal(pmd_bufcap_next(&w, 10000, 12001), PMD_WMEM_FLOOR);
 }
 
 /* A socket that the ceiling holds back shows at least half of it in
  * flight: the ceiling then rises until it no longer binds. */
 static void test_wmem_auto_never_holds_a_socket_back(void **state)
 {
-	struct pmd_wmem w;
+	struct pmd_bufcap w;
 	uint64_t t = 0;
 
 	(void)state;
-	pmd_wmem_init(&w, 64 << 20);
+	pmd_bufcap_init(&w, PMD_WMEM_FLOOR, 64 << 20);
 	for (int i = 0; i < 20; i++) {
 		uint64_t in_flight = (uint64_t)w.cur * 6 / 10, path_bdp = 8 << 20;
 
-		pmd_wmem_next(&w, in_flight < path_bdp ? in_flight : path_bdp, t += 25);
+		pmd_bufcap_next(&w, in_flight < path_bdp ? in_flight : path_bdp, t += 25);
 	}
 	assert_true(w.cur >= 4 * (8 << 20) * 6 / 10);
 }
@@ -225,12 +225,12 @@ static void test_wmem_auto_never_holds_a_socket_back(void **state)
 /* A ceiling below the floor is kept: auto never raises it. */
 static void test_wmem_auto_below_the_floor(void **state)
 {
-	struct pmd_wmem w;
+	struct pmd_bufcap w;
 
 	(void)state;
-	pmd_wmem_init(&w, 131072);
+	pmd_bufcap_init(&w, PMD_WMEM_FLOOR, 131072);
 	assert_int_equal(w.cur, 131072);
-	assert_int_equal(pmd_wmem_next(&w, 1 << 20, 25), 0);
+	assert_int_equal(pmd_bufcap_next(&w, 1 << 20, 25), 0);
 }
 
 int main(void)
