@@ -52,6 +52,7 @@ wait_port() {
 ip netns exec "$NS" "$M" run -- "$PC" server 7002 &
 PIDS+=($!)
 wait_port 7002
+SERVER_PIDS=$(ip netns pids "$NS" | tr '\n' ' ')
 cat >"$OUT/haproxy.cfg" <<EOF2
 global
 	nbthread 1
@@ -68,9 +69,21 @@ EOF2
 # Two threads against two mptcpkit workers (--workers 2).
 sed -e 's/nbthread 1/nbthread 2/' -e 's/:7003/:7005/' "$OUT/haproxy.cfg" >"$OUT/haproxy2.cfg"
 
+# CPU ticks (user + system) of the namespace's processes but the server:
+# the proxy's (all its processes, workers too; nothing else runs there
+# between two client runs).
+proxy_ticks() {
+	local p t=0
+	for p in $(ip netns pids "$NS"); do
+		case " $SERVER_PIDS " in *" $p "*) continue ;; esac
+		t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+	done
+	echo "$t"
+}
+
 # run NAME PORT PROXY_CMD... (none: direct to the server)
 run() {
-	local name=$1 port=$2 px=
+	local name=$1 port=$2 px= t0 t1 fig
 	shift 2
 	if [ $# -gt 0 ]; then
 		ip netns exec "$NS" "$@" >/dev/null 2>&1 &
@@ -78,7 +91,12 @@ run() {
 		PIDS+=("$px")
 		wait_port "$port"
 	fi
-	echo "$name $(n "$PC" client 127.0.0.1 "$port" "$SECS" "$PAR")" >>"$OUT/figures"
+	t0=$(proxy_ticks)
+	fig=$(n "$PC" client 127.0.0.1 "$port" "$SECS" "$PAR")
+	t1=$(proxy_ticks)
+	# The proxy's CPU per connection: steadier than connections per
+	# second on a machine shared with other work.
+	echo "$name $fig cpu_ticks $((t1 - t0))" >>"$OUT/figures"
 	[ -n "$px" ] && { kill "$px" 2>/dev/null || true; wait "$px" 2>/dev/null || true; }
 	sleep 1
 }
@@ -91,17 +109,21 @@ for r in $(seq "$ROUNDS"); do
 	run haproxy-nbthread-2 7005 "$M" run -- haproxy -db -f "$OUT/haproxy2.cfg"
 done
 
-TABLE=$(python3 - "$OUT/figures" <<'PY'
+TABLE=$(python3 - "$OUT/figures" "$(getconf CLK_TCK)" <<'PY'
 import sys, statistics
 rows = {}
+hz = int(sys.argv[2])
 for line in open(sys.argv[1]):
     f = line.split()
-    rows.setdefault(f[0], []).append((float(f[4]), int(f[6])))
-print("| path | rounds (connections/s) | median /s | errors |")
-print("| --- | --- | --- | --- |")
+    # conns N per_s X errors E cpu_ticks T: the proxy's CPU per connection
+    us = 1e6 * int(f[8]) / hz / int(f[2]) if int(f[2]) else 0
+    rows.setdefault(f[0], []).append((float(f[4]), int(f[6]), us))
+print("| path | rounds (connections/s) | median /s | errors | proxy CPU us/conn (median) |")
+print("| --- | --- | --- | --- | --- |")
 for name, v in rows.items():
-    print("| %s | %s | %.0f | %d |" % (name, " ".join("%.0f" % x[0] for x in v),
-          statistics.median(x[0] for x in v), sum(x[1] for x in v)))
+    cpu = "-" if name == "direct" else "%.0f" % statistics.median(x[2] for x in v)
+    print("| %s | %s | %.0f | %d | %s |" % (name, " ".join("%.0f" % x[0] for x in v),
+          statistics.median(x[0] for x in v), sum(x[1] for x in v), cpu))
 PY
 )
 echo "$TABLE"
