@@ -17,9 +17,23 @@ M=$BUILD/tools/mptcpkit
 PC=$BUILD/bench/proxy-conns
 command -v haproxy >/dev/null || { echo "proxy-conns: needs haproxy" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "proxy-conns: needs root (a namespace)" >&2; exit 1; }
-NS=mpk-pxconns-$$
+NS=
 OUT=$(mktemp -d /tmp/proxy-conns.XXXXXX)
 PIDS=()
+# Each run in a namespace of its own, the server started anew: a run's
+# TIME-WAIT sockets (up to net.ipv4.tcp_max_tw_buckets, 131072 here; the
+# direct run alone leaves 90,000) would otherwise be the next run's: once
+# the table is full, closing is cheaper (no TIME-WAIT made) for whoever
+# comes then, and those made earlier expire during later runs.
+ns_end() {
+	local p
+	[ -n "$NS" ] || return 0
+	ip netns pids "$NS" 2>/dev/null | xargs -r kill -9 2>/dev/null
+	for p in "${PIDS[@]}"; do { wait "$p"; } 2>/dev/null || true; done
+	PIDS=()
+	ip netns del "$NS" 2>/dev/null
+	NS=
+}
 cleanup() {
 	local p
 	# Best effort: under set -e the first kill of a process already gone
@@ -27,18 +41,13 @@ cleanup() {
 	set +e
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
-	ip netns pids "$NS" 2>/dev/null | xargs -r kill -9 2>/dev/null
-	ip netns del "$NS" 2>/dev/null
+	ns_end 2>/dev/null
 	rm -rf "$OUT"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-ip netns add "$NS"
-ip -n "$NS" link set lo up
 n() { ip netns exec "$NS" "$@"; }
-# This namespace only: short connections leave TIME-WAIT behind.
 ulimit -n 65536 2>/dev/null || true
-n sysctl -qw net.ipv4.tcp_tw_reuse=1 net.ipv4.ip_local_port_range="1024 65000"
 
 wait_port() {
 	for _ in $(seq 50); do
@@ -49,10 +58,19 @@ wait_port() {
 	exit 1
 }
 
-ip netns exec "$NS" "$M" run -- "$PC" server 7002 &
-PIDS+=($!)
-wait_port 7002
-SERVER_PIDS=$(ip netns pids "$NS" | tr '\n' ' ')
+# A fresh namespace with the server in it (SERVER_PIDS: its processes).
+ns_start() {
+	NS=mpk-pxconns-$$-$1
+	ip netns add "$NS"
+	ip -n "$NS" link set lo up
+	# This namespace only: short connections leave TIME-WAIT behind.
+	n sysctl -qw net.ipv4.tcp_tw_reuse=1 net.ipv4.ip_local_port_range="1024 65000"
+	ip netns exec "$NS" "$M" run -- "$PC" server 7002 &
+	PIDS+=($!)
+	wait_port 7002
+	SERVER_PIDS=$(ip netns pids "$NS" | tr '\n' ' ')
+}
+
 cat >"$OUT/haproxy.cfg" <<EOF2
 global
 	nbthread 1
@@ -85,6 +103,7 @@ proxy_ticks() {
 run() {
 	local name=$1 port=$2 px= t0 t1 fig
 	shift 2
+	ns_start "$name"
 	if [ $# -gt 0 ]; then
 		ip netns exec "$NS" "$@" >/dev/null 2>&1 &
 		px=$!
@@ -98,6 +117,7 @@ run() {
 	# second on a machine shared with other work.
 	echo "$name $fig cpu_ticks $((t1 - t0))" >>"$OUT/figures"
 	[ -n "$px" ] && { kill "$px" 2>/dev/null || true; wait "$px" 2>/dev/null || true; }
+	ns_end 2>/dev/null
 	sleep 1
 }
 
