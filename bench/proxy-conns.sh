@@ -17,9 +17,23 @@ M=$BUILD/tools/mptcpkit
 PC=$BUILD/bench/proxy-conns
 command -v haproxy >/dev/null || { echo "proxy-conns: needs haproxy" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "proxy-conns: needs root (a namespace)" >&2; exit 1; }
-NS=mpk-pxconns-$$
+NS=
 OUT=$(mktemp -d /tmp/proxy-conns.XXXXXX)
 PIDS=()
+# Each run in a namespace of its own, the server started anew: a run's
+# TIME-WAIT sockets (up to net.ipv4.tcp_max_tw_buckets, 131072 here; the
+# direct run alone leaves 90,000) would otherwise be the next run's: once
+# the table is full, closing is cheaper (no TIME-WAIT made) for whoever
+# comes then, and those made earlier expire during later runs.
+ns_end() {
+	local p
+	[ -n "$NS" ] || return 0
+	ip netns pids "$NS" 2>/dev/null | xargs -r kill -9 2>/dev/null
+	for p in "${PIDS[@]}"; do { wait "$p"; } 2>/dev/null || true; done
+	PIDS=()
+	ip netns del "$NS" 2>/dev/null
+	NS=
+}
 cleanup() {
 	local p
 	# Best effort: under set -e the first kill of a process already gone
@@ -27,18 +41,13 @@ cleanup() {
 	set +e
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	wait 2>/dev/null
-	ip netns pids "$NS" 2>/dev/null | xargs -r kill -9 2>/dev/null
-	ip netns del "$NS" 2>/dev/null
+	ns_end 2>/dev/null
 	rm -rf "$OUT"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-ip netns add "$NS"
-ip -n "$NS" link set lo up
 n() { ip netns exec "$NS" "$@"; }
-# This namespace only: short connections leave TIME-WAIT behind.
 ulimit -n 65536 2>/dev/null || true
-n sysctl -qw net.ipv4.tcp_tw_reuse=1 net.ipv4.ip_local_port_range="1024 65000"
 
 wait_port() {
 	for _ in $(seq 50); do
@@ -49,9 +58,19 @@ wait_port() {
 	exit 1
 }
 
-ip netns exec "$NS" "$M" run -- "$PC" server 7002 &
-PIDS+=($!)
-wait_port 7002
+# A fresh namespace with the server in it (SERVER_PIDS: its processes).
+ns_start() {
+	NS=mpk-pxconns-$$-$1
+	ip netns add "$NS"
+	ip -n "$NS" link set lo up
+	# This namespace only: short connections leave TIME-WAIT behind.
+	n sysctl -qw net.ipv4.tcp_tw_reuse=1 net.ipv4.ip_local_port_range="1024 65000"
+	ip netns exec "$NS" "$M" run -- "$PC" server 7002 &
+	PIDS+=($!)
+	wait_port 7002
+	SERVER_PIDS=$(ip netns pids "$NS" | tr '\n' ' ')
+}
+
 cat >"$OUT/haproxy.cfg" <<EOF2
 global
 	nbthread 1
@@ -68,18 +87,37 @@ EOF2
 # Two threads against two mptcpkit workers (--workers 2).
 sed -e 's/nbthread 1/nbthread 2/' -e 's/:7003/:7005/' "$OUT/haproxy.cfg" >"$OUT/haproxy2.cfg"
 
+# CPU ticks (user + system) of the namespace's processes but the server:
+# the proxy's (all its processes, workers too; nothing else runs there
+# between two client runs).
+proxy_ticks() {
+	local p t=0
+	for p in $(ip netns pids "$NS"); do
+		case " $SERVER_PIDS " in *" $p "*) continue ;; esac
+		t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+	done
+	echo "$t"
+}
+
 # run NAME PORT PROXY_CMD... (none: direct to the server)
 run() {
-	local name=$1 port=$2 px=
+	local name=$1 port=$2 px= t0 t1 fig
 	shift 2
+	ns_start "$name"
 	if [ $# -gt 0 ]; then
 		ip netns exec "$NS" "$@" >/dev/null 2>&1 &
 		px=$!
 		PIDS+=("$px")
 		wait_port "$port"
 	fi
-	echo "$name $(n "$PC" client 127.0.0.1 "$port" "$SECS" "$PAR")" >>"$OUT/figures"
+	t0=$(proxy_ticks)
+	fig=$(n "$PC" client 127.0.0.1 "$port" "$SECS" "$PAR")
+	t1=$(proxy_ticks)
+	# The proxy's CPU per connection: steadier than connections per
+	# second on a machine shared with other work.
+	echo "$name $fig cpu_ticks $((t1 - t0))" >>"$OUT/figures"
 	[ -n "$px" ] && { kill "$px" 2>/dev/null || true; wait "$px" 2>/dev/null || true; }
+	ns_end 2>/dev/null
 	sleep 1
 }
 
@@ -91,17 +129,21 @@ for r in $(seq "$ROUNDS"); do
 	run haproxy-nbthread-2 7005 "$M" run -- haproxy -db -f "$OUT/haproxy2.cfg"
 done
 
-TABLE=$(python3 - "$OUT/figures" <<'PY'
+TABLE=$(python3 - "$OUT/figures" "$(getconf CLK_TCK)" <<'PY'
 import sys, statistics
 rows = {}
+hz = int(sys.argv[2])
 for line in open(sys.argv[1]):
     f = line.split()
-    rows.setdefault(f[0], []).append((float(f[4]), int(f[6])))
-print("| path | rounds (connections/s) | median /s | errors |")
-print("| --- | --- | --- | --- |")
+    # conns N per_s X errors E cpu_ticks T: the proxy's CPU per connection
+    us = 1e6 * int(f[8]) / hz / int(f[2]) if int(f[2]) else 0
+    rows.setdefault(f[0], []).append((float(f[4]), int(f[6]), us))
+print("| path | rounds (connections/s) | median /s | errors | proxy CPU us/conn (median) |")
+print("| --- | --- | --- | --- | --- |")
 for name, v in rows.items():
-    print("| %s | %s | %.0f | %d |" % (name, " ".join("%.0f" % x[0] for x in v),
-          statistics.median(x[0] for x in v), sum(x[1] for x in v)))
+    cpu = "-" if name == "direct" else "%.0f" % statistics.median(x[2] for x in v)
+    print("| %s | %s | %.0f | %d | %s |" % (name, " ".join("%.0f" % x[0] for x in v),
+          statistics.median(x[0] for x in v), sum(x[1] for x in v), cpu))
 PY
 )
 echo "$TABLE"

@@ -136,15 +136,25 @@ static int start_next(struct mpk_connector *conn)
 	return conn->last_error;
 }
 
-/* The attempt in progress finished: 0 connected, or -errno. */
+/* The attempt in progress: 0 connected, -EINPROGRESS not yet, or -errno.
+ * getpeername() first: a connected socket (the common case: at once on
+ * loopback, and after EPOLLOUT) answers in one call. SO_ERROR, 0 while in
+ * progress too, is asked only when it is not connected: it tells a
+ * failure from an attempt still going. */
 static int attempt_result(int fd)
 {
+	struct sockaddr_storage peer;
+	socklen_t len = sizeof(peer);
 	int err = 0;
-	socklen_t len = sizeof(err);
 
+	if (getpeername(fd, (struct sockaddr *)&peer, &len) == 0)
+		return 0;
+	if (errno != ENOTCONN)
+		return -errno;
+	len = sizeof(err);
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		return -errno;
-	return -err;
+	return err ? -err : -EINPROGRESS;
 }
 
 MPK_EXPORT int mpk_connector_step(struct mpk_connector *conn, struct mpk_status *status)
@@ -160,17 +170,8 @@ MPK_EXPORT int mpk_connector_step(struct mpk_connector *conn, struct mpk_status 
 				return err;
 		}
 		err = attempt_result(conn->fd);
-		if (err == 0) {
-			struct sockaddr_storage peer;
-			socklen_t len = sizeof(peer);
-
-			/* SO_ERROR is 0 while still in progress too. */
-			if (getpeername(conn->fd, (struct sockaddr *)&peer, &len) < 0) {
-				if (errno == ENOTCONN)
-					return -EINPROGRESS;
-				err = -errno;
-			}
-		}
+		if (err == -EINPROGRESS)
+			return err;
 		if (err == 0)
 			break;
 		drop_attempt(conn, err);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -149,6 +150,26 @@ static int check(const struct proxy_config *cfg, const struct proxy_cli *cli)
 	return 0;
 }
 
+/* The connection lines of one wake-up go out in one write (the loop
+ * calls this after each), but never more than LOG_FLUSH_AT bytes at once:
+ * a write to a pipe of up to PIPE_BUF (4096) bytes is not mixed with
+ * other writers' (the other workers share stdout), and stdio never
+ * writes part of a line. A line is far shorter than the margin. */
+#define LOG_BUF 8192
+#define LOG_FLUSH_AT 3072
+static char log_buf[LOG_BUF];
+
+static void log_setup(void)
+{
+	setvbuf(stdout, log_buf, _IOFBF, sizeof(log_buf));
+}
+
+static void log_flush(void *arg)
+{
+	(void)arg;
+	fflush(stdout);
+}
+
 static void print_leg(const char *side, bool known, const struct mpk_status *st,
 		      unsigned int subflows)
 {
@@ -171,6 +192,8 @@ static void conn_done(const struct proxy_report *r, void *arg)
 	bool code = r->end == PROXY_END_UPSTREAM_REFUSED || r->end == PROXY_END_UNSUPPORTED;
 
 	(void)arg;
+	if (__fpending(stdout) > LOG_FLUSH_AT)
+		fflush(stdout);
 	mpk_addr_format((const struct sockaddr *)&r->client, client, sizeof(client));
 	print_open_object(NULL);
 	print_string("event", NULL, "conn");
@@ -192,7 +215,6 @@ static void conn_done(const struct proxy_report *r, void *arg)
 	print_bool("splice", NULL, r->spliced);
 	print_text("\n");
 	print_close_object();
-	fflush(stdout);
 }
 
 static int reload(struct proxy_config *cfg, void *arg)
@@ -268,7 +290,7 @@ static void raise_nofile(void)
 
 static int serve(const struct proxy_config *cfg, struct proxy_cli *cli)
 {
-	struct proxy_hooks hooks = { conn_done, reload, reloaded, cli };
+	struct proxy_hooks hooks = { conn_done, reload, reloaded, cli, log_flush };
 	const char *failed = "";
 	struct mpk_status st;
 	struct proxy *p;
@@ -277,6 +299,7 @@ static int serve(const struct proxy_config *cfg, struct proxy_cli *cli)
 
 	signal(SIGPIPE, SIG_IGN);
 	raise_nofile();
+	log_setup();
 	err = proxy_open(cfg, &p, &st, &failed);
 	if (err && !strcmp(failed, "resolving"))
 		return fail("proxy: resolving %s: %s", cfg->to_host, mpk_strerror(err));

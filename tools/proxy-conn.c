@@ -64,12 +64,14 @@ static void relay_masks(struct pconn *c)
 {
 	uint32_t cm = 0, um = 0;
 
+	/* EPOLLRDHUP: a hang-up comes with the data before it, and the EOF
+	 * is read in the same wake-up (see pdir_pump). */
 	if (pdir_wants_read(&c->up))
-		cm |= EPOLLIN;
+		cm |= EPOLLIN | EPOLLRDHUP;
 	if (pdir_wants_write(&c->down))
 		cm |= EPOLLOUT;
 	if (pdir_wants_read(&c->down))
-		um |= EPOLLIN;
+		um |= EPOLLIN | EPOLLRDHUP;
 	if (pdir_wants_write(&c->up))
 		um |= EPOLLOUT;
 	pconn_watch(c, cm, um);
@@ -103,33 +105,6 @@ static int pass_leftover(struct pconn *c, int to, struct pdir *d)
 	return err;
 }
 
-void pconn_relay_start(struct pconn *c)
-{
-	bool copy = pconn_cfg(c)->no_splice;
-
-	/* Splice only between TCP sockets. MPTCP has no splice_read of its
-	 * own (6.18's kallsyms has none: splice() goes through
-	 * copy_splice_read, a recvmsg into fresh pages), and splicing into
-	 * MPTCP was slower than sending 1 MiB buffers to it: measured on
-	 * loopback on 2026-12-01, 9.4 against 5.9 Gbit/s TCP in, MPTCP out
-	 * (same CPU per GB); MPTCP in: 0.43 against 0.50 CPU s per GB. */
-	copy = copy || c->rep.client_st.mptcp || c->rep.upstream_st.mptcp;
-	pdir_init(&c->up, c->cfd, c->ufd, copy);
-	pdir_init(&c->down, c->ufd, c->cfd, copy);
-	c->state = PS_RELAY;
-	c->deadline_ms = 0;
-	c->last_ms = proxy_now_ms();
-	if (c->hs_len && pass_leftover(c, pconn_cfg(c)->mode == PROXY_SOCKS ? c->ufd : c->cfd,
-				       pconn_cfg(c)->mode == PROXY_SOCKS ? &c->up : &c->down) < 0) {
-		proxy_conn_end(c, PROXY_END_RESET, EPIPE);
-		return;
-	}
-	relay_masks(c);
-}
-
-/* Pump both directions. A direction whose source has hung up is not
- * watched any more (epoll would report the hang-up forever), but reading
- * it never blocks: pump it until it waits for the other side or ends. */
 /* Pump the directions this event concerns (both when a source has hung
  * up). A direction whose source has hung up is not watched any more (epoll
  * would report the hang-up forever), but reading it never blocks: pump it
@@ -154,6 +129,31 @@ static int relay_pump(struct pconn *c, bool up, bool down)
 	return err;
 }
 
+/* After pumping (err: its result): end the connection when both
+ * directions are done or on error, else watch what is wanted next. */
+static void relay_done(struct pconn *c, int err, uint64_t before)
+{
+	if (err) {
+		proxy_conn_end(c, PROXY_END_RESET, -err);
+		return;
+	}
+	if (c->up.bytes + c->down.bytes != before)
+		c->last_ms = proxy_now_ms();
+	if (!c->sampled && (pdir_done(&c->up) || pdir_done(&c->down)))
+		pconn_sample(c); /* still whole: a good moment to count subflows */
+	if (pdir_done(&c->up) && pdir_done(&c->down)) {
+		proxy_conn_end(c, PROXY_END_CLOSED, 0);
+		return;
+	}
+	/* A hung-up descriptor is not watched any more: epoll would report
+	 * the hang-up forever. */
+	if (c->cend.hup)
+		proxy_watch(c->p, c->cfd, &c->cend, 0);
+	if (c->uend.hup)
+		proxy_watch(c->p, c->ufd, &c->uend, 0);
+	relay_masks(c);
+}
+
 static void relay_event(struct pconn *c, bool upstream, uint32_t events)
 {
 	uint64_t before = c->up.bytes + c->down.bytes;
@@ -166,32 +166,56 @@ static void relay_event(struct pconn *c, bool upstream, uint32_t events)
 		proxy_conn_end(c, PROXY_END_RESET, err ? err : ECONNRESET);
 		return;
 	}
-	if (events & EPOLLHUP) {
-		struct pend *e = upstream ? &c->uend : &c->cend;
-
-		proxy_watch(c->p, upstream ? c->ufd : c->cfd, e, 0);
-		e->hup = true;
+	/* Taken out of epoll after the pumping (relay_done), unless the
+	 * connection ends first: close() takes it out anyway. */
+	if (events & EPOLLHUP)
+		(upstream ? &c->uend : &c->cend)->hup = true;
+	if (events & (EPOLLHUP | EPOLLRDHUP)) {
+		(upstream ? &c->down : &c->up)->rdhup = true;
+		events |= EPOLLIN;
 	}
 	/* Readable client or writable upstream: the up direction; the
-	 * other way round: down. A hang-up or error: both. */
-	if (events & (EPOLLHUP | EPOLLRDHUP))
+	 * other way round: down. A hang-up: both. */
+	if (events & EPOLLHUP)
 		err = relay_pump(c, true, true);
 	else
 		err = relay_pump(c, (events & (upstream ? EPOLLOUT : EPOLLIN)) != 0,
 				 (events & (upstream ? EPOLLIN : EPOLLOUT)) != 0);
-	if (err) {
-		proxy_conn_end(c, PROXY_END_RESET, -err);
-		return;
-	}
-	if (c->up.bytes + c->down.bytes != before || (events & (EPOLLIN | EPOLLHUP)))
+	if (!err && (events & (EPOLLIN | EPOLLHUP)))
 		c->last_ms = proxy_now_ms();
-	if (!c->sampled && (pdir_done(&c->up) || pdir_done(&c->down)))
-		pconn_sample(c); /* still whole: a good moment to count subflows */
-	if (pdir_done(&c->up) && pdir_done(&c->down)) {
-		proxy_conn_end(c, PROXY_END_CLOSED, 0);
+	relay_done(c, err, before);
+}
+
+void pconn_relay_start(struct pconn *c)
+{
+	bool socks = pconn_cfg(c)->mode == PROXY_SOCKS;
+	bool copy = pconn_cfg(c)->no_splice;
+
+	/* Splice only between TCP sockets. MPTCP has no splice_read of its
+	 * own (6.18's kallsyms has none: splice() goes through
+	 * copy_splice_read, a recvmsg into fresh pages), and splicing into
+	 * MPTCP was slower than sending 1 MiB buffers to it: measured on
+	 * loopback on 2026-12-01, 9.4 against 5.9 Gbit/s TCP in, MPTCP out
+	 * (same CPU per GB); MPTCP in: 0.43 against 0.50 CPU s per GB. */
+	copy = copy || c->rep.client_st.mptcp || c->rep.upstream_st.mptcp;
+	pdir_init(&c->up, c->cfd, c->ufd, copy);
+	pdir_init(&c->down, c->ufd, c->cfd, copy);
+	c->up.other = &c->down;
+	c->down.other = &c->up;
+	c->state = PS_RELAY;
+	c->deadline_ms = 0;
+	c->last_ms = proxy_now_ms();
+	if (c->hs_len && pass_leftover(c, socks ? c->ufd : c->cfd, socks ? &c->up : &c->down) < 0) {
+		proxy_conn_end(c, PROXY_END_RESET, EPIPE);
 		return;
 	}
-	relay_masks(c);
+	/* What the client sent while we connected is usually there already
+	 * (not in socks mode: it waits for our reply): pass it on now rather
+	 * than after a wake-up. */
+	if (socks)
+		relay_masks(c);
+	else
+		relay_done(c, relay_pump(c, true, false), 0);
 }
 
 static void connected(struct pconn *c, int fd, const struct mpk_status *st)

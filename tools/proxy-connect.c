@@ -42,6 +42,9 @@ void proxy_nodelay(int fd)
 
 	/* A relay passes on what it has at once: whatever coalescing there
 	 * is to do, the two ends did it. Nagle's wait on top of theirs
-	 * (and MPTCP's on small writes) costs round trips per connection. */
+	 * (and MPTCP's on small writes) costs round trips per connection.
+	 * Set on the listener, it holds for every socket accepted from it,
+	 * TCP or MPTCP, either kind of client (6.18, checked with
+	 * getsockopt): one call less per connection. */
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }

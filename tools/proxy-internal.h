@@ -33,6 +33,8 @@ struct pdir {
 	bool bulk;          /* a read filled the buffer: splice from now on */
 	bool eof;           /* 'from' said EOF */
 	bool shut;          /* EOF passed on: 'to' shut for writing */
+	bool rdhup;         /* epoll said 'from' has hung up: read to EOF */
+	const struct pdir *other; /* the other direction, or NULL */
 	uint64_t bytes;
 };
 

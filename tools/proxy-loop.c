@@ -56,7 +56,8 @@ int proxy_watch(struct proxy *p, int fd, struct pend *e, uint32_t mask)
 	struct epoll_event ev = { .events = mask, .data.ptr = e };
 	int op = e->mask ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
 
-	if (e->hup || fd < 0 || mask == e->mask)
+	/* After a hang-up: taking it out only. */
+	if ((e->hup && mask) || fd < 0 || mask == e->mask)
 		return 0;
 	if (mask == 0)
 		op = EPOLL_CTL_DEL;
@@ -105,6 +106,7 @@ int proxy_open(const struct proxy_config *cfg, struct proxy **out, struct mpk_st
 		proxy_close(p);
 		return err;
 	}
+	proxy_nodelay(p->lfd); /* for every accepted socket: see proxy_nodelay */
 	p->port = mpk_local_port(p->lfd);
 	/* Before the epoll instance and the resolver's thread: each worker
 	 * makes its own (a thread does not survive fork()). */
@@ -260,7 +262,6 @@ static void conn_new(struct proxy *p, int fd, const struct sockaddr_storage *pee
 	c->cfg->refs++;
 	c->cfd = fd;
 	c->ufd = -1;
-	proxy_nodelay(fd);
 	c->cend = (struct pend){ .c = c };
 	c->uend = (struct pend){ .c = c, .upstream = true };
 	pdir_init(&c->up, -1, -1, false);
@@ -436,6 +437,8 @@ int proxy_run(struct proxy *p, const struct proxy_hooks *hooks)
 			next_tick = proxy_now_ms() + TICK_MS;
 		}
 		reap(p);
+		if (hooks && hooks->flush)
+			hooks->flush(hooks->arg);
 	}
 	return err;
 }

@@ -238,12 +238,18 @@ int pdir_pump(struct pdir *d)
 				break;
 		}
 		if (d->eof && pending(d) == 0) {
-			/* Half-close carried on: the other side may still talk. */
-			if (shutdown(d->to, SHUT_WR) < 0 && errno != ENOTCONN)
+			/* Half-close carried on: the other side may still talk.
+			 * When the other direction is done already, both
+			 * sockets are closed next, and close() sends the FIN
+			 * (nothing unread is left on either): no shutdown(). */
+			if (!(d->other && d->other->shut) && shutdown(d->to, SHUT_WR) < 0 &&
+			    errno != ENOTCONN)
 				return -errno;
 			d->shut = true;
 		}
-		if (short_read && pending(d) == 0)
+		/* After epoll's hang-up the EOF is right behind the data:
+		 * read on to it now rather than on the next wake-up. */
+		if (short_read && pending(d) == 0 && !d->rdhup)
 			break;
 	}
 	return 0;

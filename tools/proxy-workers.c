@@ -33,7 +33,10 @@ static int become_worker(struct proxy *p, const struct proxy_config *cfg, pid_t 
 	p->lfd = mpk_listen(cfg->listen_host, port, AF_UNSPEC, 0,
 			    MPK_NONBLOCK | MPK_CLOEXEC | MPK_REUSEPORT |
 			    (cfg->mode == PROXY_TRANSPARENT ? MPK_TCP_ONLY : 0), &p->lst);
-	return p->lfd < 0 ? p->lfd : 0;
+	if (p->lfd < 0)
+		return p->lfd;
+	proxy_nodelay(p->lfd);
+	return 0;
 }
 
 int proxy_workers_start(struct proxy *p, const struct proxy_config *cfg)

@@ -144,6 +144,9 @@ struct proxy_hooks {
 	/* SIGHUP reloaded (err 0) or failed (-errno); may be NULL. */
 	void (*reloaded)(int err, void *arg);
 	void *arg;
+	/* After each wake-up's events: what conn_done wrote may be
+	 * buffered until then (one write per wake-up). May be NULL. */
+	void (*flush)(void *arg);
 };
 
 /* Resolve the target (--to, --via) and listen as cfg says; *status tells

@@ -7,10 +7,14 @@ and the peer allow, and plain TCP otherwise; the library tells why:
     import mptcpkit
     sock = mptcpkit.create_connection(("example.org", 443), timeout=5)
     st = mptcpkit.status(sock)          # Status(reason, errno, mptcp)
+    n = mptcpkit.subflow_count(sock)    # 0 when not MPTCP; one getsockopt
     if not st.mptcp:
         print("TCP:", st.reason, "-", st.reason.description)
     for sf in mptcpkit.info(sock).subflows:
         print(sf.local, "->", sf.remote, sf.ifname, sf.rtt, sf.cwnd)
+
+    addrs = socket.getaddrinfo("example.org", 443, type=socket.SOCK_STREAM)
+    sock = mptcpkit.connect_addrs(addrs, timeout=5)   # resolved once, reused
 
     server = mptcpkit.create_server(("", 5000))
     conn, peer = mptcpkit.accept(server)
@@ -34,13 +38,15 @@ from .info import ConnInfo, Info, InfoSource, Subflow, info
 from .pm import Endpoint, EndpointFlag, Limits, PathManager
 from .reason import Reason, Status, probe
 from .sockets import (accept, connect_async, create_connection, create_server, is_mptcp,
-                      socket_status, status)
+                      socket_status, status, subflow_count)
+from .connector import connect_addrs, connect_addrs_async
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ConnInfo", "Endpoint", "EndpointFlag", "Error", "Event", "EventType", "Events", "Info",
     "InfoSource", "Limits", "PathManager", "PathManagerError", "Reason", "ResolveError",
-    "Status", "Subflow", "accept", "connect_async", "create_connection", "create_server", "info",
-    "is_mptcp", "library_version", "probe", "socket_status", "status",
+    "Status", "Subflow", "accept", "connect_addrs", "connect_addrs_async", "connect_async",
+    "create_connection", "create_server", "info", "is_mptcp", "library_version", "probe",
+    "socket_status", "status", "subflow_count",
 ]

@@ -7,7 +7,7 @@ compiles a C program that checks each size and offset against the header.
 import ctypes
 import os
 from ctypes import (POINTER, Structure, Union, c_bool, c_char, c_char_p, c_int,
-                    c_uint, c_uint8, c_uint16, c_uint32, c_uint64, c_ulong,
+                    c_size_t, c_uint, c_uint8, c_uint16, c_uint32, c_uint64, c_ulong,
                     c_ushort, c_void_p)
 
 SONAME = "libmptcpkit.so.1"
@@ -135,9 +135,13 @@ PROTOTYPES = {
     "mpk_probe": (c_int, [c_int, _status_p]),
     "mpk_is_mptcp": (c_int, [c_int]),
     "mpk_conn_status": (c_int, [c_int, _status_p]),
+    "mpk_subflow_count": (c_int, [c_int]),
     "mpk_connector_new": (c_int, [c_char_p, c_char_p, c_int, c_int, POINTER(c_void_p)]),
+    "mpk_connector_new_addrs": (c_int, [POINTER(SockaddrStorage), c_size_t, c_int,
+                                        POINTER(c_void_p)]),
     "mpk_connector_step": (c_int, [c_void_p, _status_p]),
     "mpk_connector_fd": (c_int, [c_void_p]),
+    "mpk_connector_addr": (c_void_p, [c_void_p]),
     "mpk_connector_free": (None, [c_void_p]),
     "mpk_listen": (c_int, [c_char_p, c_char_p, c_int, c_int, c_int, _status_p]),
     "mpk_accept": (c_int, [c_int, c_void_p, c_void_p, c_int, _status_p]),

@@ -182,6 +182,14 @@ def is_mptcp(sock: SocketLike) -> bool:
     return bool(check(lib.mpk_is_mptcp(fileno_of(sock)), "is_mptcp"))
 
 
+def subflow_count(sock: SocketLike) -> int:
+    """How many subflows this live connection has, the first included; 0
+    when it is not MPTCP (plain TCP, or fallen back). One getsockopt, cheap
+    enough for every connection (info() also names each subflow's
+    interface). Error for closed or non-TCP sockets."""
+    return check(lib.mpk_subflow_count(fileno_of(sock)), "subflow_count")
+
+
 def status(sock: SocketLike) -> Status:
     """Why this socket does or does not use MPTCP: the socket-time reason
     when socket() could not have MPTCP, else available or fallback."""

@@ -112,6 +112,71 @@ def test_fallback_server_side(server):
         assert not mptcpkit.is_mptcp(a)
 
 
+@needs_mptcp
+def test_subflow_count(server):
+    c, a = pair(server)
+    with c, a:
+        assert mptcpkit.subflow_count(c) == 1 and mptcpkit.subflow_count(a.fileno()) == 1
+    c, a = pair(server, client_mptcp=False)
+    with c, a:
+        assert mptcpkit.subflow_count(a) == 0  # fallen back
+        assert mptcpkit.subflow_count(c) == 0  # plain TCP
+
+
+def closed_port():
+    with socket.create_server(("127.0.0.1", 0)) as s:
+        return s.getsockname()[1]
+
+
+@needs_mptcp
+def test_connect_addrs(server):
+    port = server.getsockname()[1]
+    refused = closed_port()
+    entries = socket.getaddrinfo("127.0.0.1", port, type=socket.SOCK_STREAM)
+    for addresses in ([("127.0.0.1", port)], entries, [("127.0.0.1", refused), ("127.0.0.1", port)]):
+        c = mptcpkit.connect_addrs(addresses, timeout=5)
+        a, _ = mptcpkit.accept(server)
+        with c, a:
+            assert c.getpeername() == ("127.0.0.1", port) and c.gettimeout() == 5
+            assert c.proto == socket.IPPROTO_MPTCP and mptcpkit.status(c).mptcp
+            c.sendall(b"x" * 1000)
+            assert a.recv(1000) == b"x" * 1000
+            assert mptcpkit.subflow_count(c) == 1
+    c = mptcpkit.connect_addrs([("127.0.0.1", port)], mptcp=False)
+    a, _ = mptcpkit.accept(server)
+    with c, a:
+        assert c.proto == socket.IPPROTO_TCP and mptcpkit.status(c).reason == Reason.BLOCKED
+
+
+def test_connect_addrs_errors_name_the_last_address():
+    fds = len(os.listdir("/proc/self/fd"))
+    first, last = closed_port(), closed_port()
+    with pytest.raises(mptcpkit.Error) as e:
+        mptcpkit.connect_addrs([("127.0.0.1", first), ("127.0.0.1", last)], timeout=5)
+    assert e.value.errno == errno.ECONNREFUSED
+    assert str(e.value) == f"connect to 127.0.0.1 port {last}: Connection refused"
+    assert len(os.listdir("/proc/self/fd")) == fds
+
+
+@pytest.mark.parametrize("addresses, exc", [
+    ([], ValueError),
+    ([("localhost", 80)], ValueError),          # names are create_connection's
+    ([("127.0.0.1", 80, 0, 0)], ValueError),    # flowinfo, scope_id: IPv6 only
+    ([("127.0.0.1", 0)], ValueError),
+    ([("127.0.0.1", 70000)], ValueError),
+    ([("127.0.0.1\0", 80)], ValueError),
+    ("127.0.0.1", TypeError),
+    (None, TypeError),
+    ([("127.0.0.1", "80")], TypeError),
+    ([("127.0.0.1", True)], TypeError),
+    ([("127.0.0.1",)], TypeError),
+    ([(b"127.0.0.1", 80)], TypeError),
+])
+def test_connect_addrs_bad_input(addresses, exc):
+    with pytest.raises(exc):
+        mptcpkit.connect_addrs(addresses)
+
+
 def test_tcp_only_says_blocked_with_no_errno(server):
     c = mptcpkit.create_connection(server.getsockname()[:2], mptcp=False)
     with c:
@@ -172,7 +237,8 @@ def test_bad_sockets_raise_error_with_errno(tmp_path):
              (2**40, errno.EBADF)]
     try:
         for sock, code in cases:
-            for fn in (mptcpkit.is_mptcp, mptcpkit.status, mptcpkit.info):
+            for fn in (mptcpkit.is_mptcp, mptcpkit.status, mptcpkit.info,
+                       mptcpkit.subflow_count):
                 with pytest.raises(mptcpkit.Error) as e:
                     fn(sock)
                 assert e.value.errno == code, (fn.__name__, sock)
@@ -187,7 +253,8 @@ def test_help_reads_well():
                  "PathManager", "Events", "Reason", "Subflow"):
         assert word in doc
     for fn in (mptcpkit.create_connection, mptcpkit.connect_async, mptcpkit.create_server,
-               mptcpkit.status,
+               mptcpkit.status, mptcpkit.subflow_count, mptcpkit.connect_addrs,
+               mptcpkit.connect_addrs_async,
                mptcpkit.info, mptcpkit.probe, mptcpkit.is_mptcp, mptcpkit.accept):
         assert fn.__doc__ and fn.__annotations__
 
@@ -235,6 +302,7 @@ def test_no_leak_over_100000_calls(server):
                     mptcpkit.info(c)
                 if i % 100 == 0:
                     mptcpkit.probe()
+                    mptcpkit.subflow_count(c)
                     with pytest.raises(mptcpkit.Error):
                         mptcpkit.status(-1)
         calls(10000)  # warm up: caches, allocator arenas

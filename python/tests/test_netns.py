@@ -175,6 +175,64 @@ def test_two_subflows_info_and_events(pm):
     assert got[EventType.CREATED].name == "created" and not got[EventType.CREATED].server_side
 
 
+def test_subflow_count_sees_the_second_subflow(pm):
+    pm.add_endpoint(CLI2, id=5, dev="c2", flags="subflow")
+    peer = Peer("mptcp")
+    counts = []
+
+    def two():
+        counts.append(mptcpkit.subflow_count(sock))
+        return counts[-1] == 2
+
+    with mptcpkit.create_connection((SRV1, peer.port), timeout=10) as sock:
+        assert talk(sock, until=two) == b"ok"
+    assert counts[0] in (1, 2) and counts[-1] == 2
+    assert peer.result()["subflows"] == 2
+
+
+@BOTH
+def test_connect_addrs_over_each_family(host):
+    peer = Peer("mptcp")
+    addrs = socket.getaddrinfo(host, peer.port, type=socket.SOCK_STREAM)
+    with mptcpkit.connect_addrs(addrs, timeout=10) as sock:
+        assert mptcpkit.status(sock).mptcp and sock.getpeername()[:2] == (host, peer.port)
+        assert talk(sock) == b"ok"
+    assert peer.result()["reason"] == "available"
+
+
+@BOTH
+def test_connect_addrs_async_with_streams(host):
+    async def exchange(port):
+        # An address that refuses first: the next one is tried.
+        sock = await mptcpkit.connect_addrs_async([(host, 9), (host, port)])
+        st = mptcpkit.status(sock)
+        reader, writer = await asyncio.open_connection(sock=sock)
+        writer.write(b"x" * 1000)
+        writer.write_eof()
+        answer = await reader.read()
+        writer.close()
+        await writer.wait_closed()
+        return st, answer
+
+    peer = Peer("mptcp")
+    st, answer = asyncio.run(asyncio.wait_for(exchange(peer.port), 10))
+    assert st.mptcp and answer == b"ok"
+    assert peer.result()["reason"] == "available"
+
+
+def test_connect_addrs_timeout():
+    fds = len(os.listdir("/proc/self/fd"))
+    with pytest.raises(TimeoutError):  # no host answers ARP for it
+        mptcpkit.connect_addrs([(f"{NET}.1.99", 9)], timeout=0.3)
+
+    async def hang():
+        await mptcpkit.connect_addrs_async([(f"{NET}.1.99", 9)])
+
+    with pytest.raises(asyncio.TimeoutError):  # cancelled: the attempt is closed
+        asyncio.run(asyncio.wait_for(hang(), 0.3))
+    assert len(os.listdir("/proc/self/fd")) == fds
+
+
 @BOTH
 def test_mptcp_over_each_family(host):
     peer = Peer("mptcp")
