@@ -13,8 +13,9 @@
 # Modes: pmd (`mptcpkit pmd --client` in the client namespace), kernel
 # (the same subflow endpoints and limits by hand, the in-kernel PM alone),
 # and, when asked in MODES, pmdwmem (pmd with --wmem-max WMEM_MAX, 262144)
-# and pmdoff (pmd with --wmem-max off --rmem-max off: the kernel's buffers, as pmd
-# was before wmem_max and rmem_max = auto became its defaults).
+# pmdoff (pmd with --wmem-max off: the kernel's buffers, as pmd was before
+# wmem_max = auto became its default) and pmdrmem (pmd with --rmem-max
+# RMEM_MAX, 524288: a smaller receive window, opt-in).
 # Directions (DIRS): up = client -> server, down = server -> client (pmd
 # runs on the client: in "down" the server's scheduler chooses the paths).
 #   bench/pmd-paths.sh [BUILD_DIR] [SCENARIOS] [REPS]    (root)
@@ -92,11 +93,13 @@ mode_up() {
 }
 
 # pmd_mode_args MODE: pmd's options in MODE (pmd: none; pmdwmem: the send
-# buffer ceiling WMEM_MAX, default 262144; pmdoff: both ceilings left alone).
+# buffer ceiling WMEM_MAX, default 262144; pmdoff: that ceiling left alone;
+# pmdrmem: the receive buffer ceiling RMEM_MAX, default 524288).
 pmd_mode_args() {
 	case "$1" in
 	pmdwmem) echo "--wmem-max ${WMEM_MAX:-262144}" ;;
-	pmdoff) echo "--wmem-max off --rmem-max off" ;;
+	pmdoff) echo "--wmem-max off" ;;
+	pmdrmem) echo "--rmem-max ${RMEM_MAX:-524288}" ;;
 	esac
 }
 
@@ -239,7 +242,10 @@ echo "$TABLES"
 		echo "pmdwmem = the same with \`--wmem-max ${WMEM_MAX:-262144}\`;" ;;
 	esac
 	case " $MODES " in *" pmdoff "*)
-		echo "pmdoff = the same with \`--wmem-max off --rmem-max off\` (the kernel's buffer ceilings);" ;;
+		echo "pmdoff = the same with \`--wmem-max off\` (the kernel's send buffer ceiling);" ;;
+	esac
+	case " $MODES " in *" pmdrmem "*)
+		echo "pmdrmem = the same with \`--rmem-max ${RMEM_MAX:-524288}\`;" ;;
 	esac
 	echo "congestion control $(sysctl -n net.ipv4.tcp_congestion_control) (the host's default);"
 	echo "kernel = the same subflow endpoints (with dev) and limits set by hand, in-kernel PM alone."

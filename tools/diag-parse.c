@@ -146,6 +146,7 @@ static void parse_tcp_info(struct diag_subflow *s, const struct nlattr *a)
 	s->rto_us = t.tcpi_rto;
 	s->rcv_rtt_us = t.tcpi_rcv_rtt;
 	s->rcv_space = t.tcpi_rcv_space;
+	s->rcv_ooopack = t.tcpi_rcv_ooopack;
 	s->retransmits = t.tcpi_retransmits;
 	s->backoff = t.tcpi_backoff;
 	s->probes = t.tcpi_probes;

@@ -40,6 +40,7 @@ struct diag_subflow {
 	uint32_t rto_us;
 	uint32_t rcv_rtt_us;           /* the receiver's RTT estimate */
 	uint32_t rcv_space;            /* bytes the reader took per RTT (plain TCP) */
+	uint32_t rcv_ooopack;          /* segments received out of order: loss */
 	uint8_t retransmits;           /* RTOs in a row now (tcpi_retransmits) */
 	uint8_t backoff;
 	uint8_t probes;

@@ -24,22 +24,27 @@
  *
  * It cannot starve a socket: while the ceiling binds, a socket has about
  * 0.5-0.9 of it in flight (the rest is skb overhead), so the need (4x) is
- * above the ceiling and it rises by at least a quarter per sample until it
- * no longer binds. It comes down only after the need stayed below half of
- * it for PMD_BUFCAP_LOWER_MS, since buffers already grown do not shrink.
+ * above the ceiling and it rises, to the least need of PMD_BUFCAP_RAISE_MS,
+ * until it no longer binds. It comes down only after the need stayed below
+ * half of it for PMD_BUFCAP_LOWER_MS, since buffers already grown do not
+ * shrink.
  */
 #include "pmd.h"
 
 #define PMD_BUFCAP_HEADROOM 4
 #define PMD_BUFCAP_STEP 65536	/* values in whole 64 KiB */
 #define PMD_BUFCAP_LOWER_MS 10000
+/* Startup overshoots (BBR's startup gain, slow start) are not a need: a
+ * buffer grown for them stays grown for the connection's life. Measured:
+ * the first cuts of a transfer were the slow ones. */
+#define PMD_BUFCAP_RAISE_MS 250
 
 void pmd_bufcap_init(struct pmd_bufcap *c, long floor, long ceiling)
 {
 	c->floor = floor;
 	c->ceiling = ceiling;
 	c->cur = ceiling < floor ? ceiling : floor;
-	c->low_since_ms = 0;
+	c->low_since_ms = c->high_since_ms = 0;
 }
 
 static long need_for(const struct pmd_bufcap *c, uint64_t bytes)
@@ -52,13 +57,31 @@ static long need_for(const struct pmd_bufcap *c, uint64_t bytes)
 	return need > (uint64_t)c->ceiling ? c->ceiling : (long)need;
 }
 
+/* Above a quarter more than now for PMD_BUFCAP_RAISE_MS, every sample:
+ * the least of them, else 0. */
+static long sustained_high(struct pmd_bufcap *c, long need, uint64_t now_ms)
+{
+	if (need <= c->cur + c->cur / 4 && !(need > c->cur && need == c->ceiling)) {
+		c->high_since_ms = 0;
+		return 0;
+	}
+	if (!c->high_since_ms || need < c->high_least)
+		c->high_least = need;
+	if (!c->high_since_ms)
+		c->high_since_ms = now_ms ? now_ms : 1;
+	if (now_ms - c->high_since_ms < PMD_BUFCAP_RAISE_MS)
+		return 0;
+	c->high_since_ms = 0;
+	return c->high_least;
+}
+
 long pmd_bufcap_next(struct pmd_bufcap *c, uint64_t bytes, uint64_t now_ms)
 {
-	long need = need_for(c, bytes);
+	long need = need_for(c, bytes), high = sustained_high(c, need, now_ms);
 
-	if (need > c->cur + c->cur / 4 || (need > c->cur && need == c->ceiling)) {
+	if (high) {
 		c->low_since_ms = 0;
-		return c->cur = need;
+		return c->cur = high;
 	}
 	if (need >= c->cur / 2) {
 		c->low_since_ms = 0;

@@ -49,7 +49,7 @@ void pmd_config_init(struct pmd_config *cfg)
 	cfg->add_addr_accepted = -1;
 	cfg->notsent_lowat = -1;
 	cfg->wmem_max = PMD_BUF_AUTO;
-	cfg->rmem_max = PMD_BUF_AUTO;
+	cfg->rmem_max = -1;	/* opt-in: see pmd-rcvwin.c for why */
 	cfg->health = (struct pmd_health_config){
 		.enabled = true, .interval_ms = 25, .dead_ms = 120, .dead_probes = 3,
 		.alive_probes = 2, .stall_ms = 300,

@@ -13,11 +13,12 @@
  * so a fixed value must be sized to the paths (2 x rate x RTT of the
  * fastest). The default, auto, does that as it goes (pmd-bufcap.c).
  *
- * rmem_max does the same for net.ipv4.tcp_rmem, for downloads: the sender
- * queues on its subflows only what the receiver's MPTCP-level window
- * allows, and the window follows the receive buffer (32 MiB ceiling here).
- * With 524288, the worst of 10 silent cuts of a download went from 0.55 to
- * 0.16 s, the same bytes moved (pmd on the receiver only).
+ * rmem_max does the same for net.ipv4.tcp_rmem, for downloads (opt-in):
+ * the sender queues on its subflows only what the receiver's MPTCP-level
+ * window allows, and the window follows the receive buffer (32 MiB ceiling
+ * here). With 524288, the worst of 10 silent cuts of a download went from
+ * 0.55 to 0.16 s, the same bytes moved (pmd on the receiver only); the
+ * cost is lossy downloads (pmd-rcvwin.c).
  *
  * notsent_lowat sets net.ipv4.tcp_notsent_lowat. Measured on 6.18, MPTCP
  * subflows do not honour it (a subflow kept 650-820 KB unsent with it at

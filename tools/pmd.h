@@ -403,6 +403,8 @@ struct pmd_bufcap {
 	long ceiling;		/* the namespace's before pmd: never above it */
 	long cur;		/* the value set now */
 	uint64_t low_since_ms;	/* the need below half of cur since; 0: not */
+	uint64_t high_since_ms;	/* ... above cur by a quarter since; 0: not */
+	long high_least;	/* the least need since high_since_ms */
 };
 
 void pmd_bufcap_init(struct pmd_bufcap *c, long floor, long ceiling);

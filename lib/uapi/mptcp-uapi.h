@@ -143,11 +143,15 @@ struct mpk_uapi_tcp_info {
 	uint32_t tcpi_delivered_ce;
 	uint64_t tcpi_bytes_sent;
 	uint64_t tcpi_bytes_retrans;
+	uint32_t tcpi_dsack_dups;	/* 5.4+; zero from older kernels */
+	uint32_t tcpi_reord_seen;
+	uint32_t tcpi_rcv_ooopack;
+	uint32_t tcpi_snd_wnd;
 };
 
 _Static_assert(sizeof(struct mpk_uapi_mptcp_info) == 96, "mptcp_info layout");
 _Static_assert(sizeof(struct mpk_uapi_subflow_addrs) == 256, "subflow_addrs layout");
 _Static_assert(sizeof(struct mpk_uapi_subflow_info) == 264, "subflow_info layout");
-_Static_assert(sizeof(struct mpk_uapi_tcp_info) == 216, "tcp_info layout");
+_Static_assert(sizeof(struct mpk_uapi_tcp_info) == 232, "tcp_info layout");
 
 #endif /* MPK_UAPI_MPTCP_H */

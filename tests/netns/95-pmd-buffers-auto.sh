@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# pmd's defaults wmem_max and rmem_max auto: tcp_wmem's ceiling starts at
+# pmd's default wmem_max auto, and rmem_max auto (opt-in): tcp_wmem's ceiling starts at
 # 262144 (small subflow queues: fast failover), rises when an upload keeps
 # more in flight than a quarter of it (a fat path: 2 x 200 Mbit/s with a
 # 20 ms queue, reno filling it), so the transfer is not held back, comes
 # down again once it is over; tcp_rmem's the same from 524288 for a
-# download (the window it uses: rate x receive RTT); both restored when
-# pmd stops.
+# download (the window it uses, rate x receive RTT, or the host's ceiling
+# while segments arrive out of order); both restored when pmd stops.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../pmd-lib.sh"
 require_root
@@ -28,7 +28,7 @@ before=$(ceiling) rbefore=$(ceiling rmem)
 [ "$before" -gt 1048576 ] || skip_all "tcp_wmem's ceiling is $before here: nothing to size"
 [ "$rbefore" -gt 2097152 ] || skip_all "tcp_rmem's ceiling is $rbefore here: nothing to size"
 log="$TMP/pmd.log"
-pmd_start "$C" "$log" --client -j || { not_ok "pmd starts" "$(head -c 300 "$log")"; finish; }
+pmd_start "$C" "$log" --client -j --rmem-max auto || { not_ok "pmd starts" "$(head -c 300 "$log")"; finish; }
 check_ok "the ceiling starts at 262144" ceiling_is 262144
 check_ok "the receive ceiling starts at 524288" ceiling_is 524288 rmem
 

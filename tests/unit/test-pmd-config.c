@@ -32,7 +32,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.add_addr_accepted, -1);
 	assert_int_equal(cfg.notsent_lowat, -1);
 	assert_int_equal(cfg.wmem_max, PMD_BUF_AUTO);
-	assert_int_equal(cfg.rmem_max, PMD_BUF_AUTO);
+	assert_int_equal(cfg.rmem_max, -1);
 	assert_int_equal(cfg.only.count, 0);
 	assert_int_equal(cfg.nifs, 0);
 }

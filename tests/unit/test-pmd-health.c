@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include <netinet/tcp.h>
+
+#include "../../tools/diag.h"
 #include "../../tools/pmd.h"
 
 static struct pmd_health_config cfg = {
@@ -187,8 +190,8 @@ static void test_unanswering_target_never_kills(void **state)
 }
 
 /* wmem_max = auto (tools/pmd-bufcap.c): starts at the floor, follows 4 x the
- * bytes in flight up at once, down only after 10 s of less, never above
- * the ceiling. */
+ * bytes in flight up once they stayed up for 250 ms (to the least of that
+ * time), down only after 10 s of less, never above the ceiling. */
 static void test_wmem_auto_follows_the_paths(void **state)
 {
 	struct pmd_bufcap w;
@@ -197,12 +200,31 @@ static void test_wmem_auto_follows_the_paths(void **state)
 	pmd_bufcap_init(&w, PMD_WMEM_FLOOR, 4194304);
 	assert_int_equal(w.cur, PMD_WMEM_FLOOR);
 	assert_int_equal(pmd_bufcap_next(&w, 40000, 1000), 0);	/* 160 KB: the floor */
-	assert_int_equal(pmd_bufcap_next(&w, 200000, 1025), 13 * 65536);	/* 800000 in 64 KiB */
-	assert_int_equal(pmd_bufcap_next(&w, 190000, 1050), 0);	/* within a quarter */
-	assert_int_equal(pmd_bufcap_next(&w, 3000000, 1075), 4194304);	/* the ceiling */
+	assert_int_equal(pmd_bufcap_next(&w, 300000, 1025), 0);	/* up: wait */
+	assert_int_equal(pmd_bufcap_next(&w, 200000, 1150), 0);
+	assert_int_equal(pmd_bufcap_next(&w, 250000, 1275), 13 * 65536);	/* 800000 in 64 KiB */
+	assert_int_equal(pmd_bufcap_next(&w, 190000, 1300), 0);	/* within a quarter */
+	assert_int_equal(pmd_bufcap_next(&w, 3000000, 1325), 0);
+	assert_int_equal(pmd_bufcap_next(&w, 3000000, 1600), 4194304);	/* the ceiling */
 	assert_int_equal(pmd_bufcap_next(&w, 10000, 2000), 0);	/* less: wait */
 	assert_int_equal(pmd_bufcap_next(&w, 10000, 11000), 0);
 	assert_int_equal(pmd_bufcap_next(&w, 10000, 12001), PMD_WMEM_FLOOR);
+}
+
+/* A start-up burst (BBR's startup, slow start) shorter than 250 ms does not
+ * raise it: a buffer grown for it would stay grown. */
+static void test_wmem_auto_ignores_a_burst(void **state)
+{
+	struct pmd_bufcap w;
+	uint64_t t = 0;
+
+	(void)state;
+	pmd_bufcap_init(&w, PMD_WMEM_FLOOR, 4194304);
+	for (int i = 0; i < 8; i++)	/* 200 ms of a burst */
+		assert_int_equal(pmd_bufcap_next(&w, 1 << 20, t += 25), 0);
+	for (int i = 0; i < 40; i++)	/* then what the path needs */
+		assert_int_equal(pmd_bufcap_next(&w, 30000, t += 25), 0);
+	assert_int_equal(w.cur, PMD_WMEM_FLOOR);
 }
 
 /* A socket that the ceiling holds back shows at least half of it in
@@ -214,7 +236,7 @@ static void test_wmem_auto_never_holds_a_socket_back(void **state)
 
 	(void)state;
 	pmd_bufcap_init(&w, PMD_WMEM_FLOOR, 64 << 20);
-	for (int i = 0; i < 20; i++) {
+	for (int i = 0; i < 80; i++) {	/* 2 s */
 		uint64_t in_flight = (uint64_t)w.cur * 6 / 10, path_bdp = 8 << 20;
 
 		pmd_bufcap_next(&w, in_flight < path_bdp ? in_flight : path_bdp, t += 25);
@@ -233,6 +255,33 @@ static void test_wmem_auto_below_the_floor(void **state)
 	assert_int_equal(pmd_bufcap_next(&w, 1 << 20, 25), 0);
 }
 
+/* pmd-rcvwin.c: a connection's window is its subflows' rate together times
+ * the longest receive RTT; out-of-order arrivals (loss) ask for the most. */
+static void test_rcv_window(void **state)
+{
+	struct diag_subflow sf[3] = {
+		{ .token = 7, .cookie = 1, .rcv_rtt_us = 2000, .tcp = { .state = TCP_ESTABLISHED } },
+		{ .token = 7, .cookie = 2, .rcv_rtt_us = 5000, .tcp = { .state = TCP_ESTABLISHED } },
+		{ .token = 9, .cookie = 3, .rcv_rtt_us = 1000, .tcp = { .state = TCP_ESTABLISHED } },
+	};
+	struct diag_snapshot s = { .subflows = sf, .nsubflows = 3 };
+	struct pmd_rcvwin *r;
+
+	(void)state;
+	assert_int_equal(pmd_rcvwin_new(&r), 0);
+	assert_int_equal(pmd_rcvwin_update(r, &s, 1000), 0);	/* the first: kept */
+	sf[0].tcp.bytes_received = 600000;	/* 3 MB/s */
+	sf[1].tcp.bytes_received = 600000;	/* together 6 MB/s, 5 ms */
+	sf[2].tcp.bytes_received = 2000000;	/* 10 MB/s, 1 ms */
+	assert_int_equal(pmd_rcvwin_update(r, &s, 1100), 0);	/* too soon: the last */
+	assert_int_equal(pmd_rcvwin_update(r, &s, 1200), 30000);
+	s.plain_rcv_space_max = 50000;	/* a plain TCP reader */
+	assert_int_equal(pmd_rcvwin_update(r, &s, 1400), 50000);
+	sf[1].rcv_ooopack = 3;
+	assert_true(pmd_rcvwin_update(r, &s, 1600) > ((uint64_t)1 << 32));
+	pmd_rcvwin_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -246,6 +295,8 @@ int main(void)
 		cmocka_unit_test(test_stall_said_once),
 		cmocka_unit_test(test_unanswering_target_never_kills),
 		cmocka_unit_test(test_wmem_auto_follows_the_paths),
+		cmocka_unit_test(test_wmem_auto_ignores_a_burst),
+		cmocka_unit_test(test_rcv_window),
 		cmocka_unit_test(test_wmem_auto_never_holds_a_socket_back),
 		cmocka_unit_test(test_wmem_auto_below_the_floor),
 	};
