@@ -2,7 +2,6 @@
 """Connecting to addresses resolved beforehand (mpk_connector_new_addrs):
 for a program that connects to the same place many times, resolves it once
 (or has the addresses from elsewhere) and wants no lookup per connection."""
-import asyncio
 import ctypes
 import errno
 import socket
@@ -13,7 +12,7 @@ from typing import Iterable, Optional, Tuple
 from ._abi import MPK_CLOEXEC, MPK_TCP_ONLY, MpkStatus, SockaddrStorage, lib
 from .errors import check
 from .info import sockaddr_tuple
-from .sockets import _wait_writable, _wrap
+from .sockets import _steps_async, _wait_writable, _wrap
 
 AddrEntry = Tuple  # (host, port), (host, port, flowinfo, scope_id) or a getaddrinfo() entry
 
@@ -110,17 +109,9 @@ async def connect_addrs_async(addresses: Iterable[AddrEntry], *,
     to resolve, so no executor). Returns a non-blocking socket; use
     asyncio.wait_for() for a timeout."""
     conn = _new(addresses, mptcp, "connect_addrs_async")
-    loop = asyncio.get_running_loop()
     st = MpkStatus()
     try:
-        while (fd := lib.mpk_connector_step(conn, st)) == -errno.EINPROGRESS:
-            writable = loop.create_future()
-            pending = lib.mpk_connector_fd(conn)
-            loop.add_writer(pending, lambda: writable.done() or writable.set_result(None))
-            try:
-                await writable
-            finally:
-                loop.remove_writer(pending)
+        fd = await _steps_async(conn, st)
         if fd < 0:
             _failed(conn, fd)
     finally:

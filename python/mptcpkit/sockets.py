@@ -105,6 +105,21 @@ def create_connection(address: Address, timeout: Optional[float] = None, *,
     return sock
 
 
+async def _steps_async(conn: ctypes.c_void_p, st: MpkStatus) -> int:
+    """Step the connector until it is done, waiting for each attempt on the
+    running loop; the descriptor, or -errno."""
+    loop = asyncio.get_running_loop()
+    while (fd := lib.mpk_connector_step(conn, st)) == -errno.EINPROGRESS:
+        writable = loop.create_future()
+        pending = lib.mpk_connector_fd(conn)
+        loop.add_writer(pending, lambda: writable.done() or writable.set_result(None))
+        try:
+            await writable
+        finally:
+            loop.remove_writer(pending)
+    return fd
+
+
 async def connect_async(address: Address, *, family: int = 0,
                         mptcp: bool = True) -> socket.socket:
     """create_connection() for asyncio: the name is resolved in the loop's
@@ -129,14 +144,7 @@ async def connect_async(address: Address, *, family: int = 0,
     check(rc, what)
     st = MpkStatus()
     try:
-        while (fd := lib.mpk_connector_step(conn, st)) == -errno.EINPROGRESS:
-            writable = loop.create_future()
-            pending = lib.mpk_connector_fd(conn)
-            loop.add_writer(pending, lambda: writable.done() or writable.set_result(None))
-            try:
-                await writable
-            finally:
-                loop.remove_writer(pending)
+        fd = await _steps_async(conn, st)
         check(fd, what)
     finally:
         lib.mpk_connector_free(conn)

@@ -200,22 +200,26 @@ def test_connect_addrs_over_each_family(host):
     assert peer.result()["reason"] == "available"
 
 
+async def _exchange(connecting):
+    """The status of the socket connecting gives, and the peer's answer to
+    1000 bytes sent through asyncio streams."""
+    sock = await connecting
+    st = mptcpkit.status(sock)
+    reader, writer = await asyncio.open_connection(sock=sock)
+    writer.write(b"x" * 1000)
+    writer.write_eof()
+    answer = await reader.read()
+    writer.close()
+    await writer.wait_closed()
+    return st, answer
+
+
 @BOTH
 def test_connect_addrs_async_with_streams(host):
-    async def exchange(port):
-        # An address that refuses first: the next one is tried.
-        sock = await mptcpkit.connect_addrs_async([(host, 9), (host, port)])
-        st = mptcpkit.status(sock)
-        reader, writer = await asyncio.open_connection(sock=sock)
-        writer.write(b"x" * 1000)
-        writer.write_eof()
-        answer = await reader.read()
-        writer.close()
-        await writer.wait_closed()
-        return st, answer
-
     peer = Peer("mptcp")
-    st, answer = asyncio.run(asyncio.wait_for(exchange(peer.port), 10))
+    # An address that refuses first: the next one is tried.
+    connecting = mptcpkit.connect_addrs_async([(host, 9), (host, peer.port)])
+    st, answer = asyncio.run(asyncio.wait_for(_exchange(connecting), 10))
     assert st.mptcp and answer == b"ok"
     assert peer.result()["reason"] == "available"
 
@@ -246,19 +250,9 @@ def test_mptcp_over_each_family(host):
 
 @BOTH
 def test_connect_async_with_streams(host):
-    async def exchange(port):
-        sock = await mptcpkit.connect_async((host, port))
-        st = mptcpkit.status(sock)
-        reader, writer = await asyncio.open_connection(sock=sock)
-        writer.write(b"x" * 1000)
-        writer.write_eof()
-        answer = await reader.read()
-        writer.close()
-        await writer.wait_closed()
-        return st, answer
-
     peer = Peer("mptcp")
-    st, answer = asyncio.run(asyncio.wait_for(exchange(peer.port), 10))
+    connecting = mptcpkit.connect_async((host, peer.port))
+    st, answer = asyncio.run(asyncio.wait_for(_exchange(connecting), 10))
     assert st.mptcp and answer == b"ok"
     assert peer.result()["reason"] == "available"
 
