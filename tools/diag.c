@@ -174,14 +174,18 @@ static int conn_cb(const struct nlmsghdr *nlh, void *data)
 	return add_conn(&s->conns, &s->nconns, &c->conns_cap, &conn);
 }
 
-/* Counted, not estimated: delivery_rate x srtt was tried and jumped to
- * 4 MB on a 50 Mbit/s path (a rate sample over a burst of ACKs). */
-static void note_in_flight(struct diag_snapshot *s, const struct mpk_subflow_info *t)
+/* What the buffers of every TCP socket dumped hold, subflow or plain (see
+ * in_flight_max). In flight is counted, not estimated: delivery_rate x
+ * srtt was tried and jumped to 4 MB on a 50 Mbit/s path (a rate sample
+ * over a burst of ACKs). */
+static void note_buffers(struct diag_snapshot *s, const struct diag_subflow *sf, bool plain)
 {
-	uint64_t bytes = (uint64_t)t->unacked * t->snd_mss;
+	uint64_t bytes = (uint64_t)sf->tcp.unacked * sf->tcp.snd_mss;
 
 	if (bytes > s->in_flight_max)
 		s->in_flight_max = bytes;
+	if (plain && sf->tcp.state == TCP_ESTABLISHED && sf->rcv_space > s->plain_rcv_space_max)
+		s->plain_rcv_space_max = sf->rcv_space;
 }
 
 static int subflow_cb(const struct nlmsghdr *nlh, void *data)
@@ -193,9 +197,7 @@ static int subflow_cb(const struct nlmsghdr *nlh, void *data)
 	int ret = diag_parse_subflow(nlh, &sf);
 
 	if (ret == 0 || ret == -ENOENT)
-		note_in_flight(s, &sf.tcp);
-	if (ret == -ENOENT && sf.tcp.state == TCP_ESTABLISHED && sf.rcv_space > s->plain_rcv_space_max)
-		s->plain_rcv_space_max = sf.rcv_space;
+		note_buffers(s, &sf, ret == -ENOENT);
 	if (ret == -ENOENT)
 		return tcp_cb(nlh, c);
 	if (ret < 0 || !c->subflows)

@@ -80,7 +80,7 @@ struct pmd_watch {
 	uint64_t next_ms;
 	uint64_t samples;
 	uint64_t in_flight_max;	/* the last sample's (diag_snapshot) */
-	struct pmd_rcvwin *rcvwin;
+	struct pmd_rcvwin *rcvwin;	/* NULL unless rmem_max = auto */
 	uint64_t rcv_window;
 	struct pmd_restore *restore;
 	uint16_t ident;
@@ -103,7 +103,8 @@ int pmd_watch_start(const struct pmd_config *cfg, struct pmd_watch **out)
 		return -ENOMEM;
 	}
 	ret = pmd_restore_open(&w->restore);
-	if (!ret)
+	/* only rmem_max = auto asks for the window: its rates cost a sort */
+	if (!ret && cfg->rmem_max == PMD_BUF_AUTO)
 		ret = pmd_rcvwin_new(&w->rcvwin);
 	if (!ret && cfg->health.enabled)
 		ret = diag_open(&w->diag);
@@ -611,7 +612,8 @@ int pmd_watch_step(struct pmd_watch *w, const struct pmd_net *net)
 		return ret;
 	gather(w, &s, ev);
 	w->in_flight_max = s.in_flight_max;
-	w->rcv_window = pmd_rcvwin_update(w->rcvwin, &s, now);
+	if (w->rcvwin)
+		w->rcv_window = pmd_rcvwin_update(w->rcvwin, &s, now);
 	changed = judge(w, ev, now);
 	w->samples++;
 	/* the userspace PM follows SUB_CLOSED events itself (pmd-upm.c) */
