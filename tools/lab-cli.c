@@ -178,10 +178,10 @@ static void print_proxy(const char *key, const char *mode, pid_t pid, const char
 
 static void print_router(const struct lab *lab, bool complete)
 {
-	char rlisten[32], flisten[32];
+	char rlisten[LAB_LISTEN_LEN], flisten[LAB_LISTEN_LEN];
 
 	snprintf(rlisten, sizeof(rlisten), LAB_LAN_ROUTER ":%d", LAB_PROXY_PORT);
-	snprintf(flisten, sizeof(flisten), "10.0.1.%d:%d", LAB_SERVER, LAB_SOCKS_PORT);
+	lab_router_socks(flisten);
 	print_string("topology", "topology router: client " LAB_LAN_CLIENT " -> router "
 		     LAB_LAN_ROUTER " => paths => far " LAB_WAN_FAR " -> server "
 		     LAB_WAN_SERVER "\n", "router");

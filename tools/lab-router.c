@@ -138,14 +138,22 @@ static int wait_listening(const char *ns, int port, pid_t pid)
 	return -ETIMEDOUT;
 }
 
+const char *lab_router_socks(char buf[LAB_LISTEN_LEN])
+{
+	char addr[LAB_ADDR_LEN];
+
+	snprintf(buf, LAB_LISTEN_LEN, "%s:%d", lab_path_addr(1, LAB_SERVER, addr), LAB_SOCKS_PORT);
+	return buf;
+}
+
 static int start_far(struct lab *lab, const char *self)
 {
-	char listen[32], log[256];
+	char listen[LAB_LISTEN_LEN], log[256];
 	char *argv[] = { (char *)self, "-j", "proxy", "socks", "--listen", listen,
 			 "--allow", "10.0.0.0/16", "--drain-timeout", "1", NULL };
 	int ret;
 
-	snprintf(listen, sizeof(listen), "10.0.1.%d:%d", LAB_SERVER, LAB_SOCKS_PORT);
+	lab_router_socks(listen);
 	lab_router_log(lab, true, log, sizeof(log));
 	ret = spawn_detached(lab->far_ns, argv, log, &lab->far_pid);
 	return ret < 0 ? ret : wait_listening(lab->far_ns, LAB_SOCKS_PORT, lab->far_pid);
@@ -153,14 +161,14 @@ static int start_far(struct lab *lab, const char *self)
 
 static int start_router(struct lab *lab, const char *self)
 {
-	char listen[32], via[32], log[256];
+	char listen[LAB_LISTEN_LEN], via[LAB_LISTEN_LEN], log[256];
 	char *argv[] = { (char *)self, "-j", "proxy", "transparent", "--listen", listen,
 			 "--via", via, "--allow", "10.1.0.0/24", "--iif", "lan",
 			 "--install-rules", "--drain-timeout", "1", NULL };
 	int ret;
 
 	snprintf(listen, sizeof(listen), LAB_LAN_ROUTER ":%d", LAB_PROXY_PORT);
-	snprintf(via, sizeof(via), "10.0.1.%d:%d", LAB_SERVER, LAB_SOCKS_PORT);
+	lab_router_socks(via);
 	lab_router_log(lab, false, log, sizeof(log));
 	ret = spawn_detached(lab->router_ns, argv, log, &lab->router_pid);
 	return ret < 0 ? ret : wait_listening(lab->router_ns, LAB_PROXY_PORT, lab->router_pid);

@@ -102,10 +102,21 @@ static int path_setup(const struct lab *lab, int k)
 /* Namespaces may only pick an algorithm of tcp_allowed_congestion_control.
  * Without --cc: cubic, the kernel's default, else reno, also loss-based
  * (what the host uses, bbr here, would be inherited otherwise). */
+/* The namespaces of lab's topology into nss, client and server first;
+ * how many. */
+static int topology_ns(const struct lab *lab, const char *nss[4])
+{
+	nss[0] = lab->client_ns;
+	nss[1] = lab->server_ns;
+	nss[2] = lab->router_ns;
+	nss[3] = lab->far_ns;
+	return lab->router ? 4 : 2;
+}
+
 static int set_cc(struct lab *lab)
 {
-	const char *nss[] = { lab->client_ns, lab->server_ns, lab->router_ns, lab->far_ns };
-	int n = lab->router ? 4 : 2;
+	const char *nss[4];
+	int n = topology_ns(lab, nss);
 	bool chosen = lab->cc[0];
 
 	if (!chosen)
@@ -117,20 +128,20 @@ static int set_cc(struct lab *lab)
 			return -ENOENT;
 		snprintf(lab->cc, sizeof(lab->cc), "reno");
 		chosen = true;
-		i = -1;		/* both namespaces again, with reno */
+		i = -1;		/* every namespace again, with reno */
 	}
 	return 0;
 }
 
 static int build(struct lab *lab)
 {
-	int ret;
+	const char *nss[4];
+	int n = topology_ns(lab, nss), ret;
 
-	if (ns_setup(lab, lab->client_ns) < 0 || ns_setup(lab, lab->server_ns) < 0)
-		return -EIO;
-	if (lab->router && (ns_setup(lab, lab->router_ns) < 0 ||
-			    ns_setup(lab, lab->far_ns) < 0))
-		return -EIO;
+	for (int i = 0; i < n; i++) {
+		if (ns_setup(lab, nss[i]) < 0)
+			return -EIO;
+	}
 	ret = set_cc(lab);
 	if (ret < 0)
 		return ret;
@@ -153,8 +164,8 @@ static int build(struct lab *lab)
 /* The namespaces of the topology; -EEXIST when the first is there. */
 static int add_namespaces(const struct lab *lab)
 {
-	const char *nss[] = { lab->client_ns, lab->server_ns, lab->router_ns, lab->far_ns };
-	int n = lab->router ? 4 : 2;
+	const char *nss[4];
+	int n = topology_ns(lab, nss);
 
 	if (lab_run(NULL, "ip", "netns", "add", nss[0], NULL) < 0)
 		return lab_ns_exists(nss[0]) ? -EEXIST : -EIO;

@@ -122,6 +122,9 @@ int lab_router_build(struct lab *lab);
 int lab_router_start(struct lab *lab);
 /* SIGTERM the recorded proxies still in their namespaces, wait (1 s). */
 void lab_router_stop(const struct lab *lab);
+#define LAB_LISTEN_LEN 32	/* "10.0.1.2:1080" and its NUL, with room */
+/* Where the far end's proxy socks listens: path 1's far address, the port. */
+const char *lab_router_socks(char buf[LAB_LISTEN_LEN]);
 /* The -j log of the router's or far end's proxy. */
 void lab_router_log(const struct lab *lab, bool far, char *buf, size_t len);
 /* Is something listening on TCP port in ns? */
