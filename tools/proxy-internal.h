@@ -187,6 +187,11 @@ void proxy_workers_stop(struct proxy *p);
 int paddrs_resolve(const char *host, const char *port, struct paddrs *out);
 /* TCP_NODELAY, best effort. */
 void proxy_nodelay(int fd);
+/* The listener of cfg on port (IP_TRANSPARENT with tproxy, which has no
+ * workers), TCP_NODELAY for what it accepts, SO_REUSEPORT when asked
+ * (workers); fd or -errno. */
+int proxy_listen(const struct proxy_config *cfg, const char *port, bool reuseport,
+		 struct mpk_status *status);
 
 int presolver_start(struct presolver *r);
 void presolver_stop(struct presolver *r);

@@ -76,6 +76,24 @@ int proxy_watch(struct proxy *p, int fd, struct pend *e, uint32_t mask)
 	return 0;
 }
 
+int proxy_listen(const struct proxy_config *cfg, const char *port, bool reuseport,
+		 struct mpk_status *status)
+{
+	int fd;
+
+	/* Redirected connections are plain TCP; conntrack's original
+	 * destination is asked of a TCP socket. */
+	if (cfg->mode == PROXY_TRANSPARENT && cfg->tproxy)
+		fd = proxy_tproxy_listen(cfg->listen_host, port, status);
+	else
+		fd = mpk_listen(cfg->listen_host, port, AF_UNSPEC, 0,
+				MPK_NONBLOCK | MPK_CLOEXEC | (reuseport ? MPK_REUSEPORT : 0) |
+				(cfg->mode == PROXY_TRANSPARENT ? MPK_TCP_ONLY : 0), status);
+	if (fd >= 0)
+		proxy_nodelay(fd); /* for every accepted socket: see proxy_nodelay */
+	return fd;
+}
+
 int proxy_open(const struct proxy_config *cfg, struct proxy **out, struct mpk_status *status,
 	       const char **failed)
 {
@@ -92,21 +110,12 @@ int proxy_open(const struct proxy_config *cfg, struct proxy **out, struct mpk_st
 		return err;
 	}
 	*failed = "listening";
-	/* Redirected connections are plain TCP; conntrack's original
-	 * destination is asked of a TCP socket. */
-	if (cfg->mode == PROXY_TRANSPARENT && cfg->tproxy)
-		p->lfd = proxy_tproxy_listen(cfg->listen_host, cfg->listen_port, &p->lst);
-	else
-		p->lfd = mpk_listen(cfg->listen_host, cfg->listen_port, AF_UNSPEC, 0,
-				    MPK_NONBLOCK | MPK_CLOEXEC |
-				    (cfg->workers > 1 ? MPK_REUSEPORT : 0) |
-				    (cfg->mode == PROXY_TRANSPARENT ? MPK_TCP_ONLY : 0), &p->lst);
+	p->lfd = proxy_listen(cfg, cfg->listen_port, cfg->workers > 1, &p->lst);
 	if (p->lfd < 0) {
 		err = p->lfd;
 		proxy_close(p);
 		return err;
 	}
-	proxy_nodelay(p->lfd); /* for every accepted socket: see proxy_nodelay */
 	p->port = mpk_local_port(p->lfd);
 	/* Before the epoll instance and the resolver's thread: each worker
 	 * makes its own (a thread does not survive fork()). */

@@ -30,13 +30,8 @@ static int become_worker(struct proxy *p, const struct proxy_config *cfg, pid_t 
 		return -ECHILD; /* the first process is gone already */
 	snprintf(port, sizeof(port), "%d", p->port);
 	close(p->lfd);
-	p->lfd = mpk_listen(cfg->listen_host, port, AF_UNSPEC, 0,
-			    MPK_NONBLOCK | MPK_CLOEXEC | MPK_REUSEPORT |
-			    (cfg->mode == PROXY_TRANSPARENT ? MPK_TCP_ONLY : 0), &p->lst);
-	if (p->lfd < 0)
-		return p->lfd;
-	proxy_nodelay(p->lfd);
-	return 0;
+	p->lfd = proxy_listen(cfg, port, true, &p->lst);
+	return p->lfd < 0 ? p->lfd : 0;
 }
 
 int proxy_workers_start(struct proxy *p, const struct proxy_config *cfg)
