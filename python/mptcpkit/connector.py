@@ -3,7 +3,6 @@
 for a program that connects to the same place many times, resolves it once
 (or has the addresses from elsewhere) and wants no lookup per connection."""
 import ctypes
-import errno
 import socket
 import struct
 import time
@@ -12,7 +11,7 @@ from typing import Iterable, Optional, Tuple
 from ._abi import MPK_CLOEXEC, MPK_TCP_ONLY, MpkStatus, SockaddrStorage, lib
 from .errors import check
 from .info import sockaddr_tuple
-from .sockets import _steps_async, _wait_writable, _wrap
+from .sockets import _steps, _steps_async, _wrap
 
 AddrEntry = Tuple  # (host, port), (host, port, flowinfo, scope_id) or a getaddrinfo() entry
 
@@ -92,8 +91,7 @@ def connect_addrs(addresses: Iterable[AddrEntry], timeout: Optional[float] = Non
     deadline = None if timeout is None else time.monotonic() + timeout
     st = MpkStatus()
     try:
-        while (fd := lib.mpk_connector_step(conn, st)) == -errno.EINPROGRESS:
-            _wait_writable(lib.mpk_connector_fd(conn), deadline)
+        fd = _steps(conn, st, deadline)
         if fd < 0:
             _failed(conn, fd)
     finally:

@@ -75,6 +75,14 @@ def _wait_writable(fd: int, deadline: Optional[float]) -> None:
             raise socket.timeout("timed out")
 
 
+def _steps(conn: ctypes.c_void_p, st: MpkStatus, deadline: Optional[float]) -> int:
+    """Step the connector until it is done, waiting for each attempt until
+    deadline (time.monotonic(); None: no bound); the descriptor, or -errno."""
+    while (fd := lib.mpk_connector_step(conn, st)) == -errno.EINPROGRESS:
+        _wait_writable(lib.mpk_connector_fd(conn), deadline)
+    return fd
+
+
 def create_connection(address: Address, timeout: Optional[float] = None, *,
                       family: int = 0, mptcp: bool = True) -> socket.socket:
     """Connect to (host, port) over MPTCP, falling back to TCP, trying each
@@ -92,11 +100,7 @@ def create_connection(address: Address, timeout: Optional[float] = None, *,
           f"connect to {address[0]} port {address[1]}")
     st = MpkStatus()
     try:
-        while True:
-            fd = lib.mpk_connector_step(conn, st)
-            if fd != -errno.EINPROGRESS:
-                break
-            _wait_writable(lib.mpk_connector_fd(conn), deadline)
+        fd = _steps(conn, st, deadline)
         check(fd, f"connect to {address[0]} port {address[1]}")
     finally:
         lib.mpk_connector_free(conn)
