@@ -15,7 +15,9 @@
 # and, when asked in MODES, pmdwmem (pmd with --wmem-max WMEM_MAX, 262144)
 # pmdoff (pmd with --wmem-max off: the kernel's buffers, as pmd was before
 # wmem_max = auto became its default) and pmdrmem (pmd with --rmem-max
-# RMEM_MAX, 524288: a smaller receive window, opt-in).
+# RMEM_MAX, 524288: a smaller receive window, opt-in) and pmdboth (pmd's
+# defaults on both ends: `mptcpkit pmd --server` in the server namespace
+# too, so in "down" the sender's queues are pmd's as well).
 # Directions (DIRS): up = client -> server, down = server -> client (pmd
 # runs on the client: in "down" the server's scheduler chooses the paths).
 #   bench/pmd-paths.sh [BUILD_DIR] [SCENARIOS] [REPS]    (root)
@@ -83,6 +85,12 @@ mode_up() {
 	nft_setup || { echo "nft setup failed" >&2; exit 1; }
 	if [ "$1" != kernel ]; then
 		# shellcheck disable=SC2046 # word splitting of the options wanted
+		if [ "$1" = pmdboth ]; then
+			# shellcheck disable=SC2086 # PMD_ARGS: options, split
+			pmd_start "$S" "$TMP/pmds-$2.log" --server ${PMD_ARGS:-} ||
+				{ echo "server pmd did not start: $(head -c 300 "$TMP/pmds-$2.log")" >&2; exit 1; }
+			SERVER_PMD_PID=$PMD_PID
+		fi
 		pmd_start "$C" "$TMP/pmd-$2.log" --client $(pmd_mode_args "$1") ${PMD_ARGS:-} ||
 			{ echo "pmd did not start: $(head -c 300 "$TMP/pmd-$2.log")" >&2; exit 1; }
 	else
@@ -106,6 +114,10 @@ pmd_mode_args() {
 # mode_down MODE: stop pmd, every process of the namespaces, the namespaces.
 mode_down() {
 	[ "$1" != kernel ] && pmd_stop
+	if [ "$1" = pmdboth ]; then
+		kill -TERM "$SERVER_PMD_PID" 2>/dev/null
+		wait "$SERVER_PMD_PID"
+	fi
 	ip netns pids "$C" | xargs -r kill 2>/dev/null
 	ip netns pids "$S" | xargs -r kill 2>/dev/null
 	sleep 0.5
@@ -246,6 +258,9 @@ echo "$TABLES"
 	esac
 	case " $MODES " in *" pmdrmem "*)
 		echo "pmdrmem = the same with \`--rmem-max ${RMEM_MAX:-524288}\`;" ;;
+	esac
+	case " $MODES " in *" pmdboth "*)
+		echo "pmdboth = pmd's defaults on both ends (\`mptcpkit pmd --server\` on the server too);" ;;
 	esac
 	echo "congestion control $(sysctl -n net.ipv4.tcp_congestion_control) (the host's default);"
 	echo "kernel = the same subflow endpoints (with dev) and limits set by hand, in-kernel PM alone."

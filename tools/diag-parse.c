@@ -164,7 +164,7 @@ int diag_parse_subflow(const struct nlmsghdr *nlh, struct diag_subflow *s)
 	sockid_addr(&s->tcp.local, m->idiag_family, m->id.idiag_src, m->id.idiag_sport);
 	sockid_addr(&s->tcp.remote, m->idiag_family, m->id.idiag_dst, m->id.idiag_dport);
 	s->tcp.state = m->idiag_state;
-	s->tcp.ifindex = m->id.idiag_if;
+	s->tcp.ifindex = s->bound_ifindex = m->id.idiag_if;
 	s->cookie = sockid_cookie(&m->id);
 	mnl_attr_for_each(a, nlh, sizeof(*m)) {
 		if (mnl_attr_get_type(a) == INET_DIAG_ULP_INFO)

@@ -57,6 +57,10 @@ struct watch_path {
 	uint32_t rtt_ms;		/* smoothed probe round trip */
 	struct pmd_evidence last;	/* for the log */
 	struct sockaddr_storage sf_local, sf_remote;	/* ... and its subflow */
+	/* Paths (bit: index) whose subflows have this address, in the last
+	 * sample: a server's joins keep the address the client connected
+	 * to, and deleting an endpoint closes every subflow of its address. */
+	uint64_t carries;
 	bool have_sf;
 	bool present;
 	bool refresh;
@@ -68,6 +72,7 @@ struct watch_path {
 struct seen {
 	uint64_t cookie;
 	uint32_t segs_in;
+	unsigned int oif;	/* the interface it leaves by; 0: not known */
 };
 
 struct pmd_watch {
@@ -83,6 +88,7 @@ struct pmd_watch {
 	struct pmd_rcvwin *rcvwin;	/* NULL unless rmem_max = auto */
 	uint64_t rcv_window;
 	struct pmd_restore *restore;
+	struct pmd_route *route;	/* a subflow's path: its output route */
 	uint16_t ident;
 	bool changed;
 };
@@ -108,6 +114,8 @@ int pmd_watch_start(const struct pmd_config *cfg, struct pmd_watch **out)
 		ret = pmd_rcvwin_new(&w->rcvwin);
 	if (!ret && cfg->health.enabled)
 		ret = diag_open(&w->diag);
+	if (!ret && cfg->health.enabled)
+		ret = pmd_route_open(&w->route);
 	if (ret) {
 		pmd_watch_stop(w);
 		return ret;
@@ -137,6 +145,7 @@ void pmd_watch_stop(struct pmd_watch *w)
 	free(w->seen_next);
 	pmd_rcvwin_free(w->rcvwin);
 	pmd_restore_close(w->restore);
+	pmd_route_close(w->route);
 	free(w);
 }
 
@@ -173,12 +182,26 @@ static struct watch_path *find_path(struct pmd_watch *w, int family,
 	return NULL;
 }
 
+/* Whether p's address carries subflows of another path that is alive:
+ * then its endpoint stays, dead or stalled, since deleting it would close
+ * them as well (measured: pmd --server deleted path 1's endpoint when
+ * path 1 died, and with it the join over path 2, the survivor). */
+static bool carries_live_others(const struct pmd_watch *w, const struct watch_path *p)
+{
+	for (int i = 0; i < w->npaths; i++) {
+		if ((p->carries >> i & 1) && &w->path[i] != p &&
+		    w->path[i].h.state != PMD_PATH_DEAD)
+			return true;
+	}
+	return false;
+}
+
 static bool path_dead(void *data, int family, const union mpk_in46 *ip,
 		      unsigned int ifindex)
 {
 	struct watch_path *p = find_path(data, family, ip, ifindex);
 
-	return p && p->h.state == PMD_PATH_DEAD;
+	return p && p->h.state == PMD_PATH_DEAD && !carries_live_others(data, p);
 }
 
 struct pmd_health_view pmd_watch_view(struct pmd_watch *w)
@@ -272,36 +295,63 @@ static void track_paths(struct pmd_watch *w, const struct pmd_net *net)
 	}
 }
 
-static uint32_t seen_before(const struct pmd_watch *w, uint64_t cookie, bool *found)
+static const struct seen *seen_of(const struct pmd_watch *w, uint64_t cookie)
 {
 	for (size_t i = 0; i < w->nseen; i++) {
-		if (w->seen[i].cookie == cookie) {
-			*found = true;
-			return w->seen[i].segs_in;
-		}
+		if (w->seen[i].cookie == cookie)
+			return &w->seen[i];
 	}
-	*found = false;
-	return 0;
+	return NULL;
+}
+
+/* The interface sf leaves by: its bound device, else its output route
+ * (asked once per subflow); 0 if not known. */
+static unsigned int subflow_oif(struct pmd_watch *w, const struct diag_subflow *sf,
+				const struct seen *before, int family,
+				const union mpk_in46 *local)
+{
+	union mpk_in46 remote;
+
+	if (sf->bound_ifindex)
+		return sf->bound_ifindex;
+	if (before && before->oif)
+		return before->oif;
+	if (pmd_sockaddr_in46(&sf->tcp.remote, &remote) != family)
+		return 0;
+	return pmd_route_oif(w->route, family, local, &remote);
+}
+
+/* The path sf is on: its address on the interface it leaves by, else any
+ * path of that interface (a server's joins share the first address), else,
+ * when the route is not known or leads elsewhere, its local address's. */
+static struct watch_path *path_of(struct pmd_watch *w, int family,
+				  const union mpk_in46 *local, unsigned int oif)
+{
+	struct watch_path *p = oif ? find_path(w, family, local, oif) : NULL;
+
+	for (int i = 0; !p && oif && i < w->npaths; i++) {
+		if (w->path[i].family == family && w->path[i].ifindex == oif)
+			p = &w->path[i];
+	}
+	return p ? p : find_path(w, family, local, 0);
 }
 
 /* One subflow's part of its path's evidence. */
 static void add_evidence(struct pmd_watch *w, struct watch_path *p,
-			 const struct diag_subflow *sf, struct pmd_evidence *ev,
-			 size_t *nnext)
+			 const struct diag_subflow *sf, const struct seen *before,
+			 unsigned int oif, struct pmd_evidence *ev, size_t *nnext)
 {
 	union mpk_in46 remote;
-	bool found;
-	uint32_t before = seen_before(w, sf->cookie, &found);
 
 	if (pmd_sockaddr_in46(&sf->tcp.remote, &remote) == p->family)
 		add_target(p, &remote, 0, false);
 	if (sf->tcp.state != TCP_ESTABLISHED)
 		return;
 	ev->subflows++;
-	if (!found || sf->tcp.segs_in != before)
+	if (!before || sf->tcp.segs_in != before->segs_in)
 		ev->progress = true;
 	if (*nnext < SEEN_MAX)
-		w->seen_next[(*nnext)++] = (struct seen){ sf->cookie, sf->tcp.segs_in };
+		w->seen_next[(*nnext)++] = (struct seen){ sf->cookie, sf->tcp.segs_in, oif };
 	if (!p->have_sf || (sf->tcp.unacked && sf->last_ack_recv_ms >= ev->last_ack_ms)) {
 		p->sf_local = sf->tcp.local;
 		p->sf_remote = sf->tcp.remote;
@@ -320,16 +370,23 @@ static void gather(struct pmd_watch *w, const struct diag_snapshot *s,
 	size_t nnext = 0;
 	struct seen *swap;
 
-	for (int i = 0; i < w->npaths; i++)
+	for (int i = 0; i < w->npaths; i++) {
 		w->path[i].have_sf = false;
+		w->path[i].carries = 0;
+	}
 	for (size_t i = 0; i < s->nsubflows; i++) {
 		const struct diag_subflow *sf = &s->subflows[i];
 		union mpk_in46 local;
 		int family = pmd_sockaddr_in46(&sf->tcp.local, &local);
-		struct watch_path *p = find_path(w, family, &local, 0);
+		const struct seen *before = seen_of(w, sf->cookie);
+		unsigned int oif = subflow_oif(w, sf, before, family, &local);
+		struct watch_path *p = path_of(w, family, &local, oif);
+		struct watch_path *own = find_path(w, family, &local, 0);
 
 		if (p)
-			add_evidence(w, p, sf, &ev[p - w->path], &nnext);
+			add_evidence(w, p, sf, before, oif, &ev[p - w->path], &nnext);
+		if (p && own && sf->tcp.state == TCP_ESTABLISHED)
+			own->carries |= 1ull << (p - w->path);
 	}
 	swap = w->seen;
 	w->seen = w->seen_next;
@@ -479,6 +536,15 @@ static void log_sample(const struct pmd_watch *w, const struct watch_path *p,
 	pmd_log_end(NULL);
 }
 
+static void log_shared(const struct watch_path *p)
+{
+	pmd_log_begin("keep-endpoint");
+	pmd_log_addr("address", p->family, &p->ip);
+	pmd_log_str("dev", p->ifname);
+	pmd_log_end("its address also carries subflows over paths that work: "
+		    "deleting its endpoint would close them too");
+}
+
 /* Judge every path on its evidence; true when one changed state. */
 static bool judge(struct pmd_watch *w, struct pmd_evidence *ev, uint64_t now)
 {
@@ -499,7 +565,9 @@ static bool judge(struct pmd_watch *w, struct pmd_evidence *ev, uint64_t now)
 		if (v == PMD_VERDICT_NONE)
 			continue;
 		log_verdict(p, v);
-		if (v == PMD_VERDICT_STALLED)
+		if (v != PMD_VERDICT_ALIVE && carries_live_others(w, p))
+			log_shared(p);
+		else if (v == PMD_VERDICT_STALLED)
 			request_refresh(p, now, "a subflow is stuck in retransmission backoff");
 		else
 			changed = true;

@@ -10,6 +10,7 @@
  *   pmd-health.c   per-path liveness from subflow progress and probes (pure)
  *   pmd-watch.c    feeds pmd-health: sock_diag samples and ICMP probes
  *   pmd-probe.c    ICMP echo per path, bound to its interface and address
+ *   pmd-route.c    the interface a subflow leaves by (its output route)
  *   pmd-tcp-probe.c  TCP connect per path, for targets that filter ICMP
  *   pmd-kernel.c   in-kernel PM: endpoints and limits, added and restored
  *   pmd-upm.c      userspace PM: subflows created and destroyed per event
@@ -424,6 +425,14 @@ void pmd_rcvwin_free(struct pmd_rcvwin *r);
  * last measure. */
 uint64_t pmd_rcvwin_update(struct pmd_rcvwin *r, const struct diag_snapshot *s,
 			   uint64_t now_ms);
+
+/* pmd-route.c: the interface the kernel sends from src to dst by (its
+ * output route, source rules included); 0 when it cannot tell. */
+struct pmd_route;
+int pmd_route_open(struct pmd_route **out);
+void pmd_route_close(struct pmd_route *r);
+unsigned int pmd_route_oif(struct pmd_route *r, int family, const union mpk_in46 *src,
+			   const union mpk_in46 *dst);
 
 /* pmd-tune.c: sysctl tuning, restored at stop. */
 int pmd_tune_start(const struct pmd_config *cfg);

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# pmd --server, where every subflow of a connection carries the address the
+# client connected to: the join over path 2 has 10.0.1.2, path 1's address,
+# on the server. pmd must count a subflow for the path it leaves by (its
+# output route) and keep an endpoint whose address carries subflows over a
+# path that works, since deleting an endpoint closes every subflow of its
+# address:
+#   - path 2 silently cut: the stall is path 2's (10.0.2.2), and path 1's
+#     endpoint, which the survivor uses, stays;
+#   - path 1 silently cut: path 1 is dead, but its address carries the join
+#     over path 2: its endpoint is kept.
+# The client has its endpoints set by hand (the kernel alone), so the dead
+# subflows stay and only the server's pmd decides; the download goes on
+# after each cut and arrives intact.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../pmd-lib.sh"
+require_root
+require_mptcp
+require_cmd python3 ss tc nft sha256sum
+
+PORT=5296
+slog=$TMP/pmd-server.log
+pmd_topo srv 2>/dev/null
+# the client takes no announced address: two subflows, one per path
+in_ns "$C" ip mptcp limits set subflows 2 add_addr_accepted 0
+in_ns "$C" ip mptcp endpoint add 10.0.1.1 dev c1 subflow
+in_ns "$C" ip mptcp endpoint add 10.0.2.1 dev c2 subflow
+if pmd_start "$S" "$slog" --server -j; then ok "pmd --server starts"
+else not_ok "pmd --server starts" "$(head -c 300 "$slog")"; finish; fi
+xfer_down_start 200M
+if wait_for 5 both_paths; then ok "the download uses both paths"
+else not_ok "the download uses both paths" "$(in_ns "$S" ss -Htn state established)"; fi
+
+# survivor_kept: pmd --server never deleted the endpoint of 10.0.1.2
+survivor_kept() { ! grep -q '"action":"delete-endpoint","address":"10.0.1.2"' "$slog"; }
+
+path_silent 2 on
+check_ok "path 2 cut: its verdict is path 2's own (10.0.2.2)" \
+	wait_for 6 grep -qE '"action":"path-(dead|stalled)","address":"10.0.2.2"' "$slog"
+sleep 1
+check_ok "path 2 cut: path 1's endpoint, the survivor's, stays" survivor_kept
+path_silent 2 off
+wait_for 8 both_paths || not_ok "path 2 carries the download again" "$(in_ns "$C" ss -Htin state established)"
+
+path_silent 1 on
+if wait_for 6 grep -q '"action":"keep-endpoint","address":"10.0.1.2".*over paths that work' "$slog"
+then ok "path 1 cut: its endpoint is kept, its address carries the join over path 2"
+else not_ok "path 1 cut: its endpoint is kept, its address carries the join over path 2" \
+	"$(grep -v probe "$slog" | tail -n 5)"; fi
+sleep 1
+check_ok "path 1 cut: the endpoint of 10.0.1.2 was never deleted" survivor_kept
+path_silent 1 off
+
+if timeout 90 tail --pid="$RECEIVER" -f /dev/null; then ok "the download ends"
+else not_ok "the download ends" "still running after 90 s: $(tail -n 1 "$TMP/rx.log")"; fi
+check "every byte arrived intact" "$(sha256sum <"$TMP/data" | cut -d' ' -f1) $((200 << 20))" cat "$TMP/got"
+check_ok "pmd --server stops cleanly" pmd_stop
+finish
