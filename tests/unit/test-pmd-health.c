@@ -256,7 +256,8 @@ static void test_wmem_auto_below_the_floor(void **state)
 }
 
 /* pmd-rcvwin.c: a connection's window is its subflows' rate together times
- * the longest receive RTT; out-of-order arrivals (loss) ask for the most. */
+ * the longest receive RTT; out-of-order arrivals in 3 of 5 measures (loss)
+ * ask for the most, an episode of them (a congestion drop) does not. */
 static void test_rcv_window(void **state)
 {
 	struct diag_subflow sf[3] = {
@@ -277,8 +278,15 @@ static void test_rcv_window(void **state)
 	assert_int_equal(pmd_rcvwin_update(r, &s, 1200), 30000);
 	s.plain_rcv_space_max = 50000;	/* a plain TCP reader */
 	assert_int_equal(pmd_rcvwin_update(r, &s, 1400), 50000);
-	sf[1].rcv_ooopack = 3;
-	assert_true(pmd_rcvwin_update(r, &s, 1600) > ((uint64_t)1 << 32));
+	sf[1].rcv_ooopack = 3;	/* one episode, then none */
+	assert_int_equal(pmd_rcvwin_update(r, &s, 1600), 50000);
+	assert_int_equal(pmd_rcvwin_update(r, &s, 1800), 50000);
+	sf[1].rcv_ooopack = 5;	/* the second in 5 measures */
+	assert_int_equal(pmd_rcvwin_update(r, &s, 2000), 50000);
+	sf[1].rcv_ooopack = 9;	/* the third: lossy */
+	assert_true(pmd_rcvwin_update(r, &s, 2200) > ((uint64_t)1 << 32));
+	assert_true(pmd_rcvwin_update(r, &s, 2400) > ((uint64_t)1 << 32));
+	assert_int_equal(pmd_rcvwin_update(r, &s, 2600), 50000);	/* 2 of the last 5 */
 	pmd_rcvwin_free(r);
 }
 
