@@ -391,21 +391,36 @@ static uint32_t max_u32(uint32_t a, uint32_t b)
 
 /* Limits that let every endpoint be used: never below what was set
  * before pmd started (or what pmd set earlier, so a link that comes back
- * finds room), never above the kernel's maximum. */
+ * finds room), never above the kernel's maximum. A client's joins are one
+ * per endpoint and one per address it accepts, which the subflow limit
+ * counts alike: measured with pmd --server announcing its second address,
+ * a limit of one per endpoint was spent on the announced address's joins,
+ * so a path whose subflow was closed by a cut got none back, and the next
+ * cut, of the other path, left the connection no subflow that worked.
+ * A server's limit is the joins it accepts: a client joins each of its
+ * addresses from each of its paths, and pmd cannot know the client's, so
+ * it assumes as many as its own (the server refused that client's join
+ * back on the cut path with one per address). */
 static struct mpk_limits wanted_limits(const struct pmd_kernel *k, int nw)
 {
 	const struct pmd_config *cfg = k->cfg;
 	struct mpk_limits l = k->set;
-	uint32_t n = nw > PMD_LIMIT_MAX ? PMD_LIMIT_MAX : nw;
+	uint32_t n = nw > PMD_LIMIT_MAX ? PMD_LIMIT_MAX : nw, joins = n;
 
-	if (cfg->subflows >= 0)
-		l.subflows = (uint32_t)cfg->subflows;
-	else
-		l.subflows = max_u32(l.subflows, n);
 	if (cfg->add_addr_accepted >= 0)
 		l.add_addr_accepted = cfg->add_addr_accepted;
 	else if (cfg->mode == PMD_MODE_CLIENT)
 		l.add_addr_accepted = max_u32(l.add_addr_accepted, n);
+	if (cfg->mode == PMD_MODE_CLIENT)
+		joins = n + l.add_addr_accepted;
+	else
+		joins = n * n;
+	if (joins > PMD_LIMIT_MAX)
+		joins = PMD_LIMIT_MAX;
+	if (cfg->subflows >= 0)
+		l.subflows = (uint32_t)cfg->subflows;
+	else
+		l.subflows = max_u32(l.subflows, joins);
 	return l;
 }
 

@@ -33,8 +33,8 @@ CONF
 pmd_start "$C" "$TMP/pmd.log" -c "$TMP/pmd.conf" -j -v || not_ok "pmd starts" "$(cat "$TMP/pmd.log")"
 check "the pre-existing endpoint is kept; one per other usable address (backup from the file)" \
 	"10.0.1.1 id 7 signal dev c1|10.0.2.1 subflow dev c2|10.0.3.1 subflow backup dev c3" eps
-check "limits raised to fit three endpoints, never lowered" \
-	"add_addr_accepted 3 subflows 3" sh -c "ip -n $C mptcp limits show | sed 's/ *$//'"
+check "limits raised to fit three endpoints and three announced addresses, never lowered" \
+	"add_addr_accepted 3 subflows 6" sh -c "ip -n $C mptcp limits show | sed 's/ *$//'"
 check "no endpoint for a link-local address" "" sh -c "ip -n $C mptcp endpoint show | grep 169.254"
 if python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$TMP/pmd.log" 2>/dev/null &&
 	grep -q '"action": *"add-endpoint"' "$TMP/pmd.log"; then ok "-j: one JSON object per log line"

@@ -13,6 +13,10 @@
 # The client has its endpoints set by hand (the kernel alone), so the dead
 # subflows stay and only the server's pmd decides; the download goes on
 # after each cut and arrives intact.
+# Then pmd on both ends: the server announces 10.0.2.2, the client joins it
+# too, and the limits on both ends must leave room for a join on a path
+# whose subflow a cut closed: after path 1's cut, path 1 carries the
+# download again, so path 2's cut leaves it a working subflow.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../pmd-lib.sh"
 require_root
@@ -56,4 +60,34 @@ if timeout 90 tail --pid="$RECEIVER" -f /dev/null; then ok "the download ends"
 else not_ok "the download ends" "still running after 90 s: $(tail -n 1 "$TMP/rx.log")"; fi
 check "every byte arrived intact" "$(sha256sum <"$TMP/data" | cut -d' ' -f1) $((200 << 20))" cat "$TMP/got"
 check_ok "pmd --server stops cleanly" pmd_stop
+
+rx_bytes() { tail -n 1 "$TMP/rx.log" | cut -d' ' -f2; }
+on_path1() { [ "$(subflows_on "$C" $PORT 10.0.1.)" -ge 1 ]; }
+PORT=5297
+pmd_topo both 2>/dev/null
+pmd_start "$S" "$TMP/both-s.log" --server -j || not_ok "both ends: pmd --server starts"
+SERVER_PMD=$PMD_PID
+pmd_start "$C" "$TMP/both-c.log" --client -j || not_ok "both ends: pmd --client starts"
+xfer_down_start 150M
+wait_for 5 on_path1 || not_ok "both ends: the download uses path 1"
+path_silent 1 on
+sleep 1.5
+path_silent 1 off
+if wait_for 8 on_path1; then ok "both ends: path 1 carries the download again after its cut"
+else not_ok "both ends: path 1 carries the download again after its cut" \
+	"$(in_ns "$C" ss -Htn state established; grep -v probe "$TMP/both-c.log" | tail -n 4)"; fi
+path_silent 2 on
+sleep 0.5
+b0=$(rx_bytes)
+sleep 1
+b1=$(rx_bytes)
+check_ok "both ends: path 2 cut: the download goes on over path 1 ($((b1 - b0)) bytes in 1 s)" \
+	test $((b1 - b0)) -gt $((2 << 20))
+path_silent 2 off
+if timeout 60 tail --pid="$RECEIVER" -f /dev/null; then ok "both ends: the download ends"
+else not_ok "both ends: the download ends" "still running after 60 s: $(tail -n 1 "$TMP/rx.log")"; fi
+check "both ends: every byte arrived intact" "$(sha256sum <"$TMP/data" | cut -d' ' -f1) $((150 << 20))" cat "$TMP/got"
+check_ok "both ends: the client's pmd stops cleanly" pmd_stop
+PMD_PID=$SERVER_PMD
+check_ok "both ends: pmd --server stops cleanly" pmd_stop
 finish
