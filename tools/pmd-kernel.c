@@ -265,12 +265,30 @@ static int other_usable(const struct pmd_kernel *k, const struct owned *o,
 	return n;
 }
 
+/* Its address carries subflows that leave by another path that works (a
+ * server's joins keep the first address): deleting it would close them. */
+static bool shared(const struct owned *o, const struct pmd_health_view *health)
+{
+	return health && health->shared &&
+	       health->shared(health->data, o->ep.family, &o->ep.addr, (unsigned int)o->ep.ifindex);
+}
+
 /* An owned endpoint that is not wanted: delete, demote, or keep it. */
 static int drop_one(struct pmd_kernel *k, int i, enum pmd_skip why,
-		    const struct pmd_want *w, int nw, bool *kept)
+		    const struct pmd_want *w, int nw,
+		    const struct pmd_health_view *health, bool *kept)
 {
 	struct owned *o = &k->own[i];
 
+	if (may_return(why) && shared(o, health)) {
+		if (!o->kept)
+			log_ep("keep-endpoint", &o->ep, o->ifname,
+			       "its address also carries subflows over paths that work: "
+			       "deleting it would close them too");
+		o->kept = true;
+		*kept = true;	/* looked at again soon: they may go */
+		return 0;
+	}
 	if (may_return(why) && !other_usable(k, o, w, nw)) {
 		if (!o->kept)
 			log_ep("keep-endpoint", &o->ep, o->ifname,
@@ -305,7 +323,7 @@ static int drop_unwanted(struct pmd_kernel *k, const struct pmd_net *net,
 			o->kept = false;
 			ret = o->demoted ? promote(k, o) : 0;
 		} else {
-			ret = drop_one(k, i, gone_reason(k, net, health, o), w, nw, kept);
+			ret = drop_one(k, i, gone_reason(k, net, health, o), w, nw, health, kept);
 		}
 		if (ret)
 			err = ret;

@@ -69,11 +69,15 @@ unsigned int pmd_route_oif(struct pmd_route *r, int family, const union mpk_in46
 			   const union mpk_in46 *dst)
 {
 	size_t len = family == AF_INET6 ? 16 : 4;
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(r->buf);
+	struct nlmsghdr *nlh;
 	unsigned int oif = 0;
 	struct rtmsg *rtm;
 	ssize_t n;
 
+	/* a reply left by an interrupted call would answer this one */
+	while (recv(mnl_socket_get_fd(r->nl), r->buf, sizeof(r->buf), MSG_DONTWAIT) > 0)
+		;
+	nlh = mnl_nlmsg_put_header(r->buf);
 	nlh->nlmsg_type = RTM_GETROUTE;
 	nlh->nlmsg_flags = NLM_F_REQUEST;
 	nlh->nlmsg_seq = ++r->seq;

@@ -57,10 +57,6 @@ struct watch_path {
 	uint32_t rtt_ms;		/* smoothed probe round trip */
 	struct pmd_evidence last;	/* for the log */
 	struct sockaddr_storage sf_local, sf_remote;	/* ... and its subflow */
-	/* Paths (bit: index) whose subflows have this address, in the last
-	 * sample: a server's joins keep the address the client connected
-	 * to, and deleting an endpoint closes every subflow of its address. */
-	uint64_t carries;
 	bool have_sf;
 	bool present;
 	bool refresh;
@@ -75,8 +71,22 @@ struct seen {
 	unsigned int oif;	/* the interface it leaves by; 0: not known */
 };
 
+/* An address that a subflow of the last sample had while it left by
+ * another path's interface: a server's joins keep the address the client
+ * connected to, and deleting an endpoint closes every subflow of its
+ * address, also those. */
+struct carried {
+	int family;
+	union mpk_in46 ip;
+	unsigned int oif;
+};
+
+#define CARRIED_MAX (2 * PMD_ADDRS_MAX)
+
 struct pmd_watch {
 	const struct pmd_config *cfg;
+	struct carried carried[CARRIED_MAX];
+	int ncarried;
 	struct diag *diag;
 	struct watch_path path[PMD_ADDRS_MAX];
 	int npaths;
@@ -182,15 +192,31 @@ static struct watch_path *find_path(struct pmd_watch *w, int family,
 	return NULL;
 }
 
-/* Whether p's address carries subflows of another path that is alive:
- * then its endpoint stays, dead or stalled, since deleting it would close
- * them as well (measured: pmd --server deleted path 1's endpoint when
- * path 1 died, and with it the join over path 2, the survivor). */
-static bool carries_live_others(const struct pmd_watch *w, const struct watch_path *p)
+static bool path_of_if_works(const struct pmd_watch *w, int family, unsigned int ifindex)
 {
 	for (int i = 0; i < w->npaths; i++) {
-		if ((p->carries >> i & 1) && &w->path[i] != p &&
+		if (w->path[i].family == family && w->path[i].ifindex == ifindex &&
 		    w->path[i].h.state != PMD_PATH_DEAD)
+			return true;
+	}
+	return false;
+}
+
+/* Whether the address (on ifindex) carries subflows of another path that
+ * works: then its endpoint stays, its link down, dead or stalled, since
+ * deleting it would close them as well (measured: pmd --server deleted
+ * path 1's endpoint when path 1 died, and with it the join over path 2,
+ * the survivor; under churn, with the link down, the connection died). */
+static bool address_shared(void *data, int family, const union mpk_in46 *ip,
+			   unsigned int ifindex)
+{
+	const struct pmd_watch *w = data;
+
+	for (int i = 0; i < w->ncarried; i++) {
+		const struct carried *c = &w->carried[i];
+
+		if (c->family == family && pmd_in46_equal(family, &c->ip, ip) &&
+		    c->oif != ifindex && path_of_if_works(w, family, c->oif))
 			return true;
 	}
 	return false;
@@ -201,12 +227,14 @@ static bool path_dead(void *data, int family, const union mpk_in46 *ip,
 {
 	struct watch_path *p = find_path(data, family, ip, ifindex);
 
-	return p && p->h.state == PMD_PATH_DEAD && !carries_live_others(data, p);
+	return p && p->h.state == PMD_PATH_DEAD &&
+	       !address_shared(data, family, ip, p->ifindex);
 }
 
 struct pmd_health_view pmd_watch_view(struct pmd_watch *w)
 {
-	return (struct pmd_health_view){ .dead = path_dead, .data = w };
+	return (struct pmd_health_view){ .dead = path_dead, .shared = address_shared,
+					 .data = w };
 }
 
 void pmd_watch_paths(const struct pmd_watch *w, struct pmd_stats *s)
@@ -364,16 +392,27 @@ static void add_evidence(struct pmd_watch *w, struct watch_path *p,
 	}
 }
 
+static void note_carried(struct pmd_watch *w, int family, const union mpk_in46 *ip,
+			 unsigned int oif)
+{
+	for (int i = 0; i < w->ncarried; i++) {
+		if (w->carried[i].family == family && w->carried[i].oif == oif &&
+		    pmd_in46_equal(family, &w->carried[i].ip, ip))
+			return;
+	}
+	if (w->ncarried < CARRIED_MAX)
+		w->carried[w->ncarried++] = (struct carried){ family, *ip, oif };
+}
+
 static void gather(struct pmd_watch *w, const struct diag_snapshot *s,
 		   struct pmd_evidence *ev)
 {
 	size_t nnext = 0;
 	struct seen *swap;
 
-	for (int i = 0; i < w->npaths; i++) {
+	for (int i = 0; i < w->npaths; i++)
 		w->path[i].have_sf = false;
-		w->path[i].carries = 0;
-	}
+	w->ncarried = 0;
 	for (size_t i = 0; i < s->nsubflows; i++) {
 		const struct diag_subflow *sf = &s->subflows[i];
 		union mpk_in46 local;
@@ -381,12 +420,11 @@ static void gather(struct pmd_watch *w, const struct diag_snapshot *s,
 		const struct seen *before = seen_of(w, sf->cookie);
 		unsigned int oif = subflow_oif(w, sf, before, family, &local);
 		struct watch_path *p = path_of(w, family, &local, oif);
-		struct watch_path *own = find_path(w, family, &local, 0);
 
 		if (p)
 			add_evidence(w, p, sf, before, oif, &ev[p - w->path], &nnext);
-		if (p && own && sf->tcp.state == TCP_ESTABLISHED)
-			own->carries |= 1ull << (p - w->path);
+		if (p && sf->tcp.state == TCP_ESTABLISHED && !pmd_in46_equal(family, &p->ip, &local))
+			note_carried(w, family, &local, p->ifindex);
 	}
 	swap = w->seen;
 	w->seen = w->seen_next;
@@ -565,7 +603,7 @@ static bool judge(struct pmd_watch *w, struct pmd_evidence *ev, uint64_t now)
 		if (v == PMD_VERDICT_NONE)
 			continue;
 		log_verdict(p, v);
-		if (v != PMD_VERDICT_ALIVE && carries_live_others(w, p))
+		if (v != PMD_VERDICT_ALIVE && address_shared(w, p->family, &p->ip, p->ifindex))
 			log_shared(p);
 		else if (v == PMD_VERDICT_STALLED)
 			request_refresh(p, now, "a subflow is stuck in retransmission backoff");

@@ -245,6 +245,9 @@ typedef bool (*pmd_dead_fn)(void *data, int family, const union mpk_in46 *ip,
 			    unsigned int ifindex);
 struct pmd_health_view {
 	pmd_dead_fn dead;
+	/* Does the address carry subflows that leave by another path that
+	 * works? Then its endpoint must stay: deleting it would close them. */
+	pmd_dead_fn shared;
 	void *data;
 };
 

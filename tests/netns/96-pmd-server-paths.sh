@@ -16,7 +16,9 @@
 # Then pmd on both ends: the server announces 10.0.2.2, the client joins it
 # too, and the limits on both ends must leave room for a join on a path
 # whose subflow a cut closed: after path 1's cut, path 1 carries the
-# download again, so path 2's cut leaves it a working subflow.
+# download again, so path 2's cut leaves it a working subflow. And when
+# path 1's link goes down, the server keeps 10.0.1.2, which its join over
+# path 2 carries.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../pmd-lib.sh"
 require_root
@@ -68,7 +70,7 @@ pmd_topo both 2>/dev/null
 pmd_start "$S" "$TMP/both-s.log" --server -j || not_ok "both ends: pmd --server starts"
 SERVER_PMD=$PMD_PID
 pmd_start "$C" "$TMP/both-c.log" --client -j || not_ok "both ends: pmd --client starts"
-xfer_down_start 150M
+xfer_down_start 200M
 wait_for 5 on_path1 || not_ok "both ends: the download uses path 1"
 path_silent 1 on
 sleep 1.5
@@ -84,9 +86,24 @@ b1=$(rx_bytes)
 check_ok "both ends: path 2 cut: the download goes on over path 1 ($((b1 - b0)) bytes in 1 s)" \
 	test $((b1 - b0)) -gt $((2 << 20))
 path_silent 2 off
+wait_for 8 sh -c "[ \$(ip netns exec $C ss -Htn state established src 10.0.2.1 | wc -l) -ge 1 ]"
+# path 1's link down on both ends: the server's join over path 2 has
+# 10.0.1.2, the address of the link that went down
+path_set 1 down
+sleep 1
+check_ok "both ends: path 1's link down: the server keeps the endpoint of 10.0.1.2" \
+	sh -c "! grep -q '\"delete-endpoint\",\"address\":\"10.0.1.2\".*link down' $TMP/both-s.log"
+check_ok "both ends: ... and its join over path 2 stays" \
+	sh -c "ip netns exec $S ss -Htn state established src 10.0.1.2 dst 10.0.2.1 | grep -q ."
+b0=$(rx_bytes)
+sleep 1
+b1=$(rx_bytes)
+check_ok "both ends: path 1's link down: the download goes on over path 2 ($((b1 - b0)) bytes in 1 s)" \
+	test $((b1 - b0)) -gt $((2 << 20))
+path_set 1 up
 if timeout 60 tail --pid="$RECEIVER" -f /dev/null; then ok "both ends: the download ends"
 else not_ok "both ends: the download ends" "still running after 60 s: $(tail -n 1 "$TMP/rx.log")"; fi
-check "both ends: every byte arrived intact" "$(sha256sum <"$TMP/data" | cut -d' ' -f1) $((150 << 20))" cat "$TMP/got"
+check "both ends: every byte arrived intact" "$(sha256sum <"$TMP/data" | cut -d' ' -f1) $((200 << 20))" cat "$TMP/got"
 check_ok "both ends: the client's pmd stops cleanly" pmd_stop
 PMD_PID=$SERVER_PMD
 check_ok "both ends: pmd --server stops cleanly" pmd_stop
