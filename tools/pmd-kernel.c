@@ -387,6 +387,17 @@ static int add_missing(struct pmd_kernel *k, const struct pmd_want *w, int nw,
 
 		if (ep && owns(k, ep))
 			continue;
+		/* The kernel makes an implicit endpoint for an address it
+		 * joins an announced address from (a server's pmd announces),
+		 * with no subflow flag, and an added endpoint replaces it.
+		 * Measured: left alone, it held the address after the cut of
+		 * its path, so that path never got a subflow of its own again. */
+		if (ep && (ep->flags & MPK_EP_IMPLICIT)) {
+			ret = add_one(k, &w[i], "replaces the kernel's implicit endpoint");
+			if (ret)
+				err = ret;
+			continue;
+		}
 		if (ep) {
 			if (pmd_log_verbose()) {
 				pmd_log_begin("keep-endpoint");

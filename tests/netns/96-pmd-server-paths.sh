@@ -18,7 +18,8 @@
 # whose subflow a cut closed: after path 1's cut, path 1 carries the
 # download again, so path 2's cut leaves it a working subflow. And when
 # path 1's link goes down, the server keeps 10.0.1.2, which its join over
-# path 2 carries.
+# path 2 carries; an implicit endpoint the kernel made for a join to the
+# announced address gives way to pmd's own.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../pmd-lib.sh"
 require_root
@@ -101,6 +102,11 @@ b1=$(rx_bytes)
 check_ok "both ends: path 1's link down: the download goes on over path 2 ($((b1 - b0)) bytes in 1 s)" \
 	test $((b1 - b0)) -gt $((2 << 20))
 path_set 1 up
+# the kernel makes an implicit endpoint (no subflow flag) for an address it
+# joins an announced one from; pmd's own must replace it
+check_ok "both ends: the client's endpoints are pmd's, none implicit" \
+	wait_for 5 sh -c "[ \$(ip -n $C mptcp endpoint show | grep -c 'subflow dev') = 2 ] &&
+		! ip -n $C mptcp endpoint show | grep -q implicit"
 if timeout 60 tail --pid="$RECEIVER" -f /dev/null; then ok "both ends: the download ends"
 else not_ok "both ends: the download ends" "still running after 60 s: $(tail -n 1 "$TMP/rx.log")"; fi
 check "both ends: every byte arrived intact" "$(sha256sum <"$TMP/data" | cut -d' ' -f1) $((200 << 20))" cat "$TMP/got"
