@@ -10,18 +10,18 @@
 #   silent  REPS silent cuts of one path (SILENT_DOWN, 3 s), 3 s apart, alternating paths
 #   lossy   1 % and 3 % random loss (nft numgen, both ways) on path 2,
 #           goodput in REPS windows of 3 s
-# Modes: pmd (`mptcpkit pmd --client` in the client namespace), kernel
-# (the same subflow endpoints and limits by hand, the in-kernel PM alone),
-# and, when asked in MODES, pmdwmem (pmd with --wmem-max WMEM_MAX, 262144)
-# pmdoff (pmd with --wmem-max off: the kernel's buffers, as pmd was before
-# wmem_max = auto became its default) and pmdrmem (pmd with --rmem-max
-# RMEM_MAX, 524288: a smaller receive window, opt-in) and pmdboth (pmd's
-# defaults on both ends: `mptcpkit pmd --server` in the server namespace
-# too, so in "down" the sender's queues are pmd's as well).
-# Directions (DIRS): up = client -> server, down = server -> client (pmd
-# runs on the client: in "down" the server's scheduler chooses the paths).
+# Modes: pmd (`mptcpkit pmd --client` in the client namespace), pmdboth
+# (pmd's defaults on both ends: `mptcpkit pmd --server` in the server
+# namespace too, so in "down" the sender's queues are pmd's as well),
+# kernel (the same subflow endpoints and limits by hand, the in-kernel PM
+# alone), and, when asked in MODES, pmdwmem (pmd with --wmem-max WMEM_MAX,
+# 262144), pmdoff (pmd with --wmem-max off: the kernel's buffers, as pmd
+# was before wmem_max = auto became its default) and pmdrmem (pmd with
+# --rmem-max RMEM_MAX, 524288: a smaller receive window, opt-in).
+# Directions (DIRS): up = client -> server, down = server -> client (in
+# "down" the server's scheduler chooses the paths and holds the queues).
 #   bench/pmd-paths.sh [BUILD_DIR] [SCENARIOS] [REPS]    (root)
-#   e.g. sudo bench/pmd-paths.sh build "churn silent lossy" 10   (~15 min)
+#   e.g. sudo bench/pmd-paths.sh build "churn silent lossy" 10   (~23 min)
 # Prints a table per scenario and appends them to bench/RESULTS.md
 # (PMD_BENCH_NO_APPEND=1: print only; PMD_ARGS: more options for pmd, e.g.
 # -j for its decisions with their times; PMD_BENCH_KEEP=DIR keeps the logs).
@@ -33,7 +33,7 @@ REPS=${3:-10}
 OUTAGES=${OUTAGES:-100}
 SILENT_DOWN=${SILENT_DOWN:-3}
 DIRS=${DIRS:-up down}
-MODES=${MODES:-pmd kernel}
+MODES=${MODES:-pmd pmdboth kernel}
 . "$HERE/../tests/lib.sh"
 . "$HERE/../tests/pmd-lib.sh"
 require_root

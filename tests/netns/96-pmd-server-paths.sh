@@ -79,13 +79,14 @@ path_silent 1 off
 if wait_for 8 on_path1; then ok "both ends: path 1 carries the download again after its cut"
 else not_ok "both ends: path 1 carries the download again after its cut" \
 	"$(in_ns "$C" ss -Htn state established; grep -v probe "$TMP/both-c.log" | tail -n 4)"; fi
+# progress, not speed: 1 MB in the second after the first second
 path_silent 2 on
-sleep 0.5
+sleep 1
 b0=$(rx_bytes)
 sleep 1
 b1=$(rx_bytes)
 check_ok "both ends: path 2 cut: the download goes on over path 1 ($((b1 - b0)) bytes in 1 s)" \
-	test $((b1 - b0)) -gt $((2 << 20))
+	test $((b1 - b0)) -gt $((1 << 20))
 path_silent 2 off
 wait_for 8 sh -c "[ \$(ip netns exec $C ss -Htn state established src 10.0.2.1 | wc -l) -ge 1 ]"
 # path 1's link down on both ends: the server's join over path 2 has
@@ -100,7 +101,7 @@ b0=$(rx_bytes)
 sleep 1
 b1=$(rx_bytes)
 check_ok "both ends: path 1's link down: the download goes on over path 2 ($((b1 - b0)) bytes in 1 s)" \
-	test $((b1 - b0)) -gt $((2 << 20))
+	test $((b1 - b0)) -gt $((1 << 20))
 path_set 1 up
 # the kernel makes an implicit endpoint (no subflow flag) for an address it
 # joins an announced one from; pmd's own must replace it
