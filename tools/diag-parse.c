@@ -171,6 +171,9 @@ int diag_parse_subflow(const struct nlmsghdr *nlh, struct diag_subflow *s)
 			mptcp = parse_ulp(s, a) || mptcp;
 		else if (mnl_attr_get_type(a) == INET_DIAG_INFO)
 			parse_tcp_info(s, a);
+		else if (mnl_attr_get_type(a) == INET_DIAG_MARK &&
+			 mnl_attr_get_payload_len(a) >= sizeof(uint32_t))
+			s->mark = mnl_attr_get_u32(a);
 	}
 	/* tcp_info's state is the same as idiag_state; keep the message's
 	 * when the kernel gave no tcp_info. */

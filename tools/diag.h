@@ -30,6 +30,7 @@ struct diag_subflow {
 					* tcp.ifindex is the bound device
 					* (idiag_if), else the local address's */
 	unsigned int bound_ifindex;    /* SO_BINDTODEVICE's (idiag_if), or 0 */
+	uint32_t mark;                 /* SO_MARK (subflows inherit it): policy routing */
 	uint64_t cookie;               /* stable identity across dumps */
 	uint32_t token;                /* the connection's local token */
 	uint32_t token_remote;

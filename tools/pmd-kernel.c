@@ -273,6 +273,17 @@ static bool shared(const struct owned *o, const struct pmd_health_view *health)
 	       health->shared(health->data, o->ep.family, &o->ep.addr, (unsigned int)o->ep.ifindex);
 }
 
+/* Keep an unwanted endpoint (said once), and look again soon: what keeps
+ * it may go. */
+static int keep_owned(struct owned *o, bool *kept, const char *why)
+{
+	if (!o->kept)
+		log_ep("keep-endpoint", &o->ep, o->ifname, why);
+	o->kept = true;
+	*kept = true;
+	return 0;
+}
+
 /* An owned endpoint that is not wanted: delete, demote, or keep it. */
 static int drop_one(struct pmd_kernel *k, int i, enum pmd_skip why,
 		    const struct pmd_want *w, int nw,
@@ -280,24 +291,12 @@ static int drop_one(struct pmd_kernel *k, int i, enum pmd_skip why,
 {
 	struct owned *o = &k->own[i];
 
-	if (may_return(why) && shared(o, health)) {
-		if (!o->kept)
-			log_ep("keep-endpoint", &o->ep, o->ifname,
-			       "its address also carries subflows over paths that work: "
-			       "deleting it would close them too");
-		o->kept = true;
-		*kept = true;	/* looked at again soon: they may go */
-		return 0;
-	}
-	if (may_return(why) && !other_usable(k, o, w, nw)) {
-		if (!o->kept)
-			log_ep("keep-endpoint", &o->ep, o->ifname,
-			       "the last path: deleting it would leave connections "
-			       "no subflow to tell the peer");
-		o->kept = true;
-		*kept = true;
-		return 0;
-	}
+	if (may_return(why) && shared(o, health))
+		return keep_owned(o, kept, "its address also carries subflows over paths "
+				  "that work: deleting it would close them too");
+	if (may_return(why) && !other_usable(k, o, w, nw))
+		return keep_owned(o, kept, "the last path: deleting it would leave "
+				  "connections no subflow to tell the peer");
 	if (k->cfg->down == PMD_DOWN_BACKUP && why == PMD_SKIP_LINK_DOWN)
 		return o->demoted ? 0 : demote(k, o, pmd_skip_text(why));
 	return remove_owned(k, i, pmd_skip_text(why));

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The interface a subflow's packets leave by, for the health checks: the
- * kernel's own output route for its two addresses (RTM_GETROUTE with the
- * source, so source-address rules count as they do for the subflow).
+ * kernel's own output route for its two addresses and its mark
+ * (RTM_GETROUTE with the source and RTA_MARK, so source-address and fwmark
+ * rules count as they do for the subflow).
  *
  * Why not the local address's interface: on a server every subflow of a
  * connection may carry the one address the client connected to, whatever
@@ -66,7 +67,7 @@ static int on_route(const struct nlmsghdr *nlh, void *data)
 }
 
 unsigned int pmd_route_oif(struct pmd_route *r, int family, const union mpk_in46 *src,
-			   const union mpk_in46 *dst)
+			   const union mpk_in46 *dst, uint32_t mark)
 {
 	size_t len = family == AF_INET6 ? 16 : 4;
 	struct nlmsghdr *nlh;
@@ -86,6 +87,8 @@ unsigned int pmd_route_oif(struct pmd_route *r, int family, const union mpk_in46
 	rtm->rtm_dst_len = rtm->rtm_src_len = (unsigned char)(len * 8);
 	mnl_attr_put(nlh, RTA_DST, len, dst);
 	mnl_attr_put(nlh, RTA_SRC, len, src);
+	if (mark)	/* fwmark rules: a multi-uplink host's usual policy routing */
+		mnl_attr_put_u32(nlh, RTA_MARK, mark);
 	if (mnl_socket_sendto(r->nl, nlh, nlh->nlmsg_len) < 0)
 		return 0;
 	n = mnl_socket_recvfrom(r->nl, r->buf, sizeof(r->buf));

@@ -26,6 +26,10 @@
 #include "pmd.h"
 
 #define SEEN_MAX 4096		/* subflows remembered between samples */
+/* Route lookups per sample (one netlink round trip each, once per new
+ * subflow): a server taking thousands of joins at once spreads them over
+ * samples; until then a subflow counts for its local address's path. */
+#define ROUTE_LOOKUPS_MAX 256
 #define REFRESH_MIN_MS 1000
 #define REFRESH_MAX_MS 32000
 #define SILENT_TARGET_PROBES 40	/* unanswered probes before saying so */
@@ -323,20 +327,26 @@ static void track_paths(struct pmd_watch *w, const struct pmd_net *net)
 	}
 }
 
+static int by_cookie(const void *a, const void *b)
+{
+	const struct seen *x = a, *y = b;
+
+	return x->cookie < y->cookie ? -1 : x->cookie > y->cookie;
+}
+
+/* w->seen is sorted by cookie (gather): thousands of subflows a sample */
 static const struct seen *seen_of(const struct pmd_watch *w, uint64_t cookie)
 {
-	for (size_t i = 0; i < w->nseen; i++) {
-		if (w->seen[i].cookie == cookie)
-			return &w->seen[i];
-	}
-	return NULL;
+	struct seen key = { .cookie = cookie };
+
+	return w->nseen ? bsearch(&key, w->seen, w->nseen, sizeof(key), by_cookie) : NULL;
 }
 
 /* The interface sf leaves by: its bound device, else its output route
- * (asked once per subflow); 0 if not known. */
+ * (asked once per subflow, within *budget lookups); 0 if not known. */
 static unsigned int subflow_oif(struct pmd_watch *w, const struct diag_subflow *sf,
 				const struct seen *before, int family,
-				const union mpk_in46 *local)
+				const union mpk_in46 *local, int *budget)
 {
 	union mpk_in46 remote;
 
@@ -344,9 +354,10 @@ static unsigned int subflow_oif(struct pmd_watch *w, const struct diag_subflow *
 		return sf->bound_ifindex;
 	if (before && before->oif)
 		return before->oif;
-	if (pmd_sockaddr_in46(&sf->tcp.remote, &remote) != family)
+	if (*budget <= 0 || pmd_sockaddr_in46(&sf->tcp.remote, &remote) != family)
 		return 0;
-	return pmd_route_oif(w->route, family, local, &remote);
+	(*budget)--;
+	return pmd_route_oif(w->route, family, local, &remote, sf->mark);
 }
 
 /* The path sf is on: its address on the interface it leaves by, else any
@@ -409,6 +420,7 @@ static void gather(struct pmd_watch *w, const struct diag_snapshot *s,
 {
 	size_t nnext = 0;
 	struct seen *swap;
+	int budget = ROUTE_LOOKUPS_MAX;
 
 	for (int i = 0; i < w->npaths; i++)
 		w->path[i].have_sf = false;
@@ -418,7 +430,7 @@ static void gather(struct pmd_watch *w, const struct diag_snapshot *s,
 		union mpk_in46 local;
 		int family = pmd_sockaddr_in46(&sf->tcp.local, &local);
 		const struct seen *before = seen_of(w, sf->cookie);
-		unsigned int oif = subflow_oif(w, sf, before, family, &local);
+		unsigned int oif = subflow_oif(w, sf, before, family, &local, &budget);
 		struct watch_path *p = path_of(w, family, &local, oif);
 
 		if (p)
@@ -426,6 +438,7 @@ static void gather(struct pmd_watch *w, const struct diag_snapshot *s,
 		if (p && sf->tcp.state == TCP_ESTABLISHED && !pmd_in46_equal(family, &p->ip, &local))
 			note_carried(w, family, &local, p->ifindex);
 	}
+	qsort(w->seen_next, nnext, sizeof(*w->seen_next), by_cookie);
 	swap = w->seen;
 	w->seen = w->seen_next;
 	w->seen_next = swap;

@@ -429,13 +429,14 @@ void pmd_rcvwin_free(struct pmd_rcvwin *r);
 uint64_t pmd_rcvwin_update(struct pmd_rcvwin *r, const struct diag_snapshot *s,
 			   uint64_t now_ms);
 
-/* pmd-route.c: the interface the kernel sends from src to dst by (its
- * output route, source rules included); 0 when it cannot tell. */
+/* pmd-route.c: the interface the kernel sends from src to dst by, for a
+ * socket with this mark (its output route, source and mark rules
+ * included); 0 when it cannot tell. */
 struct pmd_route;
 int pmd_route_open(struct pmd_route **out);
 void pmd_route_close(struct pmd_route *r);
 unsigned int pmd_route_oif(struct pmd_route *r, int family, const union mpk_in46 *src,
-			   const union mpk_in46 *dst);
+			   const union mpk_in46 *dst, uint32_t mark);
 
 /* pmd-tune.c: sysctl tuning, restored at stop. */
 int pmd_tune_start(const struct pmd_config *cfg);
