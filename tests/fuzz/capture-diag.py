@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Save sock_diag replies of the running kernel as seeds for
-fuzz-diag-parse: the same requests as tools/diag.c (MPTCP connections and
+fuzz-diag-parse: the same requests as tools/diag/diag.c (MPTCP connections and
 listeners from mptcp_diag, TCP sockets with INET_DIAG_INFO), one message
 per file, at most MAX per kind. Run it where MPTCP connections exist
 (tests/fuzz/capture-diag.sh sets some up).

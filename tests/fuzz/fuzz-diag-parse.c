@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer target for the diag engine's decoding of sock_diag replies
- * (tools/diag-parse.c): every message of the input goes through both the
+ * (tools/diag/diag-parse.c): every message of the input goes through both the
  * MPTCP-socket and the TCP-subflow decoder. Seeds: tests/fuzz/corpus-diag,
  * captured from a kernel by capture-diag.sh.
  */

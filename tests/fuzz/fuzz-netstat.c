@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * libFuzzer target for the reader of /proc/net/netstat (tools/netstat.c)
- * and the notes drawn from what it read (tools/counters-explain.c), the
+ * libFuzzer target for the reader of /proc/net/netstat (tools/diag/netstat.c)
+ * and the notes drawn from what it read (tools/diag/counters-explain.c), the
  * input taken as the file's text. Seeds: tests/fuzz/corpus-netstat.
  */
 #include <stdint.h>

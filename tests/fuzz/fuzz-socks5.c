@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * libFuzzer target for the SOCKS5 parsers of mptcpkit proxy
- * (tools/proxy-socks.c): the bytes a client or server sends, fed to each
+ * (tools/proxy/proxy-socks.c): the bytes a client or server sends, fed to each
  * parser whole and as a server reads them (greeting, auth, request in a
  * row), checking that what is consumed never exceeds what was given.
  */

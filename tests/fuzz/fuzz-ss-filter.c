@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * libFuzzer target for the filter of 'mptcpkit ss' (tools/ss-filter.c):
+ * libFuzzer target for the filter of 'mptcpkit ss' (tools/diag/ss-filter.c):
  * the input, split into words at newlines as a shell would pass them, is
  * parsed; a filter that parses is matched against IPv4, IPv4-mapped and
  * IPv6 sockets. Seeds: tests/fuzz/corpus-ss-filter.

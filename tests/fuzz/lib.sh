@@ -16,12 +16,16 @@ command -v "$CC" >/dev/null || { echo "# SKIP no clang"; exit 77; }
 SCRATCH=$(mktemp -d "/tmp/mpk-fuzz.XXXXXX")
 trap 'rm -rf "$SCRATCH"' EXIT
 
+# Every subsystem folder of tools/, as meson's tools_inc has them.
+TOOLS_INC=(-I"$TOP/tools")
+for d in "$TOP"/tools/*/; do TOOLS_INC+=(-I"$d"); done
+
 fuzz_build() {
 	local name=$1 log="$OUT/build-$1.log"
 	shift
 	if "$CC" -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined -D_GNU_SOURCE -I"$TOP/include" -I"$TOP/lib" \
-		-I"$TOP/tools" -I"$TOP/tools/common" "$@" -o "$OUT/fuzz-$name" 2>"$log"; then
+		"${TOOLS_INC[@]}" "$@" -o "$OUT/fuzz-$name" 2>"$log"; then
 		return 0
 	fi
 	if grep -q -e "fuzzer" -e "cannot find" "$log"; then

@@ -12,13 +12,13 @@ TARGET=${1:?usage: run-obs.sh TARGET [libFuzzer options]}
 shift
 case "$TARGET" in
 diag-parse)
-	SOURCES=("$TOP/tools/diag-parse.c" "$TOP/lib/info-convert.c" "$TOP/lib/nl.c")
+	SOURCES=("$TOP/tools/diag/diag-parse.c" "$TOP/lib/info-convert.c" "$TOP/lib/nl.c")
 	CORPUS=("$TOP/tests/fuzz/corpus-diag/client" "$TOP/tests/fuzz/corpus-diag/server") ;;
 ss-filter)
-	SOURCES=("$TOP/tools/ss-filter.c" "$TOP/tools/diag-names.c" "$TOP/tools/common/helpers.c")
+	SOURCES=("$TOP/tools/diag/ss-filter.c" "$TOP/tools/diag/diag-names.c" "$TOP/tools/common/helpers.c")
 	CORPUS=("$TOP/tests/fuzz/corpus-ss-filter") ;;
 netstat)
-	SOURCES=("$TOP/tools/netstat.c" "$TOP/tools/counters-explain.c")
+	SOURCES=("$TOP/tools/diag/netstat.c" "$TOP/tools/diag/counters-explain.c")
 	CORPUS=("$TOP/tests/fuzz/corpus-netstat") ;;
 *) echo "run-obs.sh: unknown target '$TARGET'" >&2; exit 2 ;;
 esac

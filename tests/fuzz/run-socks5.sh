@@ -6,5 +6,5 @@
 # Default: -max_total_time=20. Exit 77 when clang cannot build a fuzzer.
 # Crashes go to $FUZZ_OUT (default build-fuzz/) as crash-*.
 . "$(dirname "$0")/lib.sh"
-fuzz_build socks5 "$TOP/tests/fuzz/fuzz-socks5.c" "$TOP/tools/proxy-socks.c"
+fuzz_build socks5 "$TOP/tests/fuzz/fuzz-socks5.c" "$TOP/tools/proxy/proxy-socks.c"
 fuzz_run socks5 1024 20 "$TOP/tests/fuzz/corpus-socks5" -- "$@"

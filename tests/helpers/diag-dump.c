@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * diag-dump [conns|listeners|subflows|fallback]...: one snapshot of the
- * diag engine (tools/diag.c), one line per socket, for the namespace
+ * diag engine (tools/diag/diag.c), one line per socket, for the namespace
  * tests to compare with ss:
  *   conn LOCAL REMOTE STATE token=HEX fallback=0|1 subflows=N
  *   listen LOCAL

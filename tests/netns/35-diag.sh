@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The sock_diag engine (tools/diag.c) against iproute2's ss on the same
+# The sock_diag engine (tools/diag/diag.c) against iproute2's ss on the same
 # sockets: two MPTCP connections over two paths (the server announces its
 # second address), one over IPv6, one whose server has no MPTCP (the
 # client falls back) and one plain TCP client of an MPTCP listener (the

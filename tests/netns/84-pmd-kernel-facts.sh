@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # What pmd relies on about the in-kernel path manager (see the comment at
-# the top of tools/pmd-kernel.c), checked on the running kernel with no
+# the top of tools/pmd/pmd-kernel.c), checked on the running kernel with no
 # pmd: if one of these changes, pmd's choices must be looked at again.
 #  - deleting the endpoint with the initial subflow's address closes the
 #    initial subflow; adding it again opens a new one from that address;

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../tools/check-state.h"
+#include "check-state.h"
 
 /* A namespace where nothing is wrong: kernel PM, limits raised, one
  * subflow endpoint with a device, loose rp_filter. */

@@ -10,9 +10,9 @@
 #include <string.h>
 
 /* before cmocka.h, which has a fail() macro of its own */
-#include "../../tools/connect-relay.h"
-#include "../../tools/lab.h"
-#include "../../tools/common/util.h"
+#include "connect-relay.h"
+#include "lab.h"
+#include "util.h"
 
 #include <cmocka.h>
 

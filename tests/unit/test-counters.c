@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The MPTcpExt reader and the notes drawn from the counters
- * (tools/netstat.c, tools/counters-explain.c). */
+ * (tools/diag/netstat.c, tools/diag/counters-explain.c). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,8 +10,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../tools/counters-explain.h"
-#include "../../tools/netstat.h"
+#include "counters-explain.h"
+#include "netstat.h"
 
 static const char sample[] =
 	"TcpExt: SyncookiesSent SyncookiesRecv\n"

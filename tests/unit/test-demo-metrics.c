@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "../../tools/demo.h"
+#include "demo.h"
 
 /* 0.05 s steps; total and path k bytes from per-step increments. */
 static void series(struct demo_series *s, size_t n, const uint64_t *step1, const uint64_t *step2)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The diag engine's decoder (tools/diag-parse.c) on sock_diag replies
+/* The diag engine's decoder (tools/diag/diag-parse.c) on sock_diag replies
  * captured from a kernel (tests/fuzz/corpus-diag, capture-diag.sh), and on
  * truncated ones. */
 #include <errno.h>
@@ -13,7 +13,7 @@
 #include <cmocka.h>
 #include <netinet/tcp.h>
 
-#include "../../tools/diag-parse.h"
+#include "diag-parse.h"
 
 static size_t load(const char *name, void *buf, size_t max)
 {

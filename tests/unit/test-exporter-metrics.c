@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The exporter's page (tools/exporter-metrics.c) on made-up snapshots. */
+/* The exporter's page (tools/diag/exporter-metrics.c) on made-up snapshots. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +10,7 @@
 #include <cmocka.h>
 #include <netinet/tcp.h>
 
-#include "../../tools/exporter-metrics.h"
+#include "exporter-metrics.h"
 
 static void snake_case_names(void **state)
 {

@@ -14,11 +14,11 @@
 #include <sys/socket.h>
 #include <cmocka.h>
 
-#include "../../tools/perf-proto.h"
+#include "perf-proto.h"
 
-#include "../../tools/perf-stats.h"
-#include "../../tools/perf-stream.h"
-#include "../../tools/svg-plot.h"
+#include "perf-stats.h"
+#include "perf-stream.h"
+#include "svg-plot.h"
 
 #define MIB (1024 * 1024)
 #define LEN (3 * MIB + 13)
@@ -208,6 +208,46 @@ static void test_svg_write(void **state)
 	free(out);
 }
 
+/* The y of the n-th marker label ("class=\"mlabel\">" preceded by y="..."). */
+static int label_y(const char *svg, int n)
+{
+	const char *p = svg;
+
+	for (int i = 0; i <= n; i++) {
+		p = strstr(p, "class=\"mlabel\">");
+		assert_non_null(p);
+		p++;
+	}
+	while (p > svg && strncmp(p, "y=\"", 3) != 0)
+		p--;
+	return atoi(p + 3);
+}
+
+/* Labels of markers close together never overlap: the demo's "#2 added"
+ * written over "path 1 restored", 0.3 s apart on a 60 s plot. A label far
+ * enough along goes back to the first line. */
+static void test_svg_marker_labels(void **state)
+{
+	const double x[] = { 0, 60 }, a[] = { 1, 2 };
+	const struct svg_series series[] = { { "total", a, NULL, true } };
+	const struct svg_marker markers[] = {
+		{ 20.0, "path 1 restored" }, { 20.3, "#2 added" }, { 21.0, "#3 added" },
+		{ 40.0, "path 2 cut" },
+	};
+	const struct svg_plot p = { "t", "time (s)", "Mbit/s", x, 2, series, 1, markers, 4 };
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	assert_int_equal(svg_plot_write(f, &p), 0);
+	fclose(f);
+	assert_int_not_equal(label_y(out, 0), label_y(out, 1));
+	assert_int_not_equal(label_y(out, 1), label_y(out, 2));
+	assert_int_not_equal(label_y(out, 0), label_y(out, 2));
+	assert_int_equal(label_y(out, 3), label_y(out, 0));
+	free(out);
+}
+
 /* The control messages survive the trip; something else is refused. */
 static void test_proto_roundtrip(void **state)
 {
@@ -252,6 +292,7 @@ int main(void)
 		cmocka_unit_test(test_stats_max_stall),
 		cmocka_unit_test(test_svg_nice_step),
 		cmocka_unit_test(test_svg_write),
+		cmocka_unit_test(test_svg_marker_labels),
 		cmocka_unit_test(test_proto_roundtrip),
 	};
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* pmd's configuration parser (tools/pmd-config.c): good files, and bad
+/* pmd's configuration parser (tools/pmd/pmd-config.c): good files, and bad
  * ones refused with the right line number. */
 #include <errno.h>
 #include <setjmp.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../tools/pmd.h"
+#include "pmd.h"
 
 static char err[256];
 

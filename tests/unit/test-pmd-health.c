@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* pmd's path health judge (tools/pmd-health.c): sequences of evidence, as
+/* pmd's path health judge (tools/pmd/pmd-health.c): sequences of evidence, as
  * a silent cut, a lossy path, a late ACK or a return would produce them. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,8 +10,8 @@
 
 #include <netinet/tcp.h>
 
-#include "../../tools/diag.h"
-#include "../../tools/pmd.h"
+#include "diag.h"
+#include "pmd.h"
 
 static struct pmd_health_config cfg = {
 	.enabled = true, .interval_ms = 50, .dead_ms = 200, .dead_probes = 3,
@@ -189,7 +189,7 @@ static void test_unanswering_target_never_kills(void **state)
 	}
 }
 
-/* wmem_max = auto (tools/pmd-bufcap.c): starts at the floor, follows 4 x the
+/* wmem_max = auto (tools/pmd/pmd-bufcap.c): starts at the floor, follows 4 x the
  * bytes in flight up once they stayed up for 250 ms (to the least of that
  * time), down only after 10 s of less, never above the ceiling. */
 static void test_wmem_auto_follows_the_paths(void **state)

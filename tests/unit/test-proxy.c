@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The proxy's settings (tools/proxy-config.c) and SOCKS5 messages
- * (tools/proxy-socks.c), without sockets. */
+/* The proxy's settings (tools/proxy/proxy-config.c) and SOCKS5 messages
+ * (tools/proxy/proxy-socks.c), without sockets. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,8 +10,8 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "../../tools/proxy.h"
-#include "../../tools/proxy-socks.h"
+#include "proxy.h"
+#include "proxy-socks.h"
 
 static struct sockaddr_storage sa(const char *addr)
 {

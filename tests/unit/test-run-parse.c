@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <cmocka.h>
 
-#include "../../tools/run.h"
-#include "../../tools/systemd.h"
+#include "run.h"
+#include "systemd.h"
 
 static void collect(const char *a, void *data)
 {

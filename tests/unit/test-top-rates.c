@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* The rates of 'mptcpkit top' (tools/top-rates.c) between made-up snapshots. */
+/* The rates of 'mptcpkit top' (tools/diag/top-rates.c) between made-up snapshots. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../tools/top-rates.h"
+#include "top-rates.h"
 
 static void rates_by_cookie(void **state)
 {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Addresses for connecting upstream: the target of forward, reverse and
+ * Sockets of the proxy: its listeners (proxy_listen), and addresses for
+ * connecting upstream: the target of forward, reverse and
  * transparent is resolved once (at start and on SIGHUP), not for every
  * connection as mpk_connector_new() would (getaddrinfo() with AI_ADDRCONFIG
  * asks the kernel for every interface address each time: it halved the
@@ -47,4 +48,22 @@ void proxy_nodelay(int fd)
 	 * TCP or MPTCP, either kind of client (6.18, checked with
 	 * getsockopt): one call less per connection. */
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+int proxy_listen(const struct proxy_config *cfg, const char *port, bool reuseport,
+		 struct mpk_status *status)
+{
+	int fd;
+
+	/* Redirected connections are plain TCP; conntrack's original
+	 * destination is asked of a TCP socket. */
+	if (cfg->mode == PROXY_TRANSPARENT && cfg->tproxy)
+		fd = proxy_tproxy_listen(cfg->listen_host, port, status);
+	else
+		fd = mpk_listen(cfg->listen_host, port, AF_UNSPEC, 0,
+				MPK_NONBLOCK | MPK_CLOEXEC | (reuseport ? MPK_REUSEPORT : 0) |
+				(cfg->mode == PROXY_TRANSPARENT ? MPK_TCP_ONLY : 0), status);
+	if (fd >= 0)
+		proxy_nodelay(fd); /* for every accepted socket: see proxy_nodelay */
+	return fd;
 }

@@ -77,24 +77,6 @@ static void relay_masks(struct pconn *c)
 	pconn_watch(c, cm, um);
 }
 
-/* Subflows of one leg: mpk_subflow_count(), one getsockopt (not
- * mpk_info_get(), which names every subflow's interface with a netlink
- * dump: too dear for every short connection). */
-static unsigned int leg_subflows(int fd, const struct mpk_status *st)
-{
-	int n = st->mptcp ? mpk_subflow_count(fd) : 1;
-
-	return n > 0 ? (unsigned int)n : 1;
-}
-
-void pconn_sample(struct pconn *c)
-{
-	c->sampled = true;
-	c->rep.client_subflows = leg_subflows(c->cfd, &c->rep.client_st);
-	if (c->ufd >= 0)
-		c->rep.upstream_subflows = leg_subflows(c->ufd, &c->rep.upstream_st);
-}
-
 /* Bytes already read past the handshake belong to the other side. */
 static int pass_leftover(struct pconn *c, int to, struct pdir *d)
 {
@@ -233,7 +215,7 @@ static void connected(struct pconn *c, int fd, const struct mpk_status *st)
 	c->connector = NULL;
 	proxy_nodelay(fd);
 	if (pconn_cfg(c)->mode == PROXY_TRANSPARENT) {
-		pconn_via_start(c);
+		c->p->handlers.via_start(c);
 		return;
 	}
 	if (pconn_cfg(c)->mode == PROXY_SOCKS) {
@@ -309,12 +291,12 @@ void pconn_event(struct pconn *c, bool upstream, uint32_t events)
 	case PS_VIA_AUTH:
 	case PS_VIA_REPLY:
 		if (upstream)
-			pconn_via_event(c);
+			c->p->handlers.via_event(c);
 		else if (events & (EPOLLERR | EPOLLHUP))
 			proxy_conn_end(c, PROXY_END_RESET, ECONNRESET);
 		return;
 	default:
-		pconn_socks_event(c);
+		c->p->handlers.socks_event(c);
 	}
 }
 

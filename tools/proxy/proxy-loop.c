@@ -15,14 +15,6 @@
 #define ACCEPT_BATCH 64
 #define EVENTS_MAX 128
 
-int64_t proxy_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The settings with their target resolved; 0 or a negative error. */
 static int pcfg_new(const struct proxy_config *c, struct pcfg **out)
 {
@@ -43,57 +35,6 @@ static int pcfg_new(const struct proxy_config *c, struct pcfg **out)
 	return 0;
 }
 
-static void pcfg_put(struct pcfg *pc)
-{
-	if (pc && --pc->refs == 0) {
-		explicit_bzero(pc, sizeof(*pc));
-		free(pc);
-	}
-}
-
-int proxy_watch(struct proxy *p, int fd, struct pend *e, uint32_t mask)
-{
-	struct epoll_event ev = { .events = mask, .data.ptr = e };
-	int op = e->mask ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-
-	/* After a hang-up: taking it out only. */
-	if ((e->hup && mask) || fd < 0 || mask == e->mask)
-		return 0;
-	if (mask == 0)
-		op = EPOLL_CTL_DEL;
-	if (epoll_ctl(p->epfd, op, fd, &ev) < 0) {
-		/* The connector may have closed and reopened its descriptor. */
-		if (errno == ENOENT && mask)
-			op = EPOLL_CTL_ADD;
-		else if (errno == EEXIST)
-			op = EPOLL_CTL_MOD;
-		else
-			return -errno;
-		if (epoll_ctl(p->epfd, op, fd, &ev) < 0)
-			return -errno;
-	}
-	e->mask = mask;
-	return 0;
-}
-
-int proxy_listen(const struct proxy_config *cfg, const char *port, bool reuseport,
-		 struct mpk_status *status)
-{
-	int fd;
-
-	/* Redirected connections are plain TCP; conntrack's original
-	 * destination is asked of a TCP socket. */
-	if (cfg->mode == PROXY_TRANSPARENT && cfg->tproxy)
-		fd = proxy_tproxy_listen(cfg->listen_host, port, status);
-	else
-		fd = mpk_listen(cfg->listen_host, port, AF_UNSPEC, 0,
-				MPK_NONBLOCK | MPK_CLOEXEC | (reuseport ? MPK_REUSEPORT : 0) |
-				(cfg->mode == PROXY_TRANSPARENT ? MPK_TCP_ONLY : 0), status);
-	if (fd >= 0)
-		proxy_nodelay(fd); /* for every accepted socket: see proxy_nodelay */
-	return fd;
-}
-
 int proxy_open(const struct proxy_config *cfg, struct proxy **out, struct mpk_status *status,
 	       const char **failed)
 {
@@ -103,6 +44,11 @@ int proxy_open(const struct proxy_config *cfg, struct proxy **out, struct mpk_st
 	if (!p)
 		return -ENOMEM;
 	p->epfd = p->sigfd = -1;
+	p->handlers = (struct pconn_handlers){
+		.socks_event = pconn_socks_event,
+		.via_start = pconn_via_start,
+		.via_event = pconn_via_event,
+	};
 	*failed = "resolving";
 	err = pcfg_new(cfg, &p->cfg);
 	if (err) {
@@ -178,52 +124,6 @@ void proxy_close(struct proxy *p)
 	if (p->workers)
 		proxy_workers_stop(p);
 	free(p);
-}
-
-static void report_done(struct pconn *c)
-{
-	struct proxy_report *r = &c->rep;
-
-	r->bytes_up = c->up.bytes;
-	r->bytes_down = c->down.bytes;
-	r->duration_ms = (uint64_t)(proxy_now_ms() - c->start_ms);
-	r->spliced = pdir_spliced(&c->up) || pdir_spliced(&c->down);
-	if (c->p->hooks && c->p->hooks->conn_done)
-		c->p->hooks->conn_done(r, c->p->hooks->arg);
-}
-
-void proxy_conn_end(struct pconn *c, enum proxy_end end, int error)
-{
-	struct proxy *p = c->p;
-
-	if (c->state == PS_RELAY && !c->sampled)
-		pconn_sample(c);
-	c->rep.end = end;
-	c->rep.error = error;
-	report_done(c);
-	pdir_free(&c->up);
-	pdir_free(&c->down);
-	mpk_connector_free(c->connector);
-	c->connector = NULL;
-	if (c->resolving)
-		c->resolving->c = NULL; /* dropped when it comes back */
-	if (c->cfd >= 0)
-		close(c->cfd);
-	if (c->ufd >= 0)
-		close(c->ufd);
-	if (c->prev)
-		c->prev->next = c->next;
-	else
-		p->conns = c->next;
-	if (c->next)
-		c->next->prev = c->prev;
-	pcfg_put(c->cfg);
-	c->cfg = NULL;
-	/* Freed after the current batch of events, which may still name it. */
-	c->dead = true;
-	c->next = p->dead;
-	p->dead = c;
-	p->count--;
 }
 
 static void reap(struct proxy *p)

@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What the proxy engine's files share: one connection's state and the
- * calls between the loop (proxy-loop.c), the per-connection steps
- * (proxy-conn.c) and the relay (proxy-relay.c). Same error rule as proxy.h.
+ * calls between them. Calls point down only:
+ *   proxy-loop.c (accept, signals, timers, workers)
+ *     -> proxy-socks-server.c, proxy-via.c (handshakes)
+ *       -> proxy-conn.c (connection steps: connect, relay)
+ *         -> proxy-relay.c, proxy-connect.c, proxy-origdst.c, proxy-resolve.c
+ *           -> proxy-end.c (clock, epoll registration, a connection's end)
+ * Same error rule as proxy.h.
  */
 #ifndef MPTCPKIT_PROXY_INTERNAL_H
 #define MPTCPKIT_PROXY_INTERNAL_H
@@ -113,8 +118,18 @@ struct pconn {
 	struct proxy_report rep;
 };
 
+/* The handshakes before a connection relays, registered by the loop
+ * (proxy_open) and called by the connection steps (proxy-conn.c) through
+ * this table, never by name: the handshakes themselves call those steps. */
+struct pconn_handlers {
+	void (*socks_event)(struct pconn *c);	/* SOCKS5 server: client's bytes */
+	void (*via_start)(struct pconn *c);	/* SOCKS5 client (--via): connected */
+	void (*via_event)(struct pconn *c);	/* ... and the server's answer */
+};
+
 struct proxy {
 	int epfd, lfd, sigfd;
+	struct pconn_handlers handlers;
 	struct pend lend;
 	struct pend rend;     /* the resolver's results */
 	int port;             /* the listener's */
@@ -132,9 +147,13 @@ struct proxy {
 	bool worker;          /* forked by the first process */
 };
 
+/* proxy-end.c, below the loop and the handlers: the clock, epoll
+ * registration, a connection's end, the settings' reference count. */
 int64_t proxy_now_ms(void);
-
-/* The loop: register or update a descriptor's events (mask 0: none). */
+void pcfg_put(struct pcfg *pc);
+/* Count both legs' subflows into the report, while the connection is whole. */
+void pconn_sample(struct pconn *c);
+/* Register or update a descriptor's events (mask 0: none). */
 int proxy_watch(struct proxy *p, int fd, struct pend *e, uint32_t mask);
 /* Close the connection, report it, free it. */
 void proxy_conn_end(struct pconn *c, enum proxy_end end, int error);
@@ -148,7 +167,6 @@ static inline const struct proxy_config *pconn_cfg(const struct pconn *c)
 void pconn_start(struct pconn *c);
 void pconn_event(struct pconn *c, bool upstream, uint32_t events);
 void pconn_timer(struct pconn *c, int64_t now);
-void pconn_sample(struct pconn *c);
 /* Send a small handshake message at once: 0, or -errno (-EAGAIN: only
  * part of it went). */
 int pconn_send(int fd, const void *buf, size_t len);
@@ -161,7 +179,8 @@ void pconn_hs_consume(struct pconn *c, size_t n);
 void pconn_watch(struct pconn *c, uint32_t cmask, uint32_t umask);
 void pconn_connect(struct pconn *c, const struct paddrs *to);
 void pconn_relay_start(struct pconn *c);
-/* The SOCKS5 server (proxy-socks-server.c) and client (proxy-via.c). */
+/* The SOCKS5 server (proxy-socks-server.c) and client (proxy-via.c): only
+ * the loop names them, to fill struct pconn_handlers. */
 void pconn_socks_event(struct pconn *c);
 void pconn_via_start(struct pconn *c);
 void pconn_via_event(struct pconn *c);

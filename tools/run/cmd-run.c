@@ -30,17 +30,6 @@ static void run_usage(FILE *f)
 		   "               on); see 'mptcpkit check --sockopts' for the defaults\n");
 }
 
-int exec_failure_code(int err)
-{
-	return err == ENOENT || err == ENOTDIR ? 127 : 126;
-}
-
-int exec_fail(const char *cmd, int err)
-{
-	fail("cannot run '%s': %s", cmd, strerror(err));
-	return exec_failure_code(err);
-}
-
 static int parse_mode(const char *s, enum run_mode *mode)
 {
 	if (!strcmp(s, "auto"))

@@ -102,7 +102,8 @@ int lab_enter_ns(const char *ns);
 /* lab-setup.c: build and remove. */
 int lab_up(struct lab *lab);	/* atomic: on failure nothing is left */
 int lab_down(const struct lab *lab);
-/* SIGTERM, then SIGKILL, every process inside namespace ns. */
+/* lab-proc.c: processes by namespace (used by lab-setup.c and lab-router.c).
+ * SIGTERM, then SIGKILL, every process inside namespace ns. */
 void lab_ns_kill_all(const char *ns);
 
 /* True when process pid lives in namespace ns. */

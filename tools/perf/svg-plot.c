@@ -2,6 +2,8 @@
 /* A self-contained SVG line chart (see svg-plot.h). */
 #include <errno.h>
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "svg-plot.h"
 
@@ -158,23 +160,64 @@ static void legend(FILE *f, const struct svg_plot *p)
 	}
 }
 
-/* Vertical lines; labels of markers close together are stacked. */
+/* Marker labels are 10px text: about 6px a character (generous, so that
+ * estimates err towards a gap). */
+#define MLABEL_CHAR_W 6.0
+#define MLABEL_LINE 12
+#define MLABEL_LINES ((PLOT_HEIGHT - MLABEL_LINE) / MLABEL_LINE)
+
+struct span {
+	double x0, x1;
+	int line;
+};
+
+static double label_width(const char *s)
+{
+	return MLABEL_CHAR_W * (double)strlen(s ? s : "");
+}
+
+/* The first line on which [x0, x1] meets none of the labels placed so far
+ * (labels that would collide move to the next line); when every line is
+ * taken, the one whose labels end furthest left. */
+static int free_line(const struct span *placed, size_t n, double x0, double x1)
+{
+	double end[MLABEL_LINES];
+	int best = 0;
+
+	for (int l = 0; l < MLABEL_LINES; l++)
+		end[l] = -1e9;
+	for (size_t i = 0; i < n; i++) {
+		if (placed[i].x0 <= x1 + 2 && x0 <= placed[i].x1 + 2)
+			end[placed[i].line] = fmax(end[placed[i].line], placed[i].x1);
+	}
+	for (int l = 0; l < MLABEL_LINES; l++) {
+		if (end[l] == -1e9)
+			return l;
+		if (end[l] < end[best])
+			best = l;
+	}
+	return best;
+}
+
+/* Vertical lines, each with its label at the top, never over another. */
 static void markers(FILE *f, const struct frame *fr, const struct svg_plot *p)
 {
-	double last_x = -1e9;
-	int stack = 0;
+	struct span *placed = calloc(p->nmarkers ? p->nmarkers : 1, sizeof(*placed));
 
 	for (size_t m = 0; m < p->nmarkers; m++) {
 		double x = px(fr, p->markers[m].x);
+		double x0 = x + 3, x1 = x0 + label_width(p->markers[m].label);
+		int line = placed ? free_line(placed, m, x0, x1) : (int)(m % MLABEL_LINES);
 
-		stack = x - last_x < 8 ? stack + 1 : 0;
-		last_x = x;
+		if (placed)
+			placed[m] = (struct span){ x0, x1, line };
 		fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%.1f\" class=\"marker\"/>\n"
 			"<text x=\"%.1f\" y=\"%d\" class=\"mlabel\">", x, TOP, x, TOP + fr->h,
-			x + 3, TOP + 12 + 12 * (stack % 6));
+			x0, TOP + MLABEL_LINE + MLABEL_LINE * line);
 		put_text(f, p->markers[m].label);
 		fputs("</text>\n", f);
 	}
+	free(placed);
 }
 
 int svg_plot_write(FILE *f, const struct svg_plot *p)
