@@ -39,7 +39,10 @@ int mpk_nl_messages_complete(const void *buf, size_t len)
 		return -EBADMSG;
 	while (mpk_nl_msg_ok(nlh, left))
 		nlh = mnl_nlmsg_next(nlh, &left);
-	return left > 0 ? -EBADMSG : 0;
+	/* left < 0: the last message's length is not a multiple of 4, and
+	 * libmnl's attribute walk runs to its aligned end, past the buffer
+	 * (the kernel pads every message; found by fuzz-diag-parse). */
+	return left != 0 ? -EBADMSG : 0;
 }
 
 static void copy_ext_ack(const struct nlmsghdr *nlh, size_t offset,
