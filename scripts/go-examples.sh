@@ -15,7 +15,7 @@ GO_EXAMPLES_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$GO_EXAMPLES_TOP/scripts/deb-fetch.sh"
 
 GO_SUITE=bookworm-backports
-GO_DEBS="golang-1.23-go golang-1.23-src"
+GO_DEBS=(golang-1.23-go golang-1.23-src)
 
 # go_is_recent GO: true when GO runs and is 1.21 or later.
 go_is_recent() {
@@ -43,7 +43,7 @@ go_find() {
 		# One fetch at a time: deb_fetch replaces its destination.
 		(
 			flock 9
-			[ -x "$go" ] || deb_fetch "$GO_SUITE" "$dest" $GO_DEBS
+			[ -x "$go" ] || deb_fetch "$GO_SUITE" "$dest" "${GO_DEBS[@]}"
 		) 9>"$DEB_CACHE/go.lock" || return 1
 	fi
 	go_is_recent "$go" || { echo "go-examples: $go does not run" >&2; return 1; }
