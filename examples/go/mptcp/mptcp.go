@@ -86,7 +86,8 @@ func Probe(family int) Reason {
 		return FromErrno(err)
 	}
 	syscall.Close(fd)
-	// Refused then, given now: not one of the kernel's fixed answers.
+	// Refused to Go, given now: not the kernel's lasting answer (EINVAL,
+	// EPROTONOSUPPORT, ENOPROTOOPT), so one of the others.
 	return Blocked
 }
 
@@ -105,7 +106,7 @@ func AtSocket(c syscall.Conn, asked bool) Reason {
 	}
 	switch {
 	case err != nil || err2 != nil:
-		return Blocked // not a socket we can ask: cannot happen with net's
+		return Blocked // the net package's sockets always answer these
 	case proto == IPPROTO_MPTCP:
 		return Available
 	case !asked:
