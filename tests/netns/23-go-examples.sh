@@ -23,7 +23,7 @@
 #  5. bad input: one line and a non-zero exit, the same as the C programs'.
 # A real old kernel (EINVAL) or one without MPTCP (EPROTONOSUPPORT) is
 # tests/vm/cases/50-go.sh's, in the kernel matrix's guests.
-# Cost: 10 s on a quiet host with Go cached (25 s beside six other jobs);
+# Cost: 10 s on a quiet host with Go cached (25-40 s beside six other jobs);
 # the first run fetches Go (two .debs, 48 MB) and builds the standard
 # library it uses: about a minute more.
 . "$(dirname "$0")/../lib.sh"
