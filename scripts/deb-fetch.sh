@@ -56,6 +56,8 @@ deb_update() {
 		return 0
 	fi
 	APT_CONFIG=$conf apt-get -q update >"$dir/update.log" 2>&1 || return 1
+	# An unreachable mirror is only a warning to apt-get (exit 0).
+	grep -q '^W: Failed to fetch' "$dir/update.log" && return 1
 	touch "$stamp"
 }
 
@@ -71,7 +73,7 @@ deb_fetch() {
 	}
 	dir=$(dirname "$conf")
 	deb_update "$conf" || {
-		deb_fetch_fail "cannot read $suite's package lists from $DEB_MIRROR: $(grep -m1 -E '^(E|W|Err):' "$dir/update.log")"
+		deb_fetch_fail "cannot read $suite's package lists from $DEB_MIRROR: $(grep -m1 -E '^(E|W):' "$dir/update.log")"
 		return 1
 	}
 	mkdir -p "$dir/debs"
