@@ -3,8 +3,8 @@
  * mptcpkit run --mode bpf: the kernel's socket() asks update_socket_protocol()
  * (Linux 6.6+) which protocol to use; this fmod_ret program answers
  * IPPROTO_MPTCP for TCP stream sockets of the processes in one cgroup, the
- * one mptcpkit made for the forced program (set before loading, with the
- * families MPTCP works for). Built by clang -target bpf at build time and
+ * one mptcpkit made for the forced program (with the families MPTCP works
+ * for). Built by clang -target bpf at build time and
  * embedded in mptcpkit (run-bpf.c).
  */
 #include <linux/bpf.h>
@@ -21,7 +21,9 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-const volatile struct mptcpify_config config = { 0 };
+/* Set by mptcpkit once loaded, before attaching (so that nothing is made
+ * for a kernel that refuses the program). */
+volatile struct mptcpify_config config;
 
 SEC("fmod_ret/update_socket_protocol")
 int mptcpify(__u64 *ctx)

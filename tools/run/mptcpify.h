@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* What mptcpkit tells the BPF program (mptcpify.bpf.c) before loading it:
- * its whole .rodata, shared by both sides. */
+/* What mptcpkit tells the BPF program (mptcpify.bpf.c) once loaded: its
+ * whole .bss, shared by both sides. */
 #ifndef MPTCPKIT_MPTCPIFY_H
 #define MPTCPKIT_MPTCPIFY_H
 

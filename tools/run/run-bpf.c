@@ -69,19 +69,21 @@ static int has_hook(struct bpf_forcing *b)
 	return 0;
 }
 
+/* The program's .bss is its config: one array element. */
 static int set_config(struct bpf_object *obj, const struct bpf_forcing *b)
 {
 	struct mptcpify_config cfg = {
 		.cgroup = b->cgroup.id, .inet = b->inet, .inet6 = b->inet6,
 	};
 	struct bpf_map *map;
+	__u32 key = 0;
 
 	bpf_object__for_each_map(map, obj) {
 		const char *name = bpf_map__name(map);
 		size_t n = strlen(name);
 
-		if (n >= 7 && !strcmp(name + n - 7, ".rodata"))
-			return bpf_map__set_initial_value(map, &cfg, sizeof(cfg));
+		if (n >= 4 && !strcmp(name + n - 4, ".bss"))
+			return bpf_map__update_elem(map, &key, sizeof(key), &cfg, sizeof(cfg), 0);
 	}
 	return -ENOENT;
 }
@@ -93,26 +95,29 @@ static int fail_with(struct bpf_forcing *b, enum bpf_why why, int err)
 	return -b->error;
 }
 
-static int load_attach(struct bpf_forcing *b)
+static int load(struct bpf_forcing *b)
 {
-	struct bpf_object *obj;
-	struct bpf_program *prog;
-	struct bpf_link *link;
-	int err;
-
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "mptcpify");
+	struct bpf_object *obj;
+	int err;
 
 	obj = bpf_object__open_mem(mptcpify_bpf_obj, sizeof(mptcpify_bpf_obj), &opts);
 	if (!obj)
 		return fail_with(b, BPF_FAILED, errno);
 	b->obj = obj;
-	err = set_config(obj, b);
+	err = bpf_object__load(obj);
+	return err ? fail_with(b, BPF_LOAD_REFUSED, err) : 0;
+}
+
+static int attach(struct bpf_forcing *b)
+{
+	struct bpf_program *prog;
+	struct bpf_link *link;
+	int err = set_config(b->obj, b);
+
 	if (err)
 		return fail_with(b, BPF_FAILED, err);
-	err = bpf_object__load(obj);
-	if (err)
-		return fail_with(b, BPF_LOAD_REFUSED, err);
-	prog = bpf_object__find_program_by_name(obj, "mptcpify");
+	prog = bpf_object__find_program_by_name(b->obj, "mptcpify");
 	if (!prog)
 		return fail_with(b, BPF_FAILED, ENOENT);
 	link = bpf_program__attach_trace(prog);
@@ -137,7 +142,12 @@ static int has_hook(struct bpf_forcing *b)
 	return -(b->error = ENOTSUP);
 }
 
-static int load_attach(struct bpf_forcing *b)
+static int load(struct bpf_forcing *b)
+{
+	return -ENOTSUP;
+}
+
+static int attach(struct bpf_forcing *b)
 {
 	return -ENOTSUP;
 }
@@ -176,10 +186,14 @@ int bpf_forcing_setup(struct bpf_forcing *b)
 		return err;
 	b->inet = mptcp_works(AF_INET, &b->mptcp_error);
 	b->inet6 = mptcp_works(AF_INET6, &err6);
-	err = run_cgroup_create(&b->cgroup);
-	if (err)
-		return fail_with(b, BPF_NO_CGROUP, err);
-	err = load_attach(b);
+	err = load(b);
+	if (!err) {
+		err = run_cgroup_create(&b->cgroup);
+		if (err)
+			fail_with(b, BPF_NO_CGROUP, err);
+	}
+	if (!err)
+		err = attach(b);
 	if (err) {
 		unload(b);
 		run_cgroup_remove(&b->cgroup);

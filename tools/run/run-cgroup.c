@@ -80,6 +80,8 @@ static int own_cgroup_dir(char *dir, size_t len)
 	if (rl && (strncmp(cg, root, rl) || (cg[rl] && cg[rl] != '/')))
 		return -ENOENT;
 	rel = cg + rl;
+	if (!strcmp(rel, "/"))
+		rel = "";
 	return snprintf(dir, len, "%s%s", mnt, rel) < (int)len ? 0 : -ENAMETOOLONG;
 }
 
