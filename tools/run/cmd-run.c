@@ -212,11 +212,13 @@ static int try_bpf(char **argv, bool debug, enum run_mode *mode)
 		return run_bpf(argv, debug, &b);
 	}
 	bpf_why_text(&b, why, sizeof(why));
+	if (*mode == RUN_AUTO)
+		*mode = choose(argv[0], debug, why);
+	/* After the line saying the mode: the first line of -d stays that. */
 	if (debug && b.detail[0])
 		fprintf(stderr, PROG_NAME ": run: bpf mode: libbpf said: %s\n", b.detail);
 	if (*mode == RUN_BPF)
 		return fail("run: bpf mode: %s", why);
-	*mode = choose(argv[0], debug, why);
 	return -1;
 }
 
