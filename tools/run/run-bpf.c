@@ -175,7 +175,7 @@ int bpf_forcing_setup(struct bpf_forcing *b)
 	int err, err6;
 
 	memset(b, 0, sizeof(*b));
-	b->cgroup.fd = -1;
+	b->cgroup.fd = b->cgroup.parent_fd = -1;
 #ifdef MPK_HAVE_BPF
 	last_message = b->detail;
 	last_len = sizeof(b->detail);
@@ -232,12 +232,10 @@ void bpf_forcing_release(struct bpf_forcing *b, bool debug)
 	bool handed = hand_over(b, debug);
 
 	unload(b);
-	if (handed) {
-		close(b->cgroup.fd);
-		b->cgroup.fd = -1;
-	} else {
+	if (handed)
+		run_cgroup_forget(&b->cgroup);
+	else
 		run_cgroup_remove(&b->cgroup);
-	}
 }
 
 int run_bpf(char **argv, bool debug, struct bpf_forcing *b)

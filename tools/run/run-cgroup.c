@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -62,27 +63,53 @@ static int own_cgroup(char *buf, size_t len)
 	return ret;
 }
 
-/* The directory of our own cgroup. */
-static int own_cgroup_dir(char *dir, size_t len)
+/* Our cgroup's directory under a cgroup2 mount at mnt showing root. */
+static int open_below(const char *mnt, const char *root, const char *cg)
 {
-	char mnt[PATH_MAX], root[PATH_MAX], cg[PATH_MAX];
-	const char *rel;
-	size_t rl;
-	int ret = cgroup2_mount(mnt, sizeof(mnt), root, sizeof(root));
+	char dir[PATH_MAX * 2];
+	size_t rl = strcmp(root, "/") ? strlen(root) : 0;
+	int fd;
 
-	if (!ret)
-		ret = own_cgroup(cg, sizeof(cg));
-	if (ret)
-		return ret;
 	/* The mount shows the hierarchy from root (a cgroup namespace's or a
-	 * bind mount's): our path is below it. */
-	rl = strcmp(root, "/") ? strlen(root) : 0;
+	 * bind mount's): our path must be below it. */
 	if (rl && (strncmp(cg, root, rl) || (cg[rl] && cg[rl] != '/')))
 		return -ENOENT;
-	rel = cg + rl;
-	if (!strcmp(rel, "/"))
-		rel = "";
-	return snprintf(dir, len, "%s%s", mnt, rel) < (int)len ? 0 : -ENAMETOOLONG;
+	snprintf(dir, sizeof(dir), "%s%s", mnt, strcmp(cg + rl, "/") ? cg + rl : "");
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* No cgroup2 mount in this mount namespace: mount the hierarchy on a
+ * private directory, keep our cgroup's directory open, detach the mount. */
+static int open_mounting(const char *cg)
+{
+	char tmp[] = "/tmp/mptcpkit-cgroup.XXXXXX";
+	int fd;
+
+	if (!mkdtemp(tmp))
+		return -errno;
+	if (mount("cgroup2", tmp, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
+		fd = -errno;
+		rmdir(tmp);
+		return fd == -ENODEV ? -ENOENT : fd;
+	}
+	fd = open_below(tmp, "/", cg);
+	umount2(tmp, MNT_DETACH);
+	rmdir(tmp);
+	return fd;
+}
+
+/* Our own cgroup's directory, open (its path in cg). */
+static int own_cgroup_open(char *cg, size_t len)
+{
+	char mnt[PATH_MAX], root[PATH_MAX];
+	int ret = own_cgroup(cg, len);
+
+	if (ret)
+		return ret;
+	if (cgroup2_mount(mnt, sizeof(mnt), root, sizeof(root)) == 0)
+		return open_below(mnt, root, cg);
+	return open_mounting(cg);
 }
 
 static bool populated_at(int dirfd)
@@ -100,13 +127,17 @@ static bool populated_at(int dirfd)
 }
 
 /* Cgroups of runs whose mptcpkit was killed (SIGKILL leaves them). */
-static void reap_stale(const char *dir)
+static void reap_stale(int parent_fd)
 {
-	DIR *d = opendir(dir);
+	int dfd = dup(parent_fd);
+	DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
 	struct dirent *e;
 
-	if (!d)
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
 		return;
+	}
 	while ((e = readdir(d))) {
 		int pid, fd;
 
@@ -114,18 +145,18 @@ static void reap_stale(const char *dir)
 		    sscanf(e->d_name + strlen(PREFIX), "%d", &pid) != 1 || pid <= 0 ||
 		    (kill(pid, 0) == 0 || errno != ESRCH))
 			continue;
-		fd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		fd = openat(parent_fd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0)
 			continue;
 		if (!populated_at(fd))
-			unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR);
+			unlinkat(parent_fd, e->d_name, AT_REMOVEDIR);
 		close(fd);
 	}
 	closedir(d);
 }
 
 /* The cgroup id is its kernfs inode number, which the file handle holds. */
-static int cgroup_id(const char *path, uint64_t *id)
+static int cgroup_id(int parent_fd, const char *name, uint64_t *id)
 {
 	union {
 		struct file_handle fh;
@@ -134,7 +165,7 @@ static int cgroup_id(const char *path, uint64_t *id)
 	int mount_id;
 
 	u.fh.handle_bytes = 64;
-	if (name_to_handle_at(AT_FDCWD, path, &u.fh, &mount_id, 0) < 0)
+	if (name_to_handle_at(parent_fd, name, &u.fh, &mount_id, 0) < 0)
 		return -errno;
 	if (u.fh.handle_bytes < sizeof(*id))
 		return -EINVAL;
@@ -144,24 +175,25 @@ static int cgroup_id(const char *path, uint64_t *id)
 
 int run_cgroup_create(struct run_cgroup *c)
 {
-	char dir[PATH_MAX];
-	int ret = own_cgroup_dir(dir, sizeof(dir));
+	char cg[PATH_MAX];
+	int ret;
 
 	c->fd = -1;
-	c->path[0] = '\0';
-	if (ret)
-		return ret;
-	reap_stale(dir);
-	if (snprintf(c->path, sizeof(c->path), "%s/" PREFIX "%d", dir, (int)getpid()) >=
-	    (int)sizeof(c->path))
-		return -ENAMETOOLONG;
-	if (mkdir(c->path, 0755) < 0 && errno != EEXIST) {
+	c->name[0] = c->path[0] = '\0';
+	c->parent_fd = own_cgroup_open(cg, sizeof(cg));
+	if (c->parent_fd < 0)
+		return c->parent_fd;
+	reap_stale(c->parent_fd);
+	snprintf(c->name, sizeof(c->name), PREFIX "%d", (int)getpid());
+	snprintf(c->path, sizeof(c->path), "%.4000s/%s", strcmp(cg, "/") ? cg : "", c->name);
+	if (mkdirat(c->parent_fd, c->name, 0755) < 0 && errno != EEXIST) {
 		ret = -errno;
-		c->path[0] = '\0';
+		c->name[0] = '\0';
+		run_cgroup_remove(c);
 		return ret;
 	}
-	c->fd = open(c->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	ret = c->fd < 0 ? -errno : cgroup_id(c->path, &c->id);
+	c->fd = openat(c->parent_fd, c->name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ret = c->fd < 0 ? -errno : cgroup_id(c->parent_fd, c->name, &c->id);
 	if (ret)
 		run_cgroup_remove(c);
 	return ret;
@@ -205,9 +237,22 @@ int run_cgroup_remove(struct run_cgroup *c)
 
 	if (c->fd >= 0)
 		close(c->fd);
-	c->fd = -1;
-	if (c->path[0] && rmdir(c->path) < 0)
+	if (c->parent_fd >= 0 && c->name[0] &&
+	    unlinkat(c->parent_fd, c->name, AT_REMOVEDIR) < 0)
 		ret = -errno;
-	c->path[0] = '\0';
+	if (c->parent_fd >= 0)
+		close(c->parent_fd);
+	c->fd = c->parent_fd = -1;
+	c->name[0] = c->path[0] = '\0';
 	return ret;
+}
+
+void run_cgroup_forget(struct run_cgroup *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	if (c->parent_fd >= 0)
+		close(c->parent_fd);
+	c->fd = c->parent_fd = -1;
+	c->name[0] = c->path[0] = '\0';
 }

@@ -9,14 +9,16 @@
 #include <stdint.h>
 
 struct run_cgroup {
-	char path[PATH_MAX]; /* "" when none */
-	int fd;              /* the directory, -1 when none */
+	char path[PATH_MAX]; /* in the hierarchy ("/a/mptcpkit-run.PID"), "" when none */
+	char name[32];       /* its directory's name */
+	int parent_fd;       /* the directory it is in, -1 when none */
+	int fd;              /* its directory, -1 when none */
 	uint64_t id;         /* what bpf_get_current_cgroup_id() says inside */
 };
 
 /* Make mptcpkit-run.PID below our own cgroup; removes those of
- * earlier runs that died (empty, their PID gone) first. -ENOENT: no cgroup v2
- * hierarchy is mounted. */
+ * earlier runs that died (empty, their PID gone) first. Where no cgroup v2
+ * hierarchy is mounted (ip netns exec remounts /sys) one is, for a moment. */
 int run_cgroup_create(struct run_cgroup *c);
 
 /* Move the calling process into it (for the child, before exec). */
@@ -30,5 +32,8 @@ int run_cgroup_wait_empty(const struct run_cgroup *c);
 
 /* Remove it (it must be empty) and close it. */
 int run_cgroup_remove(struct run_cgroup *c);
+
+/* Close it, leaving it to another process to remove. */
+void run_cgroup_forget(struct run_cgroup *c);
 
 #endif
