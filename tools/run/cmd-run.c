@@ -206,6 +206,12 @@ static int try_bpf(char **argv, bool debug, enum run_mode *mode)
 	struct bpf_forcing b;
 	char why[512];
 
+	/* Loading BTF to learn that only root may load the program costs
+	 * tens of milliseconds: auto does not try without root. */
+	if (*mode == RUN_AUTO && geteuid() != 0) {
+		*mode = choose(argv[0], debug, "needs root");
+		return -1;
+	}
 	if (bpf_forcing_setup(&b) == 0) {
 		if (debug)
 			bpf_debug(&b);
