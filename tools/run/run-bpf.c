@@ -51,6 +51,14 @@ static int keep_message(enum libbpf_print_level level, const char *fmt, va_list 
 	return 0;
 }
 
+/* libbpf's messages into b->detail while b is set up; NULL: dropped. */
+static void messages_to(struct bpf_forcing *b)
+{
+	last_message = b ? b->detail : NULL;
+	last_len = b ? sizeof(b->detail) : 0;
+	libbpf_set_print(keep_message);
+}
+
 static int has_hook(struct bpf_forcing *b)
 {
 	struct btf *vmlinux = btf__load_vmlinux_btf();
@@ -136,6 +144,10 @@ static void unload(struct bpf_forcing *b)
 	b->link = b->obj = NULL;
 }
 #else
+static void messages_to(struct bpf_forcing *b)
+{
+}
+
 static int has_hook(struct bpf_forcing *b)
 {
 	b->why = BPF_NOT_BUILT;
@@ -170,20 +182,11 @@ static bool mptcp_works(int family, int *err)
 	return true;
 }
 
-int bpf_forcing_setup(struct bpf_forcing *b)
+/* Everything but the BTF check, which comes first. */
+static int setup_rest(struct bpf_forcing *b)
 {
 	int err, err6;
 
-	memset(b, 0, sizeof(*b));
-	b->cgroup.fd = b->cgroup.parent_fd = -1;
-#ifdef MPK_HAVE_BPF
-	last_message = b->detail;
-	last_len = sizeof(b->detail);
-	libbpf_set_print(keep_message);
-#endif
-	err = has_hook(b);
-	if (err)
-		return err;
 	b->inet = mptcp_works(AF_INET, &b->mptcp_error);
 	b->inet6 = mptcp_works(AF_INET6, &err6);
 	err = load(b);
@@ -197,10 +200,24 @@ int bpf_forcing_setup(struct bpf_forcing *b)
 	if (err) {
 		unload(b);
 		run_cgroup_remove(&b->cgroup);
-		return err;
 	}
-	b->why = BPF_READY;
-	return 0;
+	return err;
+}
+
+int bpf_forcing_setup(struct bpf_forcing *b)
+{
+	int err;
+
+	memset(b, 0, sizeof(*b));
+	b->cgroup.fd = b->cgroup.parent_fd = -1;
+	messages_to(b);
+	err = has_hook(b);
+	if (!err)
+		err = setup_rest(b);
+	messages_to(NULL);
+	if (!err)
+		b->why = BPF_READY;
+	return err;
 }
 
 /* Processes of the program are left in the cgroup (daemons): keep the
