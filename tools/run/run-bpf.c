@@ -38,6 +38,7 @@ static size_t last_len;
 
 /* libbpf's messages go to b->detail (the first warning: the cause; the
  * ones after say what failed with it), never to stderr. */
+__attribute__((format(printf, 2, 0)))
 static int keep_message(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	char line[512];
