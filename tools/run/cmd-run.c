@@ -204,7 +204,8 @@ static void bpf_debug(const struct bpf_forcing *b)
 static int try_bpf(char **argv, bool debug, enum run_mode *mode)
 {
 	struct bpf_forcing b;
-	char why[512];
+	char buf[512];
+	const char *why;
 
 	/* Loading BTF to learn that only root may load the program costs
 	 * tens of milliseconds: auto does not try without root. */
@@ -217,7 +218,7 @@ static int try_bpf(char **argv, bool debug, enum run_mode *mode)
 			bpf_debug(&b);
 		return run_bpf(argv, debug, &b);
 	}
-	bpf_why_text(&b, why, sizeof(why));
+	why = bpf_why_text(&b, buf, sizeof(buf));
 	if (*mode == RUN_AUTO)
 		*mode = choose(argv[0], debug, why);
 	/* After the line saying the mode: the first line of -d stays that. */

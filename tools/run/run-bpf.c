@@ -26,6 +26,13 @@
 #include "run-seccomp.h"
 #include "run.h"
 
+static int fail_with(struct bpf_forcing *b, enum bpf_why why, int err)
+{
+	b->why = why;
+	b->error = err < 0 ? -err : err;
+	return -b->error;
+}
+
 #ifdef MPK_HAVE_BPF
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -95,13 +102,6 @@ static int set_config(struct bpf_object *obj, const struct bpf_forcing *b)
 			return bpf_map__update_elem(map, &key, sizeof(key), &cfg, sizeof(cfg), 0);
 	}
 	return -ENOENT;
-}
-
-static int fail_with(struct bpf_forcing *b, enum bpf_why why, int err)
-{
-	b->why = why;
-	b->error = err < 0 ? -err : err;
-	return -b->error;
 }
 
 static int load(struct bpf_forcing *b)
