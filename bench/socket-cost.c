@@ -8,6 +8,12 @@
  * setsockopt(TCP_USER_TIMEOUT) + close() (MPTCP refuses it: a forced socket
  * is swapped for TCP), averaged over N; prints nanoseconds per operation.
  * Run it under 'mptcpkit run' to see what forcing costs.
+ *
+ * socket-cost pair N BATCH: TCP (protocol 0, which a forcing mode turns
+ * into MPTCP) against MPTCP asked directly, in the same process, in
+ * alternating batches of BATCH; prints the median over the N batch pairs of
+ * time(TCP batch) / time(MPTCP batch). On a shared or emulated machine the
+ * noise hits both sides of a pair alike, which separate runs cannot offer.
  */
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -16,6 +22,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
 #include <unistd.h>
 
 static double now_ns(void)
@@ -84,6 +94,51 @@ static int swaps(long n)
 	return 0;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double batch_ns(long n, int proto)
+{
+	double t0 = now_ns();
+
+	if (sockets(n, proto))
+		return -1;
+	return now_ns() - t0;
+}
+
+/* Pairs alternate which goes first, so that neither always follows the other. */
+static int pairs(long n, long batch)
+{
+	double *r = calloc((size_t)n, sizeof(*r));
+
+	if (!r || batch <= 0)
+		return 1;
+	for (long i = 0; i < n; i++) {
+		double a, b;
+
+		if (i % 2) {
+			b = batch_ns(batch, IPPROTO_MPTCP);
+			a = batch_ns(batch, 0);
+		} else {
+			a = batch_ns(batch, 0);
+			b = batch_ns(batch, IPPROTO_MPTCP);
+		}
+		if (a < 0 || b <= 0) {
+			free(r);
+			return 1;
+		}
+		r[i] = a / b;
+	}
+	qsort(r, (size_t)n, sizeof(*r), cmp_double);
+	printf("%.3f\n", n % 2 ? r[n / 2] : (r[n / 2 - 1] + r[n / 2]) / 2);
+	free(r);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	double t0;
@@ -91,9 +146,11 @@ int main(int argc, char **argv)
 	int ret;
 
 	if (argc < 3 || (n = atol(argv[2])) <= 0) {
-		fprintf(stderr, "usage: socket-cost sockets N PROTO | pipe N | sockopt N PROTO | swap N\n");
+		fprintf(stderr, "usage: socket-cost sockets N PROTO | pipe N | sockopt N PROTO | swap N | pair N BATCH\n");
 		return 2;
 	}
+	if (!strcmp(argv[1], "pair"))
+		return pairs(n, argc > 3 ? atol(argv[3]) : 100);
 	t0 = now_ns();
 	if (!strcmp(argv[1], "sockets"))
 		ret = sockets(n, argc > 3 ? atoi(argv[3]) : 0);

@@ -99,7 +99,7 @@ _mptcpkit() {
 		COMPREPLY=($(compgen -W "--quick --plot --proxy -h --help" -- "$cur")) ;;
 	run)
 		case "$prev" in
-		-m | --mode) COMPREPLY=($(compgen -W "auto preload seccomp" -- "$cur")); return ;;
+		-m | --mode) COMPREPLY=($(compgen -W "auto bpf preload seccomp" -- "$cur")); return ;;
 		-o | --sockopt) _mptcpkit_sockopt; return ;;
 		=) # bash splits NAME=POLICY at '=' (COMP_WORDBREAKS)
 			if [[ ${COMP_WORDS[COMP_CWORD - 3]} == -o || ${COMP_WORDS[COMP_CWORD - 3]} == --sockopt ]]; then

@@ -12,6 +12,8 @@ PACKAGES="meson ninja-build gcc clang pkg-config libc6-dev
 # top's terminal, report's tar writer, and what their tests and benchmark
 # drive (a real Prometheus, tmux, GNU time).
 PACKAGES="$PACKAGES libmicrohttpd-dev libncurses-dev libarchive-dev prometheus tmux time"
+# run --mode bpf (issue 20): libbpf to load the program clang builds (-target bpf).
+PACKAGES="$PACKAGES libbpf-dev"
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 

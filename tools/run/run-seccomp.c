@@ -31,6 +31,7 @@ enum {
 	STAGE_FILTER = 1, /* the filter could not be loaded: exiting */
 	STAGE_EXEC,       /* exec failed: exiting */
 	STAGE_NESTED,     /* already under a supervisor: exec'ing without ours */
+	STAGE_CGROUP,     /* could not join the run's cgroup: exiting */
 };
 
 static int add_rules(scmp_filter_ctx ctx)
@@ -71,7 +72,7 @@ static int load_filter(const struct supervisor *s)
 		return -ENOMEM;
 	/* Other ABIs (32-bit programs) are let through unforced, not killed. */
 	ret = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
-	if (!ret)
+	if (!ret && !s->sockopts_only)
 		ret = add_rules(ctx);
 	if (!ret)
 		ret = sockopt_rules_add(ctx, s);
@@ -145,16 +146,23 @@ static void report(int pipe_fd, int stage, int err)
 static void __attribute__((noreturn))
 child(char **argv, const struct supervisor *s, int sock, int pipe_fd)
 {
-	int nfd = load_filter(s);
+	int nfd = -1, err;
+
+	if (s->cgroup && (err = run_cgroup_enter(s->cgroup)) < 0) {
+		report(pipe_fd, STAGE_CGROUP, -err);
+		_exit(126);
+	}
+	if (!s->no_filter)
+		nfd = load_filter(s);
 
 	/* EBUSY: a filter of ours (or another supervisor's) is already in
 	 * place, and only one may notify: its supervisor forces the sockets. */
 	if (nfd == -EBUSY) {
 		report(pipe_fd, STAGE_NESTED, EBUSY);
-	} else if (nfd < 0) {
+	} else if (nfd < 0 && !s->no_filter) {
 		report(pipe_fd, STAGE_FILTER, -nfd);
 		_exit(126);
-	} else if (send_fd(sock, nfd) < 0) {
+	} else if (nfd >= 0 && send_fd(sock, nfd) < 0) {
 		_exit(126);
 	}
 	if (nfd >= 0)
@@ -186,7 +194,7 @@ static int parent_handshake(struct supervisor *s, char **argv, int sock, int pip
 		n = read(pipe_fd, &r, sizeof(r));
 	}
 	if (n != sizeof(r)) {
-		if (s->notify_fd >= 0 || nested)
+		if (s->notify_fd >= 0 || nested || s->no_filter)
 			return 0; /* EOF: exec succeeded */
 		r.stage = 0;
 	}
@@ -195,28 +203,34 @@ static int parent_handshake(struct supervisor *s, char **argv, int sock, int pip
 	waitpid(s->child, &status, 0);
 	if (r.stage == STAGE_EXEC)
 		return -exec_fail(argv[0], r.error);
+	if (r.stage == STAGE_CGROUP)
+		return -fail("cannot move the command into its cgroup: %s", strerror(r.error));
 	if (r.stage == STAGE_FILTER)
 		return -fail("cannot load the seccomp filter: %s (needs Linux 5.14+ "
 			     "with seccomp user notification)", strerror(r.error));
 	return -fail("the child process failed before running '%s'", argv[0]);
 }
 
-int run_seccomp(char **argv, bool debug)
+int seccomp_run(char **argv, bool debug, const struct seccomp_run_opts *o, int *status)
 {
-	struct supervisor s = { .debug = debug, .notify_fd = -1 };
+	struct supervisor s = {
+		.debug = debug, .notify_fd = -1, .cgroup = o->cgroup,
+		.sockopts_only = o->sockopts_only,
+	};
 	int sv[2], pp[2], ret;
 
 	if (sockopt_supervisor_init(&s))
-		return 2;
+		return -2;
+	s.no_filter = s.sockopts_only && !sockopt_rules_needed(&s);
 	if (supervisor_signals_block(&s) < 0)
-		return fail("cannot set up signal handling: %s", strerror(errno));
+		return -fail("cannot set up signal handling: %s", strerror(errno));
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0 ||
 	    pipe2(pp, O_CLOEXEC) < 0)
-		return fail("cannot create a socket pair: %s", strerror(errno));
+		return -fail("cannot create a socket pair: %s", strerror(errno));
 	fflush(NULL);
 	s.child = fork();
 	if (s.child < 0)
-		return fail("fork: %s", strerror(errno));
+		return -fail("fork: %s", strerror(errno));
 	if (s.child == 0) {
 		close(sv[0]);
 		close(pp[0]);
@@ -228,6 +242,15 @@ int run_seccomp(char **argv, bool debug)
 	close(sv[0]);
 	close(pp[0]);
 	if (ret < 0)
-		return -ret;
-	return supervise(&s);
+		return ret;
+	*status = supervise(&s);
+	return 0;
+}
+
+int run_seccomp(char **argv, bool debug)
+{
+	struct seccomp_run_opts o = { 0 };
+	int status, ret = seccomp_run(argv, debug, &o, &status);
+
+	return ret < 0 ? -ret : supervisor_exit_code(status);
 }

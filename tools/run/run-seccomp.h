@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "run-cgroup.h"
 #include "sockopt.h"
 
 struct supervisor {
@@ -17,6 +18,9 @@ struct supervisor {
 	int signal_fd;      /* SIGCHLD and the signals we forward */
 	sigset_t orig_mask; /* restored in the child before exec */
 	bool debug;         /* a line per socket on stderr */
+	bool sockopts_only; /* socket() is forced elsewhere (bpf mode) */
+	bool no_filter;     /* nothing to notify: the command runs without one */
+	const struct run_cgroup *cgroup; /* the child moves there first, or NULL */
 	struct mpk_sockopt_policies policies;   /* run --sockopt, MPTCPKIT_SOCKOPTS */
 	unsigned char refused[MPK_SOCKOPT_MAX]; /* by table index: MPTCP refuses it here */
 };
@@ -32,11 +36,27 @@ int sockopt_supervisor_init(struct supervisor *s);
  * whose policy is not 'error', so every other call runs unnotified. */
 int sockopt_rules_add(scmp_filter_ctx ctx, const struct supervisor *s);
 
+/* Whether any setsockopt() rule would be added. */
+bool sockopt_rules_needed(const struct supervisor *s);
+
 /* Answer a notified setsockopt() by its policy (run-sockopt.c). */
 void sockopt_answer(const struct supervisor *s, const struct seccomp_notif *req);
 
-/* Serve notifications until the command exits; its exit code (a signal
- * that killed it is raised again). */
+/* Serve notifications until the command exits; its wait status. */
 int supervise(struct supervisor *s);
+
+/* The exit code for a wait status; a signal that killed the command is
+ * raised again, here. */
+int supervisor_exit_code(int status);
+
+/* How run --mode bpf uses the supervisor. */
+struct seccomp_run_opts {
+	const struct run_cgroup *cgroup; /* run the command in it */
+	bool sockopts_only;              /* no socket() rules */
+};
+
+/* Start argv under the filter and serve it until it exits: 0 and its wait
+ * status, or minus the exit code to use after saying why it did not run. */
+int seccomp_run(char **argv, bool debug, const struct seccomp_run_opts *o, int *status);
 
 #endif

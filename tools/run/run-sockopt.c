@@ -54,6 +54,14 @@ int sockopt_supervisor_init(struct supervisor *s)
 	return 0;
 }
 
+bool sockopt_rules_needed(const struct supervisor *s)
+{
+	for (size_t i = 0; i < mpk_sockopt_count(); i++)
+		if (s->refused[i] && s->policies.of[i] != MPK_SOCKOPT_ERROR)
+			return true;
+	return false;
+}
+
 int sockopt_rules_add(scmp_filter_ctx ctx, const struct supervisor *s)
 {
 	int ret = 0;

@@ -241,8 +241,7 @@ static void detach_server(struct supervisor *s)
 	_exit(0);
 }
 
-/* The command's exit code; a signal that killed it kills us the same way. */
-static int pass_status(struct supervisor *s, int status)
+int supervisor_exit_code(int status)
 {
 	struct rlimit no_core = { 0, 0 };
 	sigset_t set;
@@ -272,7 +271,7 @@ int supervise(struct supervisor *s)
 	 * kernel in this process (the filter was loaded in the child). */
 	seccomp_api_get();
 	/* Before 6.6 (EINVAL): the usual wake-ups, only slower. */
-	if (ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
+	if (s->notify_fd >= 0 && ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
 		  SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) < 0 && s->debug)
 		fprintf(stderr, PROG_NAME ": run: no synchronous seccomp wake-ups here (%s)\n",
 			strerror(errno));
@@ -299,5 +298,5 @@ int supervise(struct supervisor *s)
 	if (s->notify_fd >= 0)
 		close(s->notify_fd);
 	close(s->signal_fd);
-	return pass_status(s, status);
+	return status;
 }

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum run_mode { RUN_AUTO, RUN_PRELOAD, RUN_SECCOMP };
+enum run_mode { RUN_AUTO, RUN_PRELOAD, RUN_SECCOMP, RUN_BPF };
 
 /* What auto mode learnt about the program it is about to run. */
 struct exec_probe {
