@@ -9,8 +9,8 @@
 # turn): pmd must keep the endpoint carrying that subflow (a link that comes
 # back revives it; a deleted one never comes back), not loop on restores,
 # and say once which connection cannot take subflows. The transfer ends,
-# every byte intact. For the kernel PM and (PM=userspace) the userspace PM.
-# Cost: about 25 s per PM.
+# every byte intact. For the kernel PM and the userspace PM.
+# Cost: about 20 s per PM (80 MiB over one 50 Mbit/s path, 20 flaps).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../pmd-lib.sh"
 require_root
@@ -49,11 +49,11 @@ run() {
 	wait_listen "$S" $PORT || not_ok "$pm: listener up"
 	bg "$C" sh -c "exec timeout 120 \"$K\" connect -v 10.0.1.2 $PORT <\"$TMP/data\" 2>\"$TMP/$pm.cli\""
 	SENDER=$BG_PID
-	wait_for 5 grep -q '"action":"no-new-subflows"' "$TMP/$pm.log" ||
-		not_ok "$pm: pmd says the connection takes no new subflow" "$(tail -n 3 "$TMP/$pm.log")"
+	wait_for 5 eval '[ "$(subflows "$C" $PORT)" -ge 1 ]' || not_ok "$pm: connected"
 	flaps 20
+	check "$pm: the transfer lasted through the 20 flaps" 20 cat "$TMP/flaps"
 	wait "$SENDER"
-	check "$pm: the sender ends well after $(cat "$TMP/flaps") flaps" 0 echo $?
+	check "$pm: the sender ends well" 0 echo $?
 	wait "$lpid"
 	check "$pm: every byte intact" "$SUM" eval 'sha256sum <"$TMP/got"'
 	check "$pm: pmd names the connection once, with its state and why" 1 \
@@ -65,8 +65,8 @@ run() {
 	ip netns del "$C"; ip netns del "$S"
 }
 
-head -c 48M /dev/urandom >"$TMP/data"
+head -c 80M /dev/urandom >"$TMP/data"
 SUM=$(sha256sum <"$TMP/data")
 run kernel
-[ "${PM:-}" = userspace ] && run userspace
+run userspace
 finish

@@ -258,10 +258,18 @@ static bool address_alive(void *data, int family, const union mpk_in46 *ip)
 	return p && p->h.state == PMD_PATH_ALIVE;
 }
 
+static bool token_stuck(void *data, uint32_t token)
+{
+	const struct pmd_watch *w = data;
+
+	return pmd_stuck_token(w->stuck, token);
+}
+
 struct pmd_health_view pmd_watch_view(struct pmd_watch *w)
 {
 	return (struct pmd_health_view){ .dead = path_dead, .shared = address_shared,
-					 .pinned = address_pinned, .data = w };
+					 .pinned = address_pinned, .stuck = token_stuck,
+					 .data = w };
 }
 
 void pmd_watch_paths(const struct pmd_watch *w, struct pmd_stats *s)

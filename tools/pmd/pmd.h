@@ -18,6 +18,7 @@
  *   pmd-stuck.c    connections that can take no new subflow (half-closed...)
  *                  and the addresses that carry their last working subflow
  *   pmd-log.c      one line per decision on stderr, text or JSON, typed
+ *   pmd-pmsel.c    --pm userspace selects that path manager; restored at stop
  *   pmd-tune.c     tcp_wmem's and tcp_rmem's ceilings, tcp_notsent_lowat;
  *                  restored at stop
  *   pmd-bufcap.c   wmem_max / rmem_max = auto: a ceiling sized to the paths (pure)
@@ -254,6 +255,8 @@ struct pmd_health_view {
 	 * that cannot take new subflows (pmd-stuck.c)? Then its endpoint and
 	 * subflows stay: a link that comes back revives a kept subflow. */
 	pmd_dead_fn pinned;
+	/* Can connection token no longer take new subflows? */
+	bool (*stuck)(void *data, uint32_t token);
 	void *data;
 };
 
@@ -474,6 +477,12 @@ int pmd_tune_start(const struct pmd_config *cfg);
  * one socket, and the largest receive window in use (pmd-watch.c). */
 void pmd_tune_adapt(uint64_t in_flight, uint64_t rcv_window, uint64_t now_ms);
 int pmd_tune_stop(void);
+
+/* pmd-pmsel.c: --pm userspace sets net.mptcp.path_manager (pm_type before
+ * 6.15), restored at stop and by the next pmd after a SIGKILL. 0, or
+ * -EOPNOTSUPP on a kernel without the userspace PM (before 5.19), -errno. */
+int pmd_pmsel_start(const struct pmd_config *cfg);
+int pmd_pmsel_stop(void);
 
 /* pmd-run.c: 0 after a clean stop, -errno when pmd cannot run. */
 int pmd_run(const struct pmd_config *cfg);
