@@ -19,6 +19,10 @@
  *    once, on a loaded machine, such a revived connection delivered data
  *    that failed its checksum. So pmd never deletes the endpoint of the
  *    last usable path;
+ *  - a connection that can take no new subflow (half-closed, limit
+ *    reached: pmd-stuck.c has the kernel's rules) lives on the subflows it
+ *    has; so pmd never deletes or refreshes the endpoint that carries its
+ *    last working subflow either;
  *  - subflows that close for any other reason are never re-created by the
  *    kernel: pmd deletes and adds the endpoint again (a refresh).
  * Only endpoints pmd added are ever touched, and the limits it raised are
