@@ -10,6 +10,10 @@
 #   silent  REPS silent cuts of one path (SILENT_DOWN, 3 s), 3 s apart, alternating paths
 #   lossy   1 % and 3 % random loss (nft numgen, both ways) on path 2,
 #           goodput in REPS windows of 3 s
+#   churnhc the churn above with a server that has one address (10.0.1.2;
+#           s2 keeps only a route) and a receiver that half-closes at once
+#           (issue 24: the server in "up", the client in "down"): the kernel
+#           refuses every join, so the connection lives on its first subflow
 # Modes: pmd (`mptcpkit pmd --client` in the client namespace), pmdboth
 # (pmd's defaults on both ends: `mptcpkit pmd --server` in the server
 # namespace too, so in "down" the sender's queues are pmd's as well),
@@ -79,9 +83,16 @@ loss_set() {
 	in_ns "$S" nft add rule inet $T in iifname "s$1" numgen random mod 1000 "<" "$per_mille" drop
 }
 
+# one_address: the server keeps 10.0.1.2 only (churnhc).
+one_address() {
+	ip -n "$S" addr del 10.0.2.2/24 dev s2
+	ip -n "$S" route add 10.0.2.0/24 dev s2
+}
+
 # mode_up MODE TAG: the topology, then pmd or the endpoints by hand.
 mode_up() {
 	pmd_topo "$2" 2>/dev/null
+	[ -n "${ONE_ADDRESS:-}" ] && one_address
 	nft_setup || { echo "nft setup failed" >&2; exit 1; }
 	if [ "$1" != kernel ]; then
 		# shellcheck disable=SC2046 # word splitting of the options wanted
@@ -137,11 +148,11 @@ stream_start() {
 		srv="$SEND serve $PORT $secs" cli="$XFER recv 10.0.1.2 $PORT $TMP/received-$tag"
 		sns=$S sifs="s1 s2"
 	fi
-	bg "$S" $srv >"$TMP/server-$tag.out"
+	bg "$S" env MPK_XFER_HALFCLOSE="${HALFCLOSE:-0}" $srv >"$TMP/server-$tag.out"
 	SERVER_PID=$BG_PID
 	wait_listen "$S" $PORT || { echo "server did not listen" >&2; exit 1; }
 	bg "$sns" $SAMPLE "$TMP/samples-$tag" "$(python3 -c "print($secs + 3)")" $sifs
-	bg "$C" $cli >"$TMP/client-$tag.out"
+	bg "$C" env MPK_XFER_HALFCLOSE="${HALFCLOSE:-0}" $cli >"$TMP/client-$tag.out"
 	CLIENT_PID=$BG_PID
 }
 
@@ -161,7 +172,7 @@ stream_finish() {
 
 # churn_run MODE DIR: one transfer through OUTAGES outages.
 churn_run() {
-	local mode=$1 dir=$2 tag="churn-$1-$2" k kind down gap secs
+	local mode=$1 dir=$2 tag="churn${3:-}-$1-$2" k kind down gap secs
 	$PY schedule "$OUTAGES" 8 >"$TMP/schedule"
 	secs=$(awk '{ s += $3 + $4 + 0.35 } END { printf "%d", s + 3 + 5 }' "$TMP/schedule")
 	mode_up "$mode" "$tag"
@@ -178,7 +189,7 @@ churn_run() {
 	done <"$TMP/schedule"
 	stream_finish "$tag" >"$TMP/end-$tag"
 	mode_down "$mode"
-	$PY churn "$TMP/samples-$tag" "$TMP/received-$tag" "$TMP/events-$tag" "$mode-$dir" |
+	$PY churn "$TMP/samples-$tag" "$TMP/received-$tag" "$TMP/events-$tag" "$mode-$dir${3:+-$3}" |
 		python3 -c 'import json,sys; d=json.load(sys.stdin); d.update(json.load(open(sys.argv[1]))); print(json.dumps(d))' \
 			"$TMP/end-$tag" | tee "$TMP/result-$tag"
 }
@@ -230,6 +241,7 @@ for scen in $SCENARIOS; do
 		for mode in $MODES; do
 			case $scen in
 			churn) churn_run "$mode" "$dir" ;;
+			churnhc) ONE_ADDRESS=1 HALFCLOSE=1 churn_run "$mode" "$dir" hc ;;
 			silent) silent_run "$mode" "$dir" ;;
 			lossy) for pct in 1 3; do lossy_run "$mode" "$dir" $pct; done ;;
 			*) echo "unknown scenario $scen" >&2; exit 2 ;;
@@ -271,6 +283,10 @@ echo "$TABLES"
 	echo "Silent: time until the goodput is back at 80 % of the surviving path's rate for 300 ms"
 	echo "(bench/pmd-failover.py's measure), and until the restored path carries traffic again."
 	echo "Lossy: goodput in $REPS windows of 3 s."
+	case " $SCENARIOS " in *" churnhc "*)
+		echo "Churnhc: the churn with a server of one address (10.0.1.2) and a receiver that half-closes at"
+		echo "once (the server in up, the client in down): the kernel refuses every join (issue 24)." ;;
+	esac
 	echo
 	echo "$TABLES"
 } >>"$HERE/RESULTS.md"
