@@ -76,8 +76,15 @@ enum pmd_stuck_why pmd_stuck_why(const struct diag_conn *c)
 		return PMD_STUCK_NONE;
 	if (c->fallback || c->info.fallback)
 		return PMD_STUCK_FALLBACK;
-	if (c->state != TCP_ESTABLISHED)
+	switch (c->state) {
+	case TCP_ESTABLISHED:
+		break;
+	case TCP_FIN_WAIT1: case TCP_FIN_WAIT2: case TCP_CLOSE_WAIT:
+	case TCP_CLOSING: case TCP_LAST_ACK:
 		return PMD_STUCK_HALF_CLOSED;
+	default:	/* not yet, or no longer, a connection */
+		return PMD_STUCK_NONE;
+	}
 	if (c->info.subflows_max && c->info.subflows >= c->info.subflows_max)
 		return PMD_STUCK_LIMITS;
 	return PMD_STUCK_NONE;
@@ -201,8 +208,6 @@ void pmd_stuck_scan(struct pmd_stuck *st, const struct diag_snapshot *s,
 		unsigned int est;
 
 		if (why == PMD_STUCK_NONE || !c->info.token)
-			continue;
-		if (c->state == TCP_CLOSE || c->state == TCP_TIME_WAIT)
 			continue;
 		est = pin_subflows(st, s, c->info.token, alive, data);
 		if (st->nstuck < LOGGED_MAX)
