@@ -51,8 +51,8 @@ const char *pmd_stuck_text(enum pmd_stuck_why why)
 {
 	static const char *const text[] = {
 		[PMD_STUCK_NONE] = "it can take new subflows",
-		[PMD_STUCK_HALF_CLOSED] = "half-closed (a side sent DATA_FIN): the kernel "
-					  "refuses every join",
+		[PMD_STUCK_HALF_CLOSED] = ("half-closed (a side sent DATA_FIN): the kernel "
+					   "refuses every join"),
 		[PMD_STUCK_FALLBACK] = "fell back to TCP",
 		[PMD_STUCK_LIMITS] = "its subflow limit is reached",
 	};
