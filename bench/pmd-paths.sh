@@ -154,6 +154,7 @@ stream_start() {
 	bg "$sns" $SAMPLE "$TMP/samples-$tag" "$(python3 -c "print($secs + 3)")" $sifs
 	bg "$C" env MPK_XFER_HALFCLOSE="${HALFCLOSE:-0}" $cli >"$TMP/client-$tag.out"
 	CLIENT_PID=$BG_PID
+	if [ "$dir" = up ]; then SENDER_PID=$CLIENT_PID; else SENDER_PID=$SERVER_PID; fi
 }
 
 # stream_finish TAG: wait for both ends (at most 40 s each, then kill);
@@ -174,7 +175,9 @@ stream_finish() {
 churn_run() {
 	local mode=$1 dir=$2 tag="churn${3:-}-$1-$2" k kind down gap secs
 	$PY schedule "$OUTAGES" 8 >"$TMP/schedule"
-	secs=$(awk '{ s += $3 + $4 + 0.35 } END { printf "%d", s + 3 + 5 }' "$TMP/schedule")
+	# room for a loaded machine, where the commands of each outage take
+	# longer than planned: the sender is told when the churn is over
+	secs=$(awk '{ s += $3 + $4 + 0.35 } END { printf "%d", 3 * s + 3 + 5 }' "$TMP/schedule")
 	mode_up "$mode" "$tag"
 	stream_start "$dir" "$secs" "$tag"
 	sleep 3
@@ -187,6 +190,8 @@ churn_run() {
 		if [ "$kind" = link ]; then path_set "$k" up; else silent_set "$k" off; fi
 		sleep "$gap"
 	done <"$TMP/schedule"
+	sleep 5	# the 5 s after the last outage, then the sender ends
+	kill -USR1 "$SENDER_PID" 2>/dev/null
 	stream_finish "$tag" >"$TMP/end-$tag"
 	mode_down "$mode"
 	$PY churn "$TMP/samples-$tag" "$TMP/received-$tag" "$TMP/events-$tag" "$mode-$dir${3:+-$3}" |
