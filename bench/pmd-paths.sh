@@ -109,6 +109,9 @@ mode_up() {
 		in_ns "$C" ip mptcp endpoint add 10.0.1.1 dev c1 subflow
 		in_ns "$C" ip mptcp endpoint add 10.0.2.1 dev c2 subflow
 	fi
+	# on a loaded machine the first connect could come before the route
+	# (ENETUNREACH; pmd's start gave the time)
+	wait_for 5 in_ns "$C" ping -c1 -W1 -q 10.0.1.2 >/dev/null
 }
 
 # pmd_mode_args MODE: pmd's options in MODE (pmd: none; pmdwmem: the send
