@@ -4,8 +4,10 @@
 # cut (bench/pmd-failover.sh has that), in the two-path topology of
 # tests/pmd-lib.sh (2 x 50 Mbit/s tbf), one transfer per mode and direction:
 #   churn   OUTAGES (100) outages of one path at a time, 0.2-0.5 s each,
-#           0.25 s apart, alternating link down (both ends) and silent drop
-#           (nft drop both ways, link up); goodput against the capacity that
+#           0.25 s apart, alternating link down and silent drop (nft drop
+#           both ways, link up), seen from the client only (CHURN_ENDS=client,
+#           the default: the client's link goes down, the client drops) or
+#           from both ends (CHURN_ENDS=both: as before 2026-12-07); goodput against the capacity that
 #           was up, every byte intact, both paths used after the last one
 #   silent  REPS silent cuts of one path (SILENT_DOWN, 3 s), 3 s apart, alternating paths
 #   lossy   1 % and 3 % random loss (nft numgen, both ways) on path 2,
@@ -60,19 +62,44 @@ nft_setup() {
 		in_ns "$ns" nft -f - <<-EOF || return 1
 		table inet $T {
 			set cut { type ifname; }
+			set cutout { type ifname; }
 			chain in { type filter hook prerouting priority -300; policy accept;
 				iifname @cut drop; }
+			chain out { type filter hook output priority -300; policy accept;
+				oifname @cutout drop; }
 		}
 		EOF
 	done
 }
 
-# silent_set K on|off: path K silently cut (link stays up), or working.
+# silent_set K on|off [client]: path K silently cut (link stays up), or
+# working: each end drops what arrives; with "client", the client alone
+# drops both ways (what arrives, and what it sends, in its output hook).
 silent_set() {
 	local op=add
 	[ "$2" = off ] && op=delete
 	in_ns "$C" nft "$op element inet $T cut { \"c$1\" }"
+	if [ "${3:-}" = client ]; then
+		in_ns "$C" nft "$op element inet $T cutout { \"c$1\" }"
+		return
+	fi
 	in_ns "$S" nft "$op element inet $T cut { \"s$1\" }"
+}
+
+# churn_set K down|up: one outage's start or end, as CHURN_ENDS says:
+# client (the default: a flap seen from one end only, as a client's Wi-Fi
+# or modem link) or both (the link down at both ends, the drop on both).
+churn_set() {
+	local k=$1 dir=$2 kind=$3
+	if [ "$kind" = link ] && [ "${CHURN_ENDS:-client}" = client ]; then
+		ip -n "$C" link set "c$k" "$dir"
+	elif [ "$kind" = link ]; then
+		path_set "$k" "$dir"
+	elif [ "$dir" = down ]; then
+		silent_set "$k" on "${CHURN_ENDS:-client}"
+	else
+		silent_set "$k" off "${CHURN_ENDS:-client}"
+	fi
 }
 
 # loss_set K PCT: random loss of PCT % on path K, each way.
@@ -187,10 +214,10 @@ churn_run() {
 	: >"$TMP/events-$tag"
 	while read -r k kind down gap; do
 		echo "down $k $kind $(now)" >>"$TMP/events-$tag"
-		if [ "$kind" = link ]; then path_set "$k" down; else silent_set "$k" on; fi
+		churn_set "$k" down "$kind"
 		sleep "$down"
 		echo "up $k $(now)" >>"$TMP/events-$tag"
-		if [ "$kind" = link ]; then path_set "$k" up; else silent_set "$k" off; fi
+		churn_set "$k" up "$kind"
 		sleep "$gap"
 	done <"$TMP/schedule"
 	sleep 5	# the 5 s after the last outage, then the sender ends
@@ -290,7 +317,7 @@ echo "$TABLES"
 	echo "over (paths up x 47.8 Mbit/s, time-weighted); blocks of 10 outages give median and worst."
 	echo "Silent: time until the goodput is back at 80 % of the surviving path's rate for 300 ms"
 	echo "(bench/pmd-failover.py's measure), and until the restored path carries traffic again."
-	echo "Lossy: goodput in $REPS windows of 3 s."
+	echo "Lossy: goodput in $REPS windows of 3 s. Churn outages seen from: ${CHURN_ENDS:-client} (CHURN_ENDS)."
 	case " $SCENARIOS " in *" churnhc "*)
 		echo "Churnhc: the churn with a server of one address (10.0.1.2) and a receiver that half-closes at"
 		echo "once (the server in up, the client in down): the kernel refuses every join (issue 24)." ;;
