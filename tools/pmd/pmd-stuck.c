@@ -112,13 +112,17 @@ void pmd_stuck_close(struct pmd_stuck *st)
 	free(st);
 }
 
+static int by_token(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* v sorted (a server may hold thousands of half-closed connections) */
 static bool has_token(const uint32_t *v, int n, uint32_t token)
 {
-	for (int i = 0; i < n; i++) {
-		if (v[i] == token)
-			return true;
-	}
-	return false;
+	return n > 0 && bsearch(&token, v, (size_t)n, sizeof(*v), by_token);
 }
 
 bool pmd_stuck_token(const struct pmd_stuck *st, uint32_t token)
@@ -199,7 +203,7 @@ void pmd_stuck_scan(struct pmd_stuck *st, const struct diag_snapshot *s,
 
 	for (int i = 0; i < nbefore; i++)
 		before[i] = st->logged[i];
-	st->nlogged = 0;	/* the tokens still alive are logged again below */
+	st->nlogged = 0;	/* the tokens still stuck are kept again below */
 	st->nstuck = 0;
 	st->npins = 0;
 	for (size_t i = 0; i < s->nconns; i++) {
@@ -216,4 +220,6 @@ void pmd_stuck_scan(struct pmd_stuck *st, const struct diag_snapshot *s,
 		if (why != PMD_STUCK_FALLBACK)
 			log_once(st, c, why, est, before, nbefore);
 	}
+	qsort(st->stuck, (size_t)st->nstuck, sizeof(*st->stuck), by_token);
+	qsort(st->logged, (size_t)st->nlogged, sizeof(*st->logged), by_token);
 }
