@@ -72,6 +72,16 @@ check "listen -N: the server rejected joins" 1 eval '[ $(($(rejected) - r0)) -gt
 check "listen -N -v: says it half-closed" 1 \
 	eval 'grep -c "can no longer take new subflows: we sent our end of data (DATA_FIN); it keeps its 1 subflow" "$TMP/now.srv"'
 
+# -j -v: the same as a JSON line.
+bg "$S" timeout 20 "$K" listen $PORT </dev/null >/dev/null
+lpid=$BG_PID
+wait_listen "$S" $PORT || not_ok "listener up"
+echo hi | in_ns "$C" timeout 20 "$K" -j connect -v 10.0.1.2 $PORT >/dev/null 2>"$TMP/j.err"
+wait "$lpid"
+J=$(grep no_new_subflows "$TMP/j.err")
+check "connect -j -v: a JSON line when it can take no new subflow" we_closed json_get "$J" why
+check "... with the subflows it keeps" 1 eval 'json_get "$J" subflows | grep -c "^[12]$"'
+
 # Nothing to send on either side: -N on one side ends both.
 bg "$S" timeout 20 "$K" listen $PORT </dev/null >/dev/null
 lpid=$BG_PID
