@@ -151,11 +151,11 @@ def fmt(v, unit=""):
     return "none" if v is None else f"{v:.2f}{unit}"
 
 
-def report_churn(d):
-    print("| churn | goodput / capacity up | per 10 outages: median, worst | Mbit/s (capacity) "
+def report_churn(d, scen="churn"):
+    print(f"| {scen} | goodput / capacity up | per 10 outages: median, worst | Mbit/s (capacity) "
           "| both paths after the last outage | Mbit/s in the 5 s after | alive / intact |")
     print("|---|---|---|---|---|---|---|")
-    for tag in runs(d, "churn"):
+    for tag in runs(d, scen):
         r = (load(os.path.join(d, f"result-{tag}")) or [None])[0]
         if not r:
             print(f"| {tag} | failed | | | | | {ends(d, tag)} |")
@@ -222,7 +222,8 @@ def report_lossy(d):
 
 def report(d, scenarios):
     for scen in scenarios:
-        {"churn": report_churn, "silent": report_silent, "lossy": report_lossy}[scen](d)
+        {"churn": report_churn, "silent": report_silent, "lossy": report_lossy,
+         "churnhc": lambda d: report_churn(d, "churnhc")}[scen](d)
         print()
 
 

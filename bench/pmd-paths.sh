@@ -4,12 +4,18 @@
 # cut (bench/pmd-failover.sh has that), in the two-path topology of
 # tests/pmd-lib.sh (2 x 50 Mbit/s tbf), one transfer per mode and direction:
 #   churn   OUTAGES (100) outages of one path at a time, 0.2-0.5 s each,
-#           0.25 s apart, alternating link down (both ends) and silent drop
-#           (nft drop both ways, link up); goodput against the capacity that
+#           0.25 s apart, alternating link down and silent drop (nft drop
+#           both ways, link up), seen from the client only (CHURN_ENDS=client,
+#           the default: the client's link goes down, the client drops) or
+#           from both ends (CHURN_ENDS=both: as before 2026-12-07); goodput against the capacity that
 #           was up, every byte intact, both paths used after the last one
 #   silent  REPS silent cuts of one path (SILENT_DOWN, 3 s), 3 s apart, alternating paths
 #   lossy   1 % and 3 % random loss (nft numgen, both ways) on path 2,
 #           goodput in REPS windows of 3 s
+#   churnhc the churn above with a server that has one address (10.0.1.2;
+#           s2 keeps only a route) and a receiver that half-closes at once
+#           (issue 24: the server in "up", the client in "down"): the kernel
+#           refuses every join, so the connection lives on its first subflow
 # Modes: pmd (`mptcpkit pmd --client` in the client namespace), pmdboth
 # (pmd's defaults on both ends: `mptcpkit pmd --server` in the server
 # namespace too, so in "down" the sender's queues are pmd's as well),
@@ -56,19 +62,44 @@ nft_setup() {
 		in_ns "$ns" nft -f - <<-EOF || return 1
 		table inet $T {
 			set cut { type ifname; }
+			set cutout { type ifname; }
 			chain in { type filter hook prerouting priority -300; policy accept;
 				iifname @cut drop; }
+			chain out { type filter hook output priority -300; policy accept;
+				oifname @cutout drop; }
 		}
 		EOF
 	done
 }
 
-# silent_set K on|off: path K silently cut (link stays up), or working.
+# silent_set K on|off [client]: path K silently cut (link stays up), or
+# working: each end drops what arrives; with "client", the client alone
+# drops both ways (what arrives, and what it sends, in its output hook).
 silent_set() {
 	local op=add
 	[ "$2" = off ] && op=delete
 	in_ns "$C" nft "$op element inet $T cut { \"c$1\" }"
+	if [ "${3:-}" = client ]; then
+		in_ns "$C" nft "$op element inet $T cutout { \"c$1\" }"
+		return
+	fi
 	in_ns "$S" nft "$op element inet $T cut { \"s$1\" }"
+}
+
+# churn_set K down|up: one outage's start or end, as CHURN_ENDS says:
+# client (the default: a flap seen from one end only, as a client's Wi-Fi
+# or modem link) or both (the link down at both ends, the drop on both).
+churn_set() {
+	local k=$1 dir=$2 kind=$3
+	if [ "$kind" = link ] && [ "${CHURN_ENDS:-client}" = client ]; then
+		ip -n "$C" link set "c$k" "$dir"
+	elif [ "$kind" = link ]; then
+		path_set "$k" "$dir"
+	elif [ "$dir" = down ]; then
+		silent_set "$k" on "${CHURN_ENDS:-client}"
+	else
+		silent_set "$k" off "${CHURN_ENDS:-client}"
+	fi
 }
 
 # loss_set K PCT: random loss of PCT % on path K, each way.
@@ -79,9 +110,16 @@ loss_set() {
 	in_ns "$S" nft add rule inet $T in iifname "s$1" numgen random mod 1000 "<" "$per_mille" drop
 }
 
+# one_address: the server keeps 10.0.1.2 only (churnhc).
+one_address() {
+	ip -n "$S" addr del 10.0.2.2/24 dev s2
+	ip -n "$S" route add 10.0.2.0/24 dev s2
+}
+
 # mode_up MODE TAG: the topology, then pmd or the endpoints by hand.
 mode_up() {
 	pmd_topo "$2" 2>/dev/null
+	[ -n "${ONE_ADDRESS:-}" ] && one_address
 	nft_setup || { echo "nft setup failed" >&2; exit 1; }
 	if [ "$1" != kernel ]; then
 		# shellcheck disable=SC2046 # word splitting of the options wanted
@@ -98,6 +136,9 @@ mode_up() {
 		in_ns "$C" ip mptcp endpoint add 10.0.1.1 dev c1 subflow
 		in_ns "$C" ip mptcp endpoint add 10.0.2.1 dev c2 subflow
 	fi
+	# on a loaded machine the first connect could come before the route
+	# (ENETUNREACH; pmd's start gave the time)
+	wait_for 5 in_ns "$C" ping -c1 -W1 -q 10.0.1.2 >/dev/null
 }
 
 # pmd_mode_args MODE: pmd's options in MODE (pmd: none; pmdwmem: the send
@@ -137,12 +178,13 @@ stream_start() {
 		srv="$SEND serve $PORT $secs" cli="$XFER recv 10.0.1.2 $PORT $TMP/received-$tag"
 		sns=$S sifs="s1 s2"
 	fi
-	bg "$S" $srv >"$TMP/server-$tag.out"
+	bg "$S" env MPK_XFER_HALFCLOSE="${HALFCLOSE:-0}" $srv >"$TMP/server-$tag.out"
 	SERVER_PID=$BG_PID
 	wait_listen "$S" $PORT || { echo "server did not listen" >&2; exit 1; }
 	bg "$sns" $SAMPLE "$TMP/samples-$tag" "$(python3 -c "print($secs + 3)")" $sifs
-	bg "$C" $cli >"$TMP/client-$tag.out"
+	bg "$C" env MPK_XFER_HALFCLOSE="${HALFCLOSE:-0}" $cli >"$TMP/client-$tag.out"
 	CLIENT_PID=$BG_PID
+	if [ "$dir" = up ]; then SENDER_PID=$CLIENT_PID; else SENDER_PID=$SERVER_PID; fi
 }
 
 # stream_finish TAG: wait for both ends (at most 40 s each, then kill);
@@ -161,24 +203,28 @@ stream_finish() {
 
 # churn_run MODE DIR: one transfer through OUTAGES outages.
 churn_run() {
-	local mode=$1 dir=$2 tag="churn-$1-$2" k kind down gap secs
+	local mode=$1 dir=$2 tag="churn${3:-}-$1-$2" k kind down gap secs
 	$PY schedule "$OUTAGES" 8 >"$TMP/schedule"
-	secs=$(awk '{ s += $3 + $4 + 0.35 } END { printf "%d", s + 3 + 5 }' "$TMP/schedule")
+	# room for a loaded machine, where the commands of each outage take
+	# longer than planned: the sender is told when the churn is over
+	secs=$(awk '{ s += $3 + $4 + 0.35 } END { printf "%d", 3 * s + 3 + 5 }' "$TMP/schedule")
 	mode_up "$mode" "$tag"
 	stream_start "$dir" "$secs" "$tag"
 	sleep 3
 	: >"$TMP/events-$tag"
 	while read -r k kind down gap; do
 		echo "down $k $kind $(now)" >>"$TMP/events-$tag"
-		if [ "$kind" = link ]; then path_set "$k" down; else silent_set "$k" on; fi
+		churn_set "$k" down "$kind"
 		sleep "$down"
 		echo "up $k $(now)" >>"$TMP/events-$tag"
-		if [ "$kind" = link ]; then path_set "$k" up; else silent_set "$k" off; fi
+		churn_set "$k" up "$kind"
 		sleep "$gap"
 	done <"$TMP/schedule"
+	sleep 5	# the 5 s after the last outage, then the sender ends
+	kill -USR1 "$SENDER_PID" 2>/dev/null
 	stream_finish "$tag" >"$TMP/end-$tag"
 	mode_down "$mode"
-	$PY churn "$TMP/samples-$tag" "$TMP/received-$tag" "$TMP/events-$tag" "$mode-$dir" |
+	$PY churn "$TMP/samples-$tag" "$TMP/received-$tag" "$TMP/events-$tag" "$mode-$dir${3:+-$3}" |
 		python3 -c 'import json,sys; d=json.load(sys.stdin); d.update(json.load(open(sys.argv[1]))); print(json.dumps(d))' \
 			"$TMP/end-$tag" | tee "$TMP/result-$tag"
 }
@@ -230,6 +276,7 @@ for scen in $SCENARIOS; do
 		for mode in $MODES; do
 			case $scen in
 			churn) churn_run "$mode" "$dir" ;;
+			churnhc) ONE_ADDRESS=1 HALFCLOSE=1 churn_run "$mode" "$dir" hc ;;
 			silent) silent_run "$mode" "$dir" ;;
 			lossy) for pct in 1 3; do lossy_run "$mode" "$dir" $pct; done ;;
 			*) echo "unknown scenario $scen" >&2; exit 2 ;;
@@ -270,7 +317,11 @@ echo "$TABLES"
 	echo "over (paths up x 47.8 Mbit/s, time-weighted); blocks of 10 outages give median and worst."
 	echo "Silent: time until the goodput is back at 80 % of the surviving path's rate for 300 ms"
 	echo "(bench/pmd-failover.py's measure), and until the restored path carries traffic again."
-	echo "Lossy: goodput in $REPS windows of 3 s."
+	echo "Lossy: goodput in $REPS windows of 3 s. Churn outages seen from: ${CHURN_ENDS:-client} (CHURN_ENDS)."
+	case " $SCENARIOS " in *" churnhc "*)
+		echo "Churnhc: the churn with a server of one address (10.0.1.2) and a receiver that half-closes at"
+		echo "once (the server in up, the client in down): the kernel refuses every join (issue 24)." ;;
+	esac
 	echo
 	echo "$TABLES"
 } >>"$HERE/RESULTS.md"

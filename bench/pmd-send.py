@@ -9,12 +9,15 @@ receiving side is tests/pmd-xfer.py (serve PORT LOG, recv HOST PORT LOG).
 Sends a pseudo-random pattern for SECONDS (pmd-xfer.py's own timed mode
 sends zeros, which a lost or repeated chunk would not change), half-closes,
 waits for the peer to close, and prints "SHA256 BYTES" as pmd-xfer.py's
-receiver does, so the two lines must be equal.
+receiver does, so the two lines must be equal. SIGUSR1 ends the sending
+early, the same way (the churn's end on a loaded machine, where its
+commands take longer than planned).
 """
 import hashlib
 import importlib.util
 import os
 import random
+import signal
 import socket
 import sys
 import time
@@ -33,8 +36,10 @@ _spec.loader.exec_module(xfer)
 def send(conn, seconds):
     digest, total, end = hashlib.sha256(), 0, time.monotonic() + seconds
     view = memoryview(PATTERN + PATTERN[:CHUNK])
+    stop = []
+    signal.signal(signal.SIGUSR1, lambda *_: stop.append(1))
     conn.settimeout(STALL_S)
-    while time.monotonic() < end:
+    while time.monotonic() < end and not stop:
         off = total % len(PATTERN)
         buf = view[off:off + CHUNK]
         conn.sendall(buf)

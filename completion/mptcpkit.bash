@@ -66,13 +66,13 @@ _mptcpkit() {
 	connect)
 		case "$prev" in -w | --timeout) return ;; esac
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "-4 -6 -j --json -v --verbose --info -w --timeout -h --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "-4 -6 -N --shutdown -d --no-stdin -j --json -v --verbose --info -w --timeout -h --help" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -A hostname -- "$cur"))
 		fi ;;
 	listen)
 		case "$prev" in -w | --timeout | -b | --bind) return ;; esac
-		COMPREPLY=($(compgen -W "-4 -6 -b --bind -k --keep-open -j --json -v --verbose --info -w --timeout -h --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "-4 -6 -b --bind -k --keep-open -N --shutdown -d --no-stdin -j --json -v --verbose --info -w --timeout -h --help" -- "$cur")) ;;
 	perf)
 		case "$prev" in
 		-c | --client) COMPREPLY=($(compgen -A hostname -- "$cur")); return ;;

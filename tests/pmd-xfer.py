@@ -14,8 +14,12 @@
 The server keeps its listener open while it receives: a join (extra
 subflow) needs a listening socket on the port, and a half-closed
 connection refuses joins, so the server never sends or shuts down first.
+With MPK_XFER_HALFCLOSE=1 in the environment a receiver (serve, recv)
+half-closes at once instead, as a netcat-like tool with its input at EOF
+does: the kernel then refuses every join (issue 24).
 """
 import hashlib
+import os
 import socket
 import sys
 import time
@@ -56,6 +60,8 @@ def send(host, port, path, seconds):
 
 
 def receive(conn, log):
+    if os.environ.get("MPK_XFER_HALFCLOSE") == "1":
+        conn.shutdown(socket.SHUT_WR)
     digest, total = hashlib.sha256(), 0
     logf = open(log, "w", buffering=1) if log else None
     next_log = 0.0

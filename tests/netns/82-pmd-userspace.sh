@@ -5,7 +5,8 @@
 # creates one from the other address, destroys it when its link goes down,
 # creates it again when the link comes back, the same for the path of the
 # initial subflow, and the transfer keeps every byte; a silent failure
-# (health checks) is handled the same way.
+# (health checks) is handled the same way. pmd sets the path manager
+# itself, restores it at stop and after a SIGKILL (the next pmd does).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../pmd-lib.sh"
 require_root
@@ -14,13 +15,16 @@ require_cmd python3 ss tc nft sha256sum
 PORT=5282
 
 pmd_topo 2>/dev/null
-in_ns "$C" sysctl -qw net.mptcp.path_manager=userspace 2>/dev/null ||
-	in_ns "$C" sysctl -qw net.mptcp.pm_type=1 2>/dev/null ||
-	skip_all "the kernel has no userspace path manager"
-check_fail "refused while the path manager is 'kernel'" \
-	in_ns "$S" "$MPTCPKIT" pmd --pm userspace
+# pm_type: 5.19-6.14; path_manager: 6.15+ (pm_type stays as an alias)
+pm_sysctl() { in_ns "$C" sysctl -n net.mptcp.path_manager 2>/dev/null || in_ns "$C" sysctl -n net.mptcp.pm_type; }
+pm_sysctl >/dev/null 2>&1 || skip_all "the kernel has no userspace path manager"
+PM_BEFORE=$(pm_sysctl)
+# pmd selects the userspace PM itself (issue 24), and says so
 if pmd_start "$C" "$TMP/pmd.log" --pm userspace; then ok "pmd --pm userspace starts"
 else not_ok "pmd --pm userspace starts" "$(head -c 300 "$TMP/pmd.log")"; finish; fi
+check "pmd made userspace the namespace's path manager" 1 \
+	eval 'pm_sysctl | grep -cx "userspace\|1"'
+check "... and said so" 1 eval 'grep -c "set-sysctl .*net.mptcp.\(path_manager\|pm_type\)" "$TMP/pmd.log"'
 check "no endpoint is added" "" in_ns "$C" ip mptcp endpoint show
 
 xfer_start 96M
@@ -53,4 +57,11 @@ check "every byte arrived intact (sha256, 96 MiB)" \
 grep -q "destroy-subflow .*local 10.0.2.1" "$TMP/pmd.log" &&
 	ok "the log says which subflow was destroyed" || not_ok "the log says which subflow was destroyed" "$(cat "$TMP/pmd.log")"
 check_ok "pmd stops cleanly" pmd_stop
+check "pmd restored the path manager at stop" "$PM_BEFORE" pm_sysctl
+# after a SIGKILL, the next pmd (here --pm kernel) restores it
+pmd_start "$C" "$TMP/pmd2.log" --pm userspace || not_ok "pmd --pm userspace again"
+kill -KILL "$PMD_PID"; wait "$PMD_PID" 2>/dev/null
+pmd_start "$C" "$TMP/pmd3.log" || not_ok "pmd --pm kernel after a SIGKILL"
+check "after a SIGKILL, the next pmd restores the path manager" "$PM_BEFORE" pm_sysctl
+check_ok "that pmd stops cleanly" pmd_stop
 finish

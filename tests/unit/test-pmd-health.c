@@ -244,6 +244,24 @@ static void test_wmem_auto_never_holds_a_socket_back(void **state)
 	assert_true(w.cur >= 4 * (8 << 20) * 6 / 10);
 }
 
+/* Raised to exactly twice the floor, it comes down once idle: the idle
+ * need (the floor) is half of it, which must not count as a need (the
+ * cause of test 95's flakes). */
+static void test_auto_comes_down_from_twice_the_floor(void **state)
+{
+	struct pmd_bufcap r;
+	uint64_t t = 0;
+
+	(void)state;
+	pmd_bufcap_init(&r, PMD_RMEM_FLOOR, 32 << 20);
+	for (int i = 0; i < 20; i++)	/* 4 x 262144 = twice the floor */
+		pmd_bufcap_next(&r, 262144, t += 25);
+	assert_int_equal(r.cur, 2 * PMD_RMEM_FLOOR);
+	for (int i = 0; i < 440; i++)	/* 11 s idle */
+		pmd_bufcap_next(&r, 0, t += 25);
+	assert_int_equal(r.cur, PMD_RMEM_FLOOR);
+}
+
 /* A ceiling below the floor is kept: auto never raises it. */
 static void test_wmem_auto_below_the_floor(void **state)
 {
@@ -307,6 +325,7 @@ int main(void)
 		cmocka_unit_test(test_rcv_window),
 		cmocka_unit_test(test_wmem_auto_never_holds_a_socket_back),
 		cmocka_unit_test(test_wmem_auto_below_the_floor),
+		cmocka_unit_test(test_auto_comes_down_from_twice_the_floor),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,17 +8,22 @@
 #include "util.h"
 
 static const char connect_usage[] =
-	"Usage: " PROG_NAME " [-j] connect [-4|-6] [-j] [-v] [--info] [-w SECS] HOST PORT\n\n"
+	"Usage: " PROG_NAME " [-j] connect [-4|-6] [-N|-d] [-j] [-v] [--info] [-w SECS] HOST PORT\n\n"
 	"Connect to HOST PORT over MPTCP (plain TCP when MPTCP cannot be had) and copy\n"
 	"standard input to the connection and the connection to standard output.\n"
-	"At end of input the sending side is shut down; the program ends when the\n"
-	"peer has closed its side too.\n\n"
+	"At end of input the sending side is shut down once the peer has acknowledged\n"
+	"all of it (a half-closed MPTCP connection can take no new subflow); input\n"
+	"that ends before any byte (</dev/null) means nothing to send: the side stays\n"
+	"open. The program ends when the peer has closed its side too.\n\n"
+	"  -N         shut the sending side down at end of input, at once\n"
+	"  -d         do not read standard input (nothing to send)\n"
 	"  -4, -6     IPv4 or IPv6 only\n"
 	"  -j, --json once connected, one JSON line on stderr:\n"
 	"             {\"mptcp\":..., \"reason\":..., \"local\":..., \"remote\":...}\n"
 	"  --info     at the end, the connection's subflows on stderr\n"
 	"  -w SECS    give up when nothing moves for SECS seconds (default: never)\n"
-	"  -v         a line on stderr when connected, and --info\n";
+	"  -v         a line on stderr when connected, one when the connection can\n"
+	"             no longer take new subflows (half-closed), and --info\n";
 
 static int no_extra(int opt, const char *arg, void *data)
 {

@@ -19,11 +19,15 @@ static const char listen_usage[] =
 	"  -4, -6       IPv4 or IPv6 only\n"
 	"  -b ADDR      listen on this address only\n"
 	"  -k           serve connections one after another until killed\n"
+	"  -N, -d       as for 'connect': standard input at its end before any byte\n"
+	"               (a script's </dev/null) sends nothing and keeps the\n"
+	"               connection whole until the peer ends; -N shuts down at once\n"
 	"  -j, --json   for each connection, one JSON line on stderr:\n"
 	"               {\"mptcp\":..., \"reason\":..., \"local\":..., \"remote\":...}\n"
 	"  --info       at the end of each connection, its subflows on stderr\n"
 	"  -w SECS      give up a connection when nothing moves for SECS seconds\n"
-	"  -v           a line on stderr when listening and per connection, and --info\n";
+	"  -v           a line on stderr when listening, per connection, when it can\n"
+	"               no longer take new subflows (half-closed), and --info\n";
 
 struct listen_args {
 	const char *bind;

@@ -4,18 +4,24 @@
 #include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <linux/sockios.h>
 #include <unistd.h>
 
 #include "connect-relay.h"
 
 /* Large enough that a 64 MiB transfer costs few system calls. */
 #define RELAY_BUF_SIZE (512 * 1024)
+/* How often to look whether the peer acknowledged everything, at our EOF. */
+#define RELAY_DRAIN_POLL_MS 20
 
 struct direction {
 	char *data;
 	size_t len, off;  /* bytes held, bytes already written */
 	bool eof;         /* no more input */
+	bool any;         /* something was read */
+	bool draining;    /* eof, all written, waiting for the peer's ACKs */
 	bool done;        /* eof and everything written (and shut down) */
 };
 
@@ -32,6 +38,7 @@ static int fill(struct direction *d, ssize_t n)
 	d->len = (size_t)n;
 	d->off = 0;
 	d->eof = n == 0;
+	d->any |= n > 0;
 	return 0;
 }
 
@@ -45,15 +52,57 @@ static int drained(struct direction *d, ssize_t n, uint64_t *count)
 	return 0;
 }
 
-static void finish_direction(struct relay *r, struct direction *d, bool up)
+static void half_closed(struct relay *r, enum relay_half why)
 {
-	if (d->done || !d->eof || pending(d))
+	if (r->half_done)
+		return;
+	r->half_done = true;
+	if (r->half_closed)
+		r->half_closed(r->arg, why);
+}
+
+/* Bytes sent that the peer has not acknowledged; 0 when it cannot tell
+ * (kernels without SIOCOUTQ on MPTCP sockets shut down at once). */
+static int unacked(int sock)
+{
+	int n = 0;
+
+	if (ioctl(sock, SIOCOUTQ, &n) < 0)
+		return 0;
+	return n;
+}
+
+/* Our side: shut down when the rules in connect-relay.h say so. */
+static void finish_up(struct relay *r, struct direction *up, const struct direction *down)
+{
+	up->draining = false;
+	if (up->done || !up->eof || pending(up))
+		return;
+	if (!up->any && r->eof == RELAY_EOF_KEEP) {
+		up->done = true;	/* nothing to send: keep the connection whole */
+		if (r->dir_done)
+			r->dir_done(r->arg);
+		return;
+	}
+	if (r->eof == RELAY_EOF_KEEP && !down->eof && unacked(r->sock) > 0) {
+		up->draining = true;
+		return;
+	}
+	if (r->dir_done)
+		r->dir_done(r->arg);
+	shutdown(r->sock, SHUT_WR);
+	half_closed(r, RELAY_HALF_OURS);
+	up->done = true;
+}
+
+static void finish_down(struct relay *r, struct direction *down)
+{
+	if (down->done || !down->eof || pending(down))
 		return;
 	if (r->dir_done)
 		r->dir_done(r->arg);
-	if (up)
-		shutdown(r->sock, SHUT_WR);
-	d->done = true;
+	half_closed(r, RELAY_HALF_PEER);
+	down->done = true;
 }
 
 /* The pending error of a socket that hung up, -EPIPE if it has none. */
@@ -97,7 +146,7 @@ static int relay_step(struct relay *r, struct direction *up, struct direction *d
 	struct pollfd p[3] = {
 		{ .fd = -1 }, { .fd = r->sock }, { .fd = -1 },
 	};
-	int err = 0, ret;
+	int err = 0, ret, timeout;
 
 	if (!up->eof && !pending(up))
 		p[0] = (struct pollfd){ .fd = r->in_fd, .events = POLLIN };
@@ -111,11 +160,19 @@ static int relay_step(struct relay *r, struct direction *up, struct direction *d
 	if (!p[1].events && pending(down))
 		p[1].fd = -1;
 
-	ret = poll(p, 3, r->idle_timeout_ms > 0 ? r->idle_timeout_ms : -1);
+	timeout = r->idle_timeout_ms > 0 ? r->idle_timeout_ms - r->idle_ms : -1;
+	if (up->draining && (timeout < 0 || timeout > RELAY_DRAIN_POLL_MS))
+		timeout = RELAY_DRAIN_POLL_MS;
+	ret = poll(p, 3, timeout);
 	if (ret < 0)
 		return errno == EINTR ? 0 : fail_at(r, RELAY_WAITING, -errno);
-	if (ret == 0)
-		return fail_at(r, RELAY_IDLE, -ETIMEDOUT);
+	if (ret == 0) {
+		r->idle_ms += timeout;
+		if (r->idle_timeout_ms > 0 && r->idle_ms >= r->idle_timeout_ms)
+			return fail_at(r, RELAY_IDLE, -ETIMEDOUT);
+		return 0;
+	}
+	r->idle_ms = 0;
 
 	if (p[0].revents)
 		err = fill(up, read(r->in_fd, up->data, RELAY_BUF_SIZE));
@@ -153,10 +210,13 @@ int relay_run(struct relay *r)
 		goto out;
 	}
 	r->failed = RELAY_OK;
+	r->idle_ms = 0;
+	r->half_done = false;
+	up.eof = r->no_input;
 	while (!err && !(up.done && down.done)) {
 		err = relay_step(r, &up, &down);
-		finish_direction(r, &up, true);
-		finish_direction(r, &down, false);
+		finish_down(r, &down);
+		finish_up(r, &up, &down);
 	}
 out:
 	free(up.data);

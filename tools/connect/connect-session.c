@@ -27,13 +27,15 @@ int session_parse(int argc, char **argv, const char *usage, const char *extra,
 		{ "help", no_argument, NULL, 'h' },
 		{ "bind", required_argument, NULL, 'b' },
 		{ "keep-open", no_argument, NULL, 'k' },
+		{ "shutdown", no_argument, NULL, 'N' },
+		{ "no-stdin", no_argument, NULL, 'd' },
 		{ 0 },
 	};
 	char optstring[32];
 	long secs;
 	int opt;
 
-	snprintf(optstring, sizeof(optstring), "+:46vhw:%s", extra);
+	snprintf(optstring, sizeof(optstring), "+:46vhNdw:%s", extra);
 	memset(o, 0, sizeof(*o));
 	print_set_stream(stderr); /* stdout carries the data */
 	optind = 1;
@@ -44,6 +46,8 @@ int session_parse(int argc, char **argv, const char *usage, const char *extra,
 		case '6': o->family = AF_INET6; break;
 		case 'v': o->verbose = o->info = true; break;
 		case OPT_INFO: o->info = true; break;
+		case 'N': o->eof_now = true; break;
+		case 'd': o->no_input = true; break;
 		case 'h':
 			fputs(usage, stdout);
 			o->help = true; /* the rest does not matter */
@@ -131,6 +135,8 @@ struct snapshot {
 	int fd;
 	bool have;
 	struct mpk_info info;
+	bool mptcp;	/* the connection runs MPTCP */
+	bool verbose;
 };
 
 /* Subflows the kernel still describes: a closed one reports no peer port. */
@@ -163,6 +169,36 @@ static void take_snapshot(void *arg)
 	}
 }
 
+static const char *const half_why[] = {
+	[RELAY_HALF_OURS] = "we_closed",
+	[RELAY_HALF_PEER] = "peer_closed",
+};
+static const char *const half_text[] = {
+	[RELAY_HALF_OURS] = "we sent our end of data (DATA_FIN)",
+	[RELAY_HALF_PEER] = "the peer sent its end of data (DATA_FIN)",
+};
+
+/* -v: from a half-close on, the kernel refuses every MP_JOIN: the
+ * connection keeps only the subflows it has. */
+static void report_half_closed(void *arg, enum relay_half why)
+{
+	struct snapshot *s = arg;
+	static struct mpk_info now;
+
+	if (!s->verbose || !s->mptcp)
+		return;
+	if (mpk_info_get(s->fd, &now) < 0)
+		now.num_subflows = 0;
+	print_open_object(NULL);
+	print_text(PROG_NAME ": ");
+	print_bool("no_new_subflows", NULL, true);
+	print_string("why", NULL, half_why[why]);
+	print_text("the connection can no longer take new subflows: %s", half_text[why]);
+	print_uint("subflows", "; it keeps its %" PRIu64 " subflow(s)\n",
+		   live_subflows(&now));
+	print_close_object();
+}
+
 static const char *relay_error_text(const struct relay *r, int err)
 {
 	bool on_socket = r->failed == RELAY_SENDING || r->failed == RELAY_RECEIVING;
@@ -179,15 +215,19 @@ int session_run(const char *cmd, int fd, const struct mpk_status *st,
 {
 	static struct snapshot snap;
 	struct relay r = { .sock = fd, .in_fd = STDIN_FILENO, .out_fd = STDOUT_FILENO,
-			   .idle_timeout_ms = o->idle_timeout * 1000 };
+			   .idle_timeout_ms = o->idle_timeout * 1000,
+			   .eof = o->eof_now ? RELAY_EOF_NOW : RELAY_EOF_KEEP,
+			   .no_input = o->no_input,
+			   .half_closed = report_half_closed, .arg = &snap };
 	int err;
 
 	report_connected(fd, st, o);
 	snap.fd = fd;
 	snap.have = false;
+	snap.mptcp = st->mptcp;
+	snap.verbose = o->verbose;
 	if (o->info) {
 		r.dir_done = take_snapshot;
-		r.arg = &snap;
 	}
 	err = relay_run(&r);
 	if (o->info) {

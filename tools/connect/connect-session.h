@@ -12,11 +12,13 @@ struct session_opts {
 	bool verbose;     /* -v: a line on connecting, and the subflows at the end */
 	bool info;        /* --info: the subflows at the end */
 	int idle_timeout; /* -w: seconds without I/O before giving up; 0 never */
+	bool eof_now;     /* -N: shut the sending side down at end of input */
+	bool no_input;    /* -d: do not read standard input */
 	bool help;        /* --help: usage was printed, nothing else to do */
 	int first;        /* the index of the first operand */
 };
 
-/* Parse the options connect and listen share (-4 -6 -v --info -w; main
+/* Parse the options connect and listen share (-4 -6 -v --info -w -N -d; main
  * takes -j out) and
  * those in 'extra' (getopt letters) through 'on_extra' (0, or 1 to refuse
  * the option). --help prints usage and sets o->help. Returns 0 to go on

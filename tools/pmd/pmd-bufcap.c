@@ -83,7 +83,11 @@ long pmd_bufcap_next(struct pmd_bufcap *c, uint64_t bytes, uint64_t now_ms)
 		c->low_since_ms = 0;
 		return c->cur = high;
 	}
-	if (need >= c->cur / 2) {
+	/* An idle path's need is the floor, which is half of a ceiling of
+	 * twice the floor: that one must come down too (it did not, and test
+	 * 95 failed whenever a transfer had left the ceiling at exactly 2 x
+	 * the floor, 1 MiB for tcp_rmem). */
+	if (need >= c->cur || (need >= c->cur / 2 && need > c->floor)) {
 		c->low_since_ms = 0;
 		return 0;
 	}

@@ -19,6 +19,10 @@
  *    once, on a loaded machine, such a revived connection delivered data
  *    that failed its checksum. So pmd never deletes the endpoint of the
  *    last usable path;
+ *  - a connection that can take no new subflow (half-closed, limit
+ *    reached: pmd-stuck.c has the kernel's rules) lives on the subflows it
+ *    has; so pmd never deletes or refreshes the endpoint that carries its
+ *    last working subflow either;
  *  - subflows that close for any other reason are never re-created by the
  *    kernel: pmd deletes and adds the endpoint again (a refresh).
  * Only endpoints pmd added are ever touched, and the limits it raised are
@@ -273,6 +277,14 @@ static bool shared(const struct owned *o, const struct pmd_health_view *health)
 	       health->shared(health->data, o->ep.family, &o->ep.addr, (unsigned int)o->ep.ifindex);
 }
 
+/* It carries the last working subflow of a connection that can take no
+ * new subflow: deleting it would close that subflow for good. */
+static bool pinned(const struct owned *o, const struct pmd_health_view *health)
+{
+	return health && health->pinned &&
+	       health->pinned(health->data, o->ep.family, &o->ep.addr, (unsigned int)o->ep.ifindex);
+}
+
 /* Keep an unwanted endpoint (said once), and look again soon: what keeps
  * it may go. */
 static int keep_owned(struct owned *o, bool *kept, const char *why)
@@ -291,6 +303,10 @@ static int drop_one(struct pmd_kernel *k, int i, enum pmd_skip why,
 {
 	struct owned *o = &k->own[i];
 
+	if (may_return(why) && pinned(o, health))
+		return keep_owned(o, kept, "it carries the last subflow of a connection that "
+				  "cannot take new subflows: a link that comes back revives "
+				  "a kept subflow, a deleted one never comes back");
 	if (may_return(why) && shared(o, health))
 		return keep_owned(o, kept, "its address also carries subflows over paths "
 				  "that work: deleting it would close them too");
@@ -542,7 +558,7 @@ int pmd_kernel_refresh(struct pmd_kernel *k, const struct pmd_net *net,
 		const struct pmd_want *want = find_want(w, nw, &k->own[i].ep);
 		int ret;
 
-		if (!ep_is(&k->own[i].ep, family, ip) || !want)
+		if (!ep_is(&k->own[i].ep, family, ip) || !want || pinned(&k->own[i], health))
 			continue;
 		/* added again by the next sync: at once, the kernel may still
 		 * count the closing subflows and open none */

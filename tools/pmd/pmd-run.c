@@ -18,7 +18,6 @@
 #include "clock.h"
 #include "mptcpkit.h"
 #include "pmd.h"
-#include "sysctl.h"
 #include "util.h"
 
 #define RETRY_MS 1000	/* after a failed step, try again this soon */
@@ -87,15 +86,6 @@ static void on_refresh(void *data, int family, const union mpk_in46 *ip,
 		pmd_upm_refresh(d->upm, family, ip, why);
 }
 
-/* The userspace PM must be the namespace's path manager, or the kernel
- * ignores pmd's commands. */
-static bool userspace_pm_selected(void)
-{
-	char buf[32] = "";
-
-	return !sysctl_path_manager(buf, sizeof(buf)) && !strcmp(buf, "userspace");
-}
-
 /* Interfaces named in the configuration that are not there: said once;
  * pmd runs on, since a modem or a USB link may appear later. */
 static void warn_missing_interfaces(const struct daemon *d)
@@ -145,11 +135,15 @@ static int start(struct daemon *d)
 {
 	int ret;
 
-	if (d->cfg->pm == PMD_PM_USERSPACE && !userspace_pm_selected())
-		return fail("pmd: --pm userspace: the path manager of this network "
-			    "namespace is not 'userspace' (sysctl net.mptcp.path_manager)");
 	if (check_alone())
 		return 1;
+	ret = pmd_pmsel_start(d->cfg);
+	if (ret == -EOPNOTSUPP)
+		return fail("pmd: --pm userspace needs Linux 5.19 or later (the userspace "
+			    "path manager, net.mptcp.pm_type); this kernel has none");
+	if (ret)
+		return fail("pmd: --pm userspace: setting net.mptcp.path_manager: %s",
+			    strerror(-ret));
 	ret = pmd_rtnl_open(&d->rt);
 	if (ret)
 		return fail("pmd: rtnetlink: %s", strerror(-ret));
@@ -278,6 +272,8 @@ static int stop(struct daemon *d)
 		pmd_upm_stop(d->upm);
 	if (pmd_tune_stop())
 		ret = -EIO;
+	if (pmd_pmsel_stop())
+		ret = -EIO;
 	pmd_watch_stop(d->watch);
 	pmd_rtnl_close(d->rt);
 	if (d->sigfd >= 0)
@@ -294,6 +290,7 @@ static void undo_start(struct daemon *d)
 	if (d->kernel)
 		pmd_kernel_stop(d->kernel);
 	pmd_upm_stop(d->upm);
+	pmd_pmsel_stop();
 	pmd_watch_stop(d->watch);
 	pmd_rtnl_close(d->rt);
 }

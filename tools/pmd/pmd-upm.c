@@ -8,7 +8,8 @@
  * comes back, they are created again; a subflow that closes for another
  * reason (a reset) is created again at once, up to RECREATE_MAX times per
  * connection. The health checks (pmd-watch.c) count as link state: a dead
- * path's subflows are destroyed; no connection is left without a path; a
+ * path's subflows are destroyed, but never a connection's last working one
+ * (as the kernel PM keeps it); no connection is left without a path; a
  * subflow stuck in backoff on a path that answers is made anew there.
  * Server side: the usable addresses are announced (ADD_ADDR) and withdrawn
  * the same way.
@@ -41,6 +42,7 @@ struct upm_conn {
 	int nann;
 	int recreated;	/* subflows created again after SUB_CLOSED */
 	uint16_t refreshed_port;	/* the local port of the last refreshed one */
+	bool kept_logged;	/* its last subflow was kept (said once) */
 };
 
 /* A peer that refuses joins on a path would make create/close loop. */
@@ -252,6 +254,35 @@ static int sync_server(struct pmd_upm *u, struct upm_conn *c,
 	return err;
 }
 
+/* Does c have an established subflow, other than s, from a usable address? */
+static bool has_spare(const struct upm_conn *c, const struct upm_sub *s,
+		      const struct pmd_want *w, int nw)
+{
+	for (int i = 0; i < c->nsub; i++) {
+		if (&c->sub[i] != s && c->sub[i].local.port &&
+		    wanted_has(w, nw, &c->sub[i].local))
+			return true;
+	}
+	return false;
+}
+
+/* Never destroy a connection's last working subflow: a link that comes
+ * back revives a kept subflow, a destroyed one leaves the connection dead
+ * (measured: a path that flapped faster than its new subflow came up,
+ * then the other's, ended the connection with ENOTCONN). Said once per
+ * connection. */
+static bool keep_last(struct upm_conn *c, struct upm_sub *s, const struct pmd_want *w, int nw)
+{
+	if (has_spare(c, s, w, nw))
+		return false;
+	if (!c->kept_logged)
+		log_sub("keep-subflow", c->token, &s->local, &s->remote,
+			"the connection's last working subflow: kept until another "
+			"path works, as the kernel would keep it");
+	c->kept_logged = true;
+	return true;
+}
+
 /* Client side: subflows from every usable address, none from the others. */
 static int sync_client(struct pmd_upm *u, struct upm_conn *c,
 		       const struct pmd_want *w, int nw)
@@ -261,10 +292,15 @@ static int sync_client(struct pmd_upm *u, struct upm_conn *c,
 	for (int i = c->nsub - 1; i >= 0; i--) {
 		if (wanted_has(w, nw, &c->sub[i].local))
 			continue;
+		if (c->sub[i].local.port && keep_last(c, &c->sub[i], w, nw))
+			continue;
 		ret = destroy_sub(u, c, &c->sub[i], "link down, path dead or address gone");
 		if (ret)
 			err = ret;
 	}
+	/* the kernel would refuse its joins (said once by pmd-stuck.c) */
+	if (u->health && u->health->stuck && u->health->stuck(u->health->data, c->token))
+		return err;
 	for (int i = 0; i < nw; i++) {
 		struct mpk_endpoint addr = addr_of(w[i].family, &w[i].ip, 0);
 

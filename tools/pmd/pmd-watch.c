@@ -102,6 +102,8 @@ struct pmd_watch {
 	struct pmd_rcvwin *rcvwin;	/* NULL unless rmem_max = auto */
 	uint64_t rcv_window;
 	struct pmd_restore *restore;
+	struct pmd_stuck *stuck;	/* connections that take no new subflow */
+	bool no_conns;		/* no mptcp_diag: subflows only */
 	struct pmd_route *route;	/* a subflow's path: its output route */
 	uint16_t ident;
 	bool changed;
@@ -123,6 +125,8 @@ int pmd_watch_start(const struct pmd_config *cfg, struct pmd_watch **out)
 		return -ENOMEM;
 	}
 	ret = pmd_restore_open(&w->restore);
+	if (!ret)
+		ret = pmd_stuck_open(&w->stuck);
 	/* only rmem_max = auto asks for the window: its rates cost a sort */
 	if (!ret && cfg->rmem_max == PMD_BUF_AUTO)
 		ret = pmd_rcvwin_new(&w->rcvwin);
@@ -159,6 +163,7 @@ void pmd_watch_stop(struct pmd_watch *w)
 	free(w->seen_next);
 	pmd_rcvwin_free(w->rcvwin);
 	pmd_restore_close(w->restore);
+	pmd_stuck_close(w->stuck);
 	pmd_route_close(w->route);
 	free(w);
 }
@@ -235,9 +240,35 @@ static bool path_dead(void *data, int family, const union mpk_in46 *ip,
 	       !address_shared(data, family, ip, p->ifindex);
 }
 
+/* The address carries the last working subflow of a connection that can
+ * take no new subflow (pmd-stuck.c): its endpoint and subflows stay. */
+static bool address_pinned(void *data, int family, const union mpk_in46 *ip,
+			   unsigned int ifindex)
+{
+	const struct pmd_watch *w = data;
+
+	(void)ifindex;
+	return pmd_stuck_pins(w->stuck, family, ip);
+}
+
+static bool address_alive(void *data, int family, const union mpk_in46 *ip)
+{
+	const struct watch_path *p = find_path(data, family, ip, 0);
+
+	return p && p->h.state == PMD_PATH_ALIVE;
+}
+
+static bool token_stuck(void *data, uint32_t token)
+{
+	const struct pmd_watch *w = data;
+
+	return pmd_stuck_token(w->stuck, token);
+}
+
 struct pmd_health_view pmd_watch_view(struct pmd_watch *w)
 {
 	return (struct pmd_health_view){ .dead = path_dead, .shared = address_shared,
+					 .pinned = address_pinned, .stuck = token_stuck,
 					 .data = w };
 }
 
@@ -684,6 +715,10 @@ static void restore_need(void *data, int k, uint32_t token, bool last_try)
 	struct pmd_watch *w = data;
 	struct watch_path *p = &w->path[k];
 
+	/* a restore it cannot win: the kernel refuses that connection's joins
+	 * (said once by pmd-stuck.c), and a refresh would cost the others */
+	if (pmd_stuck_token(w->stuck, token))
+		return;
 	pmd_log_begin("restore-subflow");
 	pmd_log_uint("token", token);
 	pmd_log_addr("address", p->family, &p->ip);
@@ -704,6 +739,25 @@ static void restore_missing(struct pmd_watch *w, const struct diag_snapshot *s, 
 	pmd_restore_scan(w->restore, s, &paths, now);
 }
 
+/* Subflows and, when the kernel has mptcp_diag, the connections (their
+ * MPTCP-level state: pmd-stuck.c). */
+static int take(struct pmd_watch *w, struct diag_snapshot *s)
+{
+	int ret = -ENOENT;
+
+	if (!w->no_conns)
+		ret = diag_take(w->diag, DIAG_SUBFLOWS | DIAG_CONNS, s);
+	if (ret == -ENOENT && !w->no_conns) {
+		w->no_conns = true;
+		pmd_log_begin("no-connection-state");
+		pmd_log_end("the kernel has no mptcp_diag: connections that can take no "
+			    "new subflow cannot be told apart");
+	}
+	if (w->no_conns)
+		ret = diag_take(w->diag, DIAG_SUBFLOWS, s);
+	return ret;
+}
+
 int pmd_watch_step(struct pmd_watch *w, const struct pmd_net *net)
 {
 	struct pmd_evidence ev[PMD_ADDRS_MAX] = { 0 };
@@ -719,7 +773,7 @@ int pmd_watch_step(struct pmd_watch *w, const struct pmd_net *net)
 	if (now < w->next_ms)
 		return 0;
 	cpu = clock_cpu_us();
-	ret = diag_take(w->diag, DIAG_SUBFLOWS, &s);
+	ret = take(w, &s);
 	cpu = clock_cpu_us() - cpu;
 	/* with thousands of connections a dump costs: at most a fifth of a
 	 * CPU goes to them (CPU time: a busy machine must not slow the
@@ -730,6 +784,7 @@ int pmd_watch_step(struct pmd_watch *w, const struct pmd_net *net)
 	if (ret)
 		return ret;
 	gather(w, &s, ev);
+	pmd_stuck_scan(w->stuck, &s, address_alive, w);
 	w->in_flight_max = s.in_flight_max;
 	if (w->rcvwin)
 		w->rcv_window = pmd_rcvwin_update(w->rcvwin, &s, now);
@@ -768,6 +823,18 @@ void pmd_watch_take_refresh(struct pmd_watch *w, pmd_refresh_fn fn, void *data)
 		if (!p->refresh)
 			continue;
 		p->refresh = false;
+		/* a refresh closes every subflow of the address, also the last
+		 * one of a connection that cannot take a new one */
+		if (pmd_stuck_pins(w->stuck, p->family, &p->ip)) {
+			if (pmd_log_verbose()) {
+				pmd_log_begin_report("skip-refresh");
+				pmd_log_addr("address", p->family, &p->ip);
+				pmd_log_str("dev", p->ifname);
+				pmd_log_end("it carries the last subflow of a connection that "
+					    "cannot take new subflows");
+			}
+			continue;
+		}
 		/* asked again soon after the last one: it did not help; back off */
 		if (now - p->refresh_ms < 2 * p->refresh_gap_ms)
 			p->refresh_gap_ms = p->refresh_gap_ms * 2 > REFRESH_MAX_MS ?

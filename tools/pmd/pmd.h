@@ -15,7 +15,10 @@
  *   pmd-kernel.c   in-kernel PM: endpoints and limits, added and restored
  *   pmd-upm.c      userspace PM: subflows created and destroyed per event
  *   pmd-state.c    what pmd added, under /run, so a restart can adopt it
+ *   pmd-stuck.c    connections that can take no new subflow (half-closed...)
+ *                  and the addresses that carry their last working subflow
  *   pmd-log.c      one line per decision on stderr, text or JSON, typed
+ *   pmd-pmsel.c    --pm userspace selects that path manager; restored at stop
  *   pmd-tune.c     tcp_wmem's and tcp_rmem's ceilings, tcp_notsent_lowat;
  *                  restored at stop
  *   pmd-bufcap.c   wmem_max / rmem_max = auto: a ceiling sized to the paths (pure)
@@ -248,6 +251,12 @@ struct pmd_health_view {
 	/* Does the address carry subflows that leave by another path that
 	 * works? Then its endpoint must stay: deleting it would close them. */
 	pmd_dead_fn shared;
+	/* Does the address carry the last working subflow of a connection
+	 * that cannot take new subflows (pmd-stuck.c)? Then its endpoint and
+	 * subflows stay: a link that comes back revives a kept subflow. */
+	pmd_dead_fn pinned;
+	/* Can connection token no longer take new subflows? */
+	bool (*stuck)(void *data, uint32_t token);
 	void *data;
 };
 
@@ -348,6 +357,30 @@ void pmd_restore_close(struct pmd_restore *r);
 void pmd_restore_scan(struct pmd_restore *r, const struct diag_snapshot *s,
 		      const struct pmd_restore_paths *paths, uint64_t now_ms);
 
+/* pmd-stuck.c: connections that can no longer take new subflows (half-
+ * closed, fallen back, subflow limit reached), said once each, and the
+ * addresses that carry their last working subflow: their endpoints and
+ * subflows must stay, or the connection dies. */
+struct diag_conn;
+struct pmd_stuck;
+enum pmd_stuck_why {
+	PMD_STUCK_NONE,
+	PMD_STUCK_HALF_CLOSED,	/* not ESTABLISHED at the MPTCP level */
+	PMD_STUCK_FALLBACK,
+	PMD_STUCK_LIMITS,	/* as many subflows as its limit */
+};
+/* Is a path of (family, local address) alive? */
+typedef bool (*pmd_alive_fn)(void *data, int family, const union mpk_in46 *ip);
+enum pmd_stuck_why pmd_stuck_why(const struct diag_conn *c);
+const char *pmd_stuck_text(enum pmd_stuck_why why);
+int pmd_stuck_open(struct pmd_stuck **out);
+void pmd_stuck_close(struct pmd_stuck *st);
+/* s with DIAG_CONNS and DIAG_SUBFLOWS; logs each new such connection. */
+void pmd_stuck_scan(struct pmd_stuck *st, const struct diag_snapshot *s,
+		    pmd_alive_fn alive, void *data);
+bool pmd_stuck_token(const struct pmd_stuck *st, uint32_t token);
+bool pmd_stuck_pins(const struct pmd_stuck *st, int family, const union mpk_in46 *ip);
+
 /* pmd-state.c: the endpoints pmd added and the limits it found, in a file
  * under PMD_STATE_DIR, so a pmd killed with SIGKILL can be followed by one
  * that adopts them. */
@@ -444,6 +477,12 @@ int pmd_tune_start(const struct pmd_config *cfg);
  * one socket, and the largest receive window in use (pmd-watch.c). */
 void pmd_tune_adapt(uint64_t in_flight, uint64_t rcv_window, uint64_t now_ms);
 int pmd_tune_stop(void);
+
+/* pmd-pmsel.c: --pm userspace sets net.mptcp.path_manager (pm_type before
+ * 6.15), restored at stop and by the next pmd after a SIGKILL. 0, or
+ * -EOPNOTSUPP on a kernel without the userspace PM (before 5.19), -errno. */
+int pmd_pmsel_start(const struct pmd_config *cfg);
+int pmd_pmsel_stop(void);
 
 /* pmd-run.c: 0 after a clean stop, -errno when pmd cannot run. */
 int pmd_run(const struct pmd_config *cfg);
