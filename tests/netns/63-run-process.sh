@@ -29,9 +29,12 @@ check_ok "run --help" "$MPTCPKIT" run --help
 # Signals sent to the supervisor reach the command. (Not SIGINT/SIGQUIT
 # here: a script's background jobs start with them ignored.)
 for sig in TERM HUP USR1 USR2; do
-	"$MPTCPKIT" run --mode seccomp -- sh -c "trap 'exit 42' $sig; sleep 5 & wait" &
+	# the command says when its trap is set: signalled before that, it
+	# would die of the signal itself (a fixed wait failed under load)
+	"$MPTCPKIT" run --mode seccomp -- sh -c \
+		"trap 'exit 42' $sig; : >'$TMP/ready.$sig'; sleep 5 & wait" &
 	pid=$!
-	sleep 0.3
+	for _ in $(seq 100); do [ -e "$TMP/ready.$sig" ] && break; sleep 0.05; done
 	kill -"$sig" "$pid"
 	wait "$pid"
 	check "seccomp: SIG$sig forwarded to the command" 42 echo $?
