@@ -12,6 +12,9 @@ PACKAGES="meson ninja-build gcc clang pkg-config libc6-dev
 # top's terminal, report's tar writer, and what their tests and benchmark
 # drive (a real Prometheus, tmux, GNU time).
 PACKAGES="$PACKAGES libmicrohttpd-dev libncurses-dev libarchive-dev prometheus tmux time"
+# The kernel matrix (issue 20): Debian's kernels booted under qemu with a
+# busybox initramfs; their packages come through scripts/deb-fetch.sh.
+PACKAGES="$PACKAGES qemu-system-x86 busybox-static debian-archive-keyring xz-utils zstd"
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
