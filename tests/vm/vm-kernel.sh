@@ -114,8 +114,9 @@ vm_unpacked_to_bootable() {
 	local dir=$1 moddir abi image
 	moddir=$(vm_moddir "$dir/tree") || vm_fail "no modules in the kernel's packages" || return 1
 	abi=$(basename "$moddir")
-	image=$(ls "$dir/tree/boot/vmlinuz-$abi" 2>/dev/null) ||
-		vm_fail "no boot/vmlinuz-$abi in the kernel's packages" || return 1
+	# 7.x's split packages keep the image beside the modules.
+	image=$(ls "$dir/tree/boot/vmlinuz-$abi" "$moddir/vmlinuz" 2>/dev/null | head -1)
+	[ -n "$image" ] || vm_fail "no vmlinuz in the kernel's packages" || return 1
 	# depmod's base is the directory that holds lib/modules (or usr/lib/modules).
 	depmod -b "$(dirname "$(dirname "$(dirname "$moddir")")")" "$abi" 2>/dev/null ||
 		vm_fail "depmod failed on $moddir" || return 1
