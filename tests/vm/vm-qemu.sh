@@ -4,7 +4,7 @@
 # The guest and run-vm talk through a run directory shared over 9p (tag
 # mpkvm, /mpk-vm inside): conf and cmd in; started, out, err, rc back.
 
-VM_QEMU=qemu-system-x86_64
+VM_QEMU=${MPK_VM_QEMU:-qemu-system-x86_64}
 VM_QEMU_PID=""
 VM_TAIL_PIDS=()
 VM_RESULT=""
