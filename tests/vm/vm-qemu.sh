@@ -33,7 +33,7 @@ vm_write_run() {
 
 # vm_qemu DIR ACCEL [APPEND...]: start qemu in the background (VM_QEMU_PID).
 vm_qemu() {
-	local dir=$1 accel=$2 cpu=max
+	local dir=$1 accel=$2 cpu=${MPK_VM_CPU:-max}
 	shift 2
 	[ "$accel" = kvm ] && cpu=host
 	"$VM_QEMU" -accel "$accel" -M pc -cpu "$cpu" -smp 2 -m "${MPK_VM_MEM:-1024}" \

@@ -22,7 +22,7 @@ connect_reason() {
 		>"$TMP/l.out"
 	wait_for 60 listening "$B" "$port" || { echo "no listener"; return; }
 	echo ping | in_ns "$A" timeout 60 "$K" -j connect 10.10.1.2 "$port" >"$TMP/c.out" 2>"$TMP/c.err"
-	echo "$(jfield "$TMP/c.err" 1 mptcp) $(jfield "$TMP/c.err" 1 reason) $(cat "$TMP/c.out")"
+	echo "$(jfields "$TMP/c.err" 1 mptcp reason) $(cat "$TMP/c.out")"
 }
 
 # check_says [NS]: check -j's exit status, "available" and "reason".
@@ -34,7 +34,7 @@ check_says() {
 		"$K" -j check >"$TMP/check.json" 2>"$TMP/check.err"
 	fi
 	rc=$?
-	echo "$rc $(jfield "$TMP/check.json" 1 available) $(jfield "$TMP/check.json" 1 reason)"
+	echo "$rc $(jfields "$TMP/check.json" 1 available reason)"
 }
 
 if [ ! -e /proc/sys/net/mptcp/enabled ]; then
@@ -44,7 +44,7 @@ if [ ! -e /proc/sys/net/mptcp/enabled ]; then
 fi
 
 check "check -j: exit 0, available" "0 true available" check_says
-check "check -j: the path manager is kernel" kernel jfield "$TMP/check.json" 1 path_manager
+check "check -j: the path manager is kernel" kernel jfields "$TMP/check.json" 1 path_manager
 check_ok "check (text) exits 0" "$K" check
 in_ns "$A" sysctl -qw net.mptcp.enabled=0
 check "check where net.mptcp.enabled=0: exit 1, disabled" "1 false disabled" check_says "$A"

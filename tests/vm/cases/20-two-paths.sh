@@ -56,10 +56,8 @@ check "data both ways" "done done" echo "$(cat "$TMP/C.out")" "$(cat "$TMP/S.out
 for side in C S; do
 	name=$([ "$side" = C ] && echo connect || echo listen)
 	f=$TMP/$side.err
-	check "$name: status line says MPTCP" "true available" \
-		echo "$(jfield "$f" 1 mptcp)" "$(jfield "$f" 1 reason)"
-	check "$name --info: mptcp true, two subflows" "true 2" \
-		echo "$(jfield "$f" 2 mptcp)" "$(jfield "$f" 2 num_subflows)"
+	check "$name: status line says MPTCP" "true available" jfields "$f" 1 mptcp reason
+	check "$name --info: mptcp true, two subflows" "true 2" jfields "$f" 2 mptcp num_subflows
 done
 check "connect --info: the second subflow goes to the announced address" 1 \
 	grep -c '"remote":"10.20.2.2:'"$PORT"'"' "$TMP/C.err"

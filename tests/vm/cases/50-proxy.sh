@@ -48,14 +48,16 @@ wait_for 90 sh -c "! kill -0 $CPID 2>/dev/null && ! kill -0 $LPID 2>/dev/null" |
 	not_ok "forward: both ends finish" "still running"
 check "forward: the client got the server's data" "pong done" sh -c "tr '\n' ' ' <'$TMP/cli.out' | sed 's/ \$//'"
 check "forward: the server got the client's data" "ping done" sh -c "tr '\n' ' ' <'$TMP/srv.out' | sed 's/ \$//'"
-check "forward: the server's connection is MPTCP with two subflows" "true true 2" \
-	sh -c "echo \$(sed -n 1p '$TMP/srv.err' | grep -o '\"mptcp\":[a-z]*' | cut -d: -f2) \
-		\$(sed -n 2p '$TMP/srv.err' | grep -o '\"mptcp\":[a-z]*' | cut -d: -f2) \
-		\$(sed -n 2p '$TMP/srv.err' | grep -o '\"num_subflows\":[0-9]*' | cut -d: -f2)"
-conn() { wait_for 30 grep -q '"event":"conn"' "$TMP/fwd.log"; grep -m1 '"event":"conn"' "$TMP/fwd.log"; }
-J=$(conn)
+check "forward: the server's connection is MPTCP" "true available" jfields "$TMP/srv.err" 1 mptcp reason
+check "forward: the server lists two subflows (--info)" "true 2" jfields "$TMP/srv.err" 2 mptcp num_subflows
+# conn LOG: the first connection line of a proxy's log, in $TMP/conn.
+conn() {
+	wait_for 30 grep -q '"event":"conn"' "$1"
+	grep -m1 '"event":"conn"' "$1" >"$TMP/conn"
+}
+conn "$TMP/fwd.log"
 check "forward -j: the client leg is TCP, the upstream leg MPTCP" "false true available" \
-	echo "$(json_get "$J" client_mptcp) $(json_get "$J" upstream_mptcp) $(json_get "$J" upstream_reason)"
+	jfields "$TMP/conn" 1 client_mptcp upstream_mptcp upstream_reason
 kill -TERM "$PX"
 
 # --- socks --------------------------------------------------------------------
@@ -65,8 +67,7 @@ wait_for 120 listening "$S" 8080 || not_ok "HTTP server up" "$(cat "$TMP/httpd.o
 start_proxy "$TMP/socks.log" socks --listen 10.50.1.1:1080 --allow 10.50.0.0/16
 check "socks: curl gets the page through the proxy" "hello over socks" \
 	in_ns "$C" curl -s --max-time 120 --socks5 10.50.1.1:1080 "http://$SRV:8080/hello.txt"
-J=$(wait_for 30 grep -q '"event":"conn"' "$TMP/socks.log"; grep -m1 '"event":"conn"' "$TMP/socks.log")
-check "socks -j: the upstream leg is MPTCP" "true available" \
-	echo "$(json_get "$J" upstream_mptcp) $(json_get "$J" upstream_reason)"
+conn "$TMP/socks.log"
+check "socks -j: the upstream leg is MPTCP" "true available" jfields "$TMP/conn" 1 upstream_mptcp upstream_reason
 kill -TERM "$PX"
 finish

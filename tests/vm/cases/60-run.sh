@@ -28,7 +28,7 @@ forced() {
 	echo ping | in_ns "$C" timeout 120 "$K" run --mode "$mode" -- socat -t 60 - "TCP:10.60.1.2:$port" \
 		>"$TMP/c.out" 2>"$TMP/c.err"
 	wait_for 60 sh -c "! kill -0 $lpid 2>/dev/null"
-	[ "${3:-}" = tcp ] || srv_mptcp=$(jfield "$TMP/s.err" 1 mptcp)
+	[ "${3:-}" = tcp ] || srv_mptcp=$(jfields "$TMP/s.err" 1 mptcp)
 	echo "$srv_mptcp $(cat "$TMP/c.out") $(cat "$TMP/s.out")"
 }
 
