@@ -73,7 +73,7 @@ vm_alive() {
 vm_boot_why() {
 	local dir=$1 line
 	line=$(grep -m1 -E 'mpk-vm initrd:|Kernel panic|BUG:|Oops|general protection' "$dir/console.log" 2>/dev/null)
-	[ -z "$line" ] && line=$(grep -m1 -v '^$' "$dir/qemu.log" 2>/dev/null)
+	[ -z "$line" ] && line=$(grep -m1 -v -e '^$' -e 'terminating on signal' "$dir/qemu.log" 2>/dev/null)
 	[ -z "$line" ] && line=$(tail -n 1 "$dir/console.log" 2>/dev/null)
 	echo "${line:-no output}" | tr -d '\r' | sed 's/^\[ *[0-9.]*\] //' | cut -c1-160
 }
@@ -90,7 +90,9 @@ vm_wait() {
 		[ $((SECONDS - start)) -ge "$total" ] && break
 		sleep 0.5
 	done
+	VM_KILLED=""
 	if vm_alive; then
+		VM_KILLED=yes
 		kill "$VM_QEMU_PID" 2>/dev/null
 	fi
 	wait "$VM_QEMU_PID" 2>/dev/null
@@ -169,7 +171,12 @@ vm_run() {
 		vm_wait "$dir" "${MPK_VM_BOOT_TIMEOUT:-300}" "${MPK_VM_TIMEOUT:-1800}"
 		vm_stream_end
 		[ "$VM_RESULT" = noboot ] || break
-		VM_WHY="did not reach its command ($accel, $try boots): $(vm_boot_why "$dir")"
+		if [ -n "$VM_KILLED" ]; then
+			VM_WHY="no command within ${MPK_VM_BOOT_TIMEOUT:-300} s of boot ($accel, $try boots)"
+		else
+			VM_WHY="the guest ended before its command ($accel, $try boots)"
+		fi
+		VM_WHY="$VM_WHY: $(vm_boot_why "$dir")"
 	done
 	case "$VM_RESULT" in
 	done) return "$(cat "$dir/rc")" ;;
