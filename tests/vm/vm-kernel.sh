@@ -100,7 +100,7 @@ vm_initrd() {
 	local tree=$1 abi=$2 out=$3 tmp rc
 	tmp=$(mktemp -d) || return 1
 	mkdir -p "$tmp/bin" "$tmp/proc" "$tmp/sys" "$tmp/dev" &&
-	cp /bin/busybox "$tmp/bin/busybox" &&
+	cp "$(command -v busybox)" "$tmp/bin/busybox" &&
 	cp "$VM_DIR/initrd-init" "$tmp/init" && chmod 755 "$tmp/init" &&
 	vm_initrd_modules "$tree" "$abi" "$tmp" &&
 	(cd "$tmp" && find . | busybox cpio -o -H newc 2>/dev/null) >"$out"
@@ -137,6 +137,9 @@ vm_prepare() {
 	for c in apt-get dpkg-deb depmod modprobe busybox python3; do
 		command -v "$c" >/dev/null || vm_fail "$c is missing" || return 1
 	done
+	# The initramfs has no libraries: busybox must be the static one.
+	ldd "$(command -v busybox)" >/dev/null 2>&1 &&
+		{ vm_fail "busybox is not static (Debian package busybox-static)"; return 1; }
 	mkdir -p "$VM_KDIR" 2>/dev/null || vm_fail "cannot create $VM_KDIR" || return 1
 	exec {lock}>"$VM_KDIR/.lock"
 	flock "$lock"
