@@ -180,9 +180,11 @@ MPK_EXPORT int mpk_info_get(int fd, struct mpk_info *info)
 	info->mptcp = ret;
 	if (!info->mptcp)
 		ret = info_get_tcp(fd, info);
-	else if ((ret = mpk_info_get_full(fd, info)) < 0 && ret != -EOPNOTSUPP)
+	else if ((ret = mpk_info_get_full(fd, info)) < 0)
+		/* Before 6.5 an unknown SOL_MPTCP option answers EOPNOTSUPP,
+		 * the errno of a fallback: only the 5.16 options can tell. */
 		ret = mpk_info_get_legacy(fd, info);
-	if (ret == -EOPNOTSUPP) {
+	if (ret == -EOPNOTSUPP || ret == -ENOPROTOOPT) {
 		/* It fell back between the two questions. */
 		memset(info, 0, sizeof(*info));
 		ret = info_get_tcp(fd, info);

@@ -55,9 +55,11 @@ deb_update() {
 	if [ -f "$stamp" ] && [ -n "$(find "$stamp" -mmin -1440 2>/dev/null)" ]; then
 		return 0
 	fi
-	APT_CONFIG=$conf apt-get -q update >"$dir/update.log" 2>&1 || return 1
-	# An unreachable mirror is only a warning to apt-get (exit 0).
-	grep -q '^W: Failed to fetch' "$dir/update.log" && return 1
+	# apt-get update exits 0 when a mirror cannot be reached (it only
+	# warns): --error-on=any, and a list must be there.
+	rm -f "$stamp"
+	APT_CONFIG=$conf apt-get -q --error-on=any update >"$dir/update.log" 2>&1 || return 1
+	ls "$dir/lists/"*_Packages* >/dev/null 2>&1 || return 1
 	touch "$stamp"
 }
 

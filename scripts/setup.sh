@@ -14,6 +14,9 @@ PACKAGES="meson ninja-build gcc clang pkg-config libc6-dev
 PACKAGES="$PACKAGES libmicrohttpd-dev libncurses-dev libarchive-dev prometheus tmux time"
 # run --mode bpf (issue 20): libbpf to load the program clang builds (-target bpf).
 PACKAGES="$PACKAGES libbpf-dev"
+# The kernel matrix (issue 20): Debian's kernels booted under qemu with a
+# busybox initramfs; their packages come through scripts/deb-fetch.sh.
+PACKAGES="$PACKAGES qemu-system-x86 busybox-static debian-archive-keyring xz-utils zstd"
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
