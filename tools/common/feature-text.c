@@ -29,6 +29,15 @@ const char *kernel_running(void)
 	return kernel_short(u.release, buf, sizeof(buf));
 }
 
+bool kernel_older_than(const char *since)
+{
+	unsigned int a, b, c, d;
+
+	if (sscanf(kernel_running(), "%u.%u", &a, &b) != 2 || sscanf(since, "%u.%u", &c, &d) != 2)
+		return false;
+	return a < c || (a == c && b < d);
+}
+
 const char *feature_needs_text(enum mpk_feature f, const char *release, bool fallback,
 			       char *buf, size_t len)
 {

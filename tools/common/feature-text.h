@@ -17,6 +17,9 @@ const char *kernel_short(const char *release, char *buf, size_t len);
 /* The running kernel's "MAJOR.MINOR" (uname), "?" when unknown. */
 const char *kernel_running(void);
 
+/* The running kernel is older than "MAJOR.MINOR" (false when unknown). */
+bool kernel_older_than(const char *since);
+
 /* "<what> needs Linux <since>; this kernel is <release's MAJOR.MINOR>" and,
  * when something stands in for it, "; using <fallback> instead" (pure). */
 const char *feature_needs_text(enum mpk_feature f, const char *release, bool fallback,
