@@ -66,3 +66,19 @@ int feature_require(enum mpk_feature f, const char *cmd)
 		return 0;
 	return fail("%s: %s", cmd, feature_needs(f, false, text, sizeof(text)));
 }
+
+const char *feature_absent(enum mpk_feature f, char *buf, size_t len)
+{
+	struct mpk_status st = { 0 };
+
+	if (kernel_older_than(mpk_feature_since(f)))
+		return feature_needs(f, false, buf, len);
+	mpk_probe(AF_INET, &st);
+	if (st.reason == MPK_REASON_NOT_COMPILED || st.reason == MPK_REASON_KERNEL_TOO_OLD)
+		snprintf(buf, len, "this kernel (%s) is built without MPTCP (CONFIG_MPTCP)",
+			 kernel_running());
+	else
+		snprintf(buf, len, "this kernel (%s) has no %s (not built, or its module "
+			 "cannot be loaded)", kernel_running(), mpk_feature_describe(f));
+	return buf;
+}

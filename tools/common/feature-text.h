@@ -28,6 +28,12 @@ const char *feature_needs_text(enum mpk_feature f, const char *release, bool fal
 /* The same for the running kernel. */
 const char *feature_needs(enum mpk_feature f, bool fallback, char *buf, size_t len);
 
+/* Why the kernel lacks f, which it does (probed, or the kernel said so):
+ * older than its version (feature_needs), built without MPTCP, or without
+ * that part ("this kernel (6.1) has no mptcp_diag ... (not built, or its
+ * module cannot be loaded)"). */
+const char *feature_absent(enum mpk_feature f, char *buf, size_t len);
+
 /* Commands: when the kernel lacks f, print "mptcpkit: <cmd>: <needs>" and
  * return 1; else 0 (present, or cannot tell: the kernel's own answer will
  * then say). */

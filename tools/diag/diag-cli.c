@@ -23,11 +23,8 @@ int diag_fail(const char *what, int err)
 {
 	char text[160];
 
-	if (err == -ENOENT && kernel_older_than(mpk_feature_since(MPK_FEATURE_DIAG)))
-		return fail("%s: %s", what, feature_needs(MPK_FEATURE_DIAG, false, text, sizeof(text)));
 	if (err == -ENOENT)
-		return fail("%s: the kernel has no mptcp_diag (module mptcp_diag, "
-			    "CONFIG_INET_MPTCP_DIAG)", what);
+		return fail("%s: %s", what, feature_absent(MPK_FEATURE_DIAG, text, sizeof(text)));
 	if (err == -EPERM || err == -EACCES)
 		return fail("%s: sock_diag: %s (needs CAP_NET_ADMIN)", what, strerror(-err));
 	return fail("%s: sock_diag: %s", what, strerror(-err));
