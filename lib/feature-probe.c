@@ -75,8 +75,9 @@ static int probe_socket(void)
 	return 1;
 }
 
-/* getsockopt(level, name) with a buffer of the latest size; the length the
- * kernel wrote into *len. 1, 0 (EOPNOTSUPP: unknown option), or -errno. */
+/* getsockopt(level, name) with a zeroed buffer larger than any of them; the
+ * length the kernel wrote into *len. 1, 0 (EOPNOTSUPP: unknown option), or
+ * -errno. */
 static int ask(int level, int name, socklen_t *len)
 {
 	struct mpk_uapi_mptcp_info buf[4] = { 0 }; /* FULL_INFO wants its header: big enough */
@@ -87,8 +88,9 @@ static int ask(int level, int name, socklen_t *len)
 	if (fd < 0)
 		return fd;
 	*len = sizeof(buf);
+	/* EINVAL: an option the kernel knows, refusing what it was given */
 	if (getsockopt(fd, level, name, buf, len) < 0)
-		ret = errno == EOPNOTSUPP || errno == ENOPROTOOPT ? 0 : -errno;
+		ret = errno == EOPNOTSUPP || errno == ENOPROTOOPT ? 0 : errno == EINVAL ? 1 : -errno;
 	close(fd);
 	return ret;
 }
