@@ -247,6 +247,10 @@ int cmd_ss(int argc, char **argv)
 	}
 	if (parse_args(argc, argv, &o))
 		return 1;
+	/* some kernels without it answer the dump with nothing, not ENOENT:
+	 * an empty list would say "no connections", not "cannot see them" */
+	if (mpk_feature_probe(MPK_FEATURE_DIAG) == 0)
+		return diag_fail("ss", -ENOENT);
 	if (o.listeners)
 		what |= DIAG_LISTENERS;
 	if (!o.subflows)
