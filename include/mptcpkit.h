@@ -207,7 +207,8 @@ const char *mpk_addr_format(const struct sockaddr *sa, char *buf, size_t len);
  */
 
 /* MPTCP-level counters (struct mptcp_info), fields the kernel did not fill
- * are zero. */
+ * are zero: 'known' says which of the newer ones it filled, so that a zero
+ * is not shown where the kernel has no such counter. */
 struct mpk_conn_info {
 	uint8_t subflows;           /* extra subflows (not counting the first) */
 	uint8_t subflows_total;     /* all subflows; derived on kernels < 6.8 */
@@ -234,7 +235,11 @@ struct mpk_conn_info {
 	uint32_t last_data_sent_ms;
 	uint32_t last_data_recv_ms;
 	uint32_t last_ack_recv_ms;
+	uint32_t known;             /* MPK_CONN_KNOWN_*: which groups the kernel filled */
 };
+#define MPK_CONN_KNOWN_BYTES          (1u << 0) /* retransmits, bytes_* (6.5+) */
+#define MPK_CONN_KNOWN_SUBFLOWS_TOTAL (1u << 1) /* subflows_total from the kernel (6.8+) */
+#define MPK_CONN_KNOWN_LAST           (1u << 2) /* last_*_ms (6.10+) */
 
 /* One subflow (or, for a connection that is not MPTCP, the TCP connection). */
 struct mpk_subflow_info {
@@ -291,6 +296,59 @@ struct mpk_info {
  * structure from the length the kernel returns, so older and newer
  * kernels both work. */
 int mpk_info_get(int fd, struct mpk_info *info);
+
+/*
+ * Kernel features: what the running kernel has, probed (never read from its
+ * version string), with the Linux version that brought each one, so that a
+ * program can say "MPTCP_INFO needs Linux 5.16" instead of a wrong answer.
+ * One table inside the library holds these facts.
+ */
+enum mpk_feature {
+	MPK_FEATURE_MPTCP,          /* MPTCP sockets (5.6) */
+	MPK_FEATURE_PM_NETLINK,     /* the mptcp_pm netlink family (5.7) */
+	MPK_FEATURE_DIAG,           /* mptcp_diag: ss, top, exporter (5.9) */
+	MPK_FEATURE_PM_EVENTS,      /* path-manager events (5.12) */
+	MPK_FEATURE_SET_FLAGS,      /* changing an endpoint's flags (5.12) */
+	MPK_FEATURE_FULLMESH,       /* the fullmesh endpoint flag (5.15) */
+	MPK_FEATURE_MPTCP_INFO,     /* MPTCP_INFO, MPTCP_TCPINFO, MPTCP_SUBFLOW_ADDRS (5.16) */
+	MPK_FEATURE_USERSPACE_PM,   /* userspace PM: announce, remove, subflow (5.19) */
+	MPK_FEATURE_FULL_INFO,      /* MPTCP_FULL_INFO (6.5) */
+	MPK_FEATURE_BYTE_COUNTERS,  /* MPTCP-level bytes and retransmits in mptcp_info (6.5) */
+	MPK_FEATURE_SCHEDULER,      /* net.mptcp.scheduler (6.6) */
+	MPK_FEATURE_SECCOMP_SYNC,   /* seccomp's synchronous wake-up (6.6) */
+	MPK_FEATURE_TCP_IS_MPTCP,   /* TCP_IS_MPTCP (6.10) */
+	MPK_FEATURE_BLACKHOLE,      /* MPTCP SYNs dropped -> TCP for a while (6.12) */
+	MPK_FEATURE_PATH_MANAGER,   /* net.mptcp.path_manager (6.15; pm_type before) */
+	MPK_FEATURE_LAMINAR,        /* the laminar endpoint flag (6.18) */
+};
+#define MPK_FEATURE_COUNT 16
+
+/*
+ * Whether the running kernel has feature f: 1 yes, 0 no, or -errno when it
+ * cannot be told here: -ENOPROTOOPT when MPTCP sockets are disabled in this
+ * network namespace (socket options cannot be asked), -EPERM when the probe
+ * needs a privilege, -EINVAL for an unknown feature. Fullmesh and laminar
+ * cannot be probed (older kernels keep unknown endpoint flags without using
+ * them): those two are read from the kernel's version. Costs a few system
+ * calls; the seccomp probe forks a child.
+ */
+int mpk_feature_probe(enum mpk_feature f);
+
+/* Stable name ("mptcp-info", "userspace-pm", ...); NULL when out of range. */
+const char *mpk_feature_name(enum mpk_feature f);
+
+/* What it is, for people: "MPTCP_INFO"; never NULL. */
+const char *mpk_feature_describe(enum mpk_feature f);
+
+/* The Linux version that brought it: "5.16"; never NULL. */
+const char *mpk_feature_since(enum mpk_feature f);
+
+/* What is used instead when it is missing ("net.mptcp.pm_type"), or NULL
+ * when nothing can stand in for it. */
+const char *mpk_feature_fallback(enum mpk_feature f);
+
+/* Name to value; 0, or -EINVAL for an unknown name. */
+int mpk_feature_from_name(const char *name, enum mpk_feature *f);
 
 /* Library version, "MAJOR.MINOR.PATCH". */
 const char *mpk_version(void);

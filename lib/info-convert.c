@@ -9,6 +9,26 @@
 #include "internal.h"
 #include "uapi/mptcp-uapi.h"
 
+#define END_OF(field) (offsetof(struct mpk_uapi_mptcp_info, field) + \
+		       sizeof(((struct mpk_uapi_mptcp_info *)0)->field))
+
+/* Which newer groups of fields a kernel filled, from how many bytes it
+ * wrote. By the end of the group's last field: 6.1's structure is 48 bytes
+ * with padding where 6.5 put mptcpi_retransmits, so that one alone would
+ * look filled there. */
+uint32_t mpk_conn_known(size_t filled)
+{
+	uint32_t known = 0;
+
+	if (filled >= END_OF(mptcpi_bytes_acked))
+		known |= MPK_CONN_KNOWN_BYTES;
+	if (filled >= END_OF(mptcpi_subflows_total))
+		known |= MPK_CONN_KNOWN_SUBFLOWS_TOTAL;
+	if (filled >= END_OF(mptcpi_last_ack_recv))
+		known |= MPK_CONN_KNOWN_LAST;
+	return known;
+}
+
 void mpk_conn_from_uapi(struct mpk_conn_info *c, const struct mpk_uapi_mptcp_info *m,
 			size_t filled)
 {
@@ -33,8 +53,9 @@ void mpk_conn_from_uapi(struct mpk_conn_info *c, const struct mpk_uapi_mptcp_inf
 	c->bytes_sent = m->mptcpi_bytes_sent;
 	c->bytes_received = m->mptcpi_bytes_received;
 	c->bytes_acked = m->mptcpi_bytes_acked;
+	c->known = mpk_conn_known(filled);
 	/* Before 6.8 the kernel counted only the extra subflows. */
-	if (filled > offsetof(struct mpk_uapi_mptcp_info, mptcpi_subflows_total))
+	if (c->known & MPK_CONN_KNOWN_SUBFLOWS_TOTAL)
 		c->subflows_total = m->mptcpi_subflows_total;
 	else
 		c->subflows_total = m->mptcpi_subflows + 1;

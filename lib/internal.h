@@ -27,6 +27,9 @@ struct sockaddr;
 struct sockaddr_storage;
 void mpk_conn_from_uapi(struct mpk_conn_info *c, const struct mpk_uapi_mptcp_info *m,
 			size_t filled);
+/* MPK_CONN_KNOWN_* for a struct mptcp_info of which the kernel wrote
+ * filled bytes. */
+uint32_t mpk_conn_known(size_t filled);
 void mpk_tcp_from_uapi(struct mpk_subflow_info *s, const struct mpk_uapi_tcp_info *t);
 /* The same host address (an IPv4 address equals its IPv4-mapped form). */
 bool mpk_same_host(const struct sockaddr *a, const struct sockaddr_storage *b);

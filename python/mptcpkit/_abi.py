@@ -67,6 +67,7 @@ class MpkConnInfo(Structure):
         ("bytes_received", c_uint64), ("bytes_acked", c_uint64),
         ("last_data_sent_ms", c_uint32), ("last_data_recv_ms", c_uint32),
         ("last_ack_recv_ms", c_uint32),
+        ("known", c_uint32),  # MPK_CONN_KNOWN_*: which newer counters the kernel filled
     ]
 
 

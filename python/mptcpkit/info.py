@@ -20,8 +20,9 @@ class InfoSource(enum.IntEnum):
 
 @dataclass(frozen=True)
 class ConnInfo:
-    """MPTCP-level counters (struct mpk_conn_info); what the kernel did not
-    fill is zero."""
+    """MPTCP-level counters (struct mpk_conn_info). Counters this kernel does
+    not have are None, never zero: retransmits and bytes_* before 6.5,
+    last_* before 6.10."""
 
     subflows: int  # extra subflows, not counting the first
     subflows_total: int
@@ -40,14 +41,19 @@ class ConnInfo:
     write_seq: int
     snd_una: int
     rcv_nxt: int
-    retransmits: int
-    bytes_retrans: int
-    bytes_sent: int
-    bytes_received: int
-    bytes_acked: int
-    last_data_sent_ms: int
-    last_data_recv_ms: int
-    last_ack_recv_ms: int
+    retransmits: Optional[int]
+    bytes_retrans: Optional[int]
+    bytes_sent: Optional[int]
+    bytes_received: Optional[int]
+    bytes_acked: Optional[int]
+    last_data_sent_ms: Optional[int]
+    last_data_recv_ms: Optional[int]
+    last_ack_recv_ms: Optional[int]
+
+
+_KNOWN_BYTES, _KNOWN_LAST = 1 << 0, 1 << 2  # MPK_CONN_KNOWN_*
+_BYTES = ("retransmits", "bytes_retrans", "bytes_sent", "bytes_received", "bytes_acked")
+_LAST = ("last_data_sent_ms", "last_data_recv_ms", "last_ack_recv_ms")
 
 
 @dataclass(frozen=True)
@@ -129,8 +135,13 @@ def _subflow(s: MpkSubflowInfo) -> Subflow:
 
 
 def _conn(c: MpkConnInfo) -> ConnInfo:
+    unknown = {}
+    if not c.known & _KNOWN_BYTES:
+        unknown.update(dict.fromkeys(_BYTES))
+    if not c.known & _KNOWN_LAST:
+        unknown.update(dict.fromkeys(_LAST))
     return _copy(ConnInfo, c, csum_enabled=bool(c.csum_enabled), fallback=bool(c.fallback),
-                 remote_key_received=bool(c.remote_key_received))
+                 remote_key_received=bool(c.remote_key_received), **unknown)
 
 
 def info(sock: SocketLike) -> Info:

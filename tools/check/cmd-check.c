@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check-features.h"
 #include "check-sockopts.h"
 #include "check-state.h"
 #include "commands.h"
@@ -24,7 +25,9 @@ static const char check_usage[] =
 	"Usage: " PROG_NAME " [-j] check [--sockopts]\n\n"
 	"Tell whether this network namespace can use MPTCP and, if not, why; then\n"
 	"show what decides whether extra subflows appear: net.mptcp sysctls, path\n"
-	"manager, limits, endpoints and rp_filter, with hints for known traps.\n"
+	"manager, limits, endpoints and rp_filter, with hints for known traps;\n"
+	"and which kernel features this kernel has (each probed, with the Linux\n"
+	"version that brings it and what is used instead when it is missing).\n"
 	"Exit status: 0 when MPTCP is usable, 1 when not.\n\n"
 	"  --sockopts  instead: each socket option a TCP program may set, whether\n"
 	"              this kernel accepts it on an MPTCP socket (set and get,\n"
@@ -236,6 +239,8 @@ int cmd_check(int argc, char **argv)
 	print_bool("available", "MPTCP available: %s", available);
 	print_string("reason", " (%s", mpk_reason_name(s.reason));
 	print_string("reason_text", ": %s)\n\n", reason_text(s.reason));
+	check_print_features();
+	print_text("\n");
 	print_sysctls();
 	check_gather(&s);
 	print_path_manager(&s);

@@ -12,6 +12,7 @@
 #include "print.h"
 #include "connect-relay.h"
 #include "connect-session.h"
+#include "feature-text.h"
 #include "util.h"
 
 enum { OPT_INFO = 256 };
@@ -131,6 +132,23 @@ static void report_info(const struct mpk_info *info, const struct relay *r)
 	print_close_object();
 }
 
+/* --info on a kernel without MPTCP_INFO (before 5.16): neither whether the
+ * connection fell back nor its subflows can be asked; say so, not "1". */
+static void report_info_unknown(const struct relay *r)
+{
+	char text[200];
+
+	print_open_object(NULL);
+	print_null("mptcp", NULL);
+	print_null("num_subflows", NULL);
+	print_text(PROG_NAME ": connection done: mptcp and subflows unknown");
+	print_uint("sent", ", sent %" PRIu64 " bytes", r->sent);
+	print_uint("received", ", received %" PRIu64 " bytes\n", r->received);
+	print_string("note", PROG_NAME ": %s\n",
+		     feature_needs(MPK_FEATURE_MPTCP_INFO, false, text, sizeof(text)));
+	print_close_object();
+}
+
 struct snapshot {
 	int fd;
 	bool have;
@@ -230,7 +248,9 @@ int session_run(const char *cmd, int fd, const struct mpk_status *st,
 		r.dir_done = take_snapshot;
 	}
 	err = relay_run(&r);
-	if (o->info) {
+	if (o->info && st->mptcp && mpk_feature_probe(MPK_FEATURE_MPTCP_INFO) == 0) {
+		report_info_unknown(&r);
+	} else if (o->info) {
 		take_snapshot(&snap);
 		if (snap.have)
 			report_info(&snap.info, &r);

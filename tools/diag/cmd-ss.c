@@ -2,6 +2,7 @@
 /* mptcpkit ss: every MPTCP connection of the network namespace, its
  * subflows beneath it, from the diag engine. */
 #include <errno.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "diag.h"
 #include "diag-cli.h"
 #include "diag-names.h"
+#include "feature-text.h"
 #include "print.h"
 #include "ss-filter.h"
 #include "util.h"
@@ -86,15 +88,33 @@ static void print_subflow(const struct diag_subflow *sf)
 	print_close_object();
 }
 
+/* A connection whose kernel lacks the MPTCP-level byte counters was shown:
+ * one note says why its counters are '?'. */
+static bool counters_unknown;
+
+/* key and its value, or '?' (null) where the kernel has no such counter:
+ * a zero there would be a wrong answer. */
+static void print_counter(const char *key, const char *fmt, uint64_t val, bool known)
+{
+	if (known) {
+		print_uint(key, fmt, val);
+		return;
+	}
+	print_null(key, NULL);
+	print_text("%s ? ", key);
+	counters_unknown = true;
+}
+
 static void print_conn_counters(const struct diag_conn *c, size_t nsub)
 {
+	bool known = c->info.known & MPK_CONN_KNOWN_BYTES;
 	char token[16];
 
 	snprintf(token, sizeof(token), "%08x", c->info.token);
 	print_string("token", "token %s ", token);
-	print_uint("sent", "sent %" PRIu64 " ", c->info.bytes_sent);
-	print_uint("received", "received %" PRIu64 " ", c->info.bytes_received);
-	print_uint("retrans", "retrans %" PRIu64 " ", c->info.retransmits);
+	print_counter("sent", "sent %" PRIu64 " ", c->info.bytes_sent, known);
+	print_counter("received", "received %" PRIu64 " ", c->info.bytes_received, known);
+	print_counter("retrans", "retrans %" PRIu64 " ", c->info.retransmits, known);
 	print_uint("num_subflows", "subflows %" PRIu64, nsub);
 }
 
@@ -178,6 +198,12 @@ static void print_all(struct diag_snapshot *s, const struct ss_opts *o)
 			print_conn(s, c);
 	}
 	print_close_array();
+	if (counters_unknown) {
+		char text[200];
+
+		print_string("note", "?: %s\n", feature_needs(MPK_FEATURE_BYTE_COUNTERS, true,
+							       text, sizeof(text)));
+	}
 	print_close_object();
 }
 
@@ -221,6 +247,10 @@ int cmd_ss(int argc, char **argv)
 	}
 	if (parse_args(argc, argv, &o))
 		return 1;
+	/* some kernels without it answer the dump with nothing, not ENOENT:
+	 * an empty list would say "no connections", not "cannot see them" */
+	if (mpk_feature_probe(MPK_FEATURE_DIAG) == 0)
+		return diag_fail("ss", -ENOENT);
 	if (o.listeners)
 		what |= DIAG_LISTENERS;
 	if (!o.subflows)

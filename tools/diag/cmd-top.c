@@ -203,6 +203,8 @@ int cmd_top(int argc, char **argv)
 	}
 	if (parse_args(argc, argv, &o))
 		return 1;
+	if (mpk_feature_probe(MPK_FEATURE_DIAG) == 0)
+		return diag_fail("top", -ENOENT);
 	ret = diag_open(&t.d);
 	if (ret == 0) {
 		clock_gettime(CLOCK_MONOTONIC, &t.t_cur);

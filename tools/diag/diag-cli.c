@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "diag-cli.h"
+#include "feature-text.h"
 #include "util.h"
 
 int diag_take_once(unsigned int what, struct diag_snapshot *out)
@@ -20,8 +21,10 @@ int diag_take_once(unsigned int what, struct diag_snapshot *out)
 
 int diag_fail(const char *what, int err)
 {
+	char text[160];
+
 	if (err == -ENOENT)
-		return fail("%s: the kernel has no mptcp_diag (CONFIG_INET_MPTCP_DIAG)", what);
+		return fail("%s: %s", what, feature_absent(MPK_FEATURE_DIAG, text, sizeof(text)));
 	if (err == -EPERM || err == -EACCES)
 		return fail("%s: sock_diag: %s (needs CAP_NET_ADMIN)", what, strerror(-err));
 	return fail("%s: sock_diag: %s", what, strerror(-err));

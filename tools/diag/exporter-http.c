@@ -41,7 +41,9 @@ int exporter_scrape(char **page, size_t *len)
 	int ret;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (diag_open(&d) == 0) {
+	/* a kernel without mptcp_diag may answer with an empty dump: that is
+	 * mptcp_diag_up 0, not "no connections" */
+	if (mpk_feature_probe(MPK_FEATURE_DIAG) != 0 && diag_open(&d) == 0) {
 		if (diag_take(d, DIAG_CONNS | DIAG_LISTENERS | DIAG_SUBFLOWS | DIAG_FALLBACK,
 			      &snap) == 0)
 			in.snap = &snap;

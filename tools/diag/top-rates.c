@@ -30,15 +30,34 @@ static double per_second(uint64_t now, uint64_t before, double seconds)
 	return now > before && seconds > 0 ? (double)(now - before) / seconds : 0;
 }
 
+/* A connection's bytes: the kernel's MPTCP-level counters (6.5+), else the
+ * sum of its subflows' TCP counters (retransmissions included). */
+static void conn_bytes(const struct diag_snapshot *s, const struct diag_conn *c,
+		       uint64_t *tx, uint64_t *rx)
+{
+	size_t first, n;
+
+	*tx = c->info.bytes_sent;
+	*rx = c->info.bytes_received;
+	if (c->info.known & MPK_CONN_KNOWN_BYTES)
+		return;
+	n = diag_subflows_of(s, c->info.token, &first);
+	for (size_t i = first; i < first + n; i++) {
+		*tx += s->subflows[i].tcp.bytes_sent;
+		*rx += s->subflows[i].tcp.bytes_received;
+	}
+}
+
 static struct seen *conns_seen(const struct diag_snapshot *s)
 {
 	struct seen *v = malloc((s->nconns ? s->nconns : 1) * sizeof(*v));
 
 	if (!v)
 		return NULL;
-	for (size_t i = 0; i < s->nconns; i++)
-		v[i] = (struct seen){ s->conns[i].cookie, s->conns[i].info.bytes_sent,
-				      s->conns[i].info.bytes_received };
+	for (size_t i = 0; i < s->nconns; i++) {
+		v[i].cookie = s->conns[i].cookie;
+		conn_bytes(s, &s->conns[i], &v[i].tx, &v[i].rx);
+	}
 	qsort(v, s->nconns, sizeof(*v), seen_order);
 	return v;
 }
@@ -78,9 +97,10 @@ int top_rates_compute(const struct diag_snapshot *prev, const struct diag_snapsh
 	}
 	for (size_t i = 0; i < cur->nconns; i++) {
 		const struct diag_conn *c = &cur->conns[i];
+		uint64_t tx, rx;
 
-		rate_of(&out->conn[i], seen_find(pc, prev->nconns, c->cookie),
-			c->info.bytes_sent, c->info.bytes_received, seconds);
+		conn_bytes(cur, c, &tx, &rx);
+		rate_of(&out->conn[i], seen_find(pc, prev->nconns, c->cookie), tx, rx, seconds);
 	}
 	for (size_t i = 0; i < cur->nsubflows; i++) {
 		const struct diag_subflow *sf = &cur->subflows[i];

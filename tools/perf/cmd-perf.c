@@ -54,11 +54,13 @@
  * whole test; a subflow that closes and comes back is a new index.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
+#include "feature-text.h"
 #include "perf.h"
 #include "print.h"
 #include "util.h"
@@ -201,5 +203,13 @@ int cmd_perf(int argc, char **argv)
 	ret = parse(argc, argv, &o);
 	if (ret != 0)
 		return ret;
+	/* before 5.16 the subflows cannot be asked: the totals stay right, the
+	 * per-subflow figures would be the first subflow's alone */
+	if (mpk_feature_probe(MPK_FEATURE_MPTCP_INFO) == 0) {
+		char text[200];
+
+		fprintf(stderr, PROG_NAME ": perf: no per-subflow figures: %s\n",
+			feature_needs(MPK_FEATURE_MPTCP_INFO, false, text, sizeof(text)));
+	}
 	return o.server ? perf_server(&o) : perf_client(&o);
 }

@@ -96,6 +96,8 @@ static int ep_add(struct mpk_pm *pm, int argc, char **argv)
 		return fail("endpoint add: an address is required");
 	if (a.clear)
 		return fail("endpoint add: 'no...' flags belong to 'endpoint change'");
+	if (pm_require_flags("endpoint add", a.ep.flags))
+		return 1;
 	err = mpk_pm_endpoint_add(pm, &a.ep);
 	return err < 0 ? pm_fail(pm, "endpoint add", err) : 0;
 }
@@ -126,6 +128,8 @@ static int ep_change(struct mpk_pm *pm, int argc, char **argv)
 		return fail("endpoint change: 'id ID' (1-255) is required");
 	if ((a.ep.flags | a.clear) & ~changeable)
 		return fail("endpoint change: only backup and fullmesh can change");
+	if (pm_require_flags("endpoint change", a.ep.flags))
+		return 1;
 	/* the kernel sets both flags from the request: keep the other one */
 	err = mpk_pm_endpoint_get(pm, a.ep.id, &cur);
 	if (err == -ENOENT)
@@ -138,7 +142,7 @@ static int ep_change(struct mpk_pm *pm, int argc, char **argv)
 	else if (a.ep.family != cur.family || memcmp(&a.ep.addr, &cur.addr, sizeof(cur.addr)))
 		return fail("endpoint change: id %u has another address", a.ep.id);
 	err = mpk_pm_endpoint_set_flags(pm, &cur);
-	return err < 0 ? pm_fail(pm, "endpoint change", err) : 0;
+	return err < 0 ? pm_fail_needs(pm, "endpoint change", err, MPK_FEATURE_SET_FLAGS) : 0;
 }
 
 static int print_cb(const struct mpk_endpoint *ep, void *data)

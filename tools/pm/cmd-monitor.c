@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "pm-args.h"
+#include "feature-text.h"
 #include "print.h"
 #include "util.h"
 
@@ -134,6 +135,7 @@ int cmd_monitor(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct mpk_pm_events *evs;
 	sigset_t block;
+	char text[200];
 	int err;
 
 	if (wants_help(argc, argv)) {
@@ -151,7 +153,9 @@ int cmd_monitor(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	err = mpk_pm_events_open(&evs);
 	if (err == -ENOENT || err == -EPROTONOSUPPORT)
-		return fail("monitor: the kernel has " NO_PM_FAMILY " or events group");
+		return fail("monitor: %s", feature_absent(mpk_feature_probe(MPK_FEATURE_PM_NETLINK) ?
+							  MPK_FEATURE_PM_EVENTS :
+							  MPK_FEATURE_PM_NETLINK, text, sizeof(text)));
 	if (err == -EPERM)
 		return fail("monitor: needs CAP_NET_ADMIN");
 	if (err < 0)

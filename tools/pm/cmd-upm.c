@@ -142,7 +142,7 @@ static int pm_call_result(struct mpk_pm *pm, const char *what, int err)
 	int ret = 0;
 
 	if (err < 0)
-		ret = pm_fail(pm, what, err);
+		ret = pm_fail_needs(pm, what, err, MPK_FEATURE_USERSPACE_PM);
 	mpk_pm_close(pm);
 	return ret;
 }

@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <net/if.h>
 
+#include "feature-text.h"
 #include "pm-args.h"
 #include "print.h"
 #include "util.h"
@@ -75,10 +76,10 @@ const char *pm_next_value(int argc, char **argv, int *i)
 	return argv[++*i];
 }
 
-static const char *open_reason(int err)
+static const char *open_reason(int err, char *buf, size_t len)
 {
 	if (err == -ENOENT || err == -EPROTONOSUPPORT)
-		return "the kernel has " NO_PM_FAMILY " (no MPTCP in this kernel?)";
+		return feature_absent(MPK_FEATURE_PM_NETLINK, buf, len);
 	return mpk_strerror(err);
 }
 
@@ -86,9 +87,10 @@ struct mpk_pm *pm_open_or_fail(void)
 {
 	struct mpk_pm *pm = NULL;
 	int err = mpk_pm_open(&pm);
+	char text[200];
 
 	if (err < 0) {
-		fail("cannot talk to the path manager: %s", open_reason(err));
+		fail("cannot talk to the path manager: %s", open_reason(err, text, sizeof(text)));
 		return NULL;
 	}
 	return pm;
@@ -119,6 +121,35 @@ int pm_run_verb(const struct pm_verb *verbs, size_t n, const char *usage,
 		    argv[0], verb, argv[0]);
 }
 
+int pm_fail_needs(const struct mpk_pm *pm, const char *what, int err, enum mpk_feature f)
+{
+	char text[200];
+
+	/* the kernel's own answer for a command it lacks is EOPNOTSUPP; ask
+	 * the feature table whether that is the reason before saying so */
+	if (err < 0 && err != -EPERM && mpk_feature_probe(f) == 0)
+		return fail("%s: %s", what, feature_needs(f, false, text, sizeof(text)));
+	return pm_fail(pm, what, err);
+}
+
+int pm_require_flags(const char *what, uint32_t flags)
+{
+	static const struct { uint32_t bit; enum mpk_feature f; } needs[] = {
+		{ MPK_EP_FULLMESH, MPK_FEATURE_FULLMESH },
+		{ MPK_EP_LAMINAR, MPK_FEATURE_LAMINAR },
+	};
+	char text[200];
+
+	/* older kernels keep a flag they do not know and never act on it:
+	 * refuse rather than show an endpoint that seems to have it */
+	for (size_t i = 0; i < sizeof(needs) / sizeof(needs[0]); i++) {
+		if ((flags & needs[i].bit) && mpk_feature_probe(needs[i].f) == 0)
+			return fail("%s: %s", what, feature_needs(needs[i].f, false,
+								  text, sizeof(text)));
+	}
+	return 0;
+}
+
 int pm_fail(const struct mpk_pm *pm, const char *what, int err)
 {
 	const char *ack = mpk_pm_ext_ack(pm);
@@ -126,7 +157,8 @@ int pm_fail(const struct mpk_pm *pm, const char *what, int err)
 	if (err == -EPERM)
 		return fail("%s: needs CAP_NET_ADMIN", what);
 	if (err == -EOPNOTSUPP)
-		return fail("%s: the running kernel does not support this mptcp_pm command", what);
+		return fail("%s: the running kernel does not support this mptcp_pm command "
+			    "(Linux %s)", what, kernel_running());
 	if (ack)
 		return fail("%s: %s (%s)", what, ack, mpk_strerror(err));
 	return fail("%s: %s", what, mpk_strerror(err));

@@ -43,6 +43,13 @@ struct mpk_pm *pm_open_or_fail(void);
  * own message when it sent one. Returns 1. */
 int pm_fail(const struct mpk_pm *pm, const char *what, int err);
 
+/* pm_fail(), but when the kernel lacks feature f (probed), say which Linux
+ * version brings it instead. */
+int pm_fail_needs(const struct mpk_pm *pm, const char *what, int err, enum mpk_feature f);
+
+/* Endpoint flags this kernel has: 0, or 1 after "what: <flag> needs Linux V". */
+int pm_require_flags(const char *what, uint32_t flags);
+
 /* One endpoint, as `ip mptcp endpoint show` prints it:
  * "ADDR [port P] id ID [flags...] [dev IF] " plus a newline. */
 void pm_print_endpoint(const struct mpk_endpoint *ep);

@@ -37,6 +37,8 @@ struct daemon {
 	uint64_t retry_at;	/* CLOCK_MONOTONIC ms of the next sync; 0: none */
 	bool refreshed;	/* an endpoint was deleted to be added again */
 	uint64_t stats_at;	/* when the statistics file was written */
+	int watch_err;		/* the health sample's last error, said once; 0: none */
+	uint64_t watch_samples;	/* samples taken when it failed */
 };
 
 static int open_signals(void)
@@ -193,6 +195,28 @@ static void on_rtnl(struct daemon *d)
 		sync_paths(d);
 }
 
+/* A failed sample is said once per cause, not once per interval (a kernel
+ * without the socket dumps they need fails every time): why, and that
+ * pmd carries on with what works. */
+static void watch_failed(struct daemon *d, int err)
+{
+	char why[240];
+
+	if (err == d->watch_err)
+		return;
+	d->watch_err = err;
+	d->watch_samples = pmd_watch_samples(d->watch);
+	if (err == -ENOENT)
+		snprintf(why, sizeof(why), "health checks are off: this kernel has no "
+			 "sock_diag dump of TCP sockets with their MPTCP details "
+			 "(modules tcp_diag, mptcp_diag; %s); link and address changes "
+			 "still drive the paths", strerror(-err));
+	else
+		snprintf(why, sizeof(why), "%s; said once, tried again every interval",
+			 strerror(-err));
+	pmd_log_error("health-sample", why);
+}
+
 static void on_watch(struct daemon *d)
 {
 	int ret = pmd_watch_step(d->watch, &d->net);
@@ -200,8 +224,13 @@ static void on_watch(struct daemon *d)
 	pmd_tune_adapt(pmd_watch_in_flight(d->watch), pmd_watch_rcv_window(d->watch),
 		       clock_mono_ms());
 	if (ret < 0) {
-		pmd_log_error("health-sample", strerror(-ret));
+		watch_failed(d, ret);
 		return;
+	}
+	if (d->watch_err && ret >= 0 && pmd_watch_samples(d->watch) != d->watch_samples) {
+		d->watch_err = 0;
+		pmd_log_begin("health-sample");
+		pmd_log_end("health checks work again");
 	}
 	if (!ret)
 		return;

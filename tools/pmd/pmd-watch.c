@@ -803,6 +803,11 @@ int pmd_watch_step(struct pmd_watch *w, const struct pmd_net *net)
 	return changed;
 }
 
+uint64_t pmd_watch_samples(const struct pmd_watch *w)
+{
+	return w->samples;
+}
+
 uint64_t pmd_watch_in_flight(const struct pmd_watch *w)
 {
 	return w->in_flight_max;

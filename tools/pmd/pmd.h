@@ -329,6 +329,8 @@ void pmd_watch_paths(const struct pmd_watch *w, struct pmd_stats *s);
 /* The most bytes in flight on one TCP socket in the last sample, subflows
  * and plain TCP (0 before the first). */
 uint64_t pmd_watch_in_flight(const struct pmd_watch *w);
+/* Samples taken so far. */
+uint64_t pmd_watch_samples(const struct pmd_watch *w);
 /* The largest receive window in use (pmd-rcvwin.c; 0 before the first,
  * and always unless rmem_max is auto). */
 uint64_t pmd_watch_rcv_window(const struct pmd_watch *w);

@@ -2,12 +2,14 @@
 /* mptcpkit proxy: TCP <-> MPTCP, as forward, reverse, SOCKS5 or transparent proxy. */
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdio_ext.h>
 #include <string.h>
 #include <sys/resource.h>
 
 #include "commands.h"
+#include "feature-text.h"
 #include "print.h"
 #include "proxy.h"
 #include "util.h"
@@ -170,6 +172,10 @@ static void log_flush(void *arg)
 	fflush(stdout);
 }
 
+/* Before 5.16 an MPTCP leg's subflows cannot be counted (MPTCP_INFO):
+ * '?' (null), said once at the start, rather than 1. */
+static bool subflows_countable = true;
+
 static void print_leg(const char *side, bool known, const struct mpk_status *st,
 		      unsigned int subflows)
 {
@@ -182,8 +188,24 @@ static void print_leg(const char *side, bool known, const struct mpk_status *st,
 	snprintf(key, sizeof(key), "%s_reason", side);
 	print_string(key, NULL, mpk_reason_name(st->reason));
 	snprintf(key, sizeof(key), "%s_subflows", side);
+	if (st->mptcp && !subflows_countable) {
+		print_null(key, NULL);
+		print_text(" %s mptcp/?", side);
+		return;
+	}
 	print_uint(key, NULL, subflows);
 	print_text(" %s %s/%u", side, st->mptcp ? "mptcp" : mpk_reason_name(st->reason), subflows);
+}
+
+/* Every worker decides; the first process says it. */
+static void note_uncountable(bool say)
+{
+	char text[200];
+
+	subflows_countable = mpk_feature_probe(MPK_FEATURE_MPTCP_INFO) != 0;
+	if (!subflows_countable && say)
+		fprintf(stderr, PROG_NAME ": proxy: subflow counts shown as '?': %s\n",
+			feature_needs(MPK_FEATURE_MPTCP_INFO, false, text, sizeof(text)));
 }
 
 static void conn_done(const struct proxy_report *r, void *arg)
@@ -317,6 +339,7 @@ static int serve(const struct proxy_config *cfg, struct proxy_cli *cli)
 	}
 	if (!worker)
 		print_listening(cfg, port, &st);
+	note_uncountable(!worker);
 	err = proxy_run(p, &hooks);
 	if (err)
 		ret = fail("proxy: %s", strerror(-err));

@@ -32,6 +32,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "feature-text.h"
 #include "mptcpkit.h"
 #include "run-seccomp.h"
 #include "util.h"
@@ -272,9 +273,13 @@ int supervise(struct supervisor *s)
 	seccomp_api_get();
 	/* Before 6.6 (EINVAL): the usual wake-ups, only slower. */
 	if (s->notify_fd >= 0 && ioctl(s->notify_fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
-		  SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) < 0 && s->debug)
-		fprintf(stderr, PROG_NAME ": run: no synchronous seccomp wake-ups here (%s)\n",
+		  SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) < 0 && s->debug) {
+		char text[200];
+
+		fprintf(stderr, PROG_NAME ": run: %s (%s)\n",
+			feature_needs(MPK_FEATURE_SECCOMP_SYNC, true, text, sizeof(text)),
 			strerror(errno));
+	}
 	for (;;) {
 		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
