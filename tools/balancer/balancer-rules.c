@@ -72,7 +72,7 @@ static void nft_rules(FILE *f, const struct balancer_spec *s)
 	for (int i = 0; i < s->nbackends; i++) {
 		struct balancer_addr d = dest(s, i);
 
-		fprintf(f, "\tchain backend-%d {\n\t\tcounter dnat to %s\n\t}\n", i + 1,
+		fprintf(f, "\tchain backend-%d {\n\t\tmeta l4proto tcp counter dnat to %s\n\t}\n", i + 1,
 			balancer_addr_format(&d, a, sizeof(a)));
 	}
 	fprintf(f, "\tchain joins {\n"
