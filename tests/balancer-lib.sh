@@ -9,6 +9,13 @@
 # 6.18 a plain subflow endpoint joins a C-flag server's announced address
 # from the default route's address only (measured: path 1 twice).
 VIP=10.9.0.1
+# wait_for SECONDS CMD... (as pmd-lib.sh has it), unless already defined
+declare -F wait_for >/dev/null || wait_for() {
+	local n=$(($1 * 10))
+	shift
+	while [ "$n" -gt 0 ]; do "$@" && return 0; sleep 0.1; n=$((n - 1)); done
+	return 1
+}
 SPORT=${SPORT:-80}
 JPORT=${JPORT:-7000}
 LB_RATE=${LB_RATE:-}
