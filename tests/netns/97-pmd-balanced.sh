@@ -156,6 +156,26 @@ else not_ok "socks: both subflows on one backend" "$(lb_subflows_per_conn $SOCKS
 close_conns
 check_ok "balancer remove (socks)" bal remove --service "$VIP:$SOCKS" $(lb_backends 3)
 
+# --- IPVS: the rules always; applied only where the kernel has IPVS
+check "ipvsadm rules: the service, its real servers (masquerade)" \
+	"-A -t $VIP:80 -s rr|-a -t $VIP:80 -r 10.2.1.2:80 -m -w 1|-a -t $VIP:80 -r 10.2.2.2:80 -m -w 1" \
+	sh -c "$MPTCPKIT balancer rules --ipvsadm --service $VIP:80 $(lb_backends 2) | paste -sd'|'"
+check "ipvsadm rules, direct routing, joins on the VIP: a service per backend" \
+	"-A -t $VIP:7001 -s rr|-a -t $VIP:7001 -r 10.2.1.2:7001 -g -w 1" \
+	sh -c "$MPTCPKIT balancer rules --ipvsadm --method dr --service $VIP:80 \
+		--backend 10.2.1.2,join=$VIP:7001 | tail -n 2 | paste -sd'|'"
+check "keepalived: a virtual_server block per service" "2" sh -c \
+	"$MPTCPKIT balancer rules --keepalived --method dr --service $VIP:80 \
+		--backend 10.2.1.2,join=$VIP:7001 | grep -c '^virtual_server'"
+if in_ns "$L" test -e /proc/net/ip_vs && command -v ipvsadm >/dev/null; then
+	check_ok "balancer install --ipvsadm" bal install --ipvsadm --service "$VIP:$SPORT" $(lb_backends 3)
+	check_ok "balancer remove --ipvsadm" bal remove --ipvsadm --service "$VIP:$SPORT" $(lb_backends 3)
+else
+	check_one_line "balancer install --ipvsadm without IPVS: one line" \
+		"ipvsadm is not installed|has no IPVS" bal install --ipvsadm --service "$VIP:$SPORT" $(lb_backends 3)
+	skip "IPVS applied and used" "no IPVS in this kernel (or no ipvsadm): tests/vm/cases/60-ipvs.sh runs it in Debian's kernels"
+fi
+
 # --- stop: everything undone
 check_ok "pmd stops cleanly on the 3 backends" lb_pmd_stop
 check "the C flag restored, no endpoint left" "1 1 1 0" sh -c "echo \$(for b in ${B[*]}; do
