@@ -6,8 +6,8 @@
 # balancing), in the same run, alternating:
 #  - aggregation: mptcpkit perf over the two 50 Mbit/s client paths,
 #    balanced / direct (target >= 0.97);
-#  - new connections per second (open, 1 KiB each way, close),
-#    balanced / direct (target >= 0.95);
+#  - new connections per second (open, 1 KiB each way, close), in turns
+#    of 0.5 s, balanced / direct (target >= 0.95);
 #  - CONNS connections at once through the balancer: the share with all
 #    their subflows (2, both on one backend: mptcpkit -j ss on the
 #    backends), every one MPTCP with its bytes intact (target 100 %).
@@ -41,9 +41,9 @@ import json, sys
 d = json.load(sys.stdin)
 print("%.2f" % (d["bits_per_second"] / 1e6 if d["verified"] else 0))'
 }
-conn_rate() {	# conn_rate HOST: connections per second
-	in_ns "$C" python3 "$TOP/tests/balancer-conns.py" rate "$1" "$SPORT" "$RATE_SECS" |
-		awk -v s="$RATE_SECS" '{ printf "%.1f %d %d\n", $2 / s, $2, $4 }'
+conn_rates() {	# conn_rates: "DIRECT BALANCED" connections per second, in turns
+	in_ns "$C" python3 "$TOP/tests/balancer-conns.py" ratepair 10.2.1.2 "$VIP" "$SPORT" \
+		"$RATE_SECS" | awk '{ print $2, $6 }'
 }
 agg_b=() agg_d=() rate_b=() rate_d=()
 for r in $(seq "$RUNS"); do
@@ -51,11 +51,10 @@ for r in $(seq "$RUNS"); do
 	if [ $((r % 2)) = 1 ]; then d=$(perf_mbit 10.2.1.2); b=$(perf_mbit "$VIP")
 	else b=$(perf_mbit "$VIP"); d=$(perf_mbit 10.2.1.2); fi
 	agg_d+=("$d") agg_b+=("$b")
-	if [ $((r % 2)) = 1 ]; then d=$(conn_rate 10.2.1.2); b=$(conn_rate "$VIP")
-	else b=$(conn_rate "$VIP"); d=$(conn_rate 10.2.1.2); fi
-	rate_d+=("${d%% *}") rate_b+=("${b%% *}")
+	read -r d b < <(conn_rates)
+	rate_d+=("$d") rate_b+=("$b")
 	echo "run $r: perf direct ${agg_d[-1]} balanced ${agg_b[-1]} Mbit/s;" \
-		"connections/s direct $d balanced $b (rate conns mptcp)"
+		"connections/s direct $d balanced $b (in turns of 0.5 s)"
 done
 
 # CONNS at once through the balancer

@@ -13,6 +13,10 @@
       (another line of output); EOF ends it
   balancer-conns.py rate HOST PORT SECONDS
       open, exchange 1 KiB, close, in a loop: prints "conns N mptcp M"
+  balancer-conns.py ratepair HOST1 HOST2 PORT SECONDS
+      the same to HOST1 and HOST2 in turns of 0.5 s (a machine's load
+      drifts: both see the same), SECONDS each: prints
+      "HOST1 RATE1 mptcp M1 HOST2 RATE2 mptcp M2" (connections per second)
 """
 import os
 import selectors
@@ -152,12 +156,40 @@ def rate(host, port, seconds):
     print(f"conns {n} mptcp {mptcp}", flush=True)
 
 
+def burst(host, port, seconds):
+    end, n, mptcp = time.monotonic() + seconds, 0, 0
+    while time.monotonic() < end:
+        s = new_conn(host, port, False)
+        if exchange(s, 1024):
+            n += 1
+            mptcp += is_mptcp(s)
+        s.close()
+    return n, mptcp
+
+
+def ratepair(hosts, port, seconds):
+    count = {h: [0, 0, 0.0] for h in hosts}
+    turns = max(1, int(seconds / 0.5))
+    for i in range(turns):
+        for h in (hosts if i % 2 == 0 else hosts[::-1]):
+            t0 = time.monotonic()
+            n, m = burst(h, port, 0.5)
+            c = count[h]
+            c[0] += n
+            c[1] += m
+            c[2] += time.monotonic() - t0
+    print(" ".join("%s %.1f mptcp %d" % (h, count[h][0] / count[h][2], count[h][1])
+                   for h in hosts), flush=True)
+
+
 def main():
     a = sys.argv[1:]
     if a[:1] == ["serve"]:
         serve(int(a[1]))
     elif a[:1] == ["open"]:
         open_conns(a[1], int(a[2]), int(a[3]), int(a[4]), "--socks" in a)
+    elif a[:1] == ["ratepair"]:
+        ratepair(a[1:3], int(a[3]), float(a[4]))
     elif a[:1] == ["rate"]:
         rate(a[1], int(a[2]), float(a[3]))
     else:
