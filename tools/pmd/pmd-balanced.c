@@ -225,6 +225,14 @@ int pmd_balanced_start(const struct pmd_config *cfg, const struct pmd_net *net,
 	b->last = b->base;
 	b->watch_at = clock_mono_ms();
 	log_start(b);
+	if (!cfg->balanced.join_port && !is_local(net, cfg->balanced.vip_family, &cfg->balanced.vip)) {
+		pmd_log_begin("warning");
+		pmd_log_addr("join", cfg->balanced.join_family, &cfg->balanced.join);
+		pmd_log_end("the service address is not on this backend, so the balancer "
+			    "translates it: if it translates to the join address, connections "
+			    "arrive at it and the kernel never announces it to them (give "
+			    "--join a port of its own)");
+	}
 	*out = b;
 	return 0;
 }
