@@ -87,7 +87,7 @@ _mptcpkit() {
 		--name | --paths | --rate | --loss | --delay) return ;;
 		esac
 		case "$sub" in
-		up) COMPREPLY=($(compgen -W "--name --paths --rate --loss --delay --cc --router" -- "$cur")) ;;
+		up) COMPREPLY=($(compgen -W "--name --paths --rate --loss --delay --cc --router --balancer" -- "$cur")) ;;
 		down) COMPREPLY=($(compgen -W "--name --force" -- "$cur")) ;;
 		status) COMPREPLY=($(compgen -W "--name" -- "$cur")) ;;
 		link) [[ $prev =~ ^[0-9]+$ ]] && COMPREPLY=($(compgen -W "down up" -- "$cur")) ||
@@ -96,7 +96,7 @@ _mptcpkit() {
 		esac ;;
 	demo)
 		case "$prev" in --plot) COMPREPLY=($(compgen -f -X '!*.svg' -- "$cur")); return ;; esac
-		COMPREPLY=($(compgen -W "--quick --plot --proxy -h --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--quick --plot --proxy --balancer -h --help" -- "$cur")) ;;
 	run)
 		case "$prev" in
 		-m | --mode) COMPREPLY=($(compgen -W "auto preload seccomp" -- "$cur")); return ;;
