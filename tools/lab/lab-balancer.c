@@ -20,12 +20,6 @@
 
 #include "lab.h"
 
-const char *lab_backend_ns(const struct lab *lab, int k, char buf[LAB_NS_LEN])
-{
-	snprintf(buf, LAB_NS_LEN, "mpk-lab-%s-backend%d", lab->name, k);
-	return buf;
-}
-
 const char *lab_backend_addr(int k, char buf[LAB_ADDR_LEN])
 {
 	snprintf(buf, LAB_ADDR_LEN, "10.3.%d.2", k);
@@ -173,16 +167,6 @@ int lab_balancer_start(struct lab *lab)
 	for (int k = 1; !ret && k <= lab->backends; k++)
 		ret = start_pmd(lab, k, self);
 	return ret;
-}
-
-int lab_balancer_count(const struct lab *lab)
-{
-	char ns[LAB_NS_LEN];
-	int k = 0;
-
-	while (k < LAB_BACKENDS_MAX && lab_ns_exists(lab_backend_ns(lab, k + 1, ns)))
-		k++;
-	return k;
 }
 
 int lab_balancer_down(const struct lab *lab)

@@ -40,6 +40,23 @@ int lab_init(struct lab *lab, const char *name)
 	return 0;
 }
 
+const char *lab_backend_ns(const struct lab *lab, int k, char buf[LAB_NS_LEN])
+{
+	snprintf(buf, LAB_NS_LEN, NS_PREFIX "%s-backend%d", lab->name, k);
+	return buf;
+}
+
+/* The balancer topology's backends: names are this file's business. */
+int lab_balancer_count(const struct lab *lab)
+{
+	char ns[LAB_NS_LEN];
+	int k = 0;
+
+	while (k < LAB_BACKENDS_MAX && lab_ns_exists(lab_backend_ns(lab, k + 1, ns)))
+		k++;
+	return k;
+}
+
 bool lab_ns_exists(const char *ns)
 {
 	char path[128];

@@ -139,7 +139,8 @@ bool lab_listening(const char *ns, int port);
 #define LAB_BALANCER_PORT 80		/* the service port */
 #define LAB_BALANCER_PORT_STR "80"
 #define LAB_JOIN_PORT 7000		/* each backend's join port, on its own address */
-/* Backend k's namespace (mpk-lab-NAME-backendK) and address (10.3.k.2). */
+/* Backend k's namespace (mpk-lab-NAME-backendK; lab-state.c, with the
+ * other names) and address (10.3.k.2). */
 const char *lab_backend_ns(const struct lab *lab, int k, char buf[LAB_NS_LEN]);
 const char *lab_backend_addr(int k, char buf[LAB_ADDR_LEN]);
 /* Backend k's pmd log (JSON lines). */
@@ -148,7 +149,7 @@ void lab_balancer_log(const struct lab *lab, int k, char *buf, size_t len);
 int lab_balancer_build(struct lab *lab);
 /* The balancer's nft rules and each backend's pmd --balanced. */
 int lab_balancer_start(struct lab *lab);
-/* How many backend namespaces exist (1, 2, ... in a row). */
+/* How many backend namespaces exist (1, 2, ... in a row; lab-state.c). */
 int lab_balancer_count(const struct lab *lab);
 /* Every backend namespace (whatever the count), their logs. */
 int lab_balancer_down(const struct lab *lab);
