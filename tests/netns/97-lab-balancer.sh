@@ -58,4 +58,19 @@ check_ok "lab down" lab down --name "$A"
 wait $pids 2>/dev/null
 check "no namespace or file left" "" sh -c "ip netns list | grep -- 'mpk-lab-$A-';
 	ls /run/mptcpkit/ 2>/dev/null | grep -F -- 'lab-$A'"
+
+# demo --balancer: its own lab of 3 backends, removed at the end (other
+# demos may run beside: only namespaces that were not there before count)
+demo_ns() { ip netns list | grep -oE -- 'mpk-lab-demo-[0-9]+-[a-z0-9]+' | sort; }
+demo_ns >"$TMP/ns.before"
+"$K" -j demo --balancer --quick >"$TMP/demo.json" 2>"$TMP/demo.err"
+rc=$?
+check "demo --balancer: exit 0, 4 tests, each on a backend, MPTCP, 2 subflows, intact, none astray" \
+	"0 4 True" python3 -c '
+import json, sys
+d = json.loads(open(sys.argv[2]).read().strip().splitlines()[-1])
+t = d["tests"]
+print(sys.argv[1], len(t), all(x["ok"] and x["backend"] >= 1 and x["mptcp"] and x["subflows"] == 2
+                                and x["verified"] and x["astray"] == 0 for x in t))' "$rc" "$TMP/demo.json"
+check "demo --balancer: no lab left" "" eval 'demo_ns | comm -13 "$TMP/ns.before" -'
 finish
