@@ -176,6 +176,14 @@ else
 	skip "IPVS applied and used" "no IPVS in this kernel (or no ipvsadm): tests/vm/cases/60-ipvs.sh runs it in Debian's kernels"
 fi
 
+# --- a pmd killed (SIGKILL) left the C flag and its endpoint: the next adopts them
+kill -9 "${LB_PMD[1]}"; wait "${LB_PMD[1]}" 2>/dev/null
+bg "${B[1]}" "$MPTCPKIT" pmd --server --balanced "$VIP:$SPORT" --join "10.2.1.2:$JPORT" \
+	--no-health-checks 2>"$TMP/pmd1b.log"
+LB_PMD[1]=$BG_PID
+check_ok "after SIGKILL, the next pmd starts and adopts what it left" \
+	wait_for 10 grep -q 'pmd: adopt .*allow_join_initial_addr_port 1' "$TMP/pmd1b.log"
+
 # --- stop: everything undone
 check_ok "pmd stops cleanly on the 3 backends" lb_pmd_stop
 check "the C flag restored, no endpoint left" "1 1 1 0" sh -c "echo \$(for b in ${B[*]}; do

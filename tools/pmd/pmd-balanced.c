@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "mptcpkit.h"
@@ -97,9 +98,48 @@ static int check_input(const struct pmd_config *cfg, const struct pmd_net *net)
 	return 0;
 }
 
+/* A pmd in backend mode that was killed (SIGKILL, a crash) left its join
+ * endpoint and the C flag: take back the sysctl's value from before it,
+ * and delete its endpoint (added again below). */
+static void adopt(struct pmd_balanced *b, struct pmd_saved *saved)
+{
+	struct mpk_endpoint *eps = NULL;
+	size_t n = 0;
+
+	if (pmd_state_load(saved) || !saved->have_balanced)
+		return;
+	b->c_flag_before = saved->c_flag_before;
+	if (!mpk_pm_endpoint_list(b->pm, &eps, &n)) {
+		for (size_t i = 0; i < n; i++) {
+			if (eps[i].id == saved->join.id && eps[i].port == saved->join.port &&
+			    pmd_in46_equal(eps[i].family, &eps[i].addr, &saved->join.addr))
+				mpk_pm_endpoint_delete(b->pm, &eps[i]);
+		}
+		free(eps);
+	}
+	pmd_log_begin("adopt");
+	pmd_log_addr("join", saved->join.family, &saved->join.addr);
+	pmd_log_uint("allow_join_initial_addr_port", (uint64_t)saved->c_flag_before);
+	pmd_log_end("left by a pmd in backend mode that did not stop (SIGKILL or crash)");
+}
+
+static void save_state(const struct pmd_balanced *b)
+{
+	struct pmd_saved s = { .pid = getpid(), .have_balanced = true,
+			       .c_flag_before = b->c_flag_before, .join = b->ep };
+
+	if (pmd_state_save(&s))
+		pmd_log_error("save-state", "cannot write the state file under " PMD_STATE_DIR);
+}
+
 static int clear_c_flag_sysctl(struct pmd_balanced *b)
 {
-	int ret = sysctl_read_int(C_FLAG_SYSCTL, &b->c_flag_before);
+	int ret;
+
+	if (b->c_flag_before >= 0)	/* adopted */
+		return sysctl_write(C_FLAG_SYSCTL, "0") ?
+		       fail("pmd: --balanced: setting net.mptcp.allow_join_initial_addr_port") : 0;
+	ret = sysctl_read_int(C_FLAG_SYSCTL, &b->c_flag_before);
 
 	if (ret) {
 		b->c_flag_before = -1;
@@ -160,13 +200,8 @@ static int add_endpoint(struct pmd_balanced *b)
 	const struct pmd_balanced_config *c = b->cfg;
 	struct mpk_endpoint ep = { .family = c->join_family, .addr = c->join,
 				   .port = c->join_port, .flags = MPK_EP_SIGNAL };
-	int ret = mpk_pm_open(&b->pm);
+	int ret = mpk_pm_endpoint_add(b->pm, &ep);
 
-	if (ret == -EPERM)
-		return fail("pmd: the mptcp_pm netlink family needs CAP_NET_ADMIN");
-	if (ret)
-		return fail("pmd: the mptcp_pm netlink family: %s", mpk_strerror(ret));
-	ret = mpk_pm_endpoint_add(b->pm, &ep);
 	if (ret)
 		return add_endpoint_failed(c, ret, mpk_pm_ext_ack(b->pm));
 	b->ep = ep;
@@ -202,10 +237,22 @@ static void log_start(const struct pmd_balanced *b)
 		    "address is announced on every connection");
 }
 
+static int open_pm(struct pmd_balanced *b)
+{
+	int ret = mpk_pm_open(&b->pm);
+
+	if (ret == -EPERM)
+		return fail("pmd: the mptcp_pm netlink family needs CAP_NET_ADMIN");
+	if (ret)
+		return fail("pmd: the mptcp_pm netlink family: %s", mpk_strerror(ret));
+	return 0;
+}
+
 int pmd_balanced_start(const struct pmd_config *cfg, const struct pmd_net *net,
 		       struct pmd_balanced **out)
 {
 	struct pmd_balanced *b;
+	struct pmd_saved saved;
 
 	if (check_input(cfg, net))
 		return -EINVAL;
@@ -217,10 +264,16 @@ int pmd_balanced_start(const struct pmd_config *cfg, const struct pmd_net *net,
 	b->ns = calloc(1, sizeof(*b->ns));
 	b->cfg = &cfg->balanced;
 	b->c_flag_before = -1;
-	if (!b->ns || clear_c_flag_sysctl(b) || add_endpoint(b)) {
+	if (!b->ns || open_pm(b)) {
 		pmd_balanced_stop(b);
 		return -EINVAL;
 	}
+	adopt(b, &saved);
+	if (clear_c_flag_sysctl(b) || add_endpoint(b)) {
+		pmd_balanced_stop(b);
+		return -EINVAL;
+	}
+	save_state(b);
 	read_joins(b, &b->base);
 	b->last = b->base;
 	b->watch_at = clock_mono_ms();
@@ -299,6 +352,8 @@ int pmd_balanced_stop(struct pmd_balanced *b)
 			err = ret;
 		}
 	}
+	if (!err && b->ep.id)
+		pmd_state_remove();
 	mpk_pm_close(b->pm);
 	free(b->ns);
 	free(b);

@@ -373,6 +373,11 @@ struct pmd_saved {
 	struct mpk_limits limits;	/* before the first pmd started */
 	bool have_limits;
 	int pid;
+	/* backend mode (pmd-balanced.c): the join endpoint, and
+	 * allow_join_initial_addr_port as it was before the first pmd */
+	bool have_balanced;
+	int c_flag_before;
+	struct mpk_endpoint join;
 };
 /* The file's path for this network namespace. */
 int pmd_state_path(char *buf, size_t len);
