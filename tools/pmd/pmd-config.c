@@ -363,9 +363,10 @@ static int set_balanced(struct setter *p, const char *key, const char *v)
 		b->on = false;
 		return 0;
 	}
-	snprintf(buf, sizeof(buf), "%s", v);
-	if (strlen(v) >= sizeof(buf) ||
-	    parse_target(buf, &b->vip_family, &b->vip, &b->vip_port) || !b->vip_port)
+	if (strlen(v) >= sizeof(buf))
+		return perr(p, "%s: too long", key);
+	strcpy(buf, v);
+	if (parse_target(buf, &b->vip_family, &b->vip, &b->vip_port) || !b->vip_port)
 		return perr(p, "%s must be VIP:PORT or [VIP6]:PORT, not '%s'", key, v);
 	b->on = true;
 	return 0;
@@ -377,9 +378,10 @@ static int set_join(struct setter *p, const char *key, const char *v)
 	struct pmd_balanced_config *b = &p->cfg->balanced;
 	char buf[LINE_MAX_LEN];
 
-	snprintf(buf, sizeof(buf), "%s", v);
-	if (strlen(v) >= sizeof(buf) ||
-	    parse_target(buf, &b->join_family, &b->join, &b->join_port))
+	if (strlen(v) >= sizeof(buf))
+		return perr(p, "%s: too long", key);
+	strcpy(buf, v);
+	if (parse_target(buf, &b->join_family, &b->join, &b->join_port))
 		return perr(p, "%s must be ADDR, ADDR:PORT or [ADDR6]:PORT, not '%s'", key, v);
 	return 0;
 }
