@@ -34,6 +34,10 @@ for k in 1 2 3; do wait_listen "${B[k]}" "$PERF"; done
 in_ns "$L" "$MPTCPKIT" balancer install --service "$VIP:$SPORT" $(lb_backends 3) || exit 1
 in_ns "$L" "$MPTCPKIT" balancer install --service "$VIP:$PERF" $(lb_backends 3) || exit 1
 lb_pmd_start || { echo "pmd did not start" >&2; exit 1; }
+# a load generator's setting: thousands of short connections a second would
+# otherwise run out of ports in TIME_WAIT (connect: EADDRNOTAVAIL), and
+# connect() slows down long before that
+in_ns "$C" sysctl -qw net.ipv4.tcp_tw_reuse=1
 
 perf_mbit() {	# perf_mbit HOST: one test's goodput in Mbit/s ("0" unless verified)
 	in_ns "$C" "$MPTCPKIT" -j perf -c "$1" -p "$PERF" -t "$SECS" 2>/dev/null | python3 -c '
@@ -45,18 +49,6 @@ conn_rates() {	# conn_rates: "DIRECT BALANCED" connections per second, in turns
 	in_ns "$C" python3 "$TOP/tests/balancer-conns.py" ratepair 10.2.1.2 "$VIP" "$SPORT" \
 		"$RATE_SECS" | awk '{ print $2, $6 }'
 }
-agg_b=() agg_d=() rate_b=() rate_d=()
-for r in $(seq "$RUNS"); do
-	# alternate which goes first: the load of a shared machine drifts
-	if [ $((r % 2)) = 1 ]; then d=$(perf_mbit 10.2.1.2); b=$(perf_mbit "$VIP")
-	else b=$(perf_mbit "$VIP"); d=$(perf_mbit 10.2.1.2); fi
-	agg_d+=("$d") agg_b+=("$b")
-	read -r d b < <(conn_rates)
-	rate_d+=("$d") rate_b+=("$b")
-	echo "run $r: perf direct ${agg_d[-1]} balanced ${agg_b[-1]} Mbit/s;" \
-		"connections/s direct $d balanced $b (in turns of 0.5 s)"
-done
-
 # CONNS at once through the balancer
 mkfifo "$TMP/ctl"
 bg "$C" sh -c "python3 $TOP/tests/balancer-conns.py open $VIP $SPORT $CONNS 16384 <$TMP/ctl >$TMP/conns"
@@ -71,6 +63,19 @@ astray=$(lb_counter MPJoinNoTokenFound)
 echo "$CONNS at once: $(cat "$TMP/conns"); on the backends $all connections, $two with 2 subflows" \
 	"(per backend $per), joins astray $astray"
 exec 7>&-
+
+agg_b=() agg_d=() rate_b=() rate_d=()
+for r in $(seq "$RUNS"); do
+	# alternate which goes first: the load of a shared machine drifts
+	if [ $((r % 2)) = 1 ]; then d=$(perf_mbit 10.2.1.2); b=$(perf_mbit "$VIP")
+	else b=$(perf_mbit "$VIP"); d=$(perf_mbit 10.2.1.2); fi
+	agg_d+=("$d") agg_b+=("$b")
+	read -r d b < <(conn_rates)
+	rate_d+=("$d") rate_b+=("$b")
+	echo "run $r: perf direct ${agg_d[-1]} balanced ${agg_b[-1]} Mbit/s;" \
+		"connections/s direct $d balanced $b (in turns of 0.5 s)"
+done
+
 lb_pmd_stop
 in_ns "$L" "$MPTCPKIT" balancer remove --service "$VIP:$SPORT" $(lb_backends 3)
 in_ns "$L" "$MPTCPKIT" balancer remove --service "$VIP:$PERF" $(lb_backends 3)
