@@ -3,7 +3,7 @@
 
 _mptcpkit_commands="check connect listen perf lab demo run enable disable endpoint
 	limits monitor announce remove subflow pmd proxy help version"
-_mptcpkit_commands+=" ss top counters exporter report"
+_mptcpkit_commands+=" ss top counters exporter report balancer"
 
 # Network interfaces, for 'dev' and the like.
 _mptcpkit_ifaces() {
@@ -87,7 +87,7 @@ _mptcpkit() {
 		--name | --paths | --rate | --loss | --delay) return ;;
 		esac
 		case "$sub" in
-		up) COMPREPLY=($(compgen -W "--name --paths --rate --loss --delay --cc --router" -- "$cur")) ;;
+		up) COMPREPLY=($(compgen -W "--name --paths --rate --loss --delay --cc --router --balancer" -- "$cur")) ;;
 		down) COMPREPLY=($(compgen -W "--name --force" -- "$cur")) ;;
 		status) COMPREPLY=($(compgen -W "--name" -- "$cur")) ;;
 		link) [[ $prev =~ ^[0-9]+$ ]] && COMPREPLY=($(compgen -W "down up" -- "$cur")) ||
@@ -96,7 +96,7 @@ _mptcpkit() {
 		esac ;;
 	demo)
 		case "$prev" in --plot) COMPREPLY=($(compgen -f -X '!*.svg' -- "$cur")); return ;; esac
-		COMPREPLY=($(compgen -W "--quick --plot --proxy -h --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "--quick --plot --proxy --balancer -h --help" -- "$cur")) ;;
 	run)
 		case "$prev" in
 		-m | --mode) COMPREPLY=($(compgen -W "auto bpf preload seccomp" -- "$cur")); return ;;
@@ -171,7 +171,7 @@ _mptcpkit() {
 		--wmem-max | --rmem-max) COMPREPLY=($(compgen -W "auto off" -- "$cur")); return ;;
 		--backup | --only | --exclude) COMPREPLY=($(compgen -W "$(_mptcpkit_ifaces)" -- "$cur")); return ;;
 		esac
-		COMPREPLY=($(compgen -W "-c --config --client --server --backup --only --exclude --pm --on-link-down --wmem-max --rmem-max --notsent-lowat --no-health-checks --probe -j --json -v --verbose -h --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "-c --config --client --server --backup --only --exclude --pm --on-link-down --wmem-max --rmem-max --notsent-lowat --no-health-checks --probe --balanced --join -j --json -v --verbose -h --help" -- "$cur")) ;;
 	ss)
 		case "$prev" in
 		state) COMPREPLY=($(compgen -W "established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait closed close-wait last-ack listening closing" -- "$cur")); return ;;
@@ -208,6 +208,14 @@ _mptcpkit() {
 		COMPREPLY=($(compgen -W "--listen --to --via --auth --auth-file --allow --allow-local-dest
 			--max-conns --idle-timeout --connect-timeout --handshake-timeout --drain-timeout
 			--no-splice --config --print-rules --install-rules --iif --tproxy --workers -j --json -h --help" -- "$cur")) ;;
+	balancer)
+		case "$prev" in
+		balancer) COMPREPLY=($(compgen -W "rules install remove --help" -- "$cur")); return ;;
+		--hash) COMPREPLY=($(compgen -W "random jhash" -- "$cur")); return ;;
+		--method) COMPREPLY=($(compgen -W "nat dr" -- "$cur")); return ;;
+		--service | --backend) return ;;
+		esac
+		COMPREPLY=($(compgen -W "--nft --ipvsadm --keepalived --service --backend --hash --method -j --json -h --help" -- "$cur")) ;;
 	esac
 }
 complete -F _mptcpkit mptcpkit

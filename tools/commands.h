@@ -28,6 +28,7 @@ int cmd_exporter(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_proxy(int argc, char **argv);
+int cmd_balancer(int argc, char **argv);
 
 
 #endif

@@ -40,6 +40,7 @@ static const struct {
 	{ "subflow", cmd_subflow, "Userspace PM: create, destroy or change a subflow" },
 	{ "pmd", cmd_pmd, "Path-manager daemon: keep every path in use" },
 	{ "proxy", cmd_proxy, "TCP<->MPTCP proxy: forward, reverse, SOCKS5, transparent" },
+	{ "balancer", cmd_balancer, "L4 load-balancer rules for MPTCP backends (nft, IPVS)" },
 	{ "ss", cmd_ss, "Every MPTCP connection here, its subflows beneath it" },
 	{ "top", cmd_top, "ss refreshed each second, with rates, sorted by rate" },
 	{ "counters", cmd_counters, "The kernel's MPTCP counters, and what they say" },

@@ -29,6 +29,7 @@ static void healthy(struct check_state *s)
 	};
 	inet_pton(AF_INET, "10.0.2.1", &s->endpoint[0].ep.addr.v4);
 	s->rp_filter_all = 2;
+	s->c_flag_sysctl = 1;
 }
 
 static size_t hints_of(const struct check_state *s, struct check_hint *h)
@@ -201,6 +202,58 @@ static void endpoint_address(void **state)
 	assert_string_equal(check_endpoint_addr(&s.endpoint[0], buf, sizeof(buf)), "");
 }
 
+/* A backend behind a load balancer: joins that go astray, in words. */
+static void balancer_joins(void **state)
+{
+	struct check_state s;
+	struct check_hint h[CHECK_HINTS_MAX];
+	const struct check_hint *hint;
+	size_t n;
+
+	healthy(&s);
+	s.counters_known = true;
+	s.join_syn_rx = 20;
+	s.join_no_token = 7;
+	n = hints_of(&s, h);
+	hint = find(h, n, "joins-astray");
+	assert_true(hint && strstr(hint->text, "7 MP_JOINs") != NULL);
+	assert_null(find(h, n, "joins-to-initial-address"));
+	/* the C flag set: the joins ignore it, or the announced address is balanced */
+	s.c_flag_sysctl = 0;
+	s.endpoint[0].ep.flags = MPK_EP_SIGNAL;
+	n = hints_of(&s, h);
+	assert_null(find(h, n, "joins-astray"));
+	assert_non_null(find(h, n, "joins-to-initial-address"));
+	assert_null(find(h, n, "c-flag-no-announce"));
+	/* none refused: nothing said */
+	s.join_no_token = 0;
+	n = hints_of(&s, h);
+	assert_int_equal(n, 1);
+}
+
+static void balancer_announce(void **state)
+{
+	struct check_state s;
+	struct check_hint h[CHECK_HINTS_MAX];
+	size_t n;
+
+	healthy(&s);
+	s.c_flag_sysctl = 0;
+	n = hints_of(&s, h);
+	assert_non_null(find(h, n, "c-flag-no-announce"));
+	s.endpoint[0].ep.flags = MPK_EP_SIGNAL;
+	s.endpoint[0].addr_dev[0] = '\0';
+	s.counters_known = true;
+	s.add_addr_tx = 50;
+	n = hints_of(&s, h);
+	assert_null(find(h, n, "c-flag-no-announce"));
+	assert_non_null(find(h, n, "announced-not-here"));
+	assert_non_null(find(h, n, "announced-unreachable"));
+	s.join_syn_rx = 40;
+	n = hints_of(&s, h);
+	assert_null(find(h, n, "announced-unreachable"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +267,8 @@ int main(void)
 		cmocka_unit_test(max_is_respected),
 		cmocka_unit_test(flags_text),
 		cmocka_unit_test(endpoint_address),
+		cmocka_unit_test(balancer_joins),
+		cmocka_unit_test(balancer_announce),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -228,6 +228,36 @@ static void test_load_missing(void **state)
 					 err, sizeof(err)), -ENOENT);
 }
 
+/* Backend mode's keys: balanced = VIP:PORT, join = ADDR[:PORT]. */
+static void test_balanced(void **state)
+{
+	struct pmd_config cfg;
+
+	assert_int_equal(parse(&cfg, "mode = server\nbalanced = 10.9.0.1:80\n"
+			       "join = [fd00::2]:7000\n"), 0);
+	assert_true(cfg.balanced.on);
+	assert_int_equal(cfg.balanced.vip_family, AF_INET);
+	assert_int_equal(cfg.balanced.vip_port, 80);
+	assert_int_equal(cfg.balanced.join_family, AF_INET6);
+	assert_int_equal(cfg.balanced.join_port, 7000);
+	assert_int_equal(parse(&cfg, "join = 10.2.1.2\n"), 0);
+	assert_int_equal(cfg.balanced.join_port, 0);
+	assert_false(cfg.balanced.on);
+	pmd_config_init(&cfg);
+	assert_int_equal(pmd_config_parse_string(&cfg, "balanced = 10.9.0.1\n", err,
+						 sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "VIP:PORT"));
+	pmd_config_init(&cfg);
+	assert_int_equal(pmd_config_parse_string(&cfg, "join = nowhere:1\n", err,
+						 sizeof(err)), -EINVAL);
+	pmd_config_init(&cfg);
+	assert_int_equal(pmd_config_set(&cfg, NULL, "balanced", "[fd00::1]:443", err,
+					sizeof(err)), 0);
+	assert_int_equal(cfg.balanced.vip_family, AF_INET6);
+	assert_int_equal(pmd_config_set(&cfg, NULL, "balanced", "no", err, sizeof(err)), 0);
+	assert_false(cfg.balanced.on);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +269,7 @@ int main(void)
 		cmocka_unit_test(test_too_many),
 		cmocka_unit_test(test_flags_roundtrip),
 		cmocka_unit_test(test_load_missing),
+		cmocka_unit_test(test_balanced),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

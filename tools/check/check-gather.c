@@ -3,10 +3,12 @@
  * (with their interfaces' rp_filter) and whether a daemon listens. */
 #include <ifaddrs.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check-state.h"
 #include "check-query.h"
+#include "netstat.h"
 #include "sysctl.h"
 
 static void read_path_manager(struct check_state *s)
@@ -90,6 +92,22 @@ static void read_path_manager_state(struct check_state *s)
 	complete_endpoints(s);
 }
 
+/* The join counters, for the hints of a server behind a load balancer. */
+static void read_join_counters(struct check_state *s)
+{
+	struct netstat *ns = calloc(1, sizeof(*ns));
+
+	if (sysctl_read_int("net/mptcp/allow_join_initial_addr_port", &s->c_flag_sysctl))
+		s->c_flag_sysctl = -1;
+	s->counters_known = ns && !netstat_read(NETSTAT_PATH, ns);
+	if (s->counters_known) {
+		s->join_syn_rx = netstat_get(ns, "MPJoinSynRx");
+		s->join_no_token = netstat_get(ns, "MPJoinNoTokenFound");
+		s->add_addr_tx = netstat_get(ns, "AddAddrTx");
+	}
+	free(ns);
+}
+
 void check_gather(struct check_state *s)
 {
 	s->enabled = -1;
@@ -99,4 +117,5 @@ void check_gather(struct check_state *s)
 		s->rp_filter_all = -1;
 	read_path_manager(s);
 	read_path_manager_state(s);
+	read_join_counters(s);
 }

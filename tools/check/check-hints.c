@@ -97,6 +97,55 @@ static void kernel_pm_hints(const struct check_state *s, struct hint_list *l)
 		    check_endpoint_addr(ep, addr, sizeof(addr)));
 }
 
+/* A signal endpoint whose address is on no interface here. */
+static const struct check_endpoint *foreign_signal(const struct check_state *s)
+{
+	for (size_t i = 0; i < s->num_endpoints; i++) {
+		const struct check_endpoint *ep = &s->endpoint[i];
+
+		if ((ep->ep.flags & MPK_EP_SIGNAL) && !ep->addr_dev[0])
+			return ep;
+	}
+	return NULL;
+}
+
+/* Behind an L4 load balancer: joins that go astray. */
+static void balancer_hints(const struct check_state *s, struct hint_list *l)
+{
+	const struct check_endpoint *ep;
+	char addr[INET6_ADDRSTRLEN];
+
+	if (s->counters_known && s->join_no_token && s->c_flag_sysctl != 0)
+		add(l, "joins-astray", "%llu MP_JOIN%s arrived for connections this host does "
+		    "not have (MPJoinNoTokenFound): behind a load balancer, joins balanced apart "
+		    "from their connection land on the wrong backend and are refused; on each "
+		    "backend tell clients not to join the service address and announce one of "
+		    "its own: 'mptcpkit pmd --server --balanced VIP:PORT --join ADDR:PORT'",
+		    (unsigned long long)s->join_no_token, s->join_no_token == 1 ? "" : "s");
+	else if (s->counters_known && s->join_no_token)
+		add(l, "joins-to-initial-address", "%llu MP_JOIN%s for unknown connections arrived "
+		    "although clients are told not to join the address they connected to "
+		    "(allow_join_initial_addr_port = 0): some clients ignore the C flag (Linux "
+		    "before 6.18 with endpoints of its own, other stacks), or an announced "
+		    "address is balanced too: route each backend's join address to it alone",
+		    (unsigned long long)s->join_no_token, s->join_no_token == 1 ? "" : "s");
+	if (s->c_flag_sysctl == 0 && s->endpoints_known && !find_endpoint(s, MPK_EP_SIGNAL, false))
+		add(l, "c-flag-no-announce", "clients are told not to join the address they "
+		    "connected to (allow_join_initial_addr_port = 0), but no signal endpoint "
+		    "announces another: every connection keeps one subflow; add one, e.g. "
+		    "'mptcpkit endpoint add ADDR port PORT signal'");
+	ep = foreign_signal(s);
+	if (ep && s->c_flag_sysctl == 0)
+		add(l, "announced-not-here", "signal endpoint %s is no address of this host: "
+		    "clients told to join it reach this backend only if the balancer routes it "
+		    "here", check_endpoint_addr(ep, addr, sizeof(addr)));
+	if (s->c_flag_sysctl == 0 && s->counters_known && s->add_addr_tx >= 10 && !s->join_syn_rx)
+		add(l, "announced-unreachable", "%llu addresses were announced and no join "
+		    "arrived: the announced address is not reachable from the clients (is it "
+		    "routed, or forwarded by the balancer, straight to this backend? is a "
+		    "firewall in the way?)", (unsigned long long)s->add_addr_tx);
+}
+
 size_t check_hints(const struct check_state *s, struct check_hint *hints, size_t max)
 {
 	struct hint_list l = { hints, 0, max };
@@ -117,6 +166,7 @@ size_t check_hints(const struct check_state *s, struct check_hint *hints, size_t
 	} else {
 		kernel_pm_hints(s, &l);
 	}
+	balancer_hints(s, &l);
 	add(&l, "bind-wildcard", "a listener bound to one address refuses joins to another "
 	    "announced address: servers should bind the wildcard address");
 	return l.n;

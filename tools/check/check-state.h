@@ -46,6 +46,12 @@ struct check_state {
 	size_t num_endpoints;
 	struct check_endpoint endpoint[CHECK_ENDPOINTS_MAX];
 	int rp_filter_all;          /* net.ipv4.conf.all.rp_filter; -1 unknown */
+	/* behind a load balancer (pmd --balanced) */
+	int c_flag_sysctl;          /* net.mptcp.allow_join_initial_addr_port; -1 unknown */
+	bool counters_known;        /* the MPTcpExt counters below were read */
+	uint64_t join_syn_rx;       /* MP_JOIN SYNs received (MPJoinSynRx) */
+	uint64_t join_no_token;     /* ... for no connection here (MPJoinNoTokenFound) */
+	uint64_t add_addr_tx;       /* addresses announced (AddAddrTx) */
 };
 
 struct check_hint {

@@ -29,7 +29,7 @@
 #define DEMO_SLACK_S 20.0	/* a perf client may take this much longer */
 
 static const char usage[] =
-	"Usage: " PROG_NAME " [-j] demo [--quick] [--plot FILE.svg] [--proxy]\n\n"
+	"Usage: " PROG_NAME " [-j] demo [--quick] [--plot FILE.svg] [--proxy | --balancer]\n\n"
 	"Builds a lab of two 50 Mbit/s paths (see 'lab'), measures with perf:\n"
 	"one TCP connection, two TCP connections (one per path), one MPTCP\n"
 	"connection, and MPTCP with path 1 cut (packets dropped both ways, link up)\n"
@@ -42,7 +42,11 @@ static const char usage[] =
 	"client (perf --tcp -R: it downloads) through the proxy pair from a TCP\n"
 	"server, which carries it over MPTCP on both uplinks, and the same with\n"
 	"uplink 1 cut and restored in the middle. The cut run's plot goes to\n"
-	"FILE.svg (default ./mptcpkit-demo-proxy.svg).\n";
+	"FILE.svg (default ./mptcpkit-demo-proxy.svg).\n\n"
+	"--balancer: a balancer lab instead (see 'lab up --balancer'): 3 backends\n"
+	"in backend mode behind an nft load balancer; perf to backend 1's own\n"
+	"address, then to the service address: where each test landed, MPTCP with\n"
+	"a subflow per path, its join on its own backend, none astray.\n";
 
 static volatile sig_atomic_t stop;
 
@@ -75,6 +79,8 @@ struct demo {
 	struct demo_ctx ctx;
 	struct lab lab;
 	struct demo_report rep;
+	bool balancer;		/* demo --balancer */
+	struct demo_bal_report bal;
 	int port;
 	char step_error[256];	/* the first lab step of a test that failed */
 };
@@ -375,12 +381,16 @@ static int parse_args(int argc, char **argv, struct demo *d, char *plot, char *p
 			quick = true;
 		else if (!strcmp(argv[i], "--proxy"))
 			d->rep.proxy = true;
+		else if (!strcmp(argv[i], "--balancer"))
+			d->balancer = true;
 		else if (!strcmp(argv[i], "--plot") && i + 1 < argc)
 			plot_arg = argv[++i];
 		else
 			return fail("demo: unexpected argument '%s' (try '" PROG_NAME " demo --help')",
 				    argv[i]);
 	}
+	if (d->balancer && d->rep.proxy)
+		return fail("demo: --proxy and --balancer are two demos: one of them");
 	if (!plot_arg)
 		plot_arg = d->rep.proxy ? "mptcpkit-demo-proxy.svg" : "mptcpkit-demo.svg";
 	if (plot_path(plot_arg, plot, len) < 0 || plot_pmd_path(plot, plot_pmd, len) < 0)
@@ -404,6 +414,7 @@ static int lab_start(struct demo *d)
 	d->lab.paths = DEMO_PATHS;
 	d->lab.rate_mbit = DEMO_RATE;
 	d->lab.router = d->rep.proxy;
+	d->lab.backends = d->balancer ? 3 : 0;
 	if (lab_exists(&d->lab))	/* a crashed demo of a recycled pid */
 		lab_down(&d->lab);
 	ret = lab_up(&d->lab);
@@ -453,17 +464,27 @@ int cmd_demo(int argc, char **argv)
 	catch_signals();
 	if (lab_start(&d))
 		return 1;
-	print_text("lab %s up; measuring (about %g s)...\n", d.lab.name, d.rep.proxy ?
+	print_text("lab %s up; measuring (about %g s)...\n", d.lab.name, d.balancer ?
+		   DEMO_BAL_TESTS * (d.rep.seconds + 1) : d.rep.proxy ?
 		   2 * d.rep.seconds + d.rep.cut_seconds + 2 :
 		   3 * d.rep.seconds + 2 * d.rep.cut_seconds + 3);
 	fflush(stdout);
 	if (stop)
 		ret = -EINTR;
+	else if (d.balancer)
+		ret = demo_balancer_run(&d.ctx, &d.lab, d.rep.seconds, &d.bal);
 	else
 		ret = d.rep.proxy ? run_proxy_all(&d) : run_all(&d);
 	lab_down(&d.lab);
 	if (ret == -EINTR)
 		return fail("demo: interrupted; lab %s removed", d.lab.name);
+	if (d.balancer) {
+		if (ret < 0)
+			return fail("demo: %s", lab_why(ret));
+		demo_balancer_print(&d.bal, DEMO_RATE);
+		return demo_balancer_good(&d.bal) ? 0 :
+		       fail("demo: a test failed, lost data or had a join astray (see the table)");
+	}
 	demo_print(&d.rep);
 	return all_good(&d.rep) ? 0 : fail("demo: a test failed or lost data (see the table)");
 }

@@ -15,10 +15,10 @@
 
 static const char usage[] =
 	"Usage: " PROG_NAME " lab up [--name NAME] [--paths N] [--rate MBIT] [--loss PCT] [--delay MS]\n"
-	"                     [--cc ALGO] [--router]\n"
+	"                     [--cc ALGO] [--router | --balancer N]\n"
 	"       " PROG_NAME " lab down [--name NAME] [--force]\n"
 	"       " PROG_NAME " lab link K down|up [--name NAME]\n"
-	"       " PROG_NAME " lab exec client|server|router|far [--name NAME] [--] CMD [ARG...]\n"
+	"       " PROG_NAME " lab exec client|server|router|far|backendK [--name NAME] [--] CMD [ARG...]\n"
 	"       " PROG_NAME " lab status [--name NAME]\n"
 	"       " PROG_NAME " lab list\n\n"
 	"A client and a server network namespace (mpk-lab-NAME-client/-server)\n"
@@ -38,6 +38,13 @@ static const char usage[] =
 	"(10.2.0.2). Any TCP connection from the client goes over MPTCP on every\n"
 	"path. 'lab down' stops the proxies; their -j logs are\n"
 	LAB_STATE_DIR "/lab-NAME-router.log and -far.log.\n"
+	"--balancer N: the server namespace is an L4 load balancer (nftables, from\n"
+	"'" PROG_NAME " balancer install') for the service " LAB_VIP ":" LAB_BALANCER_PORT_STR
+	" in front of N\n"
+	"backends (1..8, mpk-lab-NAME-backendK, 10.3.K.2), each running\n"
+	"'" PROG_NAME " pmd --server --balanced' with its own join address\n"
+	"10.3.K.2:7000 (pmd logs " LAB_STATE_DIR "/lab-NAME-backendK.log). Run servers\n"
+	"with 'lab exec backendK'; connect from the client to " LAB_VIP ".\n"
 	"NAME defaults to 'default'. Needs root.\n";
 
 static int usage_error(const char *what)
@@ -84,6 +91,7 @@ static int lab_cmd_up(int argc, char **argv)
 		return fail("lab up: lab '%s' exists (remove it with '" PROG_NAME
 			    " lab down --name %s')", lab.name, lab.name);
 	lab.router = o.router;
+	lab.backends = (int)o.backends;
 	lab.paths = (int)o.paths;
 	lab.rate_mbit = o.rate;
 	lab.loss_pct = o.loss;
@@ -168,6 +176,41 @@ static const char *where_ns(const struct lab *lab, enum lab_where w)
 	return nss[w];
 }
 
+/* ip netns exec NS CMD...: the command with the namespace's own /sys. */
+static int exec_in(const char *ns, int argc, char **argv, int rest)
+{
+	char **cmd = calloc(argc - rest + 5, sizeof(*cmd));
+
+	if (!cmd)
+		return fail("lab exec: %s", strerror(errno));
+	cmd[0] = "ip";
+	cmd[1] = "netns";
+	cmd[2] = "exec";
+	cmd[3] = (char *)ns;
+	memcpy(cmd + 4, argv + rest, (argc - rest) * sizeof(*cmd));
+	fflush(stdout);
+	execvp("ip", cmd);
+	return fail("lab exec: ip: %s", strerror(errno));
+}
+
+/* lab exec backendK: a backend of the balancer topology. */
+static int exec_backend(int argc, char **argv, const struct lab_opts *o, const char *word)
+{
+	char ns[LAB_NS_LEN];
+	struct lab lab;
+	long k;
+
+	if (lab_open("exec", o, &lab, true))
+		return 1;
+	if (!lab.backends)
+		return fail("lab exec: lab '%s' has no backends (it was not made with --balancer)",
+			    lab.name);
+	if (parse_long(word + 7, 1, lab.backends, &k) < 0)
+		return fail("lab exec: '%s': lab '%s' has backend1..backend%d", word, lab.name,
+			    lab.backends);
+	return exec_in(lab_backend_ns(&lab, (int)k, ns), argc, argv, o->rest);
+}
+
 static int lab_cmd_exec(int argc, char **argv)
 {
 	struct lab_opts o;
@@ -181,6 +224,8 @@ static int lab_cmd_exec(int argc, char **argv)
 	if (o.npos < 1 || o.rest >= argc)
 		return usage_error("exec needs 'client', 'server', 'router' or 'far' and a command");
 	where = where_of(pos[0]);
+	if (where == WHERE_NONE && !strncmp(pos[0], "backend", 7))
+		return exec_backend(argc, argv, &o, pos[0]);
 	if (where == WHERE_NONE)
 		return fail("lab exec: '%s': expected 'client', 'server', 'router' or 'far'", pos[0]);
 	if (lab_open("exec", &o, &lab, true))

@@ -121,3 +121,57 @@ void demo_print(const struct demo_report *rep)
 		print_null("plot_pmd", "no plot of the run with pmd was written\n");
 	print_close_object();
 }
+
+static bool bal_row_good(const struct demo_bal_row *row)
+{
+	return row->r.ok && row->r.verified && row->r.mptcp && row->r.subflows >= DEMO_PATHS &&
+	       row->backend && row->joins >= 1 && !row->astray;
+}
+
+bool demo_balancer_good(const struct demo_bal_report *rep)
+{
+	for (int i = 0; i < rep->n; i++) {
+		if (!bal_row_good(&rep->rows[i]))
+			return false;
+	}
+	return rep->n == DEMO_BAL_TESTS;
+}
+
+void demo_balancer_print(const struct demo_bal_report *rep, long rate_mbit)
+{
+	print_open_object(NULL);
+	print_int("backends", "%" PRId64 " backends in backend mode (pmd --server --balanced) "
+		  "behind an nft balancer, ", rep->backends);
+	print_int("rate", "a client with 2 paths of %" PRId64 " Mbit/s\n\n", rate_mbit);
+	print_text("%-22s %-8s %-6s %-9s %-6s %-7s %-8s %s\n", "to", "backend", "mptcp",
+		   "subflows", "joins", "astray", "Mbit/s", "verified");
+	print_open_array("tests");
+	for (int i = 0; i < rep->n; i++) {
+		const struct demo_bal_row *row = &rep->rows[i];
+		char to[48];
+
+		snprintf(to, sizeof(to), "%s%s", row->to, row->direct ? " (direct)" : "");
+		print_open_object(NULL);
+		print_string("to", NULL, row->to);
+		print_text("%-22s", to);
+		print_bool("direct", NULL, row->direct);
+		print_int("backend", " %-8" PRId64, row->backend);
+		print_bool("mptcp", " %-6s", row->r.mptcp);
+		print_int("subflows", " %-9" PRId64, row->r.subflows);
+		print_uint("joins", " %-6" PRIu64, row->joins);
+		print_uint("astray", " %-7" PRIu64, row->astray);
+		print_double("mbps", " %-8.1f", row->r.mbps);
+		print_bool("verified", " %s", row->r.verified);
+		print_bool("ok", bal_row_good(row) ? "\n" : "  <- FAILED\n", bal_row_good(row));
+		if (!row->r.ok)
+			print_string("error", "    %s\n", row->r.error);
+		print_close_object();
+	}
+	print_close_array();
+	print_text("\nThe first test connects to backend 1's own address (no balancing), the\n"
+		   "others to the service address, balanced at random. joins: the joins the\n"
+		   "backend a test landed on accepted (each connection's subflow over path 2,\n"
+		   "to that backend's own join address); astray: joins any backend refused\n"
+		   "for a connection it does not have (balanced joins would be).\n");
+	print_close_object();
+}

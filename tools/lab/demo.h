@@ -159,4 +159,29 @@ int demo_proxy_conns(const char *log);
  * 0, or -ENOENT when none came. */
 int demo_proxy_leg(const char *log, int after, bool *mptcp, int *subflows);
 
+struct lab;
+/* demo-balancer.c: demo --balancer, in a lab made with --balancer. */
+#define DEMO_BAL_TESTS 4	/* one direct to backend 1, then to the service */
+struct demo_bal_row {
+	char to[32];		/* the address perf connected to */
+	bool direct;		/* backend 1's own address: no balancing */
+	int backend;		/* where it landed, 1..N; 0: unknown */
+	uint64_t joins;		/* joins that backend accepted during the test */
+	uint64_t astray;	/* joins refused for unknown tokens, all backends */
+	struct demo_result r;
+};
+struct demo_bal_report {
+	int backends;
+	int n;
+	struct demo_bal_row rows[DEMO_BAL_TESTS];
+};
+/* Start perf servers on the backends, run the tests, stop them. 0, -EINTR,
+ * or -errno of a lab step (each row says how its test went). */
+int demo_balancer_run(const struct demo_ctx *c, const struct lab *lab, double seconds,
+		      struct demo_bal_report *rep);
+/* demo-table.c */
+void demo_balancer_print(const struct demo_bal_report *rep, long rate_mbit);
+/* Every test MPTCP, intact, a subflow per path, its joins on its backend. */
+bool demo_balancer_good(const struct demo_bal_report *rep);
+
 #endif

@@ -25,6 +25,7 @@ static int parse_loss(const char *s, double *out)
 /* The options of every lab subcommand; each subcommand allows some kinds. */
 enum lab_option {
 	OPT_NAME, OPT_PATHS, OPT_RATE, OPT_DELAY, OPT_LOSS, OPT_CC, OPT_FORCE, OPT_ROUTER,
+	OPT_BALANCER,
 };
 
 static const struct {
@@ -41,6 +42,7 @@ static const struct {
 	{ "--force", LAB_OPT_FORCE, OPT_FORCE },
 	{ "-f", LAB_OPT_FORCE, OPT_FORCE },
 	{ "--router", LAB_OPT_TOPOLOGY, OPT_ROUTER },
+	{ "--balancer", LAB_OPT_TOPOLOGY, OPT_BALANCER },
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
@@ -67,6 +69,8 @@ static int parse_number(enum lab_option id, const char *val, struct lab_opts *o)
 		return parse_long(val, 0, 10000, &o->delay);
 	case OPT_LOSS:
 		return parse_loss(val, &o->loss);
+	case OPT_BALANCER:
+		return parse_long(val, 1, LAB_BACKENDS_MAX, &o->backends);
 	default:
 		return -EINVAL;
 	}
@@ -92,6 +96,9 @@ static int parse_value(enum lab_option id, const char *opt, const char *val,
 		return 0;
 	if (id == OPT_PATHS)
 		return fail("lab: --paths '%s': expected a number from 1 to %d", val, LAB_PATHS_MAX);
+	if (id == OPT_BALANCER)
+		return fail("lab: --balancer '%s': expected a number of backends from 1 to %d",
+			    val, LAB_BACKENDS_MAX);
 	return fail("lab: %s '%s': not a valid value", opt, val);
 }
 
@@ -127,6 +134,9 @@ int lab_parse(int argc, char **argv, int allowed, struct lab_opts *o,
 			return 1;
 		i++;
 	}
+	if (o->router && o->backends)
+		return fail("lab %s: --router and --balancer are two topologies: one of them",
+			    argv[0]);
 	o->npos = npos;
 	o->rest = i;
 	return 0;
@@ -195,6 +205,24 @@ static void print_router(const struct lab *lab, bool complete)
 	print_proxy("far_proxy", "socks", lab->far_pid, lab->far_ns, flisten);
 }
 
+static void print_balancer(const struct lab *lab)
+{
+	char ns[LAB_NS_LEN], addr[LAB_ADDR_LEN];
+
+	print_string("topology", "topology balancer: client => paths => balancer (server, "
+		     "service " LAB_VIP ":" LAB_BALANCER_PORT_STR ") -> backends\n", "balancer");
+	print_open_array("backends");
+	for (int k = 1; k <= lab->backends; k++) {
+		print_open_object(NULL);
+		print_int("backend", "backend%" PRId64, k);
+		print_string("ns", " %s", lab_backend_ns(lab, k, ns));
+		print_string("address", " %s", lab_backend_addr(k, addr));
+		print_int("join_port", " join port %" PRId64 "\n", LAB_JOIN_PORT);
+		print_close_object();
+	}
+	print_close_array();
+}
+
 int lab_print_status(struct lab *lab)
 {
 	bool complete = lab_complete(lab);
@@ -208,6 +236,8 @@ int lab_print_status(struct lab *lab)
 	print_string("server", "server %s\n", lab->server_ns);
 	if (lab->router)
 		print_router(lab, complete);
+	else if (lab->backends)
+		print_balancer(lab);
 	else
 		print_string("topology", NULL, "paths");
 	print_int("rate", "rate %" PRId64 " Mbit/s", complete ? lab->rate_mbit : 0);

@@ -11,7 +11,7 @@ enum {
 	LAB_OPT_NAME = 1,	/* --name */
 	LAB_OPT_SHAPE = 2,	/* --paths --rate --loss --delay --cc */
 	LAB_OPT_FORCE = 4,	/* --force */
-	LAB_OPT_TOPOLOGY = 8,	/* --router */
+	LAB_OPT_TOPOLOGY = 8,	/* --router --balancer */
 };
 
 struct lab_opts {
@@ -21,6 +21,7 @@ struct lab_opts {
 	double loss;
 	bool force;
 	bool router;		/* --router: the router topology */
+	long backends;		/* --balancer N: the balancer topology; 0: none */
 	int npos;		/* positional arguments found */
 	int rest;		/* with stop_early: where the command starts */
 };

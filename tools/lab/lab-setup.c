@@ -93,8 +93,9 @@ static int path_setup(const struct lab *lab, int k)
 		return -EIO;
 	if (path_end(lab, cns, dev, caddr) < 0 || path_end(lab, sns, dev, saddr) < 0)
 		return -EIO;
-	if (k >= 2 && lab_run(NULL, "ip", "-n", cns, "mptcp", "endpoint", "add",
-			      ep, "dev", dev, "subflow", NULL) < 0)
+	/* towards C-flag backends (--balancer) 6.18 needs fullmesh: lab-balancer.c */
+	if (k >= 2 && lab_run(NULL, "ip", "-n", cns, "mptcp", "endpoint", "add", ep, "dev", dev,
+			      "subflow", lab->backends ? "fullmesh" : NULL, NULL) < 0)
 		return -EIO;
 	return 0;
 }
@@ -155,6 +156,13 @@ static int build(struct lab *lab)
 		ret = lab_router_build(lab);
 		if (ret == 0)
 			ret = lab_router_start(lab);
+		if (ret < 0)
+			return ret;
+	}
+	if (lab->backends) {
+		ret = lab_balancer_build(lab);
+		if (ret == 0)
+			ret = lab_balancer_start(lab);
 		if (ret < 0)
 			return ret;
 	}
@@ -219,7 +227,10 @@ int lab_down(const struct lab *lab)
 		recorded.router_pid = lab->router_pid;
 		recorded.far_pid = lab->far_pid;
 	}
+	int bret;
+
 	lab_router_stop(&recorded);
+	bret = lab_balancer_down(lab);
 	for (int round = 0; round < 3; round++) {
 		ret = 0;
 		for (int i = 0; i < 4; i++) {
@@ -233,6 +244,8 @@ int lab_down(const struct lab *lab)
 		if (round < 2)
 			nanosleep(&tick, NULL);
 	}
+	if (!ret)
+		ret = bret;
 	lab_state_remove(lab);
 	lab_router_log(lab, false, path, sizeof(path));
 	unlink(path);

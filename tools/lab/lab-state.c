@@ -36,7 +36,25 @@ int lab_init(struct lab *lab, const char *name)
 	snprintf(lab->router_ns, sizeof(lab->router_ns), NS_PREFIX "%s-router", name);
 	snprintf(lab->far_ns, sizeof(lab->far_ns), NS_PREFIX "%s-far", name);
 	lab->router = lab_ns_exists(lab->router_ns) || lab_ns_exists(lab->far_ns);
+	lab->backends = lab_balancer_count(lab);
 	return 0;
+}
+
+const char *lab_backend_ns(const struct lab *lab, int k, char buf[LAB_NS_LEN])
+{
+	snprintf(buf, LAB_NS_LEN, NS_PREFIX "%s-backend%d", lab->name, k);
+	return buf;
+}
+
+/* The balancer topology's backends: names are this file's business. */
+int lab_balancer_count(const struct lab *lab)
+{
+	char ns[LAB_NS_LEN];
+	int k = 0;
+
+	while (k < LAB_BACKENDS_MAX && lab_ns_exists(lab_backend_ns(lab, k + 1, ns)))
+		k++;
+	return k;
 }
 
 bool lab_ns_exists(const char *ns)
@@ -61,7 +79,8 @@ const char *lab_path_dev(int k, char buf[LAB_ADDR_LEN])
 bool lab_exists(const struct lab *lab)
 {
 	return lab_ns_exists(lab->client_ns) || lab_ns_exists(lab->server_ns) ||
-	       lab_ns_exists(lab->router_ns) || lab_ns_exists(lab->far_ns);
+	       lab_ns_exists(lab->router_ns) || lab_ns_exists(lab->far_ns) ||
+	       lab_balancer_count(lab) > 0;
 }
 
 const char *lab_path_ns(const struct lab *lab, enum lab_side side)
@@ -93,6 +112,8 @@ int lab_state_write(const struct lab *lab)
 		json_object_object_add(o, "router_pid", json_object_new_int(lab->router_pid));
 		json_object_object_add(o, "far_pid", json_object_new_int(lab->far_pid));
 	}
+	if (lab->backends)
+		json_object_object_add(o, "backends", json_object_new_int(lab->backends));
 	if (mkdir(LAB_STATE_DIR, 0755) < 0 && errno != EEXIST)
 		ret = -errno;
 	state_path(lab, path, sizeof(path));
@@ -133,6 +154,8 @@ int lab_state_read(struct lab *lab)
 		lab->router = true;
 	lab->router_pid = (pid_t)get_long(o, "router_pid");
 	lab->far_pid = (pid_t)get_long(o, "far_pid");
+	if (!lab->backends)
+		lab->backends = (int)get_long(o, "backends");
 	json_object_put(o);
 	return lab->paths >= 1 && lab->paths <= LAB_PATHS_MAX ? 0 : -EINVAL;
 }

@@ -57,6 +57,8 @@ struct lab {
 	double loss_pct;	/* random drop on every path, each direction */
 	long delay_ms;		/* one-way delay (netem), 0 = none */
 	char cc[16];		/* TCP congestion control in both namespaces */
+	int backends;		/* --balancer N: the server is a load balancer
+				 * in front of N backends (lab-balancer.c); 0: none */
 };
 
 /* lab-state.c: names, existence, the state file. */
@@ -130,6 +132,27 @@ const char *lab_router_socks(char buf[LAB_LISTEN_LEN]);
 void lab_router_log(const struct lab *lab, bool far, char *buf, size_t len);
 /* Is something listening on TCP port in ns? */
 bool lab_listening(const char *ns, int port);
+
+/* lab-balancer.c: the balancer topology (the server namespace balances). */
+#define LAB_BACKENDS_MAX 8
+#define LAB_VIP "10.9.0.1"		/* the service address, on the balancer */
+#define LAB_BALANCER_PORT 80		/* the service port */
+#define LAB_BALANCER_PORT_STR "80"
+#define LAB_JOIN_PORT 7000		/* each backend's join port, on its own address */
+/* Backend k's namespace (mpk-lab-NAME-backendK; lab-state.c, with the
+ * other names) and address (10.3.k.2). */
+const char *lab_backend_ns(const struct lab *lab, int k, char buf[LAB_NS_LEN]);
+const char *lab_backend_addr(int k, char buf[LAB_ADDR_LEN]);
+/* Backend k's pmd log (JSON lines). */
+void lab_balancer_log(const struct lab *lab, int k, char *buf, size_t len);
+/* The backends, the VIP, the client's routes (after the paths). */
+int lab_balancer_build(struct lab *lab);
+/* The balancer's nft rules and each backend's pmd --balanced. */
+int lab_balancer_start(struct lab *lab);
+/* How many backend namespaces exist (1, 2, ... in a row; lab-state.c). */
+int lab_balancer_count(const struct lab *lab);
+/* Every backend namespace (whatever the count), their logs. */
+int lab_balancer_down(const struct lab *lab);
 
 /* lab-link.c: cut and restore a path (nft drop in both namespaces). */
 int lab_link_set(const struct lab *lab, int path, bool up);

@@ -18,7 +18,8 @@ static void usage(FILE *f)
 		"                     [--on-link-down remove|backup] [--wmem-max auto|off|BYTES]\n"
 		"                     [--rmem-max auto|off|BYTES] [--notsent-lowat BYTES]\n"
 		"                     [--no-health-checks]\n"
-		"                     [--probe IF=ADDR[:PORT]] [-j] [-v]\n\n"
+		"                     [--probe IF=ADDR[:PORT]] [-j] [-v]\n"
+		"       " PROG_NAME " pmd --server --balanced VIP:PORT --join ADDR[:PORT] [...]\n\n"
 		"A path-manager daemon that keeps every usable path in use: one endpoint per\n"
 		"usable address (subflow on a client, signal on a server), limits to match,\n"
 		"endpoints removed at once when their link goes down or their path stops\n"
@@ -44,6 +45,14 @@ static void usage(FILE *f)
 		"      --notsent-lowat BYTES  set net.ipv4.tcp_notsent_lowat while running\n"
 		"                      (plain TCP only: MPTCP subflows ignore it)\n"
 		"      --no-health-checks  act on link state only (no probes, no sock_diag)\n"
+		"      --balanced VIP:PORT  backend mode, behind an L4 load balancer whose\n"
+		"                      service address is VIP:PORT: clients are told not to\n"
+		"                      join it (net.mptcp.allow_join_initial_addr_port=0,\n"
+		"                      restored at stop), the join address alone is\n"
+		"                      announced, joins are counted\n"
+		"      --join ADDR[:PORT]  this backend's own join address, routed to it\n"
+		"                      directly (a port of its own when the balancer\n"
+		"                      translates VIP to ADDR)\n"
 		"      --probe IF=ADDR also probe ADDR over interface IF (repeatable;\n"
 		"                      ADDR:PORT or [ADDR6]:PORT: a TCP connect)\n"
 		"  -j, --json          log one JSON object per line (also the global -j)\n"
@@ -52,7 +61,8 @@ static void usage(FILE *f)
 }
 
 enum { OPT_CLIENT = 256, OPT_SERVER, OPT_BACKUP, OPT_ONLY, OPT_EXCLUDE, OPT_PM,
-       OPT_DOWN, OPT_LOWAT, OPT_WMEM, OPT_RMEM, OPT_NO_HEALTH, OPT_PROBE };
+       OPT_DOWN, OPT_LOWAT, OPT_WMEM, OPT_RMEM, OPT_NO_HEALTH, OPT_PROBE,
+       OPT_BALANCED, OPT_JOIN };
 
 static const struct option options[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -68,6 +78,8 @@ static const struct option options[] = {
 	{ "rmem-max", required_argument, NULL, OPT_RMEM },
 	{ "no-health-checks", no_argument, NULL, OPT_NO_HEALTH },
 	{ "probe", required_argument, NULL, OPT_PROBE },
+	{ "balanced", required_argument, NULL, OPT_BALANCED },
+	{ "join", required_argument, NULL, OPT_JOIN },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -83,6 +95,7 @@ static const struct {
 	{ OPT_DOWN, "on_link_down" }, { OPT_LOWAT, "notsent_lowat" },
 	{ OPT_WMEM, "wmem_max" }, { OPT_RMEM, "rmem_max" },
 	{ OPT_NO_HEALTH, "health_checks" },
+	{ OPT_BALANCED, "balanced" }, { OPT_JOIN, "join" },
 };
 
 /* The config file path, found before anything else so options override it. */

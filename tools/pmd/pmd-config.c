@@ -350,6 +350,42 @@ static int set_stall_ms(struct setter *p, const char *key, const char *v)
 	return set_uint(p, key, v, 100, 60000, &p->cfg->health.stall_ms);
 }
 
+static int parse_target(char *tok, int *family, union mpk_in46 *ip, uint16_t *port);
+
+/* "balanced = VIP:PORT": the service address clients reach through the
+ * balancer; backend mode (server only: checked when pmd starts). */
+static int set_balanced(struct setter *p, const char *key, const char *v)
+{
+	struct pmd_balanced_config *b = &p->cfg->balanced;
+	char buf[LINE_MAX_LEN];
+
+	if (!strcmp(v, "no") || !strcmp(v, "off")) {
+		b->on = false;
+		return 0;
+	}
+	if (strlen(v) >= sizeof(buf))
+		return perr(p, "%s: too long", key);
+	strcpy(buf, v);
+	if (parse_target(buf, &b->vip_family, &b->vip, &b->vip_port) || !b->vip_port)
+		return perr(p, "%s must be VIP:PORT or [VIP6]:PORT, not '%s'", key, v);
+	b->on = true;
+	return 0;
+}
+
+/* "join = ADDR[:PORT]": this backend's own join address (and port). */
+static int set_join(struct setter *p, const char *key, const char *v)
+{
+	struct pmd_balanced_config *b = &p->cfg->balanced;
+	char buf[LINE_MAX_LEN];
+
+	if (strlen(v) >= sizeof(buf))
+		return perr(p, "%s: too long", key);
+	strcpy(buf, v);
+	if (parse_target(buf, &b->join_family, &b->join, &b->join_port))
+		return perr(p, "%s must be ADDR, ADDR:PORT or [ADDR6]:PORT, not '%s'", key, v);
+	return 0;
+}
+
 typedef int (*set_fn)(struct setter *p, const char *key, const char *v);
 
 static const struct {
@@ -375,6 +411,8 @@ static const struct {
 	{ "dead_after_probes", set_dead_probes },
 	{ "alive_after_probes", set_alive_probes },
 	{ "stall_ms", set_stall_ms },
+	{ "balanced", set_balanced },
+	{ "join", set_join },
 };
 
 static int top_key(struct setter *p, const char *key, const char *v)

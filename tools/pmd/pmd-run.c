@@ -31,6 +31,7 @@ struct daemon {
 	struct pmd_net net;
 	struct pmd_kernel *kernel;
 	struct pmd_upm *upm;
+	struct pmd_balanced *balanced;	/* backend mode: its join endpoint only */
 	struct pmd_watch *watch;
 	struct pmd_health_view health;
 	int sigfd;
@@ -66,8 +67,10 @@ static void sync_paths(struct daemon *d)
 
 	if (d->kernel)
 		ret = pmd_kernel_sync(d->kernel, &d->net, &d->health);
-	else
+	else if (d->upm)
 		ret = pmd_upm_sync(d->upm, &d->net, &d->health);
+	else
+		ret = 0;	/* backend mode: the join endpoint is all it announces */
 	if (ret < 0)
 		sync_soon(d, RETRY_MS);
 	else if (ret > 0)
@@ -156,7 +159,13 @@ static int start(struct daemon *d)
 	if (ret)
 		return fail("pmd: health checks (sock_diag): %s", strerror(-ret));
 	d->health = pmd_watch_view(d->watch);
-	if (start_pm(d))
+	/* a backend announces its join address alone: its other addresses may
+	 * not be routed to it, and joins to them would go astray */
+	if (d->cfg->balanced.on)
+		ret = pmd_balanced_start(d->cfg, &d->net, &d->balanced);
+	else
+		ret = start_pm(d);
+	if (ret)
 		return 1;
 	if (pmd_tune_start(d->cfg))
 		return fail("pmd: cannot set net.ipv4.tcp_wmem, tcp_rmem or tcp_notsent_lowat");
@@ -173,6 +182,8 @@ static int poll_timeout(const struct daemon *d)
 	uint64_t now = clock_mono_ms();
 	int retry;
 
+	if (d->balanced && (t < 0 || t > STATS_MS))
+		t = STATS_MS;	/* the join counters, once a second */
 	if (!d->retry_at)
 		return t;
 	retry = d->retry_at > now ? (int)(d->retry_at - now) : 0;
@@ -285,6 +296,7 @@ static bool step(struct daemon *d)
 	if (pfd[2].revents)
 		pmd_upm_read(d->upm, &d->net, &d->health);
 	on_watch(d);
+	pmd_balanced_step(d->balanced);
 	if (d->retry_at && clock_mono_ms() >= d->retry_at)
 		sync_paths(d);
 	save_stats(d);
@@ -299,6 +311,8 @@ static int stop(struct daemon *d)
 		ret = pmd_kernel_stop(d->kernel);
 	if (d->upm)
 		pmd_upm_stop(d->upm);
+	if (pmd_balanced_stop(d->balanced))
+		ret = -EIO;
 	if (pmd_tune_stop())
 		ret = -EIO;
 	if (pmd_pmsel_stop())
@@ -320,6 +334,7 @@ static void undo_start(struct daemon *d)
 		pmd_kernel_stop(d->kernel);
 	pmd_upm_stop(d->upm);
 	pmd_pmsel_stop();
+	pmd_balanced_stop(d->balanced);
 	pmd_watch_stop(d->watch);
 	pmd_rtnl_close(d->rt);
 }

@@ -5,6 +5,8 @@
  *   pid PID
  *   limits SUBFLOWS ADD_ADDR_ACCEPTED        (as found before pmd)
  *   endpoint ID FAMILY ADDRESS IFINDEX FLAGS (each one pmd added)
+ *   balanced C_FLAG ID FAMILY ADDRESS PORT  (backend mode: the sysctl as
+ *                                            found, the join endpoint)
  * Written whole to a temporary file and renamed, so a crash never leaves
  * half of it. A pmd started after one that was killed adopts what it lists.
  */
@@ -43,11 +45,37 @@ static int parse_endpoint(const char *line, struct mpk_endpoint *ep)
 	return 0;
 }
 
+/* "balanced C_FLAG ID FAMILY ADDRESS PORT" */
+static int parse_balanced(const char *line, struct pmd_saved *s)
+{
+	char addr[INET6_ADDRSTRLEN + 1];
+	unsigned int id, port;
+	int family, c_flag;
+
+	if (sscanf(line, "balanced %d %u %d %46s %u", &c_flag, &id, &family, addr, &port) != 5 ||
+	    id > 255 || port > 65535 || (family != AF_INET && family != AF_INET6))
+		return -EINVAL;
+	memset(&s->join, 0, sizeof(s->join));
+	if (inet_pton(family, addr, &s->join.addr) != 1)
+		return -EINVAL;
+	s->join.id = id;
+	s->join.family = family;
+	s->join.port = port;
+	s->join.flags = MPK_EP_SIGNAL;
+	s->c_flag_before = c_flag;
+	s->have_balanced = true;
+	return 0;
+}
+
 static void state_line(void *data, const char *line)
 {
 	struct pmd_saved *s = data;
 	unsigned int a, b;
 
+	if (!strncmp(line, "balanced ", 9)) {
+		parse_balanced(line, s);
+		return;
+	}
 	if (sscanf(line, "pid %d", &s->pid) == 1)
 		return;
 	if (sscanf(line, "limits %u %u", &a, &b) == 2) {
@@ -85,6 +113,10 @@ static int write_all(FILE *f, const void *data)
 			pmd_in46_format(ep->family, &ep->addr, addr, sizeof(addr)),
 			ep->ifindex, ep->flags);
 	}
+	if (s->have_balanced)
+		fprintf(f, "balanced %d %u %d %s %u\n", s->c_flag_before, s->join.id,
+			s->join.family, pmd_in46_format(s->join.family, &s->join.addr, addr,
+							sizeof(addr)), s->join.port);
 	return ferror(f) ? -EIO : 0;
 }
 

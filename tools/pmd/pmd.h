@@ -22,6 +22,8 @@
  *   pmd-tune.c     tcp_wmem's and tcp_rmem's ceilings, tcp_notsent_lowat;
  *                  restored at stop
  *   pmd-bufcap.c   wmem_max / rmem_max = auto: a ceiling sized to the paths (pure)
+ *   pmd-balanced.c backend mode behind an L4 balancer (--balanced, --join):
+ *                  the C flag, the join address's endpoint, the joins watched
  *   pmd-run.c      the daemon loop and the clean stop
  *   cmd-pmd.c      the command line
  *
@@ -86,6 +88,19 @@ struct pmd_health_config {
 					 * on a path that answers: refresh */
 };
 
+/* Backend mode (--balanced VIP:PORT --join ADDR[:PORT]): clients reach
+ * this server through an L4 balancer at the service address; their joins
+ * must go to the join address, which reaches this backend directly. */
+struct pmd_balanced_config {
+	bool on;
+	int vip_family;
+	union mpk_in46 vip;
+	uint16_t vip_port;
+	int join_family;	/* AF_UNSPEC: --join not given */
+	union mpk_in46 join;
+	uint16_t join_port;	/* 0: the address alone */
+};
+
 struct pmd_config {
 	enum pmd_mode mode;
 	enum pmd_pm pm;
@@ -102,6 +117,7 @@ struct pmd_config {
 				 * PMD_BUF_AUTO: sized to the paths */
 	long rmem_max;		/* the same for net.ipv4.tcp_rmem */
 	struct pmd_health_config health;
+	struct pmd_balanced_config balanced;
 	bool verbose;
 };
 
@@ -392,6 +408,11 @@ struct pmd_saved {
 	struct mpk_limits limits;	/* before the first pmd started */
 	bool have_limits;
 	int pid;
+	/* backend mode (pmd-balanced.c): the join endpoint, and
+	 * allow_join_initial_addr_port as it was before the first pmd */
+	bool have_balanced;
+	int c_flag_before;
+	struct mpk_endpoint join;
 };
 /* The file's path for this network namespace. */
 int pmd_state_path(char *buf, size_t len);
@@ -485,6 +506,17 @@ int pmd_tune_stop(void);
  * -EOPNOTSUPP on a kernel without the userspace PM (before 5.19), -errno. */
 int pmd_pmsel_start(const struct pmd_config *cfg);
 int pmd_pmsel_stop(void);
+
+/* pmd-balanced.c: backend mode. Start checks the join address against
+ * net (one line through fail() and -EINVAL for bad input), clears
+ * net.mptcp.allow_join_initial_addr_port and adds the join endpoint;
+ * stop undoes both. step reads the join counters (at most once a second)
+ * and logs what changed. */
+struct pmd_balanced;
+int pmd_balanced_start(const struct pmd_config *cfg, const struct pmd_net *net,
+		       struct pmd_balanced **out);
+void pmd_balanced_step(struct pmd_balanced *b);
+int pmd_balanced_stop(struct pmd_balanced *b);
 
 /* pmd-run.c: 0 after a clean stop, -errno when pmd cannot run. */
 int pmd_run(const struct pmd_config *cfg);
