@@ -64,8 +64,12 @@ static int lab_up_failed(const struct lab *lab, int err)
 		return fail("lab up: --cc %s: not available to network namespaces here "
 			    "(see /proc/sys/net/ipv4/tcp_allowed_congestion_control)", lab->cc);
 	if (err == -EOPNOTSUPP)
-		return fail("lab up: --delay needs the netem qdisc, which this kernel lacks: "
-			    "no delay can be added here");
+		return fail("lab up: a delay needs the netem qdisc or the NFQUEUE delay element "
+			    "(libnetfilter_queue); %s", lab->engine == LAB_ENGINE_NETEM ?
+			    "this kernel has no netem" : "neither is here");
+	if (err == -EPROTONOSUPPORT)
+		return fail("lab up: the delay element needs iptables' NFQUEUE target: %s "
+			    "(nothing was left behind)", lab_error());
 	return fail("lab up: %s (nothing was left behind)", lab_strerror(err));
 }
 
@@ -84,10 +88,8 @@ static int lab_cmd_up(int argc, char **argv)
 		return fail("lab up: lab '%s' exists (remove it with '" PROG_NAME
 			    " lab down --name %s')", lab.name, lab.name);
 	lab.router = o.router;
-	lab.paths = (int)o.paths;
-	lab.rate_mbit = o.rate;
-	lab.loss_pct = o.loss;
-	lab.delay_ms = o.delay;
+	if (lab_opts_shape(&o, &lab))
+		return 1;
 	if (o.cc)
 		snprintf(lab.cc, sizeof(lab.cc), "%s", o.cc);
 	ret = lab_up(&lab);
@@ -212,6 +214,7 @@ static const struct {
 	{ "exec", lab_cmd_exec },
 	{ "status", lab_cmd_status },
 	{ "list", lab_cmd_list },
+	{ "delayd", lab_cmd_delayd },
 };
 
 int cmd_lab(int argc, char **argv)
