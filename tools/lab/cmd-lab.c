@@ -15,7 +15,8 @@
 
 static const char usage[] =
 	"Usage: " PROG_NAME " lab up [--name NAME] [--paths N] [--rate MBIT] [--loss PCT] [--delay MS]\n"
-	"                     [--cc ALGO] [--router]\n"
+	"                     [--cc ALGO] [--router] [--profile NAME] [--engine auto|netem|nfqueue]\n"
+	"                     [--path K:rate=MBIT,delay=MS,jitter=MS,loss=PCT]...\n"
 	"       " PROG_NAME " lab down [--name NAME] [--force]\n"
 	"       " PROG_NAME " lab link K down|up [--name NAME]\n"
 	"       " PROG_NAME " lab exec client|server|router|far [--name NAME] [--] CMD [ARG...]\n"
@@ -38,6 +39,13 @@ static const char usage[] =
 	"(10.2.0.2). Any TCP connection from the client goes over MPTCP on every\n"
 	"path. 'lab down' stops the proxies; their -j logs are\n"
 	LAB_STATE_DIR "/lab-NAME-router.log and -far.log.\n"
+	"Paths that are not equal: --path K:key=V,... sets path K's rate (Mbit/s),\n"
+	"one-way delay and jitter (ms) and loss (%%); V is one value for both ways\n"
+	"or DOWN/UP (DOWN: server to client). --profile NAME sets every path from\n"
+	"a named profile (equal, wifi-lte, dsl-4g, fibre-sat; see mptcpkit-lab(1)),\n"
+	"--path after it changes one. Delay comes from netem where the kernel has\n"
+	"it, else from the NFQUEUE delay element ('lab delayd', one per receiving\n"
+	"namespace, stopped by 'lab down'); --engine picks one.\n"
 	"NAME defaults to 'default'. Needs root.\n";
 
 static int usage_error(const char *what)
