@@ -2,7 +2,7 @@
 /*
  * Path profiles and the --path parser: pure functions (the parser has a
  * fuzzer, tests/fuzz/fuzz-lab-shape.c). The profiles' figures and their
- * sources are in mptcpkit-lab(1)'s PROFILES; RTT = 2 x the one-way delay.
+ * sources are in mptcpkit-paths(7); RTT = 2 x the one-way delay.
  */
 #include <errno.h>
 #include <math.h>
