@@ -61,6 +61,7 @@ struct watch_path {
 	uint32_t rtt_ms;		/* smoothed probe round trip */
 	uint32_t probe_min_ms[2];	/* least probe round trip: this window, the last */
 	uint64_t probe_win_ms;		/* when this window began */
+	uint32_t sf_rtt_us;		/* the last min_rtt of its subflows (0: none yet) */
 	uint32_t base_rtt_us;		/* what pmd-prefer.c judges by (0: unknown) */
 	uint64_t rate_bps;		/* the last sample's best delivery rate */
 	bool backup;			/* pmd-prefer.c's verdict */
@@ -678,13 +679,17 @@ static bool prefer(struct pmd_watch *w, const struct pmd_evidence *ev)
 		return false;
 	for (int i = 0; i < w->npaths; i++) {
 		struct watch_path *p = &w->path[i];
-		uint32_t sf = ev[i].min_rtt_us, pr = probe_min_us(p);
+		uint32_t pr = probe_min_us(p);
 
-		/* TCP's min_rtt leaves queueing out but an idle (backup)
-		 * subflow never lowers it: the probes show a path that got
-		 * better. */
-		if (sf || pr)
-			p->base_rtt_us = sf && pr ? (sf < pr ? sf : pr) : (sf ? sf : pr);
+		/* TCP's min_rtt leaves queueing out, and a subflow's is the
+		 * only evidence a path is judged on: probes alone, on a busy
+		 * machine, measured 10-130 ms on 0-10 ms paths. But an idle
+		 * (backup) subflow never lowers its min_rtt: the probes show
+		 * a path that got better. */
+		if (ev[i].min_rtt_us)
+			p->sf_rtt_us = ev[i].min_rtt_us;
+		if (p->sf_rtt_us)
+			p->base_rtt_us = pr && pr < p->sf_rtt_us ? pr : p->sf_rtt_us;
 		p->rate_bps = ev[i].rate_bps;
 		pp[i] = (struct pmd_prefer_path){ .usable = p->h.state == PMD_PATH_ALIVE,
 						  .rtt_us = p->base_rtt_us, .backup = p->backup };
