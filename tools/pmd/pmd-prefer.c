@@ -93,10 +93,10 @@ int pmd_prefer_judge(enum pmd_prefer mode, struct pmd_prefer_path *p, int n)
 		bool backup = p[i].backup;
 
 		p[i].best = best;
-		if (mode == PMD_PREFER_AGGREGATE || best < 0 || !p[i].usable)
-			backup = false;	/* a path nothing is known of, or the last, stays in */
-		else if (!p[i].rtt_us)
-			backup = p[i].backup;
+		if (mode == PMD_PREFER_AGGREGATE || best < 0)
+			backup = false;	/* nothing known, or no path works: all in */
+		else if (!p[i].usable || !p[i].rtt_us)
+			backup = p[i].backup;	/* a dead path's endpoint goes anyway */
 		else if (mode == PMD_PREFER_AUTO)
 			backup = i != best && auto_backup(&p[i], p[best].rtt_us);
 		else
