@@ -66,6 +66,9 @@ except Exception:
 }
 
 start_pmd() {
+	# pmd makes its own endpoints: the lab's are not pmd's, so it would
+	# leave them alone (and could not make them backup)
+	"$M" lab exec client --name "$P" ip mptcp endpoint flush
 	"$M" lab exec client --name "$P" "$M" -j pmd --client >"$OUT/pmd-$1.log" 2>&1 &
 	PMD_PID=$!
 	sleep 2
