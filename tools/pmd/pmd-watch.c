@@ -241,6 +241,15 @@ static bool path_dead(void *data, int family, const union mpk_in46 *ip,
 	       !address_shared(data, family, ip, p->ifindex);
 }
 
+bool pmd_watch_any_backup(const struct pmd_watch *w)
+{
+	for (int i = 0; i < w->npaths; i++) {
+		if (w->path[i].backup && w->path[i].h.state == PMD_PATH_ALIVE)
+			return true;
+	}
+	return false;
+}
+
 static bool path_backup(void *data, int family, const union mpk_in46 *ip,
 			unsigned int ifindex)
 {

@@ -337,6 +337,8 @@ int pmd_watch_timeout(const struct pmd_watch *w);
  * path changed state or needs a refresh, 0 if not, -errno. */
 int pmd_watch_step(struct pmd_watch *w, const struct pmd_net *net);
 struct pmd_health_view pmd_watch_view(struct pmd_watch *w);
+/* Does pmd-prefer.c keep a live path as backup now? */
+bool pmd_watch_any_backup(const struct pmd_watch *w);
 /* Each path's health into s->path[]. */
 void pmd_watch_paths(const struct pmd_watch *w, struct pmd_stats *s);
 /* The most bytes in flight on one TCP socket in the last sample, subflows
