@@ -84,10 +84,12 @@ _mptcpkit() {
 		case "$prev" in
 		lab) COMPREPLY=($(compgen -W "up down status list link exec --help" -- "$cur")); return ;;
 		exec) COMPREPLY=($(compgen -W "client server router far" -- "$cur")); return ;;
-		--name | --paths | --rate | --loss | --delay) return ;;
+		--name | --paths | --rate | --loss | --delay | --path) return ;;
+		--profile) COMPREPLY=($(compgen -W "equal wifi-lte dsl-4g fibre-sat" -- "$cur")); return ;;
+		--engine) COMPREPLY=($(compgen -W "auto netem nfqueue" -- "$cur")); return ;;
 		esac
 		case "$sub" in
-		up) COMPREPLY=($(compgen -W "--name --paths --rate --loss --delay --cc --router --balancer" -- "$cur")) ;;
+		up) COMPREPLY=($(compgen -W "--name --paths --rate --loss --delay --cc --router --balancer --profile --path --engine" -- "$cur")) ;;
 		down) COMPREPLY=($(compgen -W "--name --force" -- "$cur")) ;;
 		status) COMPREPLY=($(compgen -W "--name" -- "$cur")) ;;
 		link) [[ $prev =~ ^[0-9]+$ ]] && COMPREPLY=($(compgen -W "down up" -- "$cur")) ||
@@ -95,8 +97,11 @@ _mptcpkit() {
 		exec) COMPREPLY=($(compgen -c -- "$cur")) ;;
 		esac ;;
 	demo)
-		case "$prev" in --plot) COMPREPLY=($(compgen -f -X '!*.svg' -- "$cur")); return ;; esac
-		COMPREPLY=($(compgen -W "--quick --plot --proxy --balancer -h --help" -- "$cur")) ;;
+		case "$prev" in
+		--plot) COMPREPLY=($(compgen -f -X '!*.svg' -- "$cur")); return ;;
+		--profile) COMPREPLY=($(compgen -W "equal wifi-lte dsl-4g fibre-sat" -- "$cur")); return ;;
+		esac
+		COMPREPLY=($(compgen -W "--quick --plot --proxy --balancer --profile --upload -h --help" -- "$cur")) ;;
 	run)
 		case "$prev" in
 		-m | --mode) COMPREPLY=($(compgen -W "auto bpf preload seccomp" -- "$cur")); return ;;
@@ -168,10 +173,11 @@ _mptcpkit() {
 		-c | --config) COMPREPLY=($(compgen -f -- "$cur")); return ;;
 		--pm) COMPREPLY=($(compgen -W "kernel userspace" -- "$cur")); return ;;
 		--on-link-down) COMPREPLY=($(compgen -W "remove backup" -- "$cur")); return ;;
+		--prefer) COMPREPLY=($(compgen -W "auto aggregate handover interactive" -- "$cur")); return ;;
 		--wmem-max | --rmem-max) COMPREPLY=($(compgen -W "auto off" -- "$cur")); return ;;
 		--backup | --only | --exclude) COMPREPLY=($(compgen -W "$(_mptcpkit_ifaces)" -- "$cur")); return ;;
 		esac
-		COMPREPLY=($(compgen -W "-c --config --client --server --backup --only --exclude --pm --on-link-down --wmem-max --rmem-max --notsent-lowat --no-health-checks --probe --balanced --join -j --json -v --verbose -h --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "-c --config --client --server --backup --only --exclude --pm --on-link-down --prefer --wmem-max --rmem-max --notsent-lowat --no-health-checks --probe --balanced --join -j --json -v --verbose -h --help" -- "$cur")) ;;
 	ss)
 		case "$prev" in
 		state) COMPREPLY=($(compgen -W "established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait closed close-wait last-ack listening closing" -- "$cur")); return ;;

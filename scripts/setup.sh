@@ -6,6 +6,7 @@ PACKAGES="meson ninja-build gcc clang pkg-config libc6-dev
 	libmnl-dev libseccomp-dev libcmocka-dev libjson-c-dev
 	iproute2 iptables nftables procps kmod util-linux libcap2-bin
 	python3 iperf3 mptcpize socat curl valgrind golang-go
+	libnetfilter-queue-dev iputils-ping
 	debhelper dh-python dpkg-dev fakeroot lintian python3-all python3-pytest man-db
 	dante-server haproxy shadowsocks-libev"
 # ss, counters, top, exporter, report (issue 11): the exporter's HTTP library,

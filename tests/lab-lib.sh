@@ -21,3 +21,15 @@ alive() {
 		[ -n "$st" ] && [ "$st" != Z ] && echo "$p"
 	done | xargs
 }
+
+# has_netem: does this kernel have the netem qdisc? (tried in a namespace
+# of our own, never on the host's interfaces)
+has_netem() {
+	local ns="mpk-netem-probe-$$" rc
+	ip netns add "$ns" || return 1
+	ip -n "$ns" link set lo up
+	tc -n "$ns" qdisc add dev lo root netem delay 1ms 2>/dev/null
+	rc=$?
+	ip netns del "$ns"
+	return $rc
+}

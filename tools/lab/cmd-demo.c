@@ -21,6 +21,7 @@
 #include "clock.h"
 #include "demo.h"
 #include "lab.h"
+#include "lab-paths.h"
 #include "print.h"
 #include "util.h"
 
@@ -29,7 +30,8 @@
 #define DEMO_SLACK_S 20.0	/* a perf client may take this much longer */
 
 static const char usage[] =
-	"Usage: " PROG_NAME " [-j] demo [--quick] [--plot FILE.svg] [--proxy | --balancer]\n\n"
+	"Usage: " PROG_NAME " [-j] demo [--quick] [--plot FILE.svg] [--proxy | --balancer]\n"
+	"       " PROG_NAME " [-j] demo --profile NAME [--upload] [--quick] [--plot FILE.svg]\n\n"
 	"Builds a lab of two 50 Mbit/s paths (see 'lab'), measures with perf:\n"
 	"one TCP connection, two TCP connections (one per path), one MPTCP\n"
 	"connection, and MPTCP with path 1 cut (packets dropped both ways, link up)\n"
@@ -46,7 +48,13 @@ static const char usage[] =
 	"--balancer: a balancer lab instead (see 'lab up --balancer'): 3 backends\n"
 	"in backend mode behind an nft load balancer; perf to backend 1's own\n"
 	"address, then to the service address: where each test landed, MPTCP with\n"
-	"a subflow per path, its join on its own backend, none astray.\n";
+	"a subflow per path, its join on its own backend, none astray.\n\n"
+	"--profile NAME: a lab of that profile instead (paths that are not equal:\n"
+	"equal, wifi-lte, dsl-4g, fibre-sat; see 'lab up --profile'): TCP on each\n"
+	"path, the kernel's MPTCP and MPTCP with '" PROG_NAME " pmd --client', side by\n"
+	"side, downloads (--upload: the client sends); the ratio is to the better\n"
+	"path's TCP. The pmd run's plot goes to FILE.svg\n"
+	"(default ./mptcpkit-demo-NAME.svg).\n";
 
 static volatile sig_atomic_t stop;
 
@@ -253,6 +261,10 @@ static void rows_init(struct demo *d)
 		[DEMO_PROXY_TCP] = "TCP, uplink 1, no proxy",
 		[DEMO_PROXY] = "TCP via the proxy pair",
 		[DEMO_PROXY_CUT] = "TCP via the pair, cut",
+		[DEMO_PROF_TCP1] = "TCP, path 1",
+		[DEMO_PROF_TCP2] = "TCP, path 2",
+		[DEMO_PROF_MPTCP] = "MPTCP, kernel",
+		[DEMO_PROF_PMD] = "MPTCP + pmd",
 	};
 
 	for (int k = 0; k < DEMO_ROWS; k++) {
@@ -311,6 +323,38 @@ static int run_proxy_all(struct demo *d)
 	if (!rows[DEMO_PROXY_CUT].ok)
 		d->rep.plot = NULL;
 	return 0;
+}
+
+/* demo --profile: each path's TCP, the kernel's MPTCP, MPTCP with pmd. */
+static int run_profile_all(struct demo *d)
+{
+	char a1[LAB_ADDR_LEN], a2[LAB_ADDR_LEN];
+	const char *const path1[] = { lab_path_addr(1, LAB_SERVER, a1) };
+	const char *const path2[] = { lab_path_addr(2, LAB_SERVER, a2) };
+	struct demo_row *rows = d->rep.rows;
+	struct demo_pmd pmd;
+	int ret;
+
+	rows_init(d);
+	d->ctx.reverse = !d->rep.upload;
+	if (run_test(d, &rows[DEMO_PROF_TCP1], path1, 1, true, NULL) < 0 ||
+	    run_test(d, &rows[DEMO_PROF_TCP2], path2, 1, true, NULL) < 0 ||
+	    run_test(d, &rows[DEMO_PROF_MPTCP], path1, 1, false, NULL) < 0)
+		return -EINTR;
+	ret = demo_pmd_start(&d->ctx, &pmd);
+	if (ret == 0)
+		ret = run_test(d, &rows[DEMO_PROF_PMD], path1, 1, false, d->rep.plot);
+	else if (ret != -EINTR)
+		snprintf(rows[DEMO_PROF_PMD].error, sizeof(rows[DEMO_PROF_PMD].error), "%s",
+			 pmd.error);
+	if (demo_pmd_stop(&pmd) < 0 && rows[DEMO_PROF_PMD].ok) {
+		rows[DEMO_PROF_PMD].ok = false;
+		snprintf(rows[DEMO_PROF_PMD].error, sizeof(rows[DEMO_PROF_PMD].error), "%s",
+			 pmd.error);
+	}
+	if (!rows[DEMO_PROF_PMD].ok)
+		d->rep.plot = NULL;
+	return stop ? -EINTR : 0;
 }
 
 static int run_all(struct demo *d)
@@ -373,6 +417,7 @@ static int plot_pmd_path(const char *plot, char *buf, size_t len)
 static int parse_args(int argc, char **argv, struct demo *d, char *plot, char *plot_pmd,
 		      size_t len)
 {
+	static char profile_plot[64];
 	const char *plot_arg = NULL;
 	bool quick = false;
 
@@ -385,12 +430,29 @@ static int parse_args(int argc, char **argv, struct demo *d, char *plot, char *p
 			d->balancer = true;
 		else if (!strcmp(argv[i], "--plot") && i + 1 < argc)
 			plot_arg = argv[++i];
+		else if (!strcmp(argv[i], "--profile") && i + 1 < argc)
+			d->rep.profile = argv[++i];
+		else if (!strcmp(argv[i], "--upload"))
+			d->rep.upload = true;
 		else
 			return fail("demo: unexpected argument '%s' (try '" PROG_NAME " demo --help')",
 				    argv[i]);
 	}
-	if (d->balancer && d->rep.proxy)
-		return fail("demo: --proxy and --balancer are two demos: one of them");
+	if (d->balancer && (d->rep.proxy || d->rep.profile))
+		return fail("demo: --balancer, --proxy and --profile are three demos: one of them");
+	if (d->rep.profile && !lab_profile_find(d->rep.profile))
+		return fail("demo: --profile '%s': no such profile (see '" PROG_NAME " lab --help')",
+			    d->rep.profile);
+	if (d->rep.profile && d->rep.proxy)
+		return fail("demo: --profile and --proxy do not go together");
+	if (d->rep.upload && !d->rep.profile)
+		return fail("demo: --upload goes with --profile");
+	if (d->rep.profile)
+		d->rep.profile_what = lab_profile_find(d->rep.profile)->what;
+	if (!plot_arg && d->rep.profile) {
+		snprintf(profile_plot, sizeof(profile_plot), "mptcpkit-demo-%s.svg", d->rep.profile);
+		plot_arg = profile_plot;
+	}
 	if (!plot_arg)
 		plot_arg = d->rep.proxy ? "mptcpkit-demo-proxy.svg" : "mptcpkit-demo.svg";
 	if (plot_path(plot_arg, plot, len) < 0 || plot_pmd_path(plot, plot_pmd, len) < 0)
@@ -400,7 +462,7 @@ static int parse_args(int argc, char **argv, struct demo *d, char *plot, char *p
 	d->rep.cut_at = quick ? 1.2 : 3;
 	d->rep.restore_at = quick ? 2.4 : 6;
 	d->rep.plot = plot;
-	d->rep.plot_pmd = d->rep.proxy ? NULL : plot_pmd;
+	d->rep.plot_pmd = d->rep.proxy || d->rep.profile ? NULL : plot_pmd;
 	return 0;
 }
 
@@ -415,6 +477,14 @@ static int lab_start(struct demo *d)
 	d->lab.rate_mbit = DEMO_RATE;
 	d->lab.router = d->rep.proxy;
 	d->lab.backends = d->balancer ? 3 : 0;
+	if (d->rep.profile) {
+		const struct lab_profile *p = lab_profile_find(d->rep.profile);
+
+		d->lab.paths = p->paths;
+		memcpy(d->lab.shape, p->shape, sizeof(p->shape));
+		d->lab.shaped = true;
+		snprintf(d->lab.profile, sizeof(d->lab.profile), "%s", p->name);
+	}
 	if (lab_exists(&d->lab))	/* a crashed demo of a recycled pid */
 		lab_down(&d->lab);
 	ret = lab_up(&d->lab);
@@ -434,7 +504,7 @@ static int lab_start(struct demo *d)
 static bool all_good(const struct demo_report *rep)
 {
 	for (int i = 0; i < DEMO_ROWS; i++) {
-		if (demo_kind_is_proxy(i) != rep->proxy)
+		if (!demo_row_shown(rep, i))
 			continue;
 		if (!rep->rows[i].ok || !rep->rows[i].verified)
 			return false;
@@ -465,7 +535,8 @@ int cmd_demo(int argc, char **argv)
 	if (lab_start(&d))
 		return 1;
 	print_text("lab %s up; measuring (about %g s)...\n", d.lab.name, d.balancer ?
-		   DEMO_BAL_TESTS * (d.rep.seconds + 1) : d.rep.proxy ?
+		   DEMO_BAL_TESTS * (d.rep.seconds + 1) : d.rep.profile ? 4 * d.rep.seconds + 4 :
+		   d.rep.proxy ?
 		   2 * d.rep.seconds + d.rep.cut_seconds + 2 :
 		   3 * d.rep.seconds + 2 * d.rep.cut_seconds + 3);
 	fflush(stdout);
@@ -474,7 +545,8 @@ int cmd_demo(int argc, char **argv)
 	else if (d.balancer)
 		ret = demo_balancer_run(&d.ctx, &d.lab, d.rep.seconds, &d.bal);
 	else
-		ret = d.rep.proxy ? run_proxy_all(&d) : run_all(&d);
+		ret = d.rep.profile ? run_profile_all(&d) :
+		      d.rep.proxy ? run_proxy_all(&d) : run_all(&d);
 	lab_down(&d.lab);
 	if (ret == -EINTR)
 		return fail("demo: interrupted; lab %s removed", d.lab.name);

@@ -15,7 +15,9 @@
 
 static const char usage[] =
 	"Usage: " PROG_NAME " lab up [--name NAME] [--paths N] [--rate MBIT] [--loss PCT] [--delay MS]\n"
-	"                     [--cc ALGO] [--router | --balancer N]\n"
+	"                     [--cc ALGO] [--router | --balancer N] [--profile NAME]\n"
+	"                     [--engine auto|netem|nfqueue]\n"
+	"                     [--path K:rate=MBIT,delay=MS,jitter=MS,loss=PCT]...\n"
 	"       " PROG_NAME " lab down [--name NAME] [--force]\n"
 	"       " PROG_NAME " lab link K down|up [--name NAME]\n"
 	"       " PROG_NAME " lab exec client|server|router|far|backendK [--name NAME] [--] CMD [ARG...]\n"
@@ -45,6 +47,13 @@ static const char usage[] =
 	"'" PROG_NAME " pmd --server --balanced' with its own join address\n"
 	"10.3.K.2:7000 (pmd logs " LAB_STATE_DIR "/lab-NAME-backendK.log). Run servers\n"
 	"with 'lab exec backendK'; connect from the client to " LAB_VIP ".\n"
+	"Paths that are not equal: --path K:key=V,... sets path K's rate (Mbit/s),\n"
+	"one-way delay and jitter (ms) and loss (%%); V is one value for both ways\n"
+	"or DOWN/UP (DOWN: server to client). --profile NAME sets every path from\n"
+	"a named profile (equal, wifi-lte, dsl-4g, fibre-sat; see mptcpkit-paths(7)),\n"
+	"--path after it changes one. Delay comes from netem where the kernel has\n"
+	"it, else from the NFQUEUE delay element ('lab delayd', one per receiving\n"
+	"namespace, stopped by 'lab down'); --engine picks one.\n"
 	"NAME defaults to 'default'. Needs root.\n";
 
 static int usage_error(const char *what)
@@ -71,8 +80,12 @@ static int lab_up_failed(const struct lab *lab, int err)
 		return fail("lab up: --cc %s: not available to network namespaces here "
 			    "(see /proc/sys/net/ipv4/tcp_allowed_congestion_control)", lab->cc);
 	if (err == -EOPNOTSUPP)
-		return fail("lab up: --delay needs the netem qdisc, which this kernel lacks: "
-			    "no delay can be added here");
+		return fail("lab up: a delay needs the netem qdisc or the NFQUEUE delay element "
+			    "(libnetfilter_queue); %s", lab->engine == LAB_ENGINE_NETEM ?
+			    "this kernel has no netem" : "neither is here");
+	if (err == -EPROTONOSUPPORT)
+		return fail("lab up: the delay element needs iptables' NFQUEUE target: %s "
+			    "(nothing was left behind)", lab_error());
 	return fail("lab up: %s (nothing was left behind)", lab_strerror(err));
 }
 
@@ -92,10 +105,8 @@ static int lab_cmd_up(int argc, char **argv)
 			    " lab down --name %s')", lab.name, lab.name);
 	lab.router = o.router;
 	lab.backends = (int)o.backends;
-	lab.paths = (int)o.paths;
-	lab.rate_mbit = o.rate;
-	lab.loss_pct = o.loss;
-	lab.delay_ms = o.delay;
+	if (lab_opts_shape(&o, &lab))
+		return 1;
 	if (o.cc)
 		snprintf(lab.cc, sizeof(lab.cc), "%s", o.cc);
 	ret = lab_up(&lab);
@@ -257,6 +268,7 @@ static const struct {
 	{ "exec", lab_cmd_exec },
 	{ "status", lab_cmd_status },
 	{ "list", lab_cmd_list },
+	{ "delayd", lab_cmd_delayd },
 };
 
 int cmd_lab(int argc, char **argv)

@@ -11,6 +11,10 @@ static const char *const kind_names[DEMO_ROWS] = {
 	[DEMO_PROXY_TCP] = "tcp-uplink",
 	[DEMO_PROXY] = "proxy",
 	[DEMO_PROXY_CUT] = "proxy-cut",
+	[DEMO_PROF_TCP1] = "tcp-path1",
+	[DEMO_PROF_TCP2] = "tcp-path2",
+	[DEMO_PROF_MPTCP] = "mptcp-kernel",
+	[DEMO_PROF_PMD] = "mptcp-pmd",
 };
 
 const char *demo_kind_name(enum demo_kind kind)
@@ -20,7 +24,8 @@ const char *demo_kind_name(enum demo_kind kind)
 
 bool demo_kind_is_mptcp(enum demo_kind kind)
 {
-	return kind == DEMO_MPTCP || kind == DEMO_CUT || kind == DEMO_PMD_CUT;
+	return kind == DEMO_MPTCP || kind == DEMO_CUT || kind == DEMO_PMD_CUT ||
+	       kind == DEMO_PROF_MPTCP || kind == DEMO_PROF_PMD;
 }
 
 bool demo_kind_has_cut(enum demo_kind kind)
@@ -36,4 +41,9 @@ bool demo_kind_is_proxy(enum demo_kind kind)
 bool demo_kind_via_proxy(enum demo_kind kind)
 {
 	return kind == DEMO_PROXY || kind == DEMO_PROXY_CUT;
+}
+
+bool demo_kind_is_profile(enum demo_kind kind)
+{
+	return kind >= DEMO_PROF_TCP1 && kind <= DEMO_PROF_PMD;
 }

@@ -63,10 +63,18 @@ static void print_header(const struct demo_report *rep)
 	print_string("lab", "mptcpkit demo: lab %s", rep->lab);
 	print_bool("proxy", rep->proxy ? " (router topology, the proxy pair)" : NULL, rep->proxy);
 	print_int("paths", ", %" PRId64 " paths", DEMO_PATHS);
-	print_int("rate", " of %" PRId64 " Mbit/s each way (tbf), no added delay,\n", rep->rate_mbit);
+	if (rep->profile) {
+		print_string("profile", ", profile %s:\n", rep->profile);
+		print_string("profile_paths", "  %s;\n", rep->profile_what);
+		print_bool("upload", rep->upload ? "uploads (the client sends), " :
+			   "downloads (the server sends), ", rep->upload);
+	} else {
+		print_int("rate", " of %" PRId64 " Mbit/s each way (tbf), no added delay,\n",
+			  rep->rate_mbit);
+	}
 	print_string("cc", "TCP congestion control %s", rep->cc);
 	print_double("seconds", ", %g s per test", rep->seconds);
-	print_double("cut_seconds", " (cut run %g s)\n", rep->cut_seconds);
+	print_double("cut_seconds", rep->profile ? "\n" : " (cut run %g s)\n", rep->cut_seconds);
 	print_double("cut_at", NULL, rep->cut_at);
 	print_double("restore_at", NULL, rep->restore_at);
 	print_text("\n%-34s %12s %6s %8s %9s %9s %9s\n", "test", "throughput", "ratio", "stall",
@@ -88,19 +96,51 @@ static void print_proxy_notes(void)
 		   "link stays up.\n");
 }
 
-void demo_print(const struct demo_report *rep)
+static void print_profile_notes(void)
 {
+	print_text("\nratio: throughput / the better single path's (the higher TCP row): RFC\n"
+		   "6356's first goal is at least 1. \"MPTCP, kernel\": the kernel's path\n"
+		   "manager with the lab's endpoints; \"MPTCP + pmd\": mptcpkit pmd --client in\n"
+		   "the client namespace, its default mode (--prefer auto: a path whose RTT\n"
+		   "is over 2 x the best path's waits as backup). verified: every byte intact.\n");
+}
+
+/* The rows of this demo: plain, --proxy or --profile. */
+static bool row_shown(const struct demo_report *rep, enum demo_kind k)
+{
+	if (rep->profile)
+		return demo_kind_is_profile(k);
+	return !demo_kind_is_profile(k) && demo_kind_is_proxy(k) == rep->proxy;
+}
+
+static double base_mbps(const struct demo_report *rep)
+{
+	const struct demo_row *a = &rep->rows[DEMO_PROF_TCP1], *b = &rep->rows[DEMO_PROF_TCP2];
 	const struct demo_row *base = &rep->rows[rep->proxy ? DEMO_PROXY_TCP : DEMO_TCP2];
 
+	if (rep->profile)
+		return (a->ok && a->mbps > (b->ok ? b->mbps : 0)) ? a->mbps : (b->ok ? b->mbps : 0);
+	return base->ok ? base->mbps : 0;
+}
+
+bool demo_row_shown(const struct demo_report *rep, enum demo_kind k)
+{
+	return row_shown(rep, k);
+}
+
+void demo_print(const struct demo_report *rep)
+{
 	print_open_object(NULL);
 	print_header(rep);
 	print_open_array("rows");
 	for (int i = 0; i < DEMO_ROWS; i++) {
-		if (demo_kind_is_proxy(i) == rep->proxy)
-			print_row(&rep->rows[i], base->ok ? base->mbps : 0);
+		if (row_shown(rep, i))
+			print_row(&rep->rows[i], base_mbps(rep));
 	}
 	print_close_array();
-	if (rep->proxy)
+	if (rep->profile)
+		print_profile_notes();
+	else if (rep->proxy)
 		print_proxy_notes();
 	else
 		print_text("\nratio: throughput / the two TCP connections' sum. stall: the longest time\n"
@@ -111,13 +151,14 @@ void demo_print(const struct demo_report *rep)
 		   "failure). \"MPTCP, path 1 cut\": the kernel's path manager alone, with the lab's\n"
 		   "endpoints; \"MPTCP + pmd\": mptcpkit pmd --client in the client namespace.\n");
 	if (rep->plot)
-		print_string("plot", "plot of the cut run: %s\n", rep->plot);
+		print_string("plot", rep->profile ? "plot of the run with pmd: %s\n" :
+			     "plot of the cut run: %s\n", rep->plot);
 	else
 		print_null("plot", "no plot was written\n");
 	/* demo --proxy has no run with pmd. */
-	if (!rep->proxy && rep->plot_pmd)
+	if (!rep->profile && !rep->proxy && rep->plot_pmd)
 		print_string("plot_pmd", "plot of the cut run with pmd: %s\n", rep->plot_pmd);
-	else if (!rep->proxy)
+	else if (!rep->profile && !rep->proxy)
 		print_null("plot_pmd", "no plot of the run with pmd was written\n");
 	print_close_object();
 }

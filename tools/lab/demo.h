@@ -59,6 +59,11 @@ enum demo_kind {
 	DEMO_PROXY_TCP,	/* TCP router -> far end on path 1, no proxy: one uplink */
 	DEMO_PROXY,	/* TCP client -> proxy pair (MPTCP, both paths) -> server */
 	DEMO_PROXY_CUT,	/* the same, path 1 cut and restored */
+	/* demo --profile NAME, in a lab of that profile (paths not equal): */
+	DEMO_PROF_TCP1,	/* one TCP connection on path 1 */
+	DEMO_PROF_TCP2,	/* one TCP connection on path 2 */
+	DEMO_PROF_MPTCP,	/* MPTCP, the kernel's PM with the lab's endpoint */
+	DEMO_PROF_PMD,	/* MPTCP with mptcpkit pmd --client (its default mode) */
 	DEMO_ROWS
 };
 
@@ -67,6 +72,7 @@ bool demo_kind_is_mptcp(enum demo_kind kind);		/* perf's own connection */
 bool demo_kind_has_cut(enum demo_kind kind);		/* stall and recovery apply */
 bool demo_kind_is_proxy(enum demo_kind kind);		/* a row of demo --proxy */
 bool demo_kind_via_proxy(enum demo_kind kind);		/* through the proxy pair */
+bool demo_kind_is_profile(enum demo_kind kind);		/* a row of demo --profile */
 
 /* One line of the demo's table. */
 struct demo_row {
@@ -95,11 +101,16 @@ struct demo_report {
 	const char *plot;	/* NULL: no plot was written */
 	const char *plot_pmd;	/* the same for the run with pmd */
 	bool proxy;		/* demo --proxy: only its rows ran */
+	const char *profile;	/* demo --profile: its name; only its rows ran */
+	const char *profile_what;	/* its paths in words */
+	bool upload;		/* demo --profile --upload: the client sends */
 	struct demo_row rows[DEMO_ROWS];
 };
 
 /* demo-table.c: the table, text or JSON. */
 void demo_print(const struct demo_report *rep);
+/* Is row k one of this demo's (plain, --proxy or --profile)? */
+bool demo_row_shown(const struct demo_report *rep, enum demo_kind k);
 
 /* demo-metrics.c */
 /* Longest time without progress between from and to (seconds). */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "lab-cli.h"
+#include "lab-paths.h"
 #include "print.h"
 #include "util.h"
 
@@ -26,6 +27,7 @@ static int parse_loss(const char *s, double *out)
 enum lab_option {
 	OPT_NAME, OPT_PATHS, OPT_RATE, OPT_DELAY, OPT_LOSS, OPT_CC, OPT_FORCE, OPT_ROUTER,
 	OPT_BALANCER,
+	OPT_PATH, OPT_PROFILE, OPT_ENGINE,
 };
 
 static const struct {
@@ -43,6 +45,9 @@ static const struct {
 	{ "-f", LAB_OPT_FORCE, OPT_FORCE },
 	{ "--router", LAB_OPT_TOPOLOGY, OPT_ROUTER },
 	{ "--balancer", LAB_OPT_TOPOLOGY, OPT_BALANCER },
+	{ "--path", LAB_OPT_SHAPE, OPT_PATH },
+	{ "--profile", LAB_OPT_SHAPE, OPT_PROFILE },
+	{ "--engine", LAB_OPT_SHAPE, OPT_ENGINE },
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
@@ -76,6 +81,58 @@ static int parse_number(enum lab_option id, const char *val, struct lab_opts *o)
 	}
 }
 
+/* "equal, wifi-lte, ..." */
+static const char *profile_names(void)
+{
+	static char names[256];
+	size_t off = 0;
+	const struct lab_profile *p;
+
+	names[0] = '\0';
+	for (int i = 0; (p = lab_profile_at(i)) && off < sizeof(names); i++)
+		off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s", i ? ", " : "",
+					p->name);
+	return names;
+}
+
+int lab_opts_shape(const struct lab_opts *o, struct lab *lab)
+{
+	const struct lab_profile *p = o->profile ? lab_profile_find(o->profile) : NULL;
+
+	lab->paths = (int)o->paths;
+	lab->rate_mbit = o->rate;
+	lab->loss_pct = o->loss;
+	lab->delay_ms = o->delay;
+	lab_shape_uniform(lab);
+	if (p) {
+		if (o->paths_given && o->paths != p->paths)
+			return fail("lab: --profile %s has %d paths, not %ld", p->name, p->paths,
+				    o->paths);
+		lab->paths = p->paths;
+		memcpy(lab->shape, p->shape, sizeof(p->shape));
+		lab->rate_mbit = p->shape[0].rate_kbit[LAB_DOWN] / 1000;
+		lab->delay_ms = 0;
+		snprintf(lab->profile, sizeof(lab->profile), "%s", p->name);
+	}
+	for (int i = 0; i < o->npath_specs; i++) {
+		int ret = lab_shape_parse(o->path_specs[i], lab->paths, lab->shape);
+
+		if (ret == -ERANGE)
+			return fail("lab: --path '%s': a path from 1 to %d and values in range "
+				    "(rate 0.1-10000 Mbit/s, delay 0-5000 ms, jitter 0-1000 ms "
+				    "and at most the delay, loss 0-50 %%)", o->path_specs[i],
+				    lab->paths);
+		if (ret < 0)
+			return fail("lab: --path '%s': expected K:key=V[,key=V...] with keys rate, "
+				    "delay, jitter, loss and V one value or DOWN/UP",
+				    o->path_specs[i]);
+	}
+	lab->shaped = true;
+	lab->engine = !o->engine || !strcmp(o->engine, "auto") ? LAB_ENGINE_NONE :
+		      !strcmp(o->engine, "netem") ? LAB_ENGINE_NETEM : LAB_ENGINE_NFQUEUE;
+	return 0;
+}
+
 /* One --option VALUE; 0, or 1 after printing what is wrong. */
 static int parse_value(enum lab_option id, const char *opt, const char *val,
 		       struct lab_opts *o)
@@ -86,14 +143,35 @@ static int parse_value(enum lab_option id, const char *opt, const char *val,
 		o->name = val;
 		return 0;
 	}
+	if (id == OPT_PATH) {
+		if (o->npath_specs == (int)(sizeof(o->path_specs) / sizeof(o->path_specs[0])))
+			return fail("lab: too many --path options");
+		o->path_specs[o->npath_specs++] = val;
+		return 0;
+	}
+	if (id == OPT_PROFILE) {
+		if (!lab_profile_find(val))
+			return fail("lab: --profile '%s': no such profile (%s)", val,
+				    profile_names());
+		o->profile = val;
+		return 0;
+	}
+	if (id == OPT_ENGINE) {
+		if (strcmp(val, "auto") && strcmp(val, "netem") && strcmp(val, "nfqueue"))
+			return fail("lab: --engine '%s': expected auto, netem or nfqueue", val);
+		o->engine = val;
+		return 0;
+	}
 	if (id == OPT_CC) {
 		if (!*val || strlen(val) >= 16)
 			return fail("lab: %s '%s': not a valid value", opt, val);
 		o->cc = val;
 		return 0;
 	}
-	if (parse_number(id, val, o) == 0)
+	if (parse_number(id, val, o) == 0) {
+		o->paths_given |= id == OPT_PATHS;
 		return 0;
+	}
 	if (id == OPT_PATHS)
 		return fail("lab: --paths '%s': expected a number from 1 to %d", val, LAB_PATHS_MAX);
 	if (id == OPT_BALANCER)
@@ -142,6 +220,20 @@ int lab_parse(int argc, char **argv, int allowed, struct lab_opts *o,
 	return 0;
 }
 
+/* rate (down), then each way: text "rate 10/5 Mbit/s  delay 30/30 ms ..." */
+static void print_shape(const struct lab_shape *s)
+{
+	print_int("rate", NULL, s->rate_kbit[LAB_DOWN] / 1000);
+	print_double("rate_down", "  rate %g", s->rate_kbit[LAB_DOWN] / 1000.0);
+	print_double("rate_up", "/%g Mbit/s", s->rate_kbit[LAB_UP] / 1000.0);
+	print_double("delay_down", "  delay %g", s->delay_us[LAB_DOWN] / 1000.0);
+	print_double("delay_up", "/%g ms", s->delay_us[LAB_UP] / 1000.0);
+	print_double("jitter_down", "  jitter %g", s->jitter_us[LAB_DOWN] / 1000.0);
+	print_double("jitter_up", "/%g ms", s->jitter_us[LAB_UP] / 1000.0);
+	print_double("loss_down", "  loss %g", s->loss_ppm[LAB_DOWN] / 10000.0);
+	print_double("loss_up", "/%g %%", s->loss_ppm[LAB_UP] / 10000.0);
+}
+
 static void print_path(const struct lab *lab, int k, int cut_mask)
 {
 	char buf[LAB_ADDR_LEN];
@@ -158,7 +250,7 @@ static void print_path(const struct lab *lab, int k, int cut_mask)
 	print_string(far, lab->router ? "  far %s" : "  server %s",
 		     lab_path_addr(k, LAB_SERVER, buf));
 	print_string("device", "  device %s", lab_path_dev(k, buf));
-	print_int("rate", "  rate %" PRId64 " Mbit/s", lab->rate_mbit);
+	print_shape(&lab->shape[k - 1]);
 	print_string("state", "  state %s\n", state);
 	print_close_object();
 }
@@ -244,6 +336,13 @@ int lab_print_status(struct lab *lab)
 	print_double("loss", "  loss %g %%", complete ? lab->loss_pct : 0);
 	print_int("delay", "  delay %" PRId64 " ms", complete ? lab->delay_ms : 0);
 	print_string("cc", "  cc %s\n", complete ? lab->cc : "");
+	print_string("profile", "profile %s", complete && lab->profile[0] ? lab->profile : "none");
+	print_string("engine", "  delay engine %s", complete ? lab_engine_name(lab->engine) : "none");
+	print_int("delay_pid_client", lab->delay_pid[0] ? "  delay elements: client pid %" PRId64 : NULL,
+		  lab->delay_pid[0]);
+	print_int("delay_pid_server", lab->delay_pid[1] ? "  server pid %" PRId64 : NULL,
+		  lab->delay_pid[1]);
+	print_text("\n");
 	print_open_array("paths");
 	for (int k = 1; complete && k <= lab->paths; k++)
 		print_path(lab, k, mask);

@@ -9,7 +9,7 @@
 
 enum {
 	LAB_OPT_NAME = 1,	/* --name */
-	LAB_OPT_SHAPE = 2,	/* --paths --rate --loss --delay --cc */
+	LAB_OPT_SHAPE = 2,	/* --paths --rate --loss --delay --cc --path --profile --engine */
 	LAB_OPT_FORCE = 4,	/* --force */
 	LAB_OPT_TOPOLOGY = 8,	/* --router --balancer */
 };
@@ -18,6 +18,11 @@ struct lab_opts {
 	const char *name;
 	const char *cc;		/* NULL: cubic, else reno */
 	long paths, rate, delay;
+	bool paths_given;	/* --paths was there */
+	const char *profile;	/* --profile NAME, or NULL */
+	const char *engine;	/* --engine auto|netem|nfqueue, or NULL */
+	const char *path_specs[LAB_PATHS_MAX * 4];	/* --path K:..., in order */
+	int npath_specs;
 	double loss;
 	bool force;
 	bool router;		/* --router: the router topology */
@@ -35,6 +40,12 @@ struct lab_opts {
  */
 int lab_parse(int argc, char **argv, int allowed, struct lab_opts *o,
 	      char **pos, int maxpos, bool stop_early);
+
+/* From the options, lab's paths, shapes, profile and engine wish; 0, or
+ * the exit code 1 after printing what is wrong. */
+int lab_opts_shape(const struct lab_opts *o, struct lab *lab);
+/* mptcpkit lab delayd (cmd-delayd.c) */
+int lab_cmd_delayd(int argc, char **argv);
 
 /* The lab's settings and paths (text or JSON); returns the exit code 0. */
 int lab_print_status(struct lab *lab);

@@ -95,8 +95,7 @@ static void __attribute__((noreturn)) detach(const char *ns, char *const argv[],
 	_exit(write(pipe_w, &pid, sizeof(pid)) == sizeof(pid) && pid > 0 ? 0 : 1);
 }
 
-/* Start argv in ns, not as our child (it outlives 'lab up'); its pid. */
-static int spawn_detached(const char *ns, char *const argv[], const char *log_path,
+int lab_spawn_detached(const char *ns, char *const argv[], const char *log_path,
 			  pid_t *out)
 {
 	int p[2], log, status;
@@ -155,7 +154,7 @@ static int start_far(struct lab *lab, const char *self)
 
 	lab_router_socks(listen);
 	lab_router_log(lab, true, log, sizeof(log));
-	ret = spawn_detached(lab->far_ns, argv, log, &lab->far_pid);
+	ret = lab_spawn_detached(lab->far_ns, argv, log, &lab->far_pid);
 	return ret < 0 ? ret : wait_listening(lab->far_ns, LAB_SOCKS_PORT, lab->far_pid);
 }
 
@@ -170,7 +169,7 @@ static int start_router(struct lab *lab, const char *self)
 	snprintf(listen, sizeof(listen), LAB_LAN_ROUTER ":%d", LAB_PROXY_PORT);
 	lab_router_socks(via);
 	lab_router_log(lab, false, log, sizeof(log));
-	ret = spawn_detached(lab->router_ns, argv, log, &lab->router_pid);
+	ret = lab_spawn_detached(lab->router_ns, argv, log, &lab->router_pid);
 	return ret < 0 ? ret : wait_listening(lab->router_ns, LAB_PROXY_PORT, lab->router_pid);
 }
 

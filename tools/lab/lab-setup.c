@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "lab.h"
+#include "lab-paths.h"
 #include "util.h"
 
 /* Everything a namespace needs before its paths exist: rp_filter off
@@ -38,41 +39,12 @@ static int ns_setup(const struct lab *lab, const char *ns)
 	return lab_nft_setup(lab, ns);
 }
 
-/* This kernel may lack netem: find out before --delay is promised. */
-static int probe_netem(const struct lab *lab)
-{
-	const char *ns = lab_path_ns(lab, LAB_CLIENT);
-
-	if (lab_run(NULL, "tc", "-n", ns, "qdisc", "add", "dev", "lo", "root",
-		    "netem", "delay", "1ms", NULL) < 0)
-		return -EOPNOTSUPP;
-	lab_run(NULL, "tc", "-n", ns, "qdisc", "del", "dev", "lo", "root", NULL);
-	return 0;
-}
-
-/* tbf on one end of a path; with a delay, tbf sits under netem. */
-static int shape(const struct lab *lab, const char *ns, const char *dev)
-{
-	char rate[32], delay[32];
-
-	snprintf(rate, sizeof(rate), "%ldmbit", lab->rate_mbit);
-	if (lab->delay_ms == 0)
-		return lab_run(NULL, "tc", "-n", ns, "qdisc", "add", "dev", dev, "root", "tbf",
-			       "rate", rate, "burst", "32kb", "latency", "50ms", NULL);
-	snprintf(delay, sizeof(delay), "%ldms", lab->delay_ms);
-	if (lab_run(NULL, "tc", "-n", ns, "qdisc", "add", "dev", dev, "root", "handle", "1:",
-		    "netem", "delay", delay, "limit", "100000", NULL) < 0)
-		return -EIO;
-	return lab_run(NULL, "tc", "-n", ns, "qdisc", "add", "dev", dev, "parent", "1:1",
-		       "handle", "10:", "tbf", "rate", rate, "burst", "32kb", "latency", "50ms", NULL);
-}
-
-static int path_end(const struct lab *lab, const char *ns, const char *dev, const char *addr)
+static int path_end(const char *ns, const char *dev, const char *addr)
 {
 	if (lab_run(NULL, "ip", "-n", ns, "addr", "add", addr, "dev", dev, NULL) < 0 ||
 	    lab_run(NULL, "ip", "-n", ns, "link", "set", dev, "up", NULL) < 0)
 		return -EIO;
-	return shape(lab, ns, dev);
+	return 0;
 }
 
 /* Path k: a veth pair, both ends named pathk; the client (the router in
@@ -91,7 +63,8 @@ static int path_setup(const struct lab *lab, int k)
 	if (lab_run(NULL, "ip", "-n", cns, "link", "add", dev, "type", "veth",
 		    "peer", "name", dev, "netns", sns, NULL) < 0)
 		return -EIO;
-	if (path_end(lab, cns, dev, caddr) < 0 || path_end(lab, sns, dev, saddr) < 0)
+	if (path_end(cns, dev, caddr) < 0 || path_end(sns, dev, saddr) < 0 ||
+	    lab_paths_shape(lab, k) < 0)
 		return -EIO;
 	/* towards C-flag backends (--balancer) 6.18 needs fullmesh: lab-balancer.c */
 	if (k >= 2 && lab_run(NULL, "ip", "-n", cns, "mptcp", "endpoint", "add", ep, "dev", dev,
@@ -146,12 +119,18 @@ static int build(struct lab *lab)
 	ret = set_cc(lab);
 	if (ret < 0)
 		return ret;
-	if (lab->delay_ms && probe_netem(lab) < 0)
-		return -EOPNOTSUPP;
+	if (!lab->shaped)
+		lab_shape_uniform(lab);
+	ret = lab_paths_engine(lab);
+	if (ret < 0)
+		return ret;
 	for (int k = 1; k <= lab->paths; k++) {
 		if (path_setup(lab, k) < 0)
 			return -EIO;
 	}
+	ret = lab_paths_start(lab);
+	if (ret < 0)
+		return ret;
 	if (lab->router) {
 		ret = lab_router_build(lab);
 		if (ret == 0)
@@ -231,6 +210,9 @@ int lab_down(const struct lab *lab)
 
 	lab_router_stop(&recorded);
 	bret = lab_balancer_down(lab);
+	if (!(recorded.delay_pid[0] || recorded.delay_pid[1]))
+		memcpy(recorded.delay_pid, lab->delay_pid, sizeof(recorded.delay_pid));
+	lab_paths_stop(&recorded);
 	for (int round = 0; round < 3; round++) {
 		ret = 0;
 		for (int i = 0; i < 4; i++) {
@@ -251,5 +233,6 @@ int lab_down(const struct lab *lab)
 	unlink(path);
 	lab_router_log(lab, true, path, sizeof(path));
 	unlink(path);
+	lab_paths_logs_remove(lab);
 	return ret;
 }

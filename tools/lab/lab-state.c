@@ -95,6 +95,8 @@ static void state_path(const struct lab *lab, char *buf, size_t len)
 	snprintf(buf, len, LAB_STATE_DIR "/lab-%s.json", lab->name);
 }
 
+static void shapes_write(struct json_object *o, const struct lab *lab);
+
 int lab_state_write(const struct lab *lab)
 {
 	struct json_object *o = json_object_new_object();
@@ -114,6 +116,7 @@ int lab_state_write(const struct lab *lab)
 	}
 	if (lab->backends)
 		json_object_object_add(o, "backends", json_object_new_int(lab->backends));
+	shapes_write(o, lab);
 	if (mkdir(LAB_STATE_DIR, 0755) < 0 && errno != EEXIST)
 		ret = -errno;
 	state_path(lab, path, sizeof(path));
@@ -121,6 +124,72 @@ int lab_state_write(const struct lab *lab)
 		ret = -EIO;
 	json_object_put(o);
 	return ret;
+}
+
+static struct json_object *pair(const long v[2])
+{
+	struct json_object *a = json_object_new_array();
+
+	json_object_array_add(a, json_object_new_int64(v[0]));
+	json_object_array_add(a, json_object_new_int64(v[1]));
+	return a;
+}
+
+/* The paths' shapes, the profile, the engine and the delay elements' PIDs. */
+static void shapes_write(struct json_object *o, const struct lab *lab)
+{
+	struct json_object *shapes = json_object_new_array();
+
+	for (int k = 0; k < lab->paths && k < LAB_PATHS_MAX; k++) {
+		struct json_object *s = json_object_new_object();
+
+		json_object_object_add(s, "rate_kbit", pair(lab->shape[k].rate_kbit));
+		json_object_object_add(s, "delay_us", pair(lab->shape[k].delay_us));
+		json_object_object_add(s, "jitter_us", pair(lab->shape[k].jitter_us));
+		json_object_object_add(s, "loss_ppm", pair(lab->shape[k].loss_ppm));
+		json_object_array_add(shapes, s);
+	}
+	json_object_object_add(o, "shapes", shapes);
+	json_object_object_add(o, "profile", json_object_new_string(lab->profile));
+	json_object_object_add(o, "engine", json_object_new_int(lab->engine));
+	json_object_object_add(o, "delay_pid_client", json_object_new_int(lab->delay_pid[0]));
+	json_object_object_add(o, "delay_pid_server", json_object_new_int(lab->delay_pid[1]));
+}
+
+static void pair_read(struct json_object *s, const char *key, long v[2])
+{
+	struct json_object *a;
+
+	if (!json_object_object_get_ex(s, key, &a) || !json_object_is_type(a, json_type_array) ||
+	    json_object_array_length(a) != 2)
+		return;
+	v[0] = (long)json_object_get_int64(json_object_array_get_idx(a, 0));
+	v[1] = (long)json_object_get_int64(json_object_array_get_idx(a, 1));
+}
+
+static void shapes_read(struct json_object *o, struct lab *lab)
+{
+	struct json_object *shapes, *v;
+
+	if (json_object_object_get_ex(o, "shapes", &shapes) &&
+	    json_object_is_type(shapes, json_type_array)) {
+		for (size_t k = 0; k < json_object_array_length(shapes) && k < LAB_PATHS_MAX; k++) {
+			struct json_object *s = json_object_array_get_idx(shapes, k);
+
+			pair_read(s, "rate_kbit", lab->shape[k].rate_kbit);
+			pair_read(s, "delay_us", lab->shape[k].delay_us);
+			pair_read(s, "jitter_us", lab->shape[k].jitter_us);
+			pair_read(s, "loss_ppm", lab->shape[k].loss_ppm);
+		}
+		lab->shaped = true;
+	}
+	if (json_object_object_get_ex(o, "profile", &v))
+		snprintf(lab->profile, sizeof(lab->profile), "%s", json_object_get_string(v));
+	if (json_object_object_get_ex(o, "engine", &v)) {
+		int e = json_object_get_int(v);
+
+		lab->engine = e >= LAB_ENGINE_NONE && e <= LAB_ENGINE_NFQUEUE ? e : LAB_ENGINE_NONE;
+	}
 }
 
 static long get_long(struct json_object *o, const char *key)
@@ -156,6 +225,9 @@ int lab_state_read(struct lab *lab)
 	lab->far_pid = (pid_t)get_long(o, "far_pid");
 	if (!lab->backends)
 		lab->backends = (int)get_long(o, "backends");
+	lab->delay_pid[0] = (pid_t)get_long(o, "delay_pid_client");
+	lab->delay_pid[1] = (pid_t)get_long(o, "delay_pid_server");
+	shapes_read(o, lab);
 	json_object_put(o);
 	return lab->paths >= 1 && lab->paths <= LAB_PATHS_MAX ? 0 : -EINVAL;
 }

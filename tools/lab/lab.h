@@ -44,6 +44,21 @@ const char *lab_path_addr(int k, enum lab_side side, char buf[LAB_ADDR_LEN]);
 /* Path k's device (the same name in both namespaces): "pathk". */
 const char *lab_path_dev(int k, char buf[LAB_ADDR_LEN]);
 
+/* One path, each way: [LAB_DOWN] server -> client, [LAB_UP] client -> server
+ * (lab-shape.c parses it, lab-paths.c applies it). */
+enum lab_dir { LAB_DOWN, LAB_UP };
+struct lab_shape {
+	long rate_kbit[2];	/* tbf on the sending end */
+	long delay_us[2];	/* one-way */
+	long jitter_us[2];	/* +- around the delay */
+	long loss_ppm[2];	/* random drop on arrival, parts per million */
+};
+
+/* What adds the delay: netem where the kernel has it, else the NFQUEUE
+ * delay element (lab-delay.c, 'lab delayd' in each receiving namespace). */
+enum lab_engine { LAB_ENGINE_NONE, LAB_ENGINE_NETEM, LAB_ENGINE_NFQUEUE };
+#define LAB_PROFILE_LEN 16
+
 struct lab {
 	char name[LAB_NAME_MAX + 1];
 	char client_ns[LAB_NS_LEN];
@@ -59,6 +74,11 @@ struct lab {
 	char cc[16];		/* TCP congestion control in both namespaces */
 	int backends;		/* --balancer N: the server is a load balancer
 				 * in front of N backends (lab-balancer.c); 0: none */
+	struct lab_shape shape[LAB_PATHS_MAX];	/* per path; filled by lab_up() if !shaped */
+	bool shaped;		/* shape[] was set (--path, --profile) */
+	char profile[LAB_PROFILE_LEN];	/* its name, or "" */
+	enum lab_engine engine;	/* chosen by lab_up() */
+	pid_t delay_pid[2];	/* the delay elements: [0] client side, [1] server side */
 };
 
 /* lab-state.c: names, existence, the state file. */
@@ -130,6 +150,9 @@ void lab_router_stop(const struct lab *lab);
 const char *lab_router_socks(char buf[LAB_LISTEN_LEN]);
 /* The -j log of the router's or far end's proxy. */
 void lab_router_log(const struct lab *lab, bool far, char *buf, size_t len);
+/* Start argv in ns, not as our child (it outlives 'lab up'), stdout and
+ * stderr to log_path; its pid into *out. */
+int lab_spawn_detached(const char *ns, char *const argv[], const char *log_path, pid_t *out);
 /* Is something listening on TCP port in ns? */
 bool lab_listening(const char *ns, int port);
 

@@ -16,6 +16,7 @@ static void usage(FILE *f)
 		"Usage: " PROG_NAME " [-j] pmd [-c FILE] [--client|--server] [--backup IF,..]\n"
 		"                     [--only IF,..] [--exclude IF,..] [--pm kernel|userspace]\n"
 		"                     [--on-link-down remove|backup] [--wmem-max auto|off|BYTES]\n"
+		"                     [--prefer auto|aggregate|handover|interactive]\n"
 		"                     [--rmem-max auto|off|BYTES] [--notsent-lowat BYTES]\n"
 		"                     [--no-health-checks]\n"
 		"                     [--probe IF=ADDR[:PORT]] [-j] [-v]\n"
@@ -36,6 +37,10 @@ static void usage(FILE *f)
 		"      --exclude IF,.. never use these interfaces\n"
 		"      --pm kernel|userspace  path manager to drive (default kernel)\n"
 		"      --on-link-down remove|backup  what to do with a path that goes down\n"
+		"      --prefer MODE   which paths carry data (MP_PRIO backup for the others):\n"
+		"                      auto (default) all but those whose RTT is over 2 x\n"
+		"                      the best path's; aggregate: all; handover: the best\n"
+		"                      only, the others ready; interactive: the lowest RTT now\n"
 		"      --wmem-max auto|off|BYTES  cap net.ipv4.tcp_wmem while running:\n"
 		"                      smaller subflow queues, faster failover; auto\n"
 		"                      (default) follows 4 x the most bytes in flight\n"
@@ -62,7 +67,7 @@ static void usage(FILE *f)
 
 enum { OPT_CLIENT = 256, OPT_SERVER, OPT_BACKUP, OPT_ONLY, OPT_EXCLUDE, OPT_PM,
        OPT_DOWN, OPT_LOWAT, OPT_WMEM, OPT_RMEM, OPT_NO_HEALTH, OPT_PROBE,
-       OPT_BALANCED, OPT_JOIN };
+       OPT_BALANCED, OPT_JOIN, OPT_PREFER };
 
 static const struct option options[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -73,6 +78,7 @@ static const struct option options[] = {
 	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
 	{ "pm", required_argument, NULL, OPT_PM },
 	{ "on-link-down", required_argument, NULL, OPT_DOWN },
+	{ "prefer", required_argument, NULL, OPT_PREFER },
 	{ "notsent-lowat", required_argument, NULL, OPT_LOWAT },
 	{ "wmem-max", required_argument, NULL, OPT_WMEM },
 	{ "rmem-max", required_argument, NULL, OPT_RMEM },
@@ -92,7 +98,7 @@ static const struct {
 } option_keys[] = {
 	{ OPT_CLIENT, "mode" }, { OPT_SERVER, "mode" }, { OPT_BACKUP, "backup" },
 	{ OPT_ONLY, "only" }, { OPT_EXCLUDE, "exclude" }, { OPT_PM, "pm" },
-	{ OPT_DOWN, "on_link_down" }, { OPT_LOWAT, "notsent_lowat" },
+	{ OPT_DOWN, "on_link_down" }, { OPT_LOWAT, "notsent_lowat" }, { OPT_PREFER, "prefer" },
 	{ OPT_WMEM, "wmem_max" }, { OPT_RMEM, "rmem_max" },
 	{ OPT_NO_HEALTH, "health_checks" },
 	{ OPT_BALANCED, "balanced" }, { OPT_JOIN, "join" },

@@ -271,6 +271,14 @@ static int set_down(struct setter *p, const char *key, const char *v)
 	return ret;
 }
 
+static int set_prefer(struct setter *p, const char *key, const char *v)
+{
+	if (pmd_prefer_parse(v, &p->cfg->prefer))
+		return perr(p, "%s must be auto, aggregate, handover or interactive, not '%s'",
+			    key, v);
+	return 0;
+}
+
 static int set_list(struct setter *p, const char *key, const char *v,
 		    struct pmd_iflist *list)
 {
@@ -395,6 +403,7 @@ static const struct {
 	{ "mode", set_mode },
 	{ "pm", set_pm },
 	{ "on_link_down", set_down },
+	{ "prefer", set_prefer },
 	{ "only", set_only },
 	{ "include", set_only },
 	{ "exclude", set_exclude },

@@ -318,6 +318,29 @@ static int drop_one(struct pmd_kernel *k, int i, enum pmd_skip why,
 	return remove_owned(k, i, pmd_skip_text(why));
 }
 
+/* The path's backup flag as pmd-prefer.c wants it (MP_PRIO on its
+ * subflows; they stay open). */
+static int follow_backup(struct pmd_kernel *k, struct owned *o, int flags)
+{
+	struct mpk_endpoint ep = o->ep;
+	bool backup = flags & MPK_EP_BACKUP;
+	int ret;
+
+	if (!!(o->ep.flags & MPK_EP_BACKUP) == backup)
+		return 0;
+	ep.flags = backup ? ep.flags | MPK_EP_BACKUP : ep.flags & ~MPK_EP_BACKUP;
+	ret = mpk_pm_endpoint_set_flags(k->pm, &ep);
+	if (ret) {
+		log_failed(k, backup ? "set-backup" : "unset-backup", ret);
+		return ret;
+	}
+	o->ep.flags = ep.flags;
+	save_state(k);
+	log_ep(backup ? "set-backup" : "unset-backup", &ep, o->ifname,
+	       backup ? "prefer: a much slower path waits" : "prefer: the path is used again");
+	return 0;
+}
+
 /* Drop the endpoints whose address, link or path went away. */
 static int drop_unwanted(struct pmd_kernel *k, const struct pmd_net *net,
 			 const struct pmd_health_view *health,
@@ -328,15 +351,18 @@ static int drop_unwanted(struct pmd_kernel *k, const struct pmd_net *net,
 
 	for (int i = k->nown - 1; i >= 0; i--) {
 		struct owned *o = &k->own[i];
+		const struct pmd_want *want;
 
 		if (!find_ep(eps, neps, o->ep.family, &o->ep.addr)) {
 			log_ep("forget-endpoint", &o->ep, o->ifname, "deleted by someone else");
 			forget(k, i);
 			continue;
 		}
-		if (find_want(w, nw, &o->ep)) {
+		if ((want = find_want(w, nw, &o->ep))) {
 			o->kept = false;
 			ret = o->demoted ? promote(k, o) : 0;
+			if (!ret && !o->demoted)
+				ret = follow_backup(k, o, want->flags);
 		} else {
 			ret = drop_one(k, i, gone_reason(k, net, health, o), w, nw, health, kept);
 		}

@@ -118,6 +118,9 @@ int pmd_wanted(const struct pmd_config *cfg, const struct pmd_net *net,
 		out[n].ifindex = a->ifindex;
 		snprintf(out[n].ifname, sizeof(out[n].ifname), "%s", l->name);
 		out[n].flags = pmd_flags_for(cfg, l->name);
+		if (health && health->backup &&
+		    health->backup(health->data, a->family, &a->ip, a->ifindex))
+			out[n].flags |= MPK_EP_BACKUP;
 		n++;
 	}
 	return n;

@@ -8,6 +8,7 @@
  *   pmd-rtnl.c     links and addresses, watched over rtnetlink (I/O only)
  *   pmd-policy.c   which address wants which endpoint (pure)
  *   pmd-health.c   per-path liveness from subflow progress and probes (pure)
+ *   pmd-prefer.c   which paths are backup, from their RTTs (pure)
  *   pmd-watch.c    feeds pmd-health: sock_diag samples and ICMP probes
  *   pmd-probe.c    ICMP echo per path, bound to its interface and address
  *   pmd-route.c    the interface a subflow leaves by (its output route)
@@ -55,6 +56,10 @@
 
 enum pmd_mode { PMD_MODE_CLIENT, PMD_MODE_SERVER };
 enum pmd_pm { PMD_PM_KERNEL, PMD_PM_USERSPACE };
+
+/* Which paths are backup, from their RTTs (pmd-prefer.c). */
+enum pmd_prefer { PMD_PREFER_AUTO, PMD_PREFER_AGGREGATE, PMD_PREFER_HANDOVER,
+		  PMD_PREFER_INTERACTIVE };
 
 /* What to do with an endpoint whose link lost its carrier. */
 enum pmd_down { PMD_DOWN_REMOVE, PMD_DOWN_BACKUP };
@@ -118,6 +123,7 @@ struct pmd_config {
 	long rmem_max;		/* the same for net.ipv4.tcp_rmem */
 	struct pmd_health_config health;
 	struct pmd_balanced_config balanced;
+	enum pmd_prefer prefer;	/* default auto */
 	bool verbose;
 };
 
@@ -211,6 +217,8 @@ struct pmd_evidence {
 	unsigned int sent;	/* probes sent since the last sample */
 	bool answering;		/* a probe target of the path ever answered */
 	uint32_t rtt_ms;	/* smoothed probe round trip (0: none yet) */
+	uint32_t min_rtt_us;	/* least min_rtt of its subflows (0: none) */
+	uint64_t rate_bps;	/* highest delivery rate of its subflows, bit/s */
 };
 
 struct pmd_path_health {
@@ -259,6 +267,18 @@ struct pmd_want {
 	int flags;
 };
 
+/* pmd-prefer.c: which paths are backup (pure). */
+struct pmd_prefer_path {
+	bool usable;		/* alive: a candidate */
+	uint32_t rtt_us;	/* its base RTT (0: not known yet) */
+	bool backup;		/* in: as it is; out: as it should be */
+	int best;		/* out: the index of the lowest RTT, or -1 */
+};
+/* Decide backup for n paths; how many changed. */
+int pmd_prefer_judge(enum pmd_prefer mode, struct pmd_prefer_path *p, int n);
+const char *pmd_prefer_name(enum pmd_prefer m);
+int pmd_prefer_parse(const char *s, enum pmd_prefer *out);
+
 /* Is the path of (family, ip, ifindex) dead? (pmd-watch.c answers.) */
 typedef bool (*pmd_dead_fn)(void *data, int family, const union mpk_in46 *ip,
 			    unsigned int ifindex);
@@ -273,6 +293,8 @@ struct pmd_health_view {
 	pmd_dead_fn pinned;
 	/* Can connection token no longer take new subflows? */
 	bool (*stuck)(void *data, uint32_t token);
+	/* Should the path be backup (pmd-prefer.c's verdict)? May be NULL. */
+	pmd_dead_fn backup;
 	void *data;
 };
 
@@ -340,6 +362,8 @@ int pmd_watch_timeout(const struct pmd_watch *w);
  * path changed state or needs a refresh, 0 if not, -errno. */
 int pmd_watch_step(struct pmd_watch *w, const struct pmd_net *net);
 struct pmd_health_view pmd_watch_view(struct pmd_watch *w);
+/* Does pmd-prefer.c keep a live path as backup now? */
+bool pmd_watch_any_backup(const struct pmd_watch *w);
 /* Each path's health into s->path[]. */
 void pmd_watch_paths(const struct pmd_watch *w, struct pmd_stats *s);
 /* The most bytes in flight on one TCP socket in the last sample, subflows

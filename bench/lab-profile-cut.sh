@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# A silent cut of the better path (path 1) in the unequal profiles (issue
+# 21): one download of SECS seconds per run (perf -R: the client's samples
+# are the receiver's), path 1 cut at CUT_AT s (packets dropped both ways,
+# link up) and left cut; how long until the goodput over a 0.5 s window
+# is back at 0.8 x path 2's rate (down). Target: max(0.3 s, 3 x path 2's
+# RTT), median. Modes: kernel (the lab's endpoints) and pmd (--client, its
+# default mode), each in its own lab, interleaved.
+#   bench/lab-profile-cut.sh [BUILD_DIR] [REPS (3)] [PROFILES]
+# Prints a markdown section. Needs root.
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$(cd "${1:-$TOP/build}" && pwd)
+REPS=${2:-3}
+PROFILES=${3:-wifi-lte dsl-4g fibre-sat}
+SECS=${SECS:-12}
+CUT_AT=${CUT_AT:-5}
+M=$BUILD/tools/mptcpkit
+OUT=${OUT:-/tmp/lab-profile-cut-$$}
+K=bck-$$
+P=bcp-$$
+PORT=5600
+PMD_PID=
+mkdir -p "$OUT"
+
+cleanup() {
+	[ -n "$PMD_PID" ] && kill "$PMD_PID" 2>/dev/null && wait "$PMD_PID" 2>/dev/null
+	"$M" lab down --force --name "$K" >/dev/null 2>&1
+	"$M" lab down --force --name "$P" >/dev/null 2>&1
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_listen() {
+	for _ in $(seq 100); do
+		"$M" lab exec server --name "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# run LAB FILE: one download with path 1 cut at CUT_AT; perf's JSON in FILE
+run() {
+	local lab=$1 out=$2 t0
+	PORT=$((PORT + 1))
+	"$M" lab exec server --name "$lab" timeout $((SECS + 30)) "$M" perf -s -1 -p "$PORT" >/dev/null 2>&1 &
+	local spid=$!
+	wait_listen "$lab" "$PORT" || return 1
+	t0=$(date +%s.%N)
+	"$M" lab exec client --name "$lab" timeout $((SECS + 30)) "$M" -j perf -c 10.0.1.2 -p "$PORT" \
+		-t "$SECS" -R -i 0.1 >"$out" 2>/dev/null &
+	local cpid=$!
+	sleep "$(python3 -c "import time; print(max(0, $t0 + $CUT_AT - time.time()))")"
+	"$M" lab link 1 down --name "$lab" >/dev/null
+	wait "$cpid"
+	"$M" lab link 1 up --name "$lab" >/dev/null
+	wait "$spid"
+}
+
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+START=$(date -u '+%Y-%m-%d %H:%M')
+for prof in $PROFILES; do
+	"$M" lab up --name "$K" --profile "$prof" >/dev/null || exit 1
+	"$M" lab up --name "$P" --profile "$prof" >/dev/null || exit 1
+	"$M" lab exec client --name "$P" ip mptcp endpoint flush
+	"$M" lab exec client --name "$P" "$M" -j pmd --client >"$OUT/pmd-$prof.log" 2>&1 &
+	PMD_PID=$!
+	sleep 2
+	for r in $(seq "$REPS"); do
+		run "$K" "$OUT/$prof-kernel-$r.json"
+		run "$P" "$OUT/$prof-pmd-$r.json"
+	done
+	kill "$PMD_PID"; wait "$PMD_PID" 2>/dev/null; PMD_PID=
+	"$M" lab down --name "$K" >/dev/null
+	"$M" lab down --name "$P" >/dev/null
+done
+
+python3 - "$OUT" "$START" "$LOAD0" "$(cut -d' ' -f1-3 /proc/loadavg)" "$REPS" "$CUT_AT" "$PROFILES" <<'EOF'
+import glob, json, statistics as st, sys
+out, start, load0, load1, reps, cut_at, profiles = sys.argv[1:]
+cut_at = float(cut_at)
+# path 2's down rate (Mbit/s) and RTT (s) per profile
+P2 = {"wifi-lte": (10, 0.060), "dsl-4g": (50, 0.045), "fibre-sat": (50, 0.600), "equal": (50, 0.0)}
+def rate_from(t, b, i, span):
+    j = i
+    while j < len(t) and t[j] - t[i] < span:
+        j += 1
+    if j >= len(t):
+        return None, j
+    return (b[j] - b[i]) * 8 / (t[j] - t[i]) / 1e6, j
+
+def back_after(doc, rate):
+    # the first moment after the cut from which two 0.5 s windows in a row
+    # carry 0.8 x the rate (a burst of reordered data is not a recovery)
+    s = doc.get("samples") or []
+    t = [x["t"] for x in s]; b = [x["bytes"] for x in s]
+    for i in range(len(t)):
+        if t[i] < cut_at:
+            continue
+        r1, j = rate_from(t, b, i, 0.5)
+        if r1 is None:
+            return None
+        r2, _ = rate_from(t, b, j, 0.5)
+        if r2 is None:
+            return None
+        if r1 >= 0.8 * rate and r2 >= 0.8 * rate:
+            return t[i] - cut_at
+    return None
+print(f"## Silent cut of the better path in the unequal profiles (issue 21, {start} UTC)")
+print()
+print(f"`bench/lab-profile-cut.sh` : downloads, path 1 cut at {cut_at:g} s (dropped both ways, link up),")
+print(f"{reps} runs per mode (not 10: time); load average {load0} at the start, {load1} at the end (2 cores")
+print("shared with other work). Time from the cut until 0.5 s of goodput at 0.8 x path 2's down rate;")
+print("target max(0.3 s, 3 x path 2's RTT), median. Two 0.5 s windows in a row must reach it (a burst of\nreordered data released at once is not a recovery).")
+print()
+print("| profile | target | kernel: median (runs) | pmd: median (runs) | pmd met |")
+print("| --- | --- | --- | --- | --- |")
+for prof in profiles.split():
+    rate, rtt = P2[prof]
+    target = max(0.3, 3 * rtt)
+    cells, meds = [], {}
+    for mode in ("kernel", "pmd"):
+        v = []
+        for f in sorted(glob.glob(f"{out}/{prof}-{mode}-*.json")):
+            try:
+                v.append(back_after(json.load(open(f)), rate))
+            except Exception:
+                v.append(None)
+        ok = [x for x in v if x is not None]
+        meds[mode] = st.median(ok) if len(ok) * 2 > len(v) else None
+        cells.append("%s (%s)" % ("%.2f s" % meds[mode] if meds[mode] is not None else "never",
+                                  ", ".join("%.2f" % x if x is not None else "never" for x in v)))
+    met = meds["pmd"] is not None and meds["pmd"] <= target
+    print(f"| {prof} | {target:.2f} s | {cells[0]} | {cells[1]} | {'yes' if met else 'no'} |")
+EOF

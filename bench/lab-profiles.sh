@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Paths like the field's (issue 21): for each lab profile, in the same run,
+# single-path TCP on each path, the kernel's MPTCP (the lab's subflow
+# endpoint, in-kernel PM) and MPTCP with 'mptcpkit pmd --client' (a second
+# lab of the same profile, pmd running in its client namespace):
+#   bulk    perf for SECS seconds, up (client sends) and down (-R),
+#           receiver's goodput, bytes verified;
+#   short   downloads of 100 KB, 1 MB and 10 MB over fresh connections,
+#           completion time (connect to last byte), median.
+# The rounds interleave the modes, so load changes hit them alike.
+#   bench/lab-profiles.sh [BUILD_DIR] [REPS (3)] [SECS (10)] [PROFILES]
+#   SHORT_REPS (5): downloads per size and mode.
+# Prints a markdown section; the raw figures go to $OUT (default
+# /tmp/lab-profiles-PID). Needs root.
+set -u
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$(cd "${1:-$TOP/build}" && pwd)
+REPS=${2:-3}
+SECS=${3:-10}
+PROFILES=${4:-equal wifi-lte dsl-4g fibre-sat}
+SHORT_REPS=${SHORT_REPS:-5}
+M=$BUILD/tools/mptcpkit
+SHORT="python3 $TOP/bench/lab-short.py"
+OUT=${OUT:-/tmp/lab-profiles-$$}
+K=bpk-$$
+P=bpp-$$
+PORT=5400
+SPORT=5499
+PMD_PID=
+
+mkdir -p "$OUT"
+cleanup() {
+	[ -n "$PMD_PID" ] && kill "$PMD_PID" 2>/dev/null && wait "$PMD_PID" 2>/dev/null
+	"$M" lab down --force --name "$K" >/dev/null 2>&1
+	"$M" lab down --force --name "$P" >/dev/null 2>&1
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_listen() { # LAB PORT
+	for _ in $(seq 100); do
+		"$M" lab exec server --name "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
+		sleep 0.1
+	done
+	echo "no server on port $2 in lab $1" >&2
+	return 1
+}
+
+# bulk LAB ADDR DIR [--tcp]: goodput in Mbit/s (or FAIL)
+bulk() {
+	local lab=$1 addr=$2 dir=$3 rev=""
+	shift 3
+	[ "$dir" = down ] && rev=-R
+	PORT=$((PORT + 1))
+	"$M" lab exec server --name "$lab" timeout $((SECS + 30)) "$M" perf -s -1 -p "$PORT" >/dev/null 2>&1 &
+	wait_listen "$lab" "$PORT" || { echo FAIL; return; }
+	"$M" lab exec client --name "$lab" timeout $((SECS + 30)) "$M" -j perf -c "$addr" -p "$PORT" \
+		-t "$SECS" $rev "$@" 2>/dev/null |
+		python3 -c 'import json,sys
+try:
+    d=json.load(sys.stdin); print("%.2f" % (d["bits_per_second"]/1e6) if d["verified"] and not d["mismatches"] else "FAIL")
+except Exception:
+    print("FAIL")'
+	wait
+}
+
+start_pmd() {
+	# pmd makes its own endpoints: the lab's are not pmd's, so it would
+	# leave them alone (and could not make them backup)
+	"$M" lab exec client --name "$P" ip mptcp endpoint flush
+	"$M" lab exec client --name "$P" "$M" -j pmd --client >"$OUT/pmd-$1.log" 2>&1 &
+	PMD_PID=$!
+	sleep 2
+}
+
+stop_pmd() {
+	[ -n "$PMD_PID" ] && kill "$PMD_PID" 2>/dev/null
+	wait "$PMD_PID" 2>/dev/null
+	PMD_PID=
+}
+
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+START=$(date -u '+%Y-%m-%d %H:%M')
+for prof in $PROFILES; do
+	"$M" lab up --name "$K" --profile "$prof" >/dev/null || { echo "lab up $prof failed" >&2; exit 1; }
+	"$M" lab up --name "$P" --profile "$prof" >/dev/null || { echo "lab up $prof failed" >&2; exit 1; }
+	start_pmd "$prof"
+	for lab in "$K" "$P"; do
+		"$M" lab exec server --name "$lab" timeout 3600 $SHORT serve "$SPORT" >/dev/null 2>&1 &
+		wait_listen "$lab" "$SPORT"
+	done
+	for r in $(seq "$REPS"); do
+		for dir in up down; do
+			echo "$prof $dir tcp1 $(bulk "$K" 10.0.1.2 "$dir" --tcp)" >>"$OUT/bulk"
+			echo "$prof $dir tcp2 $(bulk "$K" 10.0.2.2 "$dir" --tcp)" >>"$OUT/bulk"
+			echo "$prof $dir kernel $(bulk "$K" 10.0.1.2 "$dir")" >>"$OUT/bulk"
+			echo "$prof $dir pmd $(bulk "$P" 10.0.1.2 "$dir")" >>"$OUT/bulk"
+		done
+	done
+	for size in 100000 1000000 10000000; do
+		for t in $("$M" lab exec client --name "$K" $SHORT get 10.0.1.2 "$SPORT" "$size" "$SHORT_REPS" --tcp); do
+			echo "$prof $size tcp1 $t" >>"$OUT/short"; done
+		for t in $("$M" lab exec client --name "$K" $SHORT get 10.0.2.2 "$SPORT" "$size" "$SHORT_REPS" --tcp); do
+			echo "$prof $size tcp2 $t" >>"$OUT/short"; done
+		for t in $("$M" lab exec client --name "$K" $SHORT get 10.0.1.2 "$SPORT" "$size" "$SHORT_REPS"); do
+			echo "$prof $size kernel $t" >>"$OUT/short"; done
+		for t in $("$M" lab exec client --name "$P" $SHORT get 10.0.1.2 "$SPORT" "$size" "$SHORT_REPS"); do
+			echo "$prof $size pmd $t" >>"$OUT/short"; done
+	done
+	stop_pmd
+	"$M" lab down --name "$K" >/dev/null
+	"$M" lab down --name "$P" >/dev/null
+done
+LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
+
+python3 - "$OUT" "$START" "$LOAD0" "$LOAD1" "$REPS" "$SECS" "$SHORT_REPS" "$(git -C "$TOP" rev-parse --short HEAD)" <<'EOF'
+import statistics as st, sys
+out, start, load0, load1, reps, secs, sreps, commit = sys.argv[1:]
+def med(v): return st.median(v) if v else float("nan")
+bulk, short = {}, {}
+for line in open(out + "/bulk"):
+    p, d, m, v = line.split()
+    bulk.setdefault((p, d, m), []).append(None if v == "FAIL" else float(v))
+try:
+    for line in open(out + "/short"):
+        p, s, m, v = line.split()
+        short.setdefault((p, int(s), m), []).append(None if v == "FAIL" else float(v))
+except FileNotFoundError:
+    pass
+profiles = list(dict.fromkeys(k[0] for k in bulk))
+print(f"## Paths like the field's: profiles, TCP per path vs MPTCP (issue 21, {start} UTC)")
+print()
+print(f"`bench/lab-profiles.sh build {reps} {secs}` (commit {commit}), 2 cores shared with other work:")
+print(f"load average {load0} at the start, {load1} at the end. {reps} rounds of {secs} s per mode and")
+print(f"direction (not 10: time), modes interleaved; short downloads {sreps} per size and mode.")
+print("Delay by the NFQUEUE delay element (no netem here). kernel = the lab's subflow endpoint,")
+print("in-kernel PM; pmd = `mptcpkit pmd --client` (defaults) in a second lab of the same profile.")
+print("mptcpd was not measured (not installed here). Goodput: perf's receiver, Mbit/s, median (min-max).")
+print()
+print("| profile | dir | TCP path 1 | TCP path 2 | kernel MPTCP | pmd MPTCP | pmd / best path | pmd / sum |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+fails = 0
+for p in profiles:
+    for d in ("up", "down"):
+        cells, meds = [], {}
+        for m in ("tcp1", "tcp2", "kernel", "pmd"):
+            v = bulk.get((p, d, m), [])
+            ok = [x for x in v if x is not None]
+            fails += len(v) - len(ok)
+            meds[m] = med(ok)
+            cells.append("%.1f (%.1f-%.1f)%s" % (meds[m], min(ok), max(ok), "" if len(ok) == len(v) else " %d FAIL" % (len(v) - len(ok))) if ok else "FAIL")
+        best = max(meds["tcp1"], meds["tcp2"])
+        print(f"| {p} | {d} | " + " | ".join(cells) +
+              " | %.2f (kernel %.2f) | %.2f |" % (meds["pmd"] / best, meds["kernel"] / best, meds["pmd"] / (meds["tcp1"] + meds["tcp2"])))
+print()
+if short:
+    print("Short downloads over a fresh connection: completion time, median of %s (s):" % sreps)
+    print()
+    print("| profile | size | TCP path 1 | TCP path 2 | kernel MPTCP | pmd MPTCP | pmd / best path |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for p in profiles:
+        for s in (100000, 1000000, 10000000):
+            meds = {}
+            for m in ("tcp1", "tcp2", "kernel", "pmd"):
+                v = [x for x in short.get((p, s, m), []) if x is not None]
+                fails += len(short.get((p, s, m), [])) - len(v)
+                meds[m] = med(v)
+            best = min(meds["tcp1"], meds["tcp2"])
+            print(f"| {p} | {s // 1000} KB | " + " | ".join("%.3f" % meds[m] for m in ("tcp1", "tcp2", "kernel", "pmd")) +
+                  " | %.2f (kernel %.2f) |" % (meds["pmd"] / best, meds["kernel"] / best))
+    print()
+print(f"Failed or unverified transfers: {fails}.")
+EOF

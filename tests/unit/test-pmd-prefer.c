@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* pmd's path preference (tools/pmd/pmd-prefer.c): which paths are backup
+ * for the RTTs of the lab's profiles, the gap between demotion and
+ * promotion, and each mode. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "pmd.h"
+
+static void two(struct pmd_prefer_path p[2], uint32_t a_us, uint32_t b_us)
+{
+	p[0] = (struct pmd_prefer_path){ .usable = true, .rtt_us = a_us };
+	p[1] = (struct pmd_prefer_path){ .usable = true, .rtt_us = b_us };
+}
+
+static void test_auto_on_the_profiles(void **state)
+{
+	struct pmd_prefer_path p[2];
+
+	(void)state;
+	two(p, 10000, 60000);		/* wifi-lte */
+	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AUTO, p, 2), 1);
+	assert_false(p[0].backup);
+	assert_true(p[1].backup);
+	assert_int_equal(p[1].best, 0);
+	two(p, 25000, 45000);		/* dsl-4g: within 2 x, aggregated */
+	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AUTO, p, 2), 0);
+	assert_false(p[0].backup || p[1].backup);
+	two(p, 600000, 10000);		/* satellite on path 1: path 1 waits */
+	pmd_prefer_judge(PMD_PREFER_AUTO, p, 2);
+	assert_true(p[0].backup);
+	assert_false(p[1].backup);
+	two(p, 100, 150);		/* equal, no delay: noise is no reason */
+	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AUTO, p, 2), 0);
+}
+
+static void test_auto_promotes_a_path_that_got_better(void **state)
+{
+	struct pmd_prefer_path p[2];
+
+	(void)state;
+	two(p, 10000, 60000);
+	pmd_prefer_judge(PMD_PREFER_AUTO, p, 2);
+	assert_true(p[1].backup);
+	p[1].rtt_us = 20000;		/* below 2 x + slack, above 1.5 x + slack: stays */
+	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AUTO, p, 2), 0);
+	assert_true(p[1].backup);
+	p[1].rtt_us = 16000;		/* below 1.5 x + slack: promoted */
+	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AUTO, p, 2), 1);
+	assert_false(p[1].backup);
+}
+
+static void test_the_best_path_gone(void **state)
+{
+	struct pmd_prefer_path p[2];
+
+	(void)state;
+	two(p, 10000, 60000);
+	pmd_prefer_judge(PMD_PREFER_AUTO, p, 2);
+	p[0].usable = false;		/* dead: the slow one carries everything */
+	pmd_prefer_judge(PMD_PREFER_AUTO, p, 2);
+	assert_false(p[1].backup);
+	assert_false(p[0].backup);
+	assert_int_equal(p[1].best, 1);
+}
+
+static void test_unknown_rtt_is_left_alone(void **state)
+{
+	struct pmd_prefer_path p[2];
+
+	(void)state;
+	two(p, 10000, 0);
+	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AUTO, p, 2), 0);
+	assert_false(p[1].backup);
+	two(p, 0, 0);
+	assert_int_equal(pmd_prefer_judge(PMD_PREFER_HANDOVER, p, 2), 0);
+}
+
+static void test_modes(void **state)
+{
+	struct pmd_prefer_path p[2];
+
+	(void)state;
+	two(p, 25000, 45000);
+	pmd_prefer_judge(PMD_PREFER_HANDOVER, p, 2);
+	assert_false(p[0].backup);
+	assert_true(p[1].backup);
+	p[1].rtt_us = 22000;		/* a little better: handover stays */
+	assert_int_equal(pmd_prefer_judge(PMD_PREFER_HANDOVER, p, 2), 0);
+	p[1].rtt_us = 15000;		/* clearly better: it switches */
+	assert_int_equal(pmd_prefer_judge(PMD_PREFER_HANDOVER, p, 2), 2);
+	assert_true(p[0].backup);
+	assert_false(p[1].backup);
+	two(p, 25000, 24000);		/* interactive: the lowest now */
+	pmd_prefer_judge(PMD_PREFER_INTERACTIVE, p, 2);
+	assert_true(p[0].backup);
+	two(p, 10000, 600000);
+	p[1].backup = true;
+	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AGGREGATE, p, 2), 1);
+	assert_false(p[1].backup);
+}
+
+static void test_names(void **state)
+{
+	enum pmd_prefer m;
+
+	(void)state;
+	assert_int_equal(pmd_prefer_parse("handover", &m), 0);
+	assert_int_equal(m, PMD_PREFER_HANDOVER);
+	assert_string_equal(pmd_prefer_name(PMD_PREFER_AUTO), "auto");
+	assert_int_equal(pmd_prefer_parse("fast", &m), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_auto_on_the_profiles),
+		cmocka_unit_test(test_auto_promotes_a_path_that_got_better),
+		cmocka_unit_test(test_the_best_path_gone),
+		cmocka_unit_test(test_unknown_rtt_is_left_alone),
+		cmocka_unit_test(test_modes),
+		cmocka_unit_test(test_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
