@@ -128,11 +128,18 @@ static void row_kinds(void **state)
 {
 	static const char *const names[DEMO_ROWS] = { "tcp", "tcp2", "mptcp", "mptcp-cut",
 						      "mptcp-pmd-cut", "tcp-uplink", "proxy",
-						      "proxy-cut" };
-	static const bool mptcp[DEMO_ROWS] = { false, false, true, true, true, false, false, false };
-	static const bool cut[DEMO_ROWS] = { false, false, false, true, true, false, false, true };
-	static const bool proxy[DEMO_ROWS] = { false, false, false, false, false, true, true, true };
-	static const bool via[DEMO_ROWS] = { false, false, false, false, false, false, true, true };
+						      "proxy-cut", "tcp-path1", "tcp-path2",
+						      "mptcp-kernel", "mptcp-pmd" };
+	static const bool mptcp[DEMO_ROWS] = { false, false, true, true, true, false, false, false,
+					       false, false, true, true };
+	static const bool cut[DEMO_ROWS] = { false, false, false, true, true, false, false, true,
+					     false, false, false, false };
+	static const bool proxy[DEMO_ROWS] = { false, false, false, false, false, true, true, true,
+					       false, false, false, false };
+	static const bool via[DEMO_ROWS] = { false, false, false, false, false, false, true, true,
+					     false, false, false, false };
+	static const bool profile[DEMO_ROWS] = { false, false, false, false, false, false, false,
+						 false, true, true, true, true };
 
 	(void)state;
 	for (int k = 0; k < DEMO_ROWS; k++) {
@@ -141,6 +148,7 @@ static void row_kinds(void **state)
 		assert_int_equal(demo_kind_has_cut(k), cut[k]);
 		assert_int_equal(demo_kind_is_proxy(k), proxy[k]);
 		assert_int_equal(demo_kind_via_proxy(k), via[k]);
+		assert_int_equal(demo_kind_is_profile(k), profile[k]);
 	}
 	assert_string_equal(demo_kind_name(DEMO_ROWS), "unknown");
 }
