@@ -89,10 +89,12 @@ lb_pmd_start() {
 
 # lb_pmd_stop: SIGTERM to each, its exit status checked (1 if any failed).
 lb_pmd_stop() {
-	local k rc=0
+	local k st rc=0
 	for k in "${!LB_PMD[@]}"; do
 		kill -TERM "${LB_PMD[k]}" 2>/dev/null
-		wait "${LB_PMD[k]}" || rc=1
+		wait "${LB_PMD[k]}" && continue
+		st=$? rc=1	# say which and why: its log's last lines
+		echo "backend $k: exit $st: $(tail -q -n 3 "$TMP"/pmd"$k"*.log 2>/dev/null | tr '\n' ' ')"
 	done
 	LB_PMD=()
 	return $rc
