@@ -18,10 +18,10 @@ PACKAGES="$PACKAGES libbpf-dev"
 # The kernel matrix (issue 20): Debian's kernels booted under qemu with a
 # busybox initramfs; their packages come through scripts/deb-fetch.sh.
 PACKAGES="$PACKAGES qemu-system-x86 busybox-static debian-archive-keyring xz-utils zstd"
-
 # MPTCP behind IPVS (issue 22): applied inside the kernel matrix's guests,
 # whose kernels have IPVS (this host's has not).
 PACKAGES="$PACKAGES ipvsadm"
+
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 say() { printf '==> %s\n' "$*" >&2; }
