@@ -94,7 +94,7 @@ lb_pmd_stop() {
 		kill -TERM "${LB_PMD[k]}" 2>/dev/null
 		wait "${LB_PMD[k]}" && continue
 		st=$? rc=1	# say which and why: its log's last lines
-		echo "backend $k: exit $st: $(tail -q -n 3 "$TMP"/pmd"$k"*.log 2>/dev/null | tr '\n' ' ')"
+		echo "backend $k: exit $st: $(tail -n 2 "$(ls -t "$TMP"/pmd"$k"*.log | head -1)" | tr '\n' ' ')" >&2
 	done
 	LB_PMD=()
 	return $rc

@@ -183,6 +183,7 @@ bg "${B[1]}" "$MPTCPKIT" pmd --server --balanced "$VIP:$SPORT" --join "10.2.1.2:
 LB_PMD[1]=$BG_PID
 check_ok "after SIGKILL, the next pmd starts and adopts what it left" \
 	wait_for 10 grep -q 'pmd: adopt .*allow_join_initial_addr_port 1' "$TMP/pmd1b.log"
+wait_for 10 grep -q 'pmd: start' "$TMP/pmd1b.log"	# stopped before it started, it cannot undo
 
 # --- stop: everything undone
 check_ok "pmd stops cleanly on the 3 backends" lb_pmd_stop

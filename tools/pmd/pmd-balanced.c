@@ -100,23 +100,39 @@ static int check_input(const struct pmd_config *cfg, const struct pmd_net *net)
 
 /* A pmd in backend mode that was killed (SIGKILL, a crash) left its join
  * endpoint and the C flag: take back the sysctl's value from before it,
- * and delete its endpoint (added again below). */
+ * and keep its endpoint as this pmd's (deleting it would close the joins
+ * that use it, and while they live the kernel cannot listen on its port
+ * again: EADDRINUSE). A state file whose endpoint
+ * is not here is stale: its namespace is gone and the kernel gave this one
+ * the same inode number (seen: a test's later run adopted an earlier run's
+ * C flag), so it is ignored. */
 static void adopt(struct pmd_balanced *b, struct pmd_saved *saved)
 {
 	struct mpk_endpoint *eps = NULL;
+	bool found = false;
 	size_t n = 0;
 
 	if (pmd_state_load(saved) || !saved->have_balanced)
 		return;
-	b->c_flag_before = saved->c_flag_before;
 	if (!mpk_pm_endpoint_list(b->pm, &eps, &n)) {
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; i < n && !found; i++) {
 			if (eps[i].id == saved->join.id && eps[i].port == saved->join.port &&
-			    pmd_in46_equal(eps[i].family, &eps[i].addr, &saved->join.addr))
-				mpk_pm_endpoint_delete(b->pm, &eps[i]);
+			    pmd_in46_equal(eps[i].family, &eps[i].addr, &saved->join.addr)) {
+				found = true;
+				if (eps[i].port == b->cfg->join_port &&
+				    pmd_in46_equal(eps[i].family, &eps[i].addr, &b->cfg->join))
+					b->ep = eps[i];	/* the same --join: kept */
+				else	/* another --join now: the old one goes */
+					mpk_pm_endpoint_delete(b->pm, &eps[i]);
+			}
 		}
 		free(eps);
 	}
+	if (!found) {
+		pmd_state_remove();
+		return;
+	}
+	b->c_flag_before = saved->c_flag_before;
 	pmd_log_begin("adopt");
 	pmd_log_addr("join", saved->join.family, &saved->join.addr);
 	pmd_log_uint("allow_join_initial_addr_port", (uint64_t)saved->c_flag_before);
@@ -269,7 +285,7 @@ int pmd_balanced_start(const struct pmd_config *cfg, const struct pmd_net *net,
 		return -EINVAL;
 	}
 	adopt(b, &saved);
-	if (clear_c_flag_sysctl(b) || add_endpoint(b)) {
+	if (clear_c_flag_sysctl(b) || (!b->ep.id && add_endpoint(b))) {
 		pmd_balanced_stop(b);
 		return -EINVAL;
 	}
