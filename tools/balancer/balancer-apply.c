@@ -5,47 +5,15 @@
  * ipvsadm -R, with every virtual service it adds deleted again if it fails.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <ifaddrs.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "balancer.h"
+#include "tool-run.h"
 #include "util.h"
-
-extern char **environ;
-
-/* ARGV with TEXT (may be NULL) on its standard input, its output
- * discarded. 0, -ENOENT (no such program), -EIO (it failed). */
-static int run_tool(char *const argv[], const char *text)
-{
-	posix_spawn_file_actions_t fa;
-	int fds[2], status, err;
-	pid_t pid;
-
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -errno;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fds[0], 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	err = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(fds[0]);
-	if (!err && text && write(fds[1], text, strlen(text)) < 0)
-		err = errno;
-	close(fds[1]);
-	if (err)
-		return err == ENOENT ? -ENOENT : -err;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
-}
 
 /* NAME is a program in PATH. */
 static bool tool_present(const char *name)
@@ -98,7 +66,7 @@ static int nft_installed(const struct balancer_spec *s)
 							  "ip6" : "ip"), name, NULL };
 
 	balancer_table_name(s, name, sizeof(name));
-	return run_tool(list, NULL);
+	return tool_run(list, NULL);
 }
 
 static int nft_install(const struct balancer_spec *s)
@@ -111,7 +79,7 @@ static int nft_install(const struct balancer_spec *s)
 		return -EEXIST;
 	ret = balancer_rules(s, BALANCER_NFT, &rules);
 	if (!ret)
-		ret = run_tool(load, rules);
+		ret = tool_run(load, rules);
 	free(rules);
 	return ret;
 }
@@ -125,7 +93,7 @@ static int nft_remove(const struct balancer_spec *s)
 	if (nft_installed(s))
 		return -ESRCH;
 	balancer_table_name(s, name, sizeof(name));
-	return run_tool(del, NULL);
+	return tool_run(del, NULL);
 }
 
 /* The virtual services of the spec: the service, then the joins on it. */
@@ -150,7 +118,7 @@ static int ipvs_has(const struct balancer_addr *vs)
 	char *list[] = { "ipvsadm", "-L", "-n", "-t", a, NULL };
 
 	balancer_addr_format(vs, a, sizeof(a));
-	return run_tool(list, NULL);
+	return tool_run(list, NULL);
 }
 
 static int ipvs_delete(const struct balancer_addr *vs)
@@ -159,7 +127,7 @@ static int ipvs_delete(const struct balancer_addr *vs)
 	char *del[] = { "ipvsadm", "-D", "-t", a, NULL };
 
 	balancer_addr_format(vs, a, sizeof(a));
-	return run_tool(del, NULL);
+	return tool_run(del, NULL);
 }
 
 static int ipvs_install(const struct balancer_spec *s)
@@ -177,7 +145,7 @@ static int ipvs_install(const struct balancer_spec *s)
 	}
 	ret = balancer_rules(s, BALANCER_IPVSADM, &rules);
 	if (!ret)
-		ret = run_tool(restore, rules);
+		ret = tool_run(restore, rules);
 	free(rules);
 	if (ret) {
 		for (int i = 0; i < n; i++)

@@ -1,16 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The nftables rules of the transparent proxy: text, install, remove. */
 #include <errno.h>
-#include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/wait.h>
 
 #include "proxy.h"
-
-extern char **environ;
+#include "tool-run.h"
 
 int proxy_nft_rules(const struct proxy_config *cfg, int port, char *buf, size_t len)
 {
@@ -45,34 +41,6 @@ int proxy_nft_rules(const struct proxy_config *cfg, int port, char *buf, size_t 
 		"}\n", port, iif, port);
 }
 
-/* ARGV (nft or ip), TEXT on its standard input (may be NULL), its output
- * discarded. 0, -ENOENT (no such program), -EIO (it failed). */
-static int run_tool(char *const argv[], const char *text)
-{
-	posix_spawn_file_actions_t fa;
-	int fds[2], status, err;
-	pid_t pid;
-
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -errno;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fds[0], 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	err = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(fds[0]);
-	if (!err && text && write(fds[1], text, strlen(text)) < 0)
-		err = errno;
-	close(fds[1]);
-	if (err)
-		return err == ENOENT ? -ENOENT : -err;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
-}
-
 static void table_name(int port, char *buf, size_t len)
 {
 	snprintf(buf, len, "mptcpkit_proxy_%d", port);
@@ -93,7 +61,7 @@ static int tproxy_routing(bool add)
 				 mark, "lookup", table, NULL };
 		char *route[] = { "ip", (char *)fam[i], "route", add ? "add" : "del", "local",
 				  (char *)any[i], "dev", "lo", "table", table, NULL };
-		int e1 = run_tool(rule, NULL), e2 = run_tool(route, NULL);
+		int e1 = tool_run(rule, NULL), e2 = tool_run(route, NULL);
 
 		if (!err)
 			err = e1 ? e1 : e2;
@@ -109,13 +77,13 @@ int proxy_nft_install(const struct proxy_config *cfg, int port)
 	int err;
 
 	table_name(port, name, sizeof(name));
-	err = run_tool(list, NULL);
+	err = tool_run(list, NULL);
 	if (err == 0)
 		return -EEXIST;
 	if (err == -ENOENT)
 		return err;
 	proxy_nft_rules(cfg, port, rules, sizeof(rules));
-	err = run_tool(load, rules);
+	err = tool_run(load, rules);
 	if (!err && cfg->tproxy) {
 		err = tproxy_routing(true);
 		if (err)
@@ -131,7 +99,7 @@ int proxy_nft_remove(const struct proxy_config *cfg, int port)
 	int err;
 
 	table_name(port, name, sizeof(name));
-	err = run_tool(del, NULL);
+	err = tool_run(del, NULL);
 	if (cfg->tproxy) {
 		int e = tproxy_routing(false);
 
