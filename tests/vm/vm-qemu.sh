@@ -19,6 +19,8 @@ vm_write_run() {
 	VM_MODDIR=$(cat "$VM_KDIR/moddir")
 	VM_GUEST_INIT=$VM_DIR/guest-init
 	EOF
+	# sourced by busybox's sh too: one string (paths without spaces)
+	printf 'VM_KEEP=%q\n' "$PWD ${MPK_BUILD:-$PWD}" >>"$dir/conf"
 	{
 		printf 'cd %q || exit 1\n' "$PWD"
 		for v in $(compgen -e | grep '^MPK_'); do
