@@ -193,16 +193,10 @@ static int wait_bound(const char *ns, int num, pid_t pid)
 
 static int start_failed(const struct lab *lab, enum lab_side side, int err)
 {
-	char path[256], line[256] = "";
-	FILE *f;
+	char path[256], line[256];
 
 	delayd_log(lab, side, path, sizeof(path));
-	f = fopen(path, "r");
-	if (!f || !fgets(line, sizeof(line), f))
-		snprintf(line, sizeof(line), "%s", strerror(-err));
-	if (f)
-		fclose(f);
-	line[strcspn(line, "\n")] = '\0';
+	lab_log_first_line(path, err, line, sizeof(line));
 	lab_error_set("delay element in %s: %s", lab_path_ns(lab, side), line);
 	return -EIO;
 }

@@ -177,16 +177,10 @@ static int start_router(struct lab *lab, const char *self)
  * the first line of its log (its own words, e.g. a port in use). */
 static int start_failed(const struct lab *lab, bool far, int err)
 {
-	char path[256], line[256] = "";
-	FILE *f;
+	char path[256], line[256];
 
 	lab_router_log(lab, far, path, sizeof(path));
-	f = fopen(path, "r");
-	if (!f || !fgets(line, sizeof(line), f))
-		snprintf(line, sizeof(line), "%s", strerror(-err));
-	if (f)
-		fclose(f);
-	line[strcspn(line, "\n")] = '\0';
+	lab_log_first_line(path, err, line, sizeof(line));
 	lab_error_set("proxy %s in %s: %s", far ? "socks" : "transparent",
 		      far ? lab->far_ns : lab->router_ns, line);
 	return -EIO;

@@ -36,6 +36,17 @@ void lab_error_set(const char *fmt, ...)
 	va_end(ap);
 }
 
+void lab_log_first_line(const char *path, int err, char *line, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	if (!f || !fgets(line, (int)len, f))
+		snprintf(line, len, "%s", strerror(-err));
+	if (f)
+		fclose(f);
+	line[strcspn(line, "\n")] = '\0';
+}
+
 const char *lab_strerror(int err)
 {
 	if (err == -EIO && last_error[0])

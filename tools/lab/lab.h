@@ -101,6 +101,9 @@ int lab_list(void (*fn)(const char *name, void *arg), void *arg);
  * program's first stderr line". It stays through later successes, so that
  * the first failure of 'lab up' is still told after its clean-up ran. */
 const char *lab_error(void);
+/* The first line of file path (a spawned program's log: its own words,
+ * e.g. a port in use), without its newline; err's text when there is none. */
+void lab_log_first_line(const char *path, int err, char *line, size_t len);
 /* Set it (for an -EIO of another cause, e.g. a proxy that did not start). */
 void lab_error_set(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Words for an error of this file's functions: lab_error() for -EIO, the
