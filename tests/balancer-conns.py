@@ -25,8 +25,9 @@ import struct
 import sys
 import time
 
+from mptcp_sock import is_mptcp
+
 IPPROTO_MPTCP = 262
-TCP_IS_MPTCP = 43
 
 
 def serve(port):
@@ -90,12 +91,6 @@ def socks_connect(s):
     if rep[1] != 0:
         raise ConnectionError(f"socks: reply {rep[1]}")
 
-
-def is_mptcp(s):
-    try:
-        return s.getsockopt(socket.IPPROTO_TCP, TCP_IS_MPTCP) == 1
-    except OSError:
-        return False
 
 
 def exchange(s, nbytes):

@@ -4,7 +4,7 @@
 
   server PROTO PORT REPLYFILE [COUNT]  accept COUNT connections (one at a
         time): read to EOF, then send REPLYFILE; print per connection
-        "mptcp=0|1 sha=HEX n=BYTES" (TCP_IS_MPTCP of the accepted socket)
+        "mptcp=0|1 sha=HEX n=BYTES" (tests/mptcp_sock.py on the accepted socket)
   client PROTO HOST PORT SENDFILE      send SENDFILE, half-close, read to EOF;
         print "sha=HEX n=BYTES"
   hold HOST PORT N SECS [SECS...]      open N connections; after each wait,
@@ -18,14 +18,9 @@ PROTO is 6 (TCP) or 262 (MPTCP).
 """
 import hashlib, http.server, os, socket, socketserver, sys, time
 
-TCP_IS_MPTCP = 43
+from mptcp_sock import is_mptcp
 
 
-def is_mptcp(s):
-    try:
-        return s.getsockopt(socket.IPPROTO_TCP, TCP_IS_MPTCP)
-    except OSError:
-        return 0
 
 
 def listener(proto, port):
