@@ -47,23 +47,29 @@ MPK_EXPORT int mpk_is_mptcp(int fd)
 {
 	struct mpk_uapi_mptcp_info info;
 	socklen_t len = sizeof(info);
-	int protocol, val, err;
+	int protocol, val, err, asked;
 
 	if (fd < 0)
 		return -EBADF;
 	/* 6.10+: asks the socket directly, and works on accepted sockets.
 	 * Only TCP and MPTCP sockets answer SOL_TCP's option 43, so when it
 	 * answers, the socket checks below are not needed: one call. */
-	if (sockopt_int(fd, SOL_TCP, MPK_TCP_IS_MPTCP, &val) == 0)
+	asked = sockopt_int(fd, SOL_TCP, MPK_TCP_IS_MPTCP, &val);
+	if (asked == 0)
 		return val != 0;
 
 	err = check_stream_socket(fd, &protocol);
 	if (err)
 		return err;
-
-	/* Older kernels said EOPNOTSUPP (MPTCP) or ENOPROTOOPT (TCP) above. */
 	if (protocol == IPPROTO_TCP)
 		return 0;
+
+	/* Before 6.10 the option's errno answers it: an MPTCP socket handles
+	 * SOL_TCP itself and refuses unknown options (EOPNOTSUPP), one that
+	 * fell back hands them to its TCP subflow (ENOPROTOOPT). Measured on
+	 * Debian's 6.1; 5.14-5.15 (no MPTCP_INFO) answer the same way. */
+	if (asked == -EOPNOTSUPP)
+		return 1;
 
 	/* 5.16+: MPTCP_INFO works on MPTCP and fails on a fallen-back socket. */
 	if (getsockopt(fd, SOL_MPTCP, MPK_MPTCP_INFO, &info, &len) == 0)

@@ -52,9 +52,15 @@ def is_mptcp(sock):
     """Does this live connection run MPTCP (or did it fall back to TCP)?"""
     try:
         return sock.getsockopt(socket.SOL_TCP, TCP_IS_MPTCP) == 1
-    except OSError:
-        pass
-    # Kernels before 6.10: MPTCP_INFO fails on a connection that fell back.
+    except OSError as e:
+        # Before 6.10 the errno answers: an MPTCP socket refuses the
+        # option itself (EOPNOTSUPP); one that fell back hands it to TCP,
+        # which does not know it (ENOPROTOOPT).
+        if e.errno == errno.EOPNOTSUPP:
+            return True
+        if e.errno == errno.ENOPROTOOPT:
+            return False
+    # Anything else: MPTCP_INFO (5.16+) fails on a connection that fell back.
     try:
         sock.getsockopt(SOL_MPTCP, MPTCP_INFO, 96)
         return True

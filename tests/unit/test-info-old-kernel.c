@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* mpk_info_get() on a kernel older than 6.5, simulated on this one: the
- * test is linked with --wrap=getsockopt, and the wrapper answers
- * MPTCP_FULL_INFO (6.5+) and TCP_IS_MPTCP (6.10+) as 6.1 does, with
- * EOPNOTSUPP, the same errno a fallen-back socket gives. An MPTCP
- * connection must still be MPTCP, read through the 5.16 options; a
- * fallen-back one must still be TCP. (tests/vm's matrix checks the same on
- * a real 6.1.) */
+/* mpk_info_get() and mpk_is_mptcp() on kernels older than 6.10, simulated
+ * on this one: the test is linked with --wrap=getsockopt, and the wrapper
+ * answers as those kernels do (measured on Debian's 6.1, tests/vm):
+ * TCP_IS_MPTCP (6.10+) fails with EOPNOTSUPP on an MPTCP socket and with
+ * ENOPROTOOPT on one that fell back (its TCP subflow answers);
+ * MPTCP_FULL_INFO (6.5+) fails with EOPNOTSUPP. As 5.15 (no SOL_MPTCP
+ * options at all, kernel_515) MPTCP_INFO fails the same way. An MPTCP
+ * connection must still be MPTCP; a fallen-back one must still be TCP.
+ * (tests/vm's matrix checks the same on a real 6.1.) */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -25,11 +28,25 @@
 int __real_getsockopt(int fd, int level, int name, void *val, socklen_t *len);
 int __wrap_getsockopt(int fd, int level, int name, void *val, socklen_t *len);
 
+/* Answer as 5.15 does (true) or as 6.1 does (false). */
+static bool kernel_515;
+
+/* What TCP_IS_MPTCP says on this kernel: 1 for MPTCP, 0 for a fallback. */
+static bool really_mptcp(int fd)
+{
+	socklen_t len = sizeof(int);
+	int val = 0;
+
+	return __real_getsockopt(fd, IPPROTO_TCP, TCP_IS_MPTCP_, &val, &len) == 0 && val;
+}
+
 int __wrap_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 {
-	if ((level == SOL_MPTCP_ && name == MPTCP_FULL_INFO_) ||
-	    (level == IPPROTO_TCP && name == TCP_IS_MPTCP_)) {
-		errno = EOPNOTSUPP;
+	bool older = (level == IPPROTO_TCP && name == TCP_IS_MPTCP_) ||
+		     (level == SOL_MPTCP_ && (name == MPTCP_FULL_INFO_ || kernel_515));
+
+	if (older) {
+		errno = really_mptcp(fd) ? EOPNOTSUPP : ENOPROTOOPT;
 		return -1;
 	}
 	return __real_getsockopt(fd, level, name, val, len);
@@ -94,11 +111,38 @@ static void fallback_still_tcp(void **state)
 	close(lfd);
 }
 
+/* 5.14-5.15 (Ubuntu 22.04, RHEL 9): no MPTCP_INFO; only the errno of
+ * TCP_IS_MPTCP tells MPTCP from a fallback. */
+static void is_mptcp_on_515(void **state)
+{
+	int cfd, afd, lfd;
+
+	(void)state;
+	if (!have_mptcp())
+		skip();
+	kernel_515 = true;
+	pair_open(0, &cfd, &afd, &lfd);
+	assert_int_equal(mpk_is_mptcp(cfd), 1);
+	assert_int_equal(mpk_is_mptcp(afd), 1);
+	assert_int_equal(mpk_is_mptcp(lfd), 1);
+	close(cfd);
+	close(afd);
+	close(lfd);
+	pair_open(MPK_TCP_ONLY, &cfd, &afd, &lfd);
+	assert_int_equal(mpk_is_mptcp(cfd), 0);
+	assert_int_equal(mpk_is_mptcp(afd), 0);
+	close(cfd);
+	close(afd);
+	close(lfd);
+	kernel_515 = false;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(mptcp_read_the_old_way),
 		cmocka_unit_test(fallback_still_tcp),
+		cmocka_unit_test(is_mptcp_on_515),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
