@@ -184,8 +184,11 @@ MPK_EXPORT int mpk_info_get(int fd, struct mpk_info *info)
 		/* Before 6.5 an unknown SOL_MPTCP option answers EOPNOTSUPP,
 		 * the errno of a fallback: only the 5.16 options can tell. */
 		ret = mpk_info_get_legacy(fd, info);
-	if (ret == -EOPNOTSUPP || ret == -ENOPROTOOPT) {
-		/* It fell back between the two questions. */
+	if ((ret == -EOPNOTSUPP || ret == -ENOPROTOOPT) && info->mptcp) {
+		/* Still MPTCP: a kernel before 5.16, which describes none of
+		 * it (5.14, 5.15). Else it fell back between the questions. */
+		if (mpk_is_mptcp(fd) == 1)
+			return -EOPNOTSUPP;
 		memset(info, 0, sizeof(*info));
 		ret = info_get_tcp(fd, info);
 	}

@@ -112,9 +112,11 @@ static void fallback_still_tcp(void **state)
 }
 
 /* 5.14-5.15 (Ubuntu 22.04, RHEL 9): no MPTCP_INFO; only the errno of
- * TCP_IS_MPTCP tells MPTCP from a fallback. */
+ * TCP_IS_MPTCP tells MPTCP from a fallback, and mpk_info_get() has
+ * nothing to read. */
 static void is_mptcp_on_515(void **state)
 {
+	struct mpk_info info;
 	int cfd, afd, lfd;
 
 	(void)state;
@@ -123,6 +125,9 @@ static void is_mptcp_on_515(void **state)
 	kernel_515 = true;
 	pair_open(0, &cfd, &afd, &lfd);
 	assert_int_equal(mpk_is_mptcp(cfd), 1);
+	/* Nothing to describe it with: said, not called TCP. */
+	assert_int_equal(mpk_info_get(cfd, &info), -EOPNOTSUPP);
+	assert_int_equal(mpk_subflow_count(cfd), 1);
 	assert_int_equal(mpk_is_mptcp(afd), 1);
 	assert_int_equal(mpk_is_mptcp(lfd), 1);
 	close(cfd);
@@ -131,6 +136,8 @@ static void is_mptcp_on_515(void **state)
 	pair_open(MPK_TCP_ONLY, &cfd, &afd, &lfd);
 	assert_int_equal(mpk_is_mptcp(cfd), 0);
 	assert_int_equal(mpk_is_mptcp(afd), 0);
+	assert_int_equal(mpk_info_get(cfd, &info), 0);
+	assert_false(info.mptcp);
 	close(cfd);
 	close(afd);
 	close(lfd);
