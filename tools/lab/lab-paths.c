@@ -102,15 +102,22 @@ static int egress(const struct lab *lab, int k, enum lab_side side)
 	const struct lab_shape *s = &lab->shape[k - 1];
 	const char *ns = lab_path_ns(lab, side);
 	enum lab_dir d = sends(side);
-	char dev[LAB_ADDR_LEN], delay[32], jitter[32];
+	char dev[LAB_ADDR_LEN], delay[32], jitter[32], order[32];
 
 	lab_path_dev(k, dev);
 	if (lab->engine != LAB_ENGINE_NETEM || !(s->delay_us[d] || s->jitter_us[d]))
 		return tbf(ns, dev, NULL, s->rate_kbit[d]);
 	snprintf(delay, sizeof(delay), "%ldus", s->delay_us[d]);
 	snprintf(jitter, sizeof(jitter), "%ldus", s->jitter_us[d]);
+	/* netem draws each packet's jitter alone and sends by due time, so
+	 * jitter alone reorders (measured in a 6.12 guest: 2,866 segments out
+	 * of order, 268 retransmitted in 5 s at 20 Mbit/s, 5 ms jitter). A
+	 * link does not reorder, nor does the NFQUEUE element. With a rate,
+	 * netem times each packet after the one before it: in order. Ten
+	 * times the path's rate leaves the queue and the rate to the tbf. */
+	snprintf(order, sizeof(order), "%ldkbit", 10 * s->rate_kbit[d]);
 	if (lab_run(NULL, "tc", "-n", ns, "qdisc", "add", "dev", dev, "root", "handle", "1:",
-		    "netem", "delay", delay, jitter, "limit", "100000", NULL) < 0)
+		    "netem", "delay", delay, jitter, "rate", order, "limit", "100000", NULL) < 0)
 		return -EIO;
 	return tbf(ns, dev, "1:1", s->rate_kbit[d]);
 }
