@@ -20,7 +20,9 @@
 # (pmd's defaults on both ends: `mptcpkit pmd --server` in the server
 # namespace too, so in "down" the sender's queues are pmd's as well),
 # kernel (the same subflow endpoints and limits by hand, the in-kernel PM
-# alone), and, when asked in MODES, pmdwmem (pmd with --wmem-max WMEM_MAX,
+# alone), mptcpd (Debian 12's mptcpd 0.12 in the client namespace making
+# the same subflow endpoints: bench/mptcpd-lib.sh), and, when asked in
+# MODES, pmdwmem (pmd with --wmem-max WMEM_MAX,
 # 262144), pmdoff (pmd with --wmem-max off: the kernel's buffers, as pmd
 # was before wmem_max = auto became its default) and pmdrmem (pmd with
 # --rmem-max RMEM_MAX, 524288: a smaller receive window, opt-in).
@@ -39,9 +41,10 @@ REPS=${3:-10}
 OUTAGES=${OUTAGES:-100}
 SILENT_DOWN=${SILENT_DOWN:-3}
 DIRS=${DIRS:-up down}
-MODES=${MODES:-pmd pmdboth kernel}
+MODES=${MODES:-pmd pmdboth kernel mptcpd}
 . "$HERE/../tests/lib.sh"
 . "$HERE/../tests/pmd-lib.sh"
+. "$HERE/mptcpd-lib.sh"
 require_root
 require_mptcp
 require_cmd python3 tc nft
@@ -121,7 +124,10 @@ mode_up() {
 	pmd_topo "$2" 2>/dev/null
 	[ -n "${ONE_ADDRESS:-}" ] && one_address
 	nft_setup || { echo "nft setup failed" >&2; exit 1; }
-	if [ "$1" != kernel ]; then
+	if [ "$1" = mptcpd ]; then
+		in_ns "$C" ip mptcp limits set subflows 2 add_addr_accepted 2
+		mptcpd_start "$C" "$TMP/mptcpd-$2.log" || exit 1
+	elif [ "$1" != kernel ]; then
 		# shellcheck disable=SC2046 # word splitting of the options wanted
 		if [ "$1" = pmdboth ]; then
 			# shellcheck disable=SC2086 # PMD_ARGS: options, split
@@ -154,7 +160,11 @@ pmd_mode_args() {
 
 # mode_down MODE: stop pmd, every process of the namespaces, the namespaces.
 mode_down() {
-	[ "$1" != kernel ] && pmd_stop
+	case "$1" in
+	kernel) ;;
+	mptcpd) mptcpd_stop ;;
+	*) pmd_stop ;;
+	esac
 	if [ "$1" = pmdboth ]; then
 		kill -TERM "$SERVER_PMD_PID" 2>/dev/null
 		wait "$SERVER_PMD_PID"
@@ -308,6 +318,9 @@ echo "$TABLES"
 	esac
 	case " $MODES " in *" pmdboth "*)
 		echo "pmdboth = pmd's defaults on both ends (\`mptcpkit pmd --server\` on the server too);" ;;
+	esac
+	case " $MODES " in *" mptcpd "*)
+		echo "mptcpd = Debian 12's mptcpd 0.12 in the client namespace (addr_adv, --addr-flags=subflow; bench/mptcpd-lib.sh);" ;;
 	esac
 	echo "congestion control $(sysctl -n net.ipv4.tcp_congestion_control) (the host's default);"
 	echo "kernel = the same subflow endpoints (with dev) and limits set by hand, in-kernel PM alone."
