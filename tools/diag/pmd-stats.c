@@ -6,20 +6,54 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "pmd-stats.h"
 
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
+
+/* The namespace's cookie (5.14+), which the kernel never hands out twice
+ * while it runs; 0 where it has none. A namespace's inode is reused once
+ * it is freed: files named by it were adopted in a new namespace by a pmd
+ * that had nothing to do with the killed one that wrote them. */
+static unsigned long long netns_cookie(void)
+{
+	unsigned long long cookie = 0;
+	socklen_t len = sizeof(cookie);
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return 0;
+	if (getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len) < 0)
+		cookie = 0;
+	close(fd);
+	return cookie;
+}
+
 int pmd_run_file(const char *suffix, char *buf, size_t len)
 {
-	struct stat st;
+	/* Asked once per namespace: a socket() that failed later (no
+	 * descriptor left) must not rename pmd's files mid-run. */
+	static unsigned long long cookie;
+	static ino_t cookie_ns;
 	const char *dir = getenv("MPTCPKIT_STATE_DIR");
+	struct stat st;
 
 	if (stat("/proc/self/ns/net", &st))
 		return -errno;
-	snprintf(buf, len, "%s/pmd-%llu.%s", dir && *dir ? dir : PMD_STATE_DIR,
-		 (unsigned long long)st.st_ino, suffix);
+	if (st.st_ino != cookie_ns) {
+		cookie = netns_cookie();
+		cookie_ns = st.st_ino;
+	}
+	dir = dir && *dir ? dir : PMD_STATE_DIR;
+	if (cookie)
+		snprintf(buf, len, "%s/pmd-c%llu.%s", dir, cookie, suffix);
+	else
+		snprintf(buf, len, "%s/pmd-%llu.%s", dir, (unsigned long long)st.st_ino, suffix);
 	return 0;
 }
 
