@@ -16,7 +16,9 @@ subflow) needs a listening socket on the port, and a half-closed
 connection refuses joins, so the server never sends or shuts down first.
 With MPK_XFER_HALFCLOSE=1 in the environment a receiver (serve, recv)
 half-closes at once instead, as a netcat-like tool with its input at EOF
-does: the kernel then refuses every join (issue 24).
+does: the kernel then refuses every join (issue 24). With MPK_XFER_SAVE=FILE
+a receiver also writes what it received to FILE (to find where a stream
+that arrived damaged differs).
 """
 import hashlib
 import os
@@ -64,18 +66,24 @@ def receive(conn, log):
         conn.shutdown(socket.SHUT_WR)
     digest, total = hashlib.sha256(), 0
     logf = open(log, "w", buffering=1) if log else None
+    save = os.environ.get("MPK_XFER_SAVE")
+    savef = open(save, "wb") if save else None
     next_log = 0.0
     while True:
         buf = conn.recv(1 << 20)
         if not buf:
             break
         digest.update(buf)
+        if savef:
+            savef.write(buf)
         total += len(buf)
         if logf and time.time() >= next_log:
             logf.write(f"{time.time():.4f} {total}\n")
             next_log = time.time() + 0.02
     if logf:
         logf.close()
+    if savef:
+        savef.close()
     print(digest.hexdigest(), total, flush=True)
 
 
