@@ -64,9 +64,9 @@ one_run() {
 	cli=$!
 	sleep "$CUT_AT"
 	subs=$(leg_subflows)
-	"$MPTCPKIT" lab link 1 down --name "$LAB"
+	"$MPTCPKIT" lab link 1 down --name "$LAB" >/dev/null
 	sleep "$CUT_S"
-	"$MPTCPKIT" lab link 1 up --name "$LAB"
+	"$MPTCPKIT" lab link 1 up --name "$LAB" >/dev/null
 	wait "$cli"
 	t1=$(date +%s.%N)
 	kill "$px" 2>/dev/null
