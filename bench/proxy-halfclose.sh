@@ -13,6 +13,8 @@
 #   bench/proxy-halfclose.sh [BUILD_DIR] [REPS (5)] [HOLDS ("0 1000")]
 # HOLDS: the proxy's --halfclose-hold values to compare (0: the half-close
 # passed on at once, as before). Prints one JSON line per run and a table.
+# CUT_S=0: no cut (subflows not counted: -1), e.g. with REPLY_MB=1 for
+# what the hold adds to a short exchange.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 export MPK_BUILD=$(cd "${1:-$HERE/../build}" && pwd)
@@ -62,11 +64,15 @@ one_run() {
 	ip netns exec "$CNS" timeout 60 python3 "$PEER" client 6 127.0.0.1 9000 "$TMP/req" \
 		>"$TMP/cli.out" 2>&1 &
 	cli=$!
-	sleep "$CUT_AT"
-	subs=$(leg_subflows)
-	"$MPTCPKIT" lab link 1 down --name "$LAB" >/dev/null
-	sleep "$CUT_S"
-	"$MPTCPKIT" lab link 1 up --name "$LAB" >/dev/null
+	if [ "$CUT_S" != 0 ]; then
+		sleep "$CUT_AT"
+		subs=$(leg_subflows)
+		"$MPTCPKIT" lab link 1 down --name "$LAB" >/dev/null
+		sleep "$CUT_S"
+		"$MPTCPKIT" lab link 1 up --name "$LAB" >/dev/null
+	else
+		subs=-1
+	fi
 	wait "$cli"
 	t1=$(date +%s.%N)
 	kill "$px" 2>/dev/null
