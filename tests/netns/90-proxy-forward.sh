@@ -99,6 +99,31 @@ check "forward, request then half-close: two subflows upstream (the join came be
 	2 json_get "$(conn_line "$TMP/hc.log" 1)" upstream_subflows
 stop_proxy
 
+# A join that never completes (the server drops SYNs on path 2): the
+# half-close waits at most --halfclose-hold, then goes on.
+in_ns "$S" nft -f - <<EOF
+table inet mpk_nojoin {
+	chain i {
+		type filter hook input priority 0;
+		iifname "s2" tcp flags & (syn | ack) == syn drop
+	}
+}
+EOF
+bg "$S" timeout 40 python3 "$PEER" server 262 7012 "$TMP/down" 1 >"$TMP/srv.out"
+wait_listen "$S" 7012 || not_ok "server up"
+start_proxy "$TMP/hc2.log" forward --listen 10.90.1.1:9012 --to "$SRV:7012" --halfclose-hold 400
+t0=$(date +%s%N)
+out=$(in_ns "$C" timeout 30 python3 "$PEER" client 6 10.90.1.1 9012 "$TMP/req")
+ms=$((($(date +%s%N) - t0) / 1000000))
+check "forward, no join possible: the client got 8 MiB intact" "sha=$SHA_DOWN n=8388608" echo "$out"
+if [ "$ms" -ge 400 ] && [ "$ms" -lt 3000 ]; then
+	ok "forward, no join possible: the half-close waited the hold, no longer ($ms ms)"
+else
+	not_ok "forward, no join possible: the half-close waited the hold, no longer" "$ms ms"
+fi
+stop_proxy
+in_ns "$S" nft delete table inet mpk_nojoin
+
 # --- reverse: MPTCP in, TCP out ---------------------------------------------------
 bg "$S" timeout 40 python3 "$PEER" server 6 7001 "$TMP/down" 1 >"$TMP/srv.out"
 wait_listen "$S" 7001 || not_ok "server up"
