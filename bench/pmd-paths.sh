@@ -31,7 +31,8 @@
 # Prints a table per scenario and appends them to bench/RESULTS.md
 # (PMD_BENCH_NO_APPEND=1: print only; PMD_ARGS: more options for pmd, e.g.
 # -j for its decisions with their times; PMD_BENCH_KEEP=DIR keeps the logs;
-# SS_SNAP=1: ss -tin of both ends 0.1 s after each outage, in the logs).
+# SS_SNAP=1: ss -tin of both ends 0.1 s after each outage, in the logs;
+# SERVER_SUBFLOWS=N: the server's subflow limit set to N by hand).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 export MPK_BUILD=$(cd "${1:-$HERE/../build}" && pwd)
@@ -121,6 +122,10 @@ one_address() {
 mode_up() {
 	pmd_topo "$2" 2>/dev/null
 	[ -n "${ONE_ADDRESS:-}" ] && one_address
+	# SERVER_SUBFLOWS=N: the server's subflow limit raised by hand (the
+	# kernel's default is 2), to tell it apart from pmd --server's effects
+	[ -n "${SERVER_SUBFLOWS:-}" ] &&
+		in_ns "$S" ip mptcp limits set subflows "$SERVER_SUBFLOWS" add_addr_accepted 0
 	nft_setup || { echo "nft setup failed" >&2; exit 1; }
 	if [ "$1" != kernel ]; then
 		# shellcheck disable=SC2046 # word splitting of the options wanted
