@@ -32,7 +32,9 @@
 #   e.g. sudo bench/pmd-paths.sh build "churn silent lossy" 10   (~23 min)
 # Prints a table per scenario and appends them to bench/RESULTS.md
 # (PMD_BENCH_NO_APPEND=1: print only; PMD_ARGS: more options for pmd, e.g.
-# -j for its decisions with their times; PMD_BENCH_KEEP=DIR keeps the logs).
+# -j for its decisions with their times; PMD_BENCH_KEEP=DIR keeps the logs;
+# SS_SNAP=1: ss -tin of both ends 0.1 s after each outage, in the logs;
+# SERVER_SUBFLOWS=N: the server's subflow limit set to N by hand).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 export MPK_BUILD=$(cd "${1:-$HERE/../build}" && pwd)
@@ -123,6 +125,10 @@ one_address() {
 mode_up() {
 	pmd_topo "$2" 2>/dev/null
 	[ -n "${ONE_ADDRESS:-}" ] && one_address
+	# SERVER_SUBFLOWS=N: the server's subflow limit raised by hand (the
+	# kernel's default is 2), to tell it apart from pmd --server's effects
+	[ -n "${SERVER_SUBFLOWS:-}" ] &&
+		in_ns "$S" ip mptcp limits set subflows "$SERVER_SUBFLOWS" add_addr_accepted 0
 	nft_setup || { echo "nft setup failed" >&2; exit 1; }
 	if [ "$1" = mptcpd ]; then
 		in_ns "$C" ip mptcp limits set subflows 2 add_addr_accepted 2
@@ -211,7 +217,20 @@ stream_finish() {
 	printf '{"alive": %s, "intact": %s, "bytes": "%s"}\n' "$alive" "$intact" "${got##* }"
 }
 
-# churn_run MODE DIR: one transfer through OUTAGES outages.
+# ss_snap TAG WHAT: SS_SNAP=1: both ends' subflows of the transfer (ss -tin)
+# 0.1 s after an outage's end, appended to $TMP/ss-TAG (with PMD_BENCH_KEEP).
+ss_snap() {
+	sleep 0.1
+	{
+		echo "== $2 $(now) client"
+		in_ns "$C" ss -tinH "( dport = :$PORT or sport = :$PORT )"
+		echo "== $2 $(now) server"
+		in_ns "$S" ss -tinH "( dport = :$PORT or sport = :$PORT )"
+	} >>"$TMP/ss-$1" 2>&1
+}
+
+# churn_run MODE DIR: one transfer through OUTAGES outages (the namespaces'
+# nstat counters at the end in $TMP/nstat-client-TAG and -server-TAG).
 churn_run() {
 	local mode=$1 dir=$2 tag="churn${3:-}-$1-$2" k kind down gap secs
 	$PY schedule "$OUTAGES" 8 >"$TMP/schedule"
@@ -228,11 +247,14 @@ churn_run() {
 		sleep "$down"
 		echo "up $k $(now)" >>"$TMP/events-$tag"
 		churn_set "$k" up "$kind"
+		[ -n "${SS_SNAP:-}" ] && ss_snap "$tag" "up $k $kind" &
 		sleep "$gap"
 	done <"$TMP/schedule"
 	sleep 5	# the 5 s after the last outage, then the sender ends
 	kill -USR1 "$SENDER_PID" 2>/dev/null
 	stream_finish "$tag" >"$TMP/end-$tag"
+	in_ns "$C" nstat -az >"$TMP/nstat-client-$tag" 2>&1
+	in_ns "$S" nstat -az >"$TMP/nstat-server-$tag" 2>&1
 	mode_down "$mode"
 	$PY churn "$TMP/samples-$tag" "$TMP/received-$tag" "$TMP/events-$tag" "$mode-$dir${3:+-$3}" |
 		python3 -c 'import json,sys; d=json.load(sys.stdin); d.update(json.load(open(sys.argv[1]))); print(json.dumps(d))' \

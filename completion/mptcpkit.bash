@@ -209,10 +209,10 @@ _mptcpkit() {
 		--iif) COMPREPLY=($(compgen -W "$(_mptcpkit_ifaces)" -- "$cur")); return ;;
 		--to | --via) COMPREPLY=($(compgen -A hostname -- "$cur")); return ;;
 		--listen | --auth | --allow | --max-conns | --idle-timeout | --connect-timeout | \
-			--handshake-timeout | --drain-timeout | --workers) return ;;
+			--handshake-timeout | --drain-timeout | --halfclose-hold | --workers) return ;;
 		esac
 		COMPREPLY=($(compgen -W "--listen --to --via --auth --auth-file --allow --allow-local-dest
-			--max-conns --idle-timeout --connect-timeout --handshake-timeout --drain-timeout
+			--max-conns --idle-timeout --connect-timeout --handshake-timeout --drain-timeout --halfclose-hold
 			--no-splice --config --print-rules --install-rules --iif --tproxy --workers -j --json -h --help" -- "$cur")) ;;
 	balancer)
 		case "$prev" in

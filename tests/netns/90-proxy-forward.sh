@@ -4,7 +4,8 @@
 # at the ends: 8 MiB each way with half-close and checksums, MPTCP seen by
 # the server (forward) or the proxy (reverse), two subflows upstream, the
 # JSON line per connection, --no-splice, idle and connect timeouts,
-# --max-conns, a config file and SIGHUP, SIGTERM drain, no fd leak,
+# --max-conns, a config file and SIGHUP, SIGTERM drain, no fd leak, a
+# request then a half-close that waits for the leg's join (issue 24),
 # --workers, valgrind, bad arguments.
 . "$(dirname "$0")/../lib.sh"
 require_root
@@ -81,6 +82,47 @@ check "forward -j: destination" "$SRV:7000" json_get "$J" dest
 check "forward -j: copied, not spliced (an MPTCP leg)" false json_get "$J" splice
 check "forward: no descriptor left behind" "$FD0" fds_of "$PX"
 stop_proxy
+
+# A request of 200 bytes, then the client's half-close at once (issue 24):
+# the half-close waits for the leg's join (--halfclose-hold), since the
+# server refuses joins after the DATA_FIN it carries.
+head -c 200 /dev/urandom >"$TMP/req"
+bg "$S" timeout 40 python3 "$PEER" server 262 7011 "$TMP/down" 1 >"$TMP/srv.out"
+wait_listen "$S" 7011 || not_ok "server up"
+start_proxy "$TMP/hc.log" forward --listen 10.90.1.1:9011 --to "$SRV:7011"
+out=$(in_ns "$C" timeout 30 python3 "$PEER" client 6 10.90.1.1 9011 "$TMP/req")
+sleep 0.3
+check "forward, request then half-close: the client got 8 MiB intact" "sha=$SHA_DOWN n=8388608" echo "$out"
+check "forward, request then half-close: the server read the request to its EOF" \
+	"mptcp=1 sha=$(sha256sum <"$TMP/req" | cut -d' ' -f1) n=200" cat "$TMP/srv.out"
+check "forward, request then half-close: two subflows upstream (the join came before the DATA_FIN)" \
+	2 json_get "$(conn_line "$TMP/hc.log" 1)" upstream_subflows
+stop_proxy
+
+# A join that never completes (the server drops SYNs on path 2): the
+# half-close waits at most --halfclose-hold, then goes on.
+in_ns "$S" nft -f - <<EOF
+table inet mpk_nojoin {
+	chain i {
+		type filter hook input priority 0;
+		iifname "s2" tcp flags & (syn | ack) == syn drop
+	}
+}
+EOF
+bg "$S" timeout 40 python3 "$PEER" server 262 7012 "$TMP/down" 1 >"$TMP/srv.out"
+wait_listen "$S" 7012 || not_ok "server up"
+start_proxy "$TMP/hc2.log" forward --listen 10.90.1.1:9012 --to "$SRV:7012" --halfclose-hold 400
+t0=$(date +%s%N)
+out=$(in_ns "$C" timeout 30 python3 "$PEER" client 6 10.90.1.1 9012 "$TMP/req")
+ms=$((($(date +%s%N) - t0) / 1000000))
+check "forward, no join possible: the client got 8 MiB intact" "sha=$SHA_DOWN n=8388608" echo "$out"
+if [ "$ms" -ge 400 ] && [ "$ms" -lt 3000 ]; then
+	ok "forward, no join possible: the half-close waited the hold, no longer ($ms ms)"
+else
+	not_ok "forward, no join possible: the half-close waited the hold, no longer" "$ms ms"
+fi
+stop_proxy
+in_ns "$S" nft delete table inet mpk_nojoin
 
 # --- reverse: MPTCP in, TCP out ---------------------------------------------------
 bg "$S" timeout 40 python3 "$PEER" server 6 7001 "$TMP/down" 1 >"$TMP/srv.out"

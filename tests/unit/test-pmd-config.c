@@ -258,6 +258,31 @@ static void test_balanced(void **state)
 	assert_false(cfg.balanced.on);
 }
 
+/* A link is usable once it is up with its carrier: IFF_RUNNING comes from
+ * linkwatch up to a second later; a dormant link (802.1X/WPA not done)
+ * waits for its operstate. */
+static bool link_verdict(unsigned int flags, uint8_t link_mode)
+{
+	struct pmd_link l = { .ifindex = 2, .name = "wlan0", .flags = flags,
+			      .link_mode = link_mode };
+
+	return pmd_link_usable(&l);
+}
+
+static void test_link_carrier(void **state)
+{
+	const unsigned int lower_up = 1u << 16, dormant = 1u << 17;
+
+	(void)state;
+	assert_int_equal(link_verdict(IFF_UP | IFF_RUNNING | lower_up, 0), true);
+	assert_int_equal(link_verdict(IFF_UP | lower_up, 0), true);
+	assert_int_equal(link_verdict(IFF_UP, 0), false);
+	assert_int_equal(link_verdict(lower_up, 0), false);
+	assert_int_equal(link_verdict(IFF_UP | lower_up | dormant, 0), false);
+	assert_int_equal(link_verdict(IFF_UP | lower_up, 1), false);
+	assert_int_equal(link_verdict(IFF_UP | IFF_RUNNING | lower_up, 1), true);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_flags_roundtrip),
 		cmocka_unit_test(test_load_missing),
 		cmocka_unit_test(test_balanced),
+		cmocka_unit_test(test_link_carrier),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <netinet/tcp.h>
 #include <cmocka.h>
 
 #include "proxy.h"
@@ -183,6 +184,37 @@ static void test_socks_client_side(void **state)
 	assert_int_equal(socks_build_userpass(out, "me", "pw"), 7);
 }
 
+/* A half-close onto an MPTCP leg waits while the leg's own path manager
+ * still opens subflows (proxy-relay.c). */
+static void test_joins_pending(void **state)
+{
+	struct mpk_info info = { .mptcp = true, .num_subflows = 1 };
+
+	(void)state;
+	info.subflow[0] = (struct mpk_subflow_info){ .has_tcp_info = true,
+						     .state = TCP_ESTABLISHED };
+	info.conn = (struct mpk_conn_info){ .subflows_total = 1, .subflows_max = 2,
+					    .local_addr_max = 1 };
+	assert_true(proxy_joins_pending(&info));		/* an endpoint left */
+	info.conn.local_addr_used = 1;
+	info.conn.subflows = 1;
+	info.conn.subflows_total = 2;
+	assert_true(proxy_joins_pending(&info));		/* the join not established */
+	info.num_subflows = 2;
+	info.subflow[1] = info.subflow[0];
+	assert_false(proxy_joins_pending(&info));	/* all there */
+	info.num_subflows = 1;
+	info.conn = (struct mpk_conn_info){ .subflows_total = 1, .subflows_max = 0,
+					    .local_addr_max = 1 };
+	assert_false(proxy_joins_pending(&info));	/* limit 0 */
+	info.conn.subflows_max = 2;
+	info.conn.fallback = true;
+	assert_false(proxy_joins_pending(&info));
+	info.conn.fallback = false;
+	info.mptcp = false;
+	assert_false(proxy_joins_pending(&info));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -192,6 +224,7 @@ int main(void)
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_socks_server_side),
 		cmocka_unit_test(test_socks_client_side),
+		cmocka_unit_test(test_joins_pending),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,15 @@
 
 #include "pmd.h"
 
+/* linux/if.h's, which cannot be included beside net/if.h (pmd.h) */
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP (1 << 16)
+#endif
+#ifndef IFF_DORMANT
+#define IFF_DORMANT (1 << 17)
+#endif
+#define PMD_LINK_MODE_DEFAULT 0	/* IF_LINK_MODE_DEFAULT */
+
 static size_t in46_len(int family)
 {
 	return family == AF_INET ? sizeof(struct in_addr) : sizeof(struct in6_addr);
@@ -71,6 +80,7 @@ bool pmd_net_link_update(struct pmd_net *net, bool del, const struct pmd_link *l
 			return false;
 		slot = &net->links[net->nlinks++];
 	} else if (slot->flags == l->flags && slot->operstate == l->operstate &&
+		   slot->link_mode == l->link_mode &&
 		   !strcmp(slot->name, l->name)) {
 		return false;	/* statistics only */
 	}
@@ -136,4 +146,23 @@ int pmd_sockaddr_in46(const struct sockaddr_storage *ss, union mpk_in46 *out)
 		return AF_INET;
 	}
 	return AF_INET6;
+}
+
+/* A link carries traffic. IFF_RUNNING (operstate UP) says so, but
+ * linkwatch sets it, which batches the events of devices that are not
+ * stacked on another: up to a second after `ip link set up` (measured
+ * here on veth: 0.16-0.97 s), while the device sent at once. The carrier
+ * (IFF_LOWER_UP) is exact: a message carries it only once the qdisc runs
+ * (dev_open activates the qdisc when the carrier is already there, and
+ * linkwatch does it before it tells of a carrier that came later). A
+ * link in IF_LINK_MODE_DORMANT (wpa_supplicant's, while 802.1X or WPA is
+ * not done) or dormant is not usable before its operstate says UP. */
+bool pmd_link_usable(const struct pmd_link *l)
+{
+	if (!(l->flags & IFF_UP))
+		return false;
+	if (l->flags & IFF_RUNNING)
+		return true;
+	return (l->flags & IFF_LOWER_UP) && !(l->flags & IFF_DORMANT) &&
+	       l->link_mode == PMD_LINK_MODE_DEFAULT;
 }

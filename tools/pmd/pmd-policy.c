@@ -41,13 +41,6 @@ static bool is_loopback_or_link_local(int family, const union mpk_in46 *ip)
 	       IN6_IS_ADDR_V4MAPPED(&ip->v6);
 }
 
-/* The link carries traffic: up, and the carrier is there (IFF_RUNNING is
- * the kernel's operstate UP or UNKNOWN; its qdisc runs only then). */
-static bool link_running(const struct pmd_link *l)
-{
-	return (l->flags & IFF_UP) && (l->flags & IFF_RUNNING);
-}
-
 static enum pmd_skip link_unusable(const struct pmd_config *cfg,
 				   const struct pmd_link *l)
 {
@@ -62,7 +55,7 @@ static enum pmd_skip link_unusable(const struct pmd_config *cfg,
 	if (cfg->only.count && !pmd_iflist_has(&cfg->only, l->name) &&
 	    !(ic && ic->use == 1))
 		return PMD_SKIP_NOT_ONLY;
-	if (!link_running(l))
+	if (!pmd_link_usable(l))
 		return PMD_SKIP_LINK_DOWN;
 	return PMD_SKIP_NONE;
 }

@@ -90,6 +90,9 @@ static int link_attr(const struct nlattr *a, void *data)
 	if (mnl_attr_get_type(a) == IFLA_OPERSTATE &&
 	    mnl_attr_validate(a, MNL_TYPE_U8) >= 0)
 		l->operstate = mnl_attr_get_u8(a);
+	if (mnl_attr_get_type(a) == IFLA_LINKMODE &&
+	    mnl_attr_validate(a, MNL_TYPE_U8) >= 0)
+		l->link_mode = mnl_attr_get_u8(a);
 	return MNL_CB_OK;
 }
 

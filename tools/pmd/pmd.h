@@ -155,6 +155,7 @@ struct pmd_link {
 	char name[IF_NAMESIZE];
 	unsigned int flags;	/* IFF_* */
 	uint8_t operstate;	/* IF_OPER_* (IFLA_OPERSTATE) */
+	uint8_t link_mode;	/* IF_LINK_MODE_* (IFLA_LINKMODE) */
 };
 
 struct pmd_addr {
@@ -177,6 +178,8 @@ struct pmd_net {
 bool pmd_in46_equal(int family, const union mpk_in46 *a, const union mpk_in46 *b);
 const char *pmd_in46_format(int family, const union mpk_in46 *ip, char *buf, size_t len);
 const struct pmd_link *pmd_net_link(const struct pmd_net *net, unsigned int ifindex);
+/* The link carries traffic: up with its carrier (not dormant). */
+bool pmd_link_usable(const struct pmd_link *l);
 /* A socket address as (family, address), v4-mapped IPv6 as IPv4;
  * returns the family (AF_UNSPEC for neither). */
 int pmd_sockaddr_in46(const struct sockaddr_storage *ss, union mpk_in46 *out);

@@ -67,6 +67,7 @@ void proxy_config_init(struct proxy_config *cfg)
 	cfg->connect_timeout_ms = 10 * 1000;
 	cfg->handshake_timeout_ms = 10 * 1000;
 	cfg->drain_timeout_ms = 10 * 1000;
+	cfg->halfclose_hold_ms = 1000;
 }
 
 static int copy_str(char *dst, size_t len, const char *src, size_t n)
@@ -330,6 +331,18 @@ static int set_drain_timeout(struct proxy_config *cfg, const char *s)
 	return set_seconds(&cfg->drain_timeout_ms, s);
 }
 
+/* Milliseconds, 0 (off) to 10 s: a hold is for the joins of a leg that has
+ * just connected, a few round trips even on a satellite path. */
+static int set_halfclose_hold(struct proxy_config *cfg, const char *s)
+{
+	long v;
+
+	if (parse_long(s, 0, 10000, &v))
+		return -EINVAL;
+	cfg->halfclose_hold_ms = (int)v;
+	return 0;
+}
+
 /* Every setting: the flags and the config file share these names. */
 static const struct {
 	const char *name;
@@ -349,6 +362,7 @@ static const struct {
 	{ "connect-timeout", true, set_connect_timeout },
 	{ "handshake-timeout", true, set_handshake_timeout },
 	{ "drain-timeout", true, set_drain_timeout },
+	{ "halfclose-hold", true, set_halfclose_hold },
 	{ "no-splice", false, set_no_splice },
 	{ "iif", true, set_iif },
 	{ "tproxy", false, set_tproxy },

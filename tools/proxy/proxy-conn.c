@@ -127,6 +127,8 @@ static void relay_done(struct pconn *c, int err, uint64_t before)
 		proxy_conn_end(c, PROXY_END_CLOSED, 0);
 		return;
 	}
+	if (c->up.held || c->down.held)
+		c->p->holding = true;	/* no event will come: the timers look */
 	/* A hung-up descriptor is not watched any more: epoll would report
 	 * the hang-up forever. */
 	if (c->cend.hup)
@@ -184,6 +186,10 @@ void pconn_relay_start(struct pconn *c)
 	pdir_init(&c->down, c->ufd, c->cfd, copy);
 	c->up.other = &c->down;
 	c->down.other = &c->up;
+	if (c->rep.upstream_st.mptcp)
+		c->up.hold_ms = pconn_cfg(c)->halfclose_hold_ms;
+	if (c->rep.client_st.mptcp)
+		c->down.hold_ms = pconn_cfg(c)->halfclose_hold_ms;
 	c->state = PS_RELAY;
 	c->deadline_ms = 0;
 	c->last_ms = proxy_now_ms();
@@ -302,6 +308,12 @@ void pconn_event(struct pconn *c, bool upstream, uint32_t events)
 
 void pconn_timer(struct pconn *c, int64_t now)
 {
+	if (c->state == PS_RELAY && (c->up.held || c->down.held)) {
+		uint64_t before = c->up.bytes + c->down.bytes;
+
+		relay_done(c, relay_pump(c, c->up.held, c->down.held), before);
+		return;
+	}
 	if (c->state == PS_RELAY) {
 		if (now - c->last_ms >= pconn_cfg(c)->idle_timeout_ms)
 			proxy_conn_end(c, PROXY_END_IDLE, ETIMEDOUT);

@@ -40,6 +40,10 @@ struct pdir {
 	bool shut;          /* EOF passed on: 'to' shut for writing */
 	bool rdhup;         /* epoll said 'from' has hung up: read to EOF */
 	const struct pdir *other; /* the other direction, or NULL */
+	int hold_ms;        /* 'to' is an MPTCP leg: its half-close may wait
+			     * this long for the leg's joins (0: never) */
+	int64_t hold_until; /* when the wait began + hold_ms; 0: not begun */
+	bool held;          /* EOF read, its half-close waiting for joins */
 	uint64_t bytes;
 };
 
@@ -140,6 +144,7 @@ struct proxy {
 	struct pconn *dead;
 	int count;
 	bool draining, accept_paused;
+	bool holding;         /* a relay holds a half-close: look every HOLD_TICK_MS */
 	int64_t drain_deadline_ms;
 	const struct proxy_hooks *hooks;
 	pid_t *workers;       /* the first process: the other workers */

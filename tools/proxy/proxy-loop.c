@@ -12,6 +12,7 @@
 #include "proxy-internal.h"
 
 #define TICK_MS 250       /* how often timeouts are looked at */
+#define HOLD_TICK_MS 20   /* ... while a half-close waits for joins */
 #define ACCEPT_BATCH 64
 #define EVENTS_MAX 128
 
@@ -281,6 +282,7 @@ static void timers(struct proxy *p)
 	int64_t now = proxy_now_ms();
 	struct pconn *c = p->conns, *next;
 
+	p->holding = false;	/* set again by each relay that still holds */
 	for (; c; c = next) {
 		next = c->next;
 		if (p->draining && now >= p->drain_deadline_ms)
@@ -334,8 +336,12 @@ int proxy_run(struct proxy *p, const struct proxy_hooks *hooks)
 		err = proxy_watch(p, p->lfd, &p->lend, EPOLLIN);
 	while (!err && !(p->draining && p->count == 0)) {
 		int64_t now = proxy_now_ms();
-		int n = epoll_wait(p->epfd, evs, EVENTS_MAX,
-				   next_tick > now ? (int)(next_tick - now) : 0);
+		int n;
+
+		if (p->holding && next_tick > now + HOLD_TICK_MS)
+			next_tick = now + HOLD_TICK_MS;
+		n = epoll_wait(p->epfd, evs, EVENTS_MAX,
+			       next_tick > now ? (int)(next_tick - now) : 0);
 
 		if (n < 0 && errno != EINTR)
 			err = -errno;
@@ -343,7 +349,7 @@ int proxy_run(struct proxy *p, const struct proxy_hooks *hooks)
 			dispatch(p, &evs[i]);
 		if (proxy_now_ms() >= next_tick) {
 			timers(p);
-			next_tick = proxy_now_ms() + TICK_MS;
+			next_tick = proxy_now_ms() + (p->holding ? HOLD_TICK_MS : TICK_MS);
 		}
 		reap(p);
 		if (hooks && hooks->flush)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <sys/socket.h>
 
+#include "clock.h"
 #include "proxy-internal.h"
 
 #define COPY_CHUNK (64 * 1024)
@@ -75,6 +76,29 @@ bool pdir_done(const struct pdir *d)
 bool pdir_spliced(const struct pdir *d)
 {
 	return d->pipe[0] >= 0 && !d->copy;
+}
+
+/* A half-close onto an MPTCP leg waits (at most hold_ms from its EOF)
+ * while the leg still opens subflows: its DATA_FIN makes the peer refuse
+ * every join from then on (the kernel accepts an MP_JOIN only while the
+ * connection is ESTABLISHED; tools/pmd/pmd-stuck.c), so a client that
+ * sends its request and half-closes in the leg's first round trips would
+ * leave it one subflow, and one path, for the whole answer. The endpoints
+ * see the same bytes and the same half-close, later by the time the joins
+ * take. No wait when the other direction is done: the connection ends. */
+static bool fin_waits(struct pdir *d)
+{
+	struct mpk_info info;
+	int64_t now;
+
+	if (!d->hold_ms || (d->other && d->other->shut))
+		return d->held = false;
+	now = (int64_t)clock_mono_ms();
+	if (!d->hold_until)
+		d->hold_until = now + d->hold_ms;
+	d->held = now < d->hold_until && mpk_info_get(d->to, &info) == 0 &&
+		  proxy_joins_pending(&info);
+	return d->held;
 }
 
 static int pipe_open(struct pdir *d)
@@ -238,6 +262,8 @@ int pdir_pump(struct pdir *d)
 				break;
 		}
 		if (d->eof && pending(d) == 0) {
+			if (fin_waits(d))
+				break;
 			/* Half-close carried on: the other side may still talk.
 			 * When the other direction is done already, both
 			 * sockets are closed next, and close() sends the FIN

@@ -55,18 +55,21 @@ struct proxy_config {
 	int connect_timeout_ms;
 	int handshake_timeout_ms;
 	int drain_timeout_ms;
+	int halfclose_hold_ms;         /* a half-close onto an MPTCP leg waits at
+					* most this long for the leg's joins (0: never) */
 	char rules_iif[16];            /* transparent: redirect only what comes in here */
 	bool tproxy;                   /* transparent: nft tproxy + IP_TRANSPARENT, not REDIRECT */
 };
 
 /* Defaults: loopback, 1024 connections, one worker, idle 300 s, connect
- * 10 s, handshake 10 s, drain 10 s. */
+ * 10 s, handshake 10 s, drain 10 s, half-close hold 1000 ms. */
 void proxy_config_init(struct proxy_config *cfg);
 
 /* Set one setting by its name, the long flag without "--" (also the
  * config-file keyword): "listen", "to", "via", "auth", "auth-file",
  * "allow", "allow-local-dest", "max-conns", "idle-timeout",
- * "connect-timeout", "handshake-timeout", "drain-timeout", "no-splice",
+ * "connect-timeout", "handshake-timeout", "drain-timeout", "halfclose-hold",
+ * "no-splice",
  * "iif", "tproxy", "workers", "mode". value is NULL for the flags without one. 0, -EINVAL (bad
  * value), -ENOENT (unknown name), -E2BIG (too many --allow), or the errno
  * of reading an auth file. */
@@ -117,6 +120,11 @@ enum proxy_end {
 #define PROXY_END_COUNT 16
 
 const char *proxy_end_name(enum proxy_end end);
+
+/* A half-close onto an MPTCP leg may wait (proxy-hold.c): the leg's own
+ * path manager still opens subflows (one is not established yet, or an
+ * endpoint is left that it may use). False for TCP and fallen-back legs. */
+bool proxy_joins_pending(const struct mpk_info *info);
 
 /* What became of one connection. */
 struct proxy_report {
