@@ -291,12 +291,17 @@ static bool path_backup(void *data, int family, const union mpk_in46 *ip,
 	return p && p->backup;
 }
 
+/* One answer per verdict of prio_check: a second sync before the next
+ * sample must not flip the flag again. */
 static bool path_prio_lost(void *data, int family, const union mpk_in46 *ip,
 			   unsigned int ifindex)
 {
 	struct watch_path *p = find_path(data, family, ip, ifindex);
+	bool lost = p && p->prio_lost;
 
-	return p && p->prio_lost;
+	if (lost)
+		p->prio_lost = false;
+	return lost;
 }
 
 struct pmd_health_view pmd_watch_view(struct pmd_watch *w)
