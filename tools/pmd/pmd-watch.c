@@ -768,7 +768,6 @@ static bool prio_check(struct watch_path *p, const struct pmd_evidence *ev, uint
 static bool prefer(struct pmd_watch *w, const struct pmd_evidence *ev)
 {
 	struct pmd_prefer_path pp[PMD_ADDRS_MAX];
-
 	uint64_t now = clock_mono_ms();
 	bool resend = false;
 
