@@ -10,7 +10,9 @@
 #           completion time (connect to last byte), median.
 # The rounds interleave the modes, so load changes hit them alike.
 #   bench/lab-profiles.sh [BUILD_DIR] [REPS (3)] [SECS (10)] [PROFILES]
-#   SHORT_REPS (5): downloads per size and mode.
+#   SHORT_REPS (5): downloads per size and mode; 0: no short downloads.
+#   DIRS ("up down"): the bulk directions (one, to fit a slot of a shared
+#   machine).
 # Prints a markdown section; the raw figures go to $OUT (default
 # /tmp/lab-profiles-PID). Needs root.
 set -u
@@ -20,6 +22,7 @@ REPS=${2:-3}
 SECS=${3:-10}
 PROFILES=${4:-equal wifi-lte dsl-4g fibre-sat}
 SHORT_REPS=${SHORT_REPS:-5}
+DIRS=${DIRS:-up down}
 M=$BUILD/tools/mptcpkit
 SHORT="python3 $TOP/bench/lab-short.py"
 OUT=${OUT:-/tmp/lab-profiles-$$}
@@ -91,7 +94,7 @@ for prof in $PROFILES; do
 		wait_listen "$lab" "$SPORT"
 	done
 	for r in $(seq "$REPS"); do
-		for dir in up down; do
+		for dir in $DIRS; do
 			echo "$prof $dir tcp1 $(bulk "$K" 10.0.1.2 "$dir" --tcp)" >>"$OUT/bulk"
 			echo "$prof $dir tcp2 $(bulk "$K" 10.0.2.2 "$dir" --tcp)" >>"$OUT/bulk"
 			echo "$prof $dir kernel $(bulk "$K" 10.0.1.2 "$dir")" >>"$OUT/bulk"
@@ -99,6 +102,7 @@ for prof in $PROFILES; do
 		done
 	done
 	for size in 100000 1000000 10000000; do
+		[ "$SHORT_REPS" -gt 0 ] || break
 		for t in $("$M" lab exec client --name "$K" $SHORT get 10.0.1.2 "$SPORT" "$size" "$SHORT_REPS" --tcp); do
 			echo "$prof $size tcp1 $t" >>"$OUT/short"; done
 		for t in $("$M" lab exec client --name "$K" $SHORT get 10.0.2.2 "$SPORT" "$size" "$SHORT_REPS" --tcp); do
@@ -143,6 +147,8 @@ print("| --- | --- | --- | --- | --- | --- | --- | --- |")
 fails = 0
 for p in profiles:
     for d in ("up", "down"):
+        if (p, d, "pmd") not in bulk:
+            continue
         cells, meds = [], {}
         for m in ("tcp1", "tcp2", "kernel", "pmd"):
             v = bulk.get((p, d, m), [])

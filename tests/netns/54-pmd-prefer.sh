@@ -80,6 +80,11 @@ for line in open(sys.argv[1]):
 wait_for 5 [ "$(flags_of 10.0.2.1)" = 1 ]
 check "the endpoint of path 2 is backup (MP_PRIO)" 1 flags_of 10.0.2.1
 check "the endpoint of path 1 is not" 0 flags_of 10.0.1.1
+# the subflow itself: MP_PRIO sent while its join was not fully
+# established was lost, and the subflow kept carrying data (pmd re-sends)
+sf_backup() { ip netns exec "$CNS" ss -tinH src 10.0.2.1 | grep -c 'flags:[A-Za-z]*b'; }
+wait_for 3 [ "$(sf_backup)" = 1 ]
+check "the upload's subflow on path 2 is backup too (ss: b)" 1 sf_backup
 
 check_ok "path 2 loses its delay" undelay
 if wait_for 15 logged prefer-active; then

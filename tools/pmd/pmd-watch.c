@@ -65,6 +65,9 @@ struct watch_path {
 	uint32_t base_rtt_us;		/* what pmd-prefer.c judges by (0: unknown) */
 	uint64_t rate_bps;		/* the last sample's best delivery rate */
 	bool backup;			/* pmd-prefer.c's verdict */
+	bool prio_lost;			/* subflows disagree with it: send again */
+	uint64_t prio_ms;		/* the verdict's last change or re-send */
+	unsigned int prio_resends;	/* since the verdict's last change */
 	struct pmd_evidence last;	/* for the log */
 	struct sockaddr_storage sf_local, sf_remote;	/* ... and its subflow */
 	bool have_sf;
@@ -288,11 +291,25 @@ static bool path_backup(void *data, int family, const union mpk_in46 *ip,
 	return p && p->backup;
 }
 
+/* One answer per verdict of prio_check: a second sync before the next
+ * sample must not flip the flag again. */
+static bool path_prio_lost(void *data, int family, const union mpk_in46 *ip,
+			   unsigned int ifindex)
+{
+	struct watch_path *p = find_path(data, family, ip, ifindex);
+	bool lost = p && p->prio_lost;
+
+	if (lost)
+		p->prio_lost = false;
+	return lost;
+}
+
 struct pmd_health_view pmd_watch_view(struct pmd_watch *w)
 {
 	return (struct pmd_health_view){ .dead = path_dead, .shared = address_shared,
 					 .pinned = address_pinned, .stuck = token_stuck,
-					 .backup = path_backup, .data = w };
+					 .backup = path_backup, .prio_lost = path_prio_lost,
+					 .data = w };
 }
 
 void pmd_watch_paths(const struct pmd_watch *w, struct pmd_stats *s)
@@ -445,6 +462,12 @@ static void add_evidence(struct pmd_watch *w, struct watch_path *p,
 		ev->min_rtt_us = sf->tcp.min_rtt_us;
 	if (sf->tcp.delivery_rate * 8 > ev->rate_bps)
 		ev->rate_bps = sf->tcp.delivery_rate * 8;
+	if (sf->mptcp_flags & MPTCP_SUBFLOW_FLAG_FULLY_ESTABLISHED) {
+		if (sf->mptcp_flags & MPTCP_SUBFLOW_FLAG_BKUP_LOC)
+			ev->local_backup++;
+		else
+			ev->local_active++;
+	}
 	if (!before || sf->tcp.segs_in != before->segs_in)
 		ev->progress = true;
 	if (*nnext < SEEN_MAX)
@@ -709,17 +732,52 @@ static uint32_t probe_min_us(const struct watch_path *p)
 	return m ? (m - 1) * 1000 + 500 : 0;	/* ms resolution: the middle */
 }
 
+/* A flag set while a join is not yet fully established is lost on 6.18
+ * (measured: pmd made the satellite path backup 0.6 s into an upload, as
+ * its join's SYN-ACK came; the subflow never showed the local backup flag
+ * in sock_diag and carried 0.7 MB at 64 KB per round trip; joins made
+ * after it carried nothing). Fully established subflows of a backup path
+ * that are still active PRIO_RESEND_MS after the verdict are flagged
+ * again, PRIO_RESENDS times at most (endpoints that are not pmd's cannot
+ * be); true when some are. Only demotion: a backup subflow on an active
+ * path may be the user's choice (--backup), and no lost promotion was seen. */
+#define PRIO_RESEND_MS 200
+#define PRIO_RESENDS 5
+
+static bool prio_check(struct watch_path *p, const struct pmd_evidence *ev, uint64_t now)
+{
+	unsigned int wrong = p->backup ? ev->local_active : 0;
+
+	p->prio_lost = wrong && now - p->prio_ms >= PRIO_RESEND_MS &&
+		       p->prio_resends < PRIO_RESENDS;
+	if (!p->prio_lost)
+		return false;
+	p->prio_ms = now;
+	p->prio_resends++;
+	pmd_log_begin("prefer-resend");
+	pmd_log_str("dev", p->ifname);
+	pmd_log_addr("address", p->family, &p->ip);
+	pmd_log_uint("subflows", wrong);
+	pmd_log_end("subflows of a backup path are not backup: MP_PRIO again");
+	return true;
+}
+
 /* pmd-prefer.c's verdict on every path; true when one changed (logged
- * with its evidence: the path's RTT and rate, the best path's RTT). */
+ * with its evidence: the path's RTT and rate, the best path's RTT), or
+ * subflows must be flagged again. */
 static bool prefer(struct pmd_watch *w, const struct pmd_evidence *ev)
 {
 	struct pmd_prefer_path pp[PMD_ADDRS_MAX];
+	uint64_t now = clock_mono_ms();
+	bool resend = false;
 
 	if (w->cfg->mode != PMD_MODE_CLIENT || w->cfg->pm != PMD_PM_KERNEL)
 		return false;
 	for (int i = 0; i < w->npaths; i++) {
 		struct watch_path *p = &w->path[i];
 		uint32_t pr = probe_min_us(p);
+
+		resend |= prio_check(p, &ev[i], now);
 
 		/* TCP's min_rtt leaves queueing out, and a subflow's is the
 		 * only evidence a path is judged on: probes alone, on a busy
@@ -735,7 +793,7 @@ static bool prefer(struct pmd_watch *w, const struct pmd_evidence *ev)
 						  .rtt_us = p->base_rtt_us, .backup = p->backup };
 	}
 	if (!pmd_prefer_judge(w->cfg->prefer, pp, w->npaths))
-		return false;
+		return resend;
 	for (int i = 0; i < w->npaths; i++) {
 		struct watch_path *p = &w->path[i];
 		const struct watch_path *b = pp[i].best >= 0 ? &w->path[pp[i].best] : NULL;
@@ -743,6 +801,9 @@ static bool prefer(struct pmd_watch *w, const struct pmd_evidence *ev)
 		if (pp[i].backup == p->backup)
 			continue;
 		p->backup = pp[i].backup;
+		p->prio_lost = false;
+		p->prio_ms = now;
+		p->prio_resends = 0;
 		pmd_log_begin(p->backup ? "prefer-backup" : "prefer-active");
 		pmd_log_str("dev", p->ifname);
 		pmd_log_addr("address", p->family, &p->ip);

@@ -222,6 +222,8 @@ struct pmd_evidence {
 	uint32_t rtt_ms;	/* smoothed probe round trip (0: none yet) */
 	uint32_t min_rtt_us;	/* least min_rtt of its subflows (0: none) */
 	uint64_t rate_bps;	/* highest delivery rate of its subflows, bit/s */
+	unsigned int local_backup;	/* fully established subflows marked backup here */
+	unsigned int local_active;	/* ... and not */
 };
 
 struct pmd_path_health {
@@ -298,6 +300,9 @@ struct pmd_health_view {
 	bool (*stuck)(void *data, uint32_t token);
 	/* Should the path be backup (pmd-prefer.c's verdict)? May be NULL. */
 	pmd_dead_fn backup;
+	/* Do subflows of the path disagree with that verdict (their MP_PRIO
+	 * was lost)? Then the flag is sent again. May be NULL. */
+	pmd_dead_fn prio_lost;
 	void *data;
 };
 
