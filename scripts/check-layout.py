@@ -77,6 +77,9 @@ def sccs(graph):
 
 
 def main():
+    if len(sys.argv) != 2:
+        print("usage: scripts/check-layout.py BUILD_DIR", file=sys.stderr)
+        return 2
     objs = objects(sys.argv[1])
     if len(objs) < 50:
         print(f"not ok - tools/ objects found in {sys.argv[1]}: only {len(objs)}")
