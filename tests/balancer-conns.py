@@ -13,9 +13,12 @@
       (another line of output); EOF ends it
   balancer-conns.py rate HOST PORT SECONDS
       open, exchange 1 KiB, close, in a loop: prints "conns N mptcp M"
-  balancer-conns.py ratepair HOST1 HOST2 PORT SECONDS
+  balancer-conns.py ratepair HOST1 HOST2 PORT SECONDS [--tcp]
       the same to HOST1 and HOST2 in turns of 0.5 s (a machine's load
-      drifts: both see the same), SECONDS each: prints
+      drifts: both see the same), SECONDS each (--tcp: plain TCP
+      sockets, to tell what MPTCP adds from what the path costs); a HOST
+      may be several addresses with commas, one connection to each in
+      turn (the backends without the balancer); prints
       "HOST1 RATE1 mptcp M1 HOST2 RATE2 mptcp M2" (connections per second)
 """
 import os
@@ -105,8 +108,8 @@ def exchange(s, nbytes):
     return bytes(got) == data
 
 
-def new_conn(host, port, socks):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_MPTCP)
+def new_conn(host, port, socks, proto=IPPROTO_MPTCP):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, proto)
     s.settimeout(30)
     s.connect((host, port))
     if socks:
@@ -151,10 +154,12 @@ def rate(host, port, seconds):
     print(f"conns {n} mptcp {mptcp}", flush=True)
 
 
-def burst(host, port, seconds):
+def burst(host, port, seconds, proto):
+    """host: one address, or several with commas, taken in turn."""
+    hosts = host.split(",")
     end, n, mptcp = time.monotonic() + seconds, 0, 0
     while time.monotonic() < end:
-        s = new_conn(host, port, False)
+        s = new_conn(hosts[n % len(hosts)], port, False, proto)
         if exchange(s, 1024):
             n += 1
             mptcp += is_mptcp(s)
@@ -162,13 +167,13 @@ def burst(host, port, seconds):
     return n, mptcp
 
 
-def ratepair(hosts, port, seconds):
+def ratepair(hosts, port, seconds, proto):
     count = {h: [0, 0, 0.0] for h in hosts}
     turns = max(1, int(seconds / 0.5))
     for i in range(turns):
         for h in (hosts if i % 2 == 0 else hosts[::-1]):
             t0 = time.monotonic()
-            n, m = burst(h, port, 0.5)
+            n, m = burst(h, port, 0.5, proto)
             c = count[h]
             c[0] += n
             c[1] += m
@@ -184,7 +189,8 @@ def main():
     elif a[:1] == ["open"]:
         open_conns(a[1], int(a[2]), int(a[3]), int(a[4]), "--socks" in a)
     elif a[:1] == ["ratepair"]:
-        ratepair(a[1:3], int(a[3]), float(a[4]))
+        ratepair(a[1:3], int(a[3]), float(a[4]),
+                 socket.IPPROTO_TCP if "--tcp" in a else IPPROTO_MPTCP)
     elif a[:1] == ["rate"]:
         rate(a[1], int(a[2]), float(a[3]))
     else:

@@ -109,6 +109,20 @@ check "the client: path 2's subflows, one per connection, all to a join address"
 check "the balancer spread the connections over the 3 backends" 3 \
 	eval "lb_subflows_per_conn | cut -d' ' -f1 | sort -u | wc -l"
 check_ok "pmd counts the joins on each backend" wait_for 5 grep -q 'pmd: joins received [1-9]' "$TMP/pmd1.log"
+# exporter_joins: per backend, "K ACCEPTED UNKNOWN_TOKEN" from its exporter
+# (pmd's statistics file, rewritten at most once a second)
+exporter_joins() {
+	local k
+	for k in "${!B[@]}"; do
+		in_ns "${B[k]}" "$MPTCPKIT" exporter --once | awk -v k="$k" -v j="10.2.$k.2:$JPORT" '
+			index($0, "mptcpkit_pmd_joins_total{join=\"" j "\",result=\"accepted\"}") == 1 { a = $2 }
+			index($0, "mptcpkit_pmd_joins_total{join=\"" j "\",result=\"unknown_token\"}") == 1 { u = $2 }
+			END { print k, a, u }'
+	done
+}
+joins_want=$(lb_subflows_per_conn | awk '{ n[$1]++ } END { for (k = 1; k <= 3; k++) print k, n[k] + 0, 0 }')
+check_ok "the exporter of each backend: its joins accepted (one per connection there), none astray" \
+	wait_for 5 eval '[ "$(exporter_joins)" = "$joins_want" ]'
 
 # --- a silent cut of either client path
 for k in 1 2; do

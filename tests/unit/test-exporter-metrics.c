@@ -86,12 +86,35 @@ static void sources_that_failed(void **state)
 	free(page);
 }
 
+/* Backend mode: the joins by result, labelled with the join address;
+ * nothing of them outside backend mode. */
+static void pmd_joins(void **state)
+{
+	struct pmd_stats pmd = { .pid = 1, .joins = { .join = "10.2.1.2:7000", .received = 9,
+						      .accepted = 8, .unknown_token = 1 } };
+	struct metrics_input in = { .pmd = &pmd };
+	char *page = render(&in);
+
+	assert_non_null(strstr(page, "\n# TYPE mptcpkit_pmd_joins_total counter\n"));
+	assert_non_null(strstr(page, "\nmptcpkit_pmd_joins_total{join=\"10.2.1.2:7000\","
+				     "result=\"received\"} 9\n"));
+	assert_non_null(strstr(page, "result=\"accepted\"} 8\n"));
+	assert_non_null(strstr(page, "result=\"unknown_token\"} 1\n"));
+	assert_non_null(strstr(page, "result=\"rejected\"} 0\n"));
+	free(page);
+	pmd.joins.join[0] = '\0';
+	page = render(&in);
+	assert_null(strstr(page, "mptcpkit_pmd_joins_total"));
+	free(page);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(snake_case_names),
 		cmocka_unit_test(connections_subflows_counters),
 		cmocka_unit_test(sources_that_failed),
+		cmocka_unit_test(pmd_joins),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -207,6 +207,24 @@ static void render_subflows(struct page *p, const struct diag_snapshot *s)
 			    "bytes received by the open subflows, by local interface", 2);
 }
 
+/* Backend mode: the joins that reached this backend, labelled with its
+ * join address (each backend's exporter names its own: per backend). */
+static void render_pmd_joins(struct page *p, const struct pmd_stats_joins *j)
+{
+	const struct { const char *result; uint64_t n; } r[] = {
+		{ "received", j->received }, { "accepted", j->accepted },
+		{ "unknown_token", j->unknown_token }, { "rejected", j->rejected },
+	};
+	char a[80];
+
+	header(p, "mptcpkit_pmd_joins_total", "counter",
+	       "MP_JOINs at this backend since pmd --balanced started, by result "
+	       "(unknown_token: joins the balancer sent astray)");
+	for (size_t i = 0; i < sizeof(r) / sizeof(r[0]); i++)
+		put(p, "mptcpkit_pmd_joins_total{join=\"%s\",result=\"%s\"} %llu\n",
+		    label(j->join, a, sizeof(a)), r[i].result, (unsigned long long)r[i].n);
+}
+
 static void render_pmd(struct page *p, const struct pmd_stats *s)
 {
 	char a[64], b[64];
@@ -222,6 +240,8 @@ static void render_pmd(struct page *p, const struct pmd_stats *s)
 		put(p, "mptcpkit_pmd_path_up{interface=\"%s\",address=\"%s\"} %d\n",
 		    label(s->path[i].dev, a, sizeof(a)), label(s->path[i].address, b, sizeof(b)),
 		    s->path[i].alive);
+	if (s->joins.join[0])
+		render_pmd_joins(p, &s->joins);
 }
 
 int metrics_render(const struct metrics_input *in, char **out, size_t *len)

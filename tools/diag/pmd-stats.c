@@ -120,6 +120,12 @@ static int write_stats(FILE *f, const void *data)
 	for (int i = 0; i < s->npaths; i++)
 		fprintf(f, "path %s %s %s\n", s->path[i].dev, s->path[i].address,
 			s->path[i].alive ? "alive" : "dead");
+	if (s->joins.join[0])
+		fprintf(f, "joins %s %llu %llu %llu %llu\n", s->joins.join,
+			(unsigned long long)s->joins.received,
+			(unsigned long long)s->joins.accepted,
+			(unsigned long long)s->joins.unknown_token,
+			(unsigned long long)s->joins.rejected);
 	return ferror(f) ? -EIO : 0;
 }
 
@@ -153,6 +159,22 @@ int pmd_stats_save(const struct pmd_stats *s)
 	return pmd_run_file_write("stats", write_stats, s);
 }
 
+/* "joins ADDRESS:PORT RECEIVED ACCEPTED UNKNOWN_TOKEN REJECTED" */
+static bool joins_line(struct pmd_stats *s, const char *line)
+{
+	unsigned long long r, a, u, j;
+	char join[64];
+
+	if (sscanf(line, "joins %63s %llu %llu %llu %llu", join, &r, &a, &u, &j) != 5)
+		return false;
+	memcpy(s->joins.join, join, sizeof(join));
+	s->joins.received = r;
+	s->joins.accepted = a;
+	s->joins.unknown_token = u;
+	s->joins.rejected = j;
+	return true;
+}
+
 static void stats_line(void *data, const char *line)
 {
 	struct pmd_stats *s = data;
@@ -160,7 +182,7 @@ static void stats_line(void *data, const char *line)
 	char dev[IF_NAMESIZE], addr[48], state[8];
 	char name[32];
 
-	if (sscanf(line, "pid %d", &s->pid) == 1)
+	if (sscanf(line, "pid %d", &s->pid) == 1 || joins_line(s, line))
 		return;
 	if (sscanf(line, "action %31s %llu", name, &n) == 2 && s->nactions < PMD_STATS_ACTIONS_MAX) {
 		memcpy(s->action[s->nactions].name, name, sizeof(name));

@@ -6,6 +6,9 @@
  *   pid PID
  *   action NAME COUNT            (decisions logged, by action)
  *   path DEV ADDRESS alive|dead  (the health of each path)
+ *   joins ADDRESS:PORT RECEIVED ACCEPTED UNKNOWN_TOKEN REJECTED
+ *                                (backend mode: the joins to this backend's
+ *                                join address since pmd started)
  * pmd writes it; the exporter reads it. Engine rule: 0 or -errno.
  */
 #ifndef MPTCPKIT_PMD_STATS_H
@@ -34,6 +37,12 @@ struct pmd_stats {
 		char address[48];
 		bool alive;
 	} path[PMD_STATS_PATHS_MAX];
+	/* backend mode (pmd --balanced): the joins this backend received;
+	 * join[0] == '\0' when pmd is not in backend mode */
+	struct pmd_stats_joins {
+		char join[64];	/* the join address, ADDRESS:PORT or [ADDRESS6]:PORT */
+		uint64_t received, accepted, unknown_token, rejected;
+	} joins;
 };
 
 /* pmd's file with this suffix ("state", "stats") for the caller's network

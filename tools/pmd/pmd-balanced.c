@@ -341,6 +341,27 @@ void pmd_balanced_step(struct pmd_balanced *b)
 	b->last = j;
 }
 
+void pmd_balanced_stats(const struct pmd_balanced *b, struct pmd_stats *s)
+{
+	const struct pmd_balanced_config *c;
+	char a[INET6_ADDRSTRLEN];
+
+	if (!b)
+		return;
+	c = b->cfg;
+	pmd_in46_format(c->join_family, &c->join, a, sizeof(a));
+	if (!c->join_port)
+		snprintf(s->joins.join, sizeof(s->joins.join), "%s", a);
+	else if (c->join_family == AF_INET6)
+		snprintf(s->joins.join, sizeof(s->joins.join), "[%s]:%u", a, c->join_port);
+	else
+		snprintf(s->joins.join, sizeof(s->joins.join), "%s:%u", a, c->join_port);
+	s->joins.received = b->last.syn_rx - b->base.syn_rx;
+	s->joins.accepted = b->last.accepted - b->base.accepted;
+	s->joins.unknown_token = b->last.no_token - b->base.no_token;
+	s->joins.rejected = b->last.rejected - b->base.rejected;
+}
+
 int pmd_balanced_stop(struct pmd_balanced *b)
 {
 	char v[16];

@@ -276,6 +276,7 @@ static void save_stats(struct daemon *d)
 	d->stats_at = now;
 	s->pid = getpid();
 	pmd_watch_paths(d->watch, s);
+	pmd_balanced_stats(d->balanced, s);
 	pmd_stats_save(s);
 }
 

@@ -543,11 +543,14 @@ int pmd_pmsel_stop(void);
  * net (one line through fail() and -EINVAL for bad input), clears
  * net.mptcp.allow_join_initial_addr_port and adds the join endpoint;
  * stop undoes both. step reads the join counters (at most once a second)
- * and logs what changed. */
+ * and logs what changed (a change is a logged action, so the statistics
+ * file is written again); stats puts the counters since start in s
+ * (nothing when b is NULL: not in backend mode). */
 struct pmd_balanced;
 int pmd_balanced_start(const struct pmd_config *cfg, const struct pmd_net *net,
 		       struct pmd_balanced **out);
 void pmd_balanced_step(struct pmd_balanced *b);
+void pmd_balanced_stats(const struct pmd_balanced *b, struct pmd_stats *s);
 int pmd_balanced_stop(struct pmd_balanced *b);
 
 /* pmd-run.c: 0 after a clean stop, -errno when pmd cannot run. */
