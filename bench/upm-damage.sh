@@ -11,17 +11,24 @@
 #   --mode manual  no pmd: the userspace-PM commands pmd sends, by hand
 #                  (mptcpkit remove/subflow), at the same moments
 #   --mode none    userspace PM, one extra subflow made at start, nothing else
+# Manual mode, environment: M_WHEN=up (default: the initial subflow is
+# destroyed right after path 1 comes up, as pmd does) | down (0.1 s after
+# it went down) | none (kept); M_REMOVE=1 (default; REMOVE id 0 first, as
+# pmd) | 0; M_JOIN=1 (default; a join from 10.0.1.1 10 ms after) | 0.
 # Options: -n N iterations (default 10), --valgrind (pmd under valgrind,
 # as test 89), --csum (net.mptcp.checksum_enabled=1 both ends),
 # --wmem-max auto|off|BYTES (pmd's, default auto), -o DIR (kept results,
-# default /tmp/upm-damage.PID), --keep-all (keep intact runs too).
+# default /tmp/upm-damage.PID), --keep-all (keep intact runs too), --pcap
+# (full captures on the server's s1 and s2, kept for damaged runs, and
+# pcap.txt: the segments that carried the damaged range, their mappings).
 # For each damaged run DIR/runK/ holds: pmd.log (-j), mon-c.log and
 # mon-s.log (mptcpkit -j monitor, each line stamped), events.log (what the
 # script did, stamped), damage.txt, nstat-c.txt / nstat-s.txt (MPTcpExt
 # and TcpExt counters), rx.log.  Ends with a one-line summary.
 #   sudo flock /tmp/mpk-bench.lock bench/upm-damage.sh -n 20
 set -u
-N=10 MODE=pmd VALGRIND=0 CSUM=0 WMEM=auto OUT= KEEP_ALL=0
+M_WHEN=${M_WHEN:-up} M_REMOVE=${M_REMOVE:-1} M_JOIN=${M_JOIN:-1}
+PCAP=0 N=10 MODE=pmd VALGRIND=0 CSUM=0 WMEM=auto OUT= KEEP_ALL=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-n) N=$2; shift ;;
@@ -31,7 +38,8 @@ while [ $# -gt 0 ]; do
 	--wmem-max) WMEM=$2; shift ;;
 	-o) OUT=$2; shift ;;
 	--keep-all) KEEP_ALL=1 ;;
-	-h|--help) sed -n '3,24p' "$0"; exit 0 ;;
+	--pcap) PCAP=1 ;;
+	-h|--help) sed -n '3,29p' "$0"; exit 0 ;;
 	*) echo "unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -86,6 +94,20 @@ m_destroy() {	# m_destroy LADDR ID: as pmd's destroy_sub: REMOVE id, then SUBFLO
 	ev "subflow destroy $1:$lport rc=$?"
 }
 
+# the initial subflow (10.0.1.1, address id 0): as pmd does it, REMOVE id 0
+# then SUBFLOW_DESTROY (M_REMOVE=0: the destroy alone)
+m_destroy_first() {
+	local lport
+	lport=$(in_ns "$C" ss -Htn state established "( dport = :$PORT ) and src 10.0.1.1" | awk '{print $3}' | sed 's/.*://' | head -1)
+	if [ "$M_REMOVE" = 1 ]; then
+		in_ns "$C" "$MPTCPKIT" remove token "$(token)" id 0 >>"$RUN/events.log" 2>&1
+		ev "remove id 0 rc=$?"
+	fi
+	[ -n "$lport" ] || { ev "no subflow from 10.0.1.1"; return; }
+	in_ns "$C" "$MPTCPKIT" subflow destroy token "$(token)" laddr 10.0.1.1 lport "$lport" raddr 10.0.1.2 rport "$PORT" >>"$RUN/events.log" 2>&1
+	ev "subflow destroy 10.0.1.1:$lport rc=$?"
+}
+
 one() {
 	local k=$1 pm=userspace want got vgpid= ok=1
 	RUN=$OUT/run$k
@@ -101,9 +123,16 @@ one() {
 		in_ns "$C" sysctl -qw net.mptcp.checksum_enabled=1
 		in_ns "$S" sysctl -qw net.mptcp.checksum_enabled=1
 	fi
+	# pmd's --wmem-max auto ends at this ceiling in these runs: the same without pmd
+	[ "$MODE" = manual ] || [ "$MODE" = none ] && in_ns "$C" sysctl -qw net.ipv4.tcp_wmem="4096 16384 851968"
 	mon "$C" "$RUN/mon-c.log"
 	mon "$S" "$RUN/mon-s.log"
 	in_ns "$C" nstat -n; in_ns "$S" nstat -n
+	if [ "$PCAP" = 1 ]; then
+		bg "$S" tcpdump -q -U -B 32768 -s 0 -i s1 -w "$RUN/s1.pcap" 2>/dev/null
+		bg "$S" tcpdump -q -U -B 32768 -s 0 -i s2 -w "$RUN/s2.pcap" 2>/dev/null
+		sleep 0.5
+	fi
 	case "$MODE" in
 	pmd|pmdk)
 		local vg=()
@@ -126,8 +155,20 @@ one() {
 	path_silent 2 off; ev "path 2 back"
 	[ "$MODE" = manual ] && m_create
 	path_set 1 down; ev "path 1 down"
-	sleep 0.5
+	if [ "$MODE" = manual ] && [ "$M_WHEN" = down ]; then
+		sleep 0.1; m_destroy_first; sleep 0.4
+	else
+		sleep 0.5
+	fi
 	path_set 1 up; ev "path 1 up"
+	if [ "$MODE" = manual ] && [ "$M_WHEN" = up ]; then
+		m_destroy_first
+	fi
+	if [ "$MODE" = manual ] && [ "$M_WHEN" != none ] && [ "$M_JOIN" = 1 ]; then
+		sleep 0.01
+		in_ns "$C" "$MPTCPKIT" subflow create token "$(token)" lid 3 laddr 10.0.1.1 raddr 10.0.1.2 rport "$PORT" dev c1 >>"$RUN/events.log" 2>&1
+		ev "subflow create 10.0.1.1 rc=$?"
+	fi
 	timeout 60 tail --pid="$SENDER" -f /dev/null
 	wait_for 5 test -s "$TMP/served"
 	ev "transfer ended"
@@ -156,12 +197,17 @@ one() {
 		ip netns del "$ns" 2>/dev/null
 	done
 	_NAMESPACES=() _PIDS=()
+	if [ "$PCAP" = 1 ] && [ $ok = 0 ]; then
+		set -- $(head -1 "$RUN/damage.txt" | sed 's/^bytes \([0-9]*\)-\([0-9]*\) .*/\1 \2/')
+		python3 "$TOP/bench/upm-damage-pcap.py" "$TMP/data" "$1" "$2" "$RUN"/s[12].pcap >"$RUN/pcap.txt" 2>&1
+	fi
+	[ $ok = 0 ] || rm -f "$RUN"/s[12].pcap
 	rm -f "$TMP/served" "$TMP/data" "$TMP/rx.log" "$RUN/received"
 	[ $ok = 1 ] && [ "$KEEP_ALL" = 0 ] && rm -rf "$RUN"
 	return $ok
 }
 
-echo "# kernel $(uname -r), mode $MODE, valgrind $VALGRIND, csum $CSUM, wmem-max $WMEM, load $(cut -d' ' -f1-3 /proc/loadavg), results in $OUT"
+echo "# kernel $(uname -r), mode $MODE$([ "$MODE" = manual ] && echo " (M_WHEN=$M_WHEN M_REMOVE=$M_REMOVE M_JOIN=$M_JOIN)"), valgrind $VALGRIND, csum $CSUM, wmem-max $WMEM, load $(cut -d' ' -f1-3 /proc/loadavg), results in $OUT"
 dmg=0 fail=0
 for k in $(seq "$N"); do
 	one "$k"
