@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Which segments carried a damaged range (bench/upm-damage.sh --pcap).
 
-  upm-damage-pcap.py SENT FIRST LAST PCAP...
+  upm-damage-pcap.py SENT FIRST LAST SHIFT PCAP...
+
+SHIFT: where the bytes received in FIRST..LAST were sent from (damage.txt's
+"+N"); the segments that carried FIRST+SHIFT..LAST+SHIFT are listed too.
 
 PCAPs: full captures (tcpdump -s 0 -w) on the server's interfaces. Reads
 the client's MPTCP key (MP_CAPABLE), hence the IDSN, and every DSS mapping
@@ -72,7 +75,9 @@ def mptcp_opts(opts):
 
 def main(argv):
     sent = open(argv[1], "rb").read()
-    first, last = int(argv[2]), int(argv[3])
+    first, last, shift = int(argv[2]), int(argv[3]), int(argv[4])
+    argv = argv[:1] + argv[1:2] + argv[5:]
+    argv.insert(2, None); argv.insert(3, None)
     key, segs = None, []
     for path in argv[4:]:
         for t, link, data in packets(path):
@@ -113,18 +118,24 @@ def main(argv):
         base = isn.get(sport)
         if base is None:
             continue
-        rel = (seq - base - 1) % (1 << 32)
+        rel = (seq - base) % (1 << 32)
         # the segment's stream offset, by its mapping
         at = mstart + (rel - ssn) % (1 << 32)
-        if plen == 0 or at > last or at + plen <= first:
+        if plen == 0:
+            continue
+        if not (at > last or at + plen <= first):
+            tag = "DAMAGED RANGE"
+        elif not (at > last + shift or at + plen <= first + shift):
+            tag = "SOURCE RANGE"
+        else:
             continue
         if dlen == 4:
             pass  # 32-bit DSN: offsets below 4 GiB are exact here
         good = sent[at:at + plen] == payload
         src = "ok" if good else ("sent bytes from %+d" % (sent.find(payload[:64]) - at)
                                  if sent.find(payload[:64]) >= 0 else "never sent")
-        print("%.6f %s sport %d rel seq %d len %d | map stream %d ssn %d len %d -> at %d..%d %s%s"
-              % (t, path.rsplit("/", 1)[-1], sport, rel, plen, mstart, ssn, dl, at,
+        print("%s %.6f %s sport %d rel seq %d len %d | map stream %d ssn %d len %d -> at %d..%d %s%s"
+              % (tag, t, path.rsplit("/", 1)[-1], sport, rel, plen, mstart, ssn, dl, at,
                  at + plen - 1, src, " FIN" if flags & 1 else ""))
 
 

@@ -76,9 +76,10 @@ stamp() { python3 -c 'import time; print("%.3f" % time.time())'; }
 ev() { echo "$(date +%s.%N | cut -c1-14) $*" >>"$RUN/events.log"; }
 # mon NS FILE: the monitor, each line stamped
 mon() {
-	bg "$1" sh -c "'$MPTCPKIT' -j monitor | while IFS= read -r l; do echo \"\$(date +%s.%N | cut -c1-14) \$l\"; done >'$2'"
+	bg "$1" sh -c "stdbuf -oL '$MPTCPKIT' -j monitor | while IFS= read -r l; do echo \"\$(date +%s.%N | cut -c1-14) \$l\"; done >'$2'"
 }
 token() { grep -m1 '"type":"established"\|"type":"created"' "$RUN/mon-c.log" 2>/dev/null | grep -o '"token":[0-9]*' | cut -d: -f2; }
+has_token() { [ -n "$(token)" ]; }
 # up: subflow 10.0.2.1 -> server (manual/none modes)
 m_create() {
 	in_ns "$C" "$MPTCPKIT" subflow create token "$(token)" lid 2 laddr 10.0.2.1 raddr 10.0.1.2 rport "$PORT" dev c2 >>"$RUN/events.log" 2>&1
@@ -147,7 +148,7 @@ one() {
 	PORT=$((5300 + k % 500))
 	MPK_XFER_SAVE=$RUN/received xfer_start 24M
 	ev "transfer started"
-	[ "$MODE" = manual ] || [ "$MODE" = none ] && { wait_for 5 test -n "$(token)"; m_create; }
+	[ "$MODE" = manual ] || [ "$MODE" = none ] && { wait_for 5 has_token; m_create; }
 	wait_for 10 both_paths || ev "not both paths after 10 s"
 	ev "both paths"
 	path_silent 2 on; ev "path 2 silent"
@@ -178,15 +179,19 @@ one() {
 	in_ns "$S" nstat -az | grep -E '^(MPTcpExt|TcpExtTCPOFO|TcpExtTCPSACK|TcpExtTCPLoss|TcpExtTCPTimeouts)' | awk '$2 != 0' >"$RUN/nstat-s.txt"
 	[ -n "$vgpid" ] && { kill -TERM "$vgpid"; wait "$vgpid"; }
 	cp "$TMP/rx.log" "$RUN/" 2>/dev/null
+	# the counters that tell a mapping or checksum problem, both ends, every run
+	local cnt
+	cnt=$(for e in c s; do grep -E 'DSSNotMatching|DSSNoMatchTCP|DataCsumErr|MPFail|InfiniteMap|DSSCorrupt|MPRstTx|RmSubflow|MPJoinRejected' "$RUN/nstat-$e.txt" |
+		awk -v e=$e '{printf "%s:%s=%s ", e, substr($1, 9), $2}'; done)
 	if [ "$got" = "$want" ]; then
-		echo "run$k: intact"
+		echo "run$k: intact; $cnt"
 		ok=1
 	elif [ -z "$got" ]; then
 		echo "run$k: no result (connection failed?)" | tee "$RUN/damage.txt"
 		ok=2
 	else
 		python3 -c "$PY_DAMAGE" "$TMP/data" "$RUN/received" >"$RUN/damage.txt"
-		echo "run$k: DAMAGED: $(head -1 "$RUN/damage.txt")"
+		echo "run$k: DAMAGED: $(head -1 "$RUN/damage.txt"); $cnt"
 		ok=0
 	fi
 	# stop this iteration's processes and namespaces (lib.sh's cleanup, per run)
