@@ -31,7 +31,9 @@ mkfifo "$TMP/ctl"
 bg "$C" sh -c "python3 $TOP/tests/balancer-conns.py open $VIP $SPORT $N 16384 <$TMP/ctl >$TMP/conns 2>&1"
 CLIENT=$BG_PID
 exec 7>"$TMP/ctl"
-full() { [ "$(lb_subflows_per_conn | awk '$2 == 2' | wc -l)" = "$N" ]; }
+# At least both: 6.1's client also joins from its first path once the
+# backend's limit allows it (pmd --server sets 8): 3 subflows, all here.
+full() { [ "$(lb_subflows_per_conn | awk '$2 >= 2' | wc -l)" = "$N" ]; }
 if wait_for 60 grep -q '^round 1' "$TMP/conns" && grep -q "^round 1 conns $N mptcp $N intact $N" "$TMP/conns"
 then ok "$N connections through IPVS: MPTCP, bytes intact"
 else not_ok "$N connections through IPVS" "$(cat "$TMP/conns")"; fi
