@@ -71,6 +71,13 @@ static void pair_open(int listen_flags, int *cfd, int *afd, int *lfd)
 	assert_true(*afd >= 0);
 }
 
+static void pair_close(int cfd, int afd, int lfd)
+{
+	close(cfd);
+	close(afd);
+	close(lfd);
+}
+
 static void mptcp_read_the_old_way(void **state)
 {
 	struct mpk_info info;
@@ -87,9 +94,7 @@ static void mptcp_read_the_old_way(void **state)
 		assert_int_equal(info.num_subflows, 1);
 		assert_true(info.conn.token != 0);
 	}
-	close(cfd);
-	close(afd);
-	close(lfd);
+	pair_close(cfd, afd, lfd);
 }
 
 static void fallback_still_tcp(void **state)
@@ -106,9 +111,7 @@ static void fallback_still_tcp(void **state)
 	assert_false(info.mptcp);
 	assert_int_equal(info.source, MPK_INFO_TCP);
 	assert_int_equal(info.num_subflows, 1);
-	close(cfd);
-	close(afd);
-	close(lfd);
+	pair_close(cfd, afd, lfd);
 }
 
 /* 5.14-5.15 (Ubuntu 22.04, RHEL 9): no MPTCP_INFO; only the errno of
@@ -130,17 +133,13 @@ static void is_mptcp_on_515(void **state)
 	assert_int_equal(mpk_subflow_count(cfd), 1);
 	assert_int_equal(mpk_is_mptcp(afd), 1);
 	assert_int_equal(mpk_is_mptcp(lfd), 1);
-	close(cfd);
-	close(afd);
-	close(lfd);
+	pair_close(cfd, afd, lfd);
 	pair_open(MPK_TCP_ONLY, &cfd, &afd, &lfd);
 	assert_int_equal(mpk_is_mptcp(cfd), 0);
 	assert_int_equal(mpk_is_mptcp(afd), 0);
 	assert_int_equal(mpk_info_get(cfd, &info), 0);
 	assert_false(info.mptcp);
-	close(cfd);
-	close(afd);
-	close(lfd);
+	pair_close(cfd, afd, lfd);
 	kernel_515 = false;
 }
 
