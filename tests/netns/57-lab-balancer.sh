@@ -54,7 +54,19 @@ print(d["mptcp"], d["verified"], subs[0]["local"].split(":")[0], subs[0]["remote
       subs[1]["local"].split(":")[0], subs[1]["remote"].split(":")[1])' "$TMP/perf.json"
 check_one_line "lab exec backend3 on a lab of 2" "backend1..backend2" \
 	lab exec backend3 --name "$A" true
+# pmd must outlive 'lab up' (it once died with it, by SIGKILL, and left its
+# state files), and 'lab down' stops it so that it removes them.
+backend_pmds() {
+	for k in 1 2; do ip netns pids "mpk-lab-$A-backend$k"; done | while read -r p; do
+		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q ' pmd --server' && echo "$p"
+	done | xargs
+}
+PMDS=$(backend_pmds)
+check "each backend's pmd still runs after lab up returned" "2" sh -c "echo $PMDS | wc -w"
 check_ok "lab down" lab down --name "$A"
+# (a zombie waits for init's reaper, slow here: exited is what counts)
+check "the backends' pmd stopped, their state files removed" "" sh -c "for p in $PMDS; do
+	ps -o stat= -p \$p | grep -qv Z && echo alive \$p; grep -lx \"pid \$p\" /run/mptcpkit/pmd-*.state; done 2>/dev/null"
 wait $pids 2>/dev/null
 check "no namespace or file left" "" sh -c "ip netns list | grep -- 'mpk-lab-$A-';
 	ls /run/mptcpkit/ 2>/dev/null | grep -F -- 'lab-$A'"

@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -107,6 +108,10 @@ static bool pmd_ready(const char *ns)
 	return lab_run_output(NULL, argv, out, sizeof(out)) == 0 && strstr(out, "signal");
 }
 
+/* pmd runs detached, in a session of its own: it must outlive 'lab up'
+ * (a child of lab_spawn() dies with its parent, by SIGKILL, leaving its
+ * state files and nothing watching the backend); 'lab down' stops it with
+ * SIGTERM so that it undoes what it set. */
 static int start_pmd(const struct lab *lab, int k, const char *self)
 {
 	char ns[LAB_NS_LEN], join[32], log[256];
@@ -114,20 +119,16 @@ static int start_pmd(const struct lab *lab, int k, const char *self)
 	char *argv[] = { (char *)self, "-j", "pmd", "--server", "--balanced", svc, "--join", join,
 			 NULL };
 	struct timespec tick = { 0, 50 * 1000 * 1000 };
-	int fd;
+	pid_t pid;
+	int ret;
 
 	lab_backend_ns(lab, k, ns);
 	snprintf(join, sizeof(join), "10.3.%d.2:%d", k, LAB_JOIN_PORT);
 	lab_balancer_log(lab, k, log, sizeof(log));
-	fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	if (lab_spawn(ns, argv, fd, fd) < 0) {
-		close(fd);
-		return -EIO;
-	}
-	close(fd);
-	for (int i = 0; i < 100; i++) {
+	ret = lab_spawn_detached(ns, argv, log, &pid);
+	if (ret < 0)
+		return ret;
+	for (int i = 0; i < 100 && kill(pid, 0) == 0; i++) {	/* not yet in ns at first */
 		if (pmd_ready(ns))
 			return 0;
 		nanosleep(&tick, NULL);
