@@ -168,19 +168,29 @@ static void test_rate_measure(void **state)
 	assert_int_equal(pmd_rate_bps(&r, t), 0);	/* too few periods yet */
 	feed(&r, &t, 600, 6250);
 	assert_int_equal(pmd_rate_bps(&r, t), 2000000);
-	feed(&r, &t, 60000, 0);		/* idle (or backup): kept */
-	assert_int_equal(pmd_rate_bps(&r, t), 2000000);
-	for (int i = 0; i < 20; i++) {	/* short transfers: 100 KB, then idle */
-		feed(&r, &t, 25, 100000);
-		feed(&r, &t, 175, 0);
+	for (int i = 0; i < 40; i++) {	/* in bursts, idle half the time: its peak */
+		feed(&r, &t, 25, 12500);
+		feed(&r, &t, 25, 0);
 	}
-	assert_int_equal(pmd_rate_bps(&r, t), 2000000);
+	/* (a period may hold one burst more: 2.25 Mbit/s) */
+	assert_in_range(pmd_rate_bps(&r, t), 2000000, 2250000);
+	feed(&r, &t, 60000, 0);		/* idle (or backup): kept */
+	feed(&r, &t, 60000, 10);	/* keepalives: no measure, kept */
+	assert_in_range(pmd_rate_bps(&r, t), 2000000, 2250000);
 	t += PMD_RATE_KEEP_MS + 1;	/* forgotten: the path is tried again */
 	assert_int_equal(pmd_rate_bps(&r, t), 0);
 	feed(&r, &t, 1000, 156250);	/* 50 Mbit/s now: known again */
 	assert_int_equal(pmd_rate_bps(&r, t), 50000000);
-	feed(&r, &t, 11000, 6250);	/* a window later, the slower rate */
-	assert_int_equal(pmd_rate_bps(&r, t), 2000000);
+	for (int i = 0; i < 100; i++) {	/* short transfers: 100 KB per 200 ms */
+		feed(&r, &t, 25, 100000);
+		feed(&r, &t, 175, 0);
+	}
+	assert_int_equal(pmd_rate_bps(&r, t), 50000000);	/* 20 s of them: kept */
+	for (int i = 0; i < 250; i++) {
+		feed(&r, &t, 25, 100000);
+		feed(&r, &t, 175, 0);
+	}
+	assert_int_equal(pmd_rate_bps(&r, t), 4000000);	/* 70 s: what they carry */
 }
 
 static void test_modes(void **state)

@@ -672,6 +672,8 @@ static void log_sample(const struct pmd_watch *w, const struct watch_path *p,
 	pmd_log_uint("probes_answered", ev->answers);
 	pmd_log_uint("unacked", ev->unacked);
 	pmd_log_uint("last_ack_ms", ev->last_ack_ms);
+	pmd_log_uint("bytes", ev->bytes);
+	pmd_log_uint("rate_kbit", p->rate_bps / 1000);
 	pmd_log_end(NULL);
 }
 

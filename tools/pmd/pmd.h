@@ -287,16 +287,13 @@ int pmd_prefer_judge(enum pmd_prefer mode, struct pmd_prefer_path *p, int n);
 const char *pmd_prefer_name(enum pmd_prefer m);
 
 /* A path's rate, from the bytes its subflows move (pure, pmd-prefer.c):
- * only periods in which data moved nearly all the time count (a short
- * transfer says little about what the path can carry); the most of the
- * last such periods, kept while the path is idle or backup (it carries
- * nothing then) and forgotten after PMD_RATE_KEEP_MS (the path is tried
- * again). */
+ * the most of the last periods in which it moved data, kept while the
+ * path is idle or backup (it carries nothing then) and forgotten after
+ * PMD_RATE_KEEP_MS without data (the path is tried again). */
 #define PMD_RATE_KEEP_MS 300000
 struct pmd_rate {
 	uint64_t period_ms;	/* when the current period began (0: none yet) */
 	uint64_t bytes;		/* moved in it */
-	unsigned int ticks, busy;	/* samples in it; with bytes moving */
 	uint64_t max_bps[2];	/* the most of a counted period: this window, the last */
 	uint64_t win_ms;	/* when this window began */
 	unsigned int periods;	/* counted periods since the rate was last forgotten */
