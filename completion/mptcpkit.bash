@@ -85,7 +85,7 @@ _mptcpkit() {
 		lab) COMPREPLY=($(compgen -W "up down status list link exec --help" -- "$cur")); return ;;
 		exec) COMPREPLY=($(compgen -W "client server router far" -- "$cur")); return ;;
 		--name | --paths | --rate | --loss | --delay | --path) return ;;
-		--profile) COMPREPLY=($(compgen -W "equal wifi-lte dsl-4g fibre-sat" -- "$cur")); return ;;
+		--profile) COMPREPLY=($(compgen -W "equal wifi-lte dsl-4g fibre-sat slow-second" -- "$cur")); return ;;
 		--engine) COMPREPLY=($(compgen -W "auto netem nfqueue" -- "$cur")); return ;;
 		esac
 		case "$sub" in
@@ -99,7 +99,7 @@ _mptcpkit() {
 	demo)
 		case "$prev" in
 		--plot) COMPREPLY=($(compgen -f -X '!*.svg' -- "$cur")); return ;;
-		--profile) COMPREPLY=($(compgen -W "equal wifi-lte dsl-4g fibre-sat" -- "$cur")); return ;;
+		--profile) COMPREPLY=($(compgen -W "equal wifi-lte dsl-4g fibre-sat slow-second" -- "$cur")); return ;;
 		esac
 		COMPREPLY=($(compgen -W "--quick --plot --proxy --balancer --profile --upload -h --help" -- "$cur")) ;;
 	run)

@@ -5,7 +5,9 @@
 # in pmd -j (path, RTT, rate, the best path's RTT) and MP_PRIO on the
 # endpoint; when path 2's delay goes, it is promoted again; every byte
 # arrives intact. --prefer aggregate leaves path 2 alone; a bad mode is
-# one line.
+# one line. In a second lab, path 2 at 2 Mbit/s beside 20 with no delay on
+# either (mptcp_net-next 381: slow in rate, not in RTT): pmd makes path 2
+# backup by its rate, with the rates in pmd -j.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lab-lib.sh"
 . "$(dirname "$0")/../pmd-lib.sh"
@@ -109,5 +111,32 @@ ip netns exec "$CNS" $XFER send 10.0.1.2 $((PORT + 1)) "$TMP/data"
 wait "$SERVE_PID"
 check "every byte intact (sha256, --prefer aggregate)" "$WANT 12000000" cat "$TMP/serve.out"
 check "--prefer aggregate: path 2 never backup" 0 grep -c '"prefer-backup"' "$TMP/pmd2.log"
+pmd_stop
+
+# slow in rate only: the same RTT, a tenth of the rate
+R=t54r-$RUN_ID
+MY_LABS+=("$R")
+RNS=mpk-lab-$R-client
+"$MPTCPKIT" lab up --name "$R" --path 1:rate=20 --path 2:rate=2 >/dev/null
+ip -n "$RNS" mptcp endpoint flush
+bg "mpk-lab-$R-server" sh -c "$XFER serve $PORT >'$TMP/serve3.out'"
+SERVE_PID=$BG_PID
+wait_listen "mpk-lab-$R-server" $PORT
+pmd_start "$RNS" "$TMP/pmd3.log" -j --client
+head -c 6000000 "$TMP/data" >"$TMP/data3"
+ip netns exec "$RNS" $XFER send 10.0.1.2 $PORT "$TMP/data3"
+wait "$SERVE_PID"
+check "every byte intact (sha256, path 2 slow in rate)" \
+	"$(sha256sum "$TMP/data3" | cut -d' ' -f1) 6000000" cat "$TMP/serve3.out"
+check "path 2, 2 Mbit/s beside 20, same RTT: backup by its rate, below a fifth of path 1's" \
+	"path2 rate 1 path1" python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    d = json.loads(line)
+    if d.get("action") == "prefer-backup":
+        print(d["dev"], d["by"], int(0 < 5 * d["rate_kbit"] < d["best_rate_kbit"]), d["best_dev"])
+        break' "$TMP/pmd3.log"
+rflags_of() { ip -n "$RNS" mptcp endpoint show | grep -F "$1 " | grep -c backup; }
+check "its endpoint is backup (MP_PRIO)" 1 rflags_of 10.0.2.1
 pmd_stop
 finish

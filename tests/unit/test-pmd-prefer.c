@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* pmd's path preference (tools/pmd/pmd-prefer.c): which paths are backup
- * for the RTTs of the lab's profiles, the gap between demotion and
- * promotion, and each mode. */
+ * for the RTTs and rates of the lab's profiles, the gap between demotion
+ * and promotion, each mode, and how a path's rate is measured. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -80,6 +80,119 @@ static void test_unknown_rtt_is_left_alone(void **state)
 	assert_int_equal(pmd_prefer_judge(PMD_PREFER_HANDOVER, p, 2), 0);
 }
 
+static void rates(struct pmd_prefer_path p[2], uint64_t a_bps, uint64_t b_bps)
+{
+	p[0].rate_bps = a_bps;
+	p[1].rate_bps = b_bps;
+}
+
+static void test_auto_demotes_a_much_slower_path(void **state)
+{
+	struct pmd_prefer_path p[2];
+
+	(void)state;
+	two(p, 20000, 20000);		/* slow-second: same RTT, 50 and 2 Mbit/s */
+	rates(p, 47000000, 1900000);
+	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AUTO, p, 2), 1);
+	assert_false(p[0].backup);
+	assert_true(p[1].backup);
+	assert_true(p[1].slow);
+	assert_int_equal(p[1].best, 0);
+	two(p, 20000, 2000);		/* issue 381: the slow path has the lower RTT */
+	rates(p, 95000000, 1900000);
+	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AUTO, p, 2), 1);
+	assert_false(p[0].backup);
+	assert_true(p[1].backup);
+	assert_int_equal(p[0].best, 0);
+	two(p, 25000, 45000);		/* dsl-4g down: 20 and 50 Mbit/s, aggregated */
+	rates(p, 19000000, 47000000);
+	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AUTO, p, 2), 0);
+	two(p, 20000, 20000);		/* a rate not known yet is no reason */
+	rates(p, 47000000, 0);
+	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AUTO, p, 2), 0);
+}
+
+static void test_rate_hysteresis(void **state)
+{
+	struct pmd_prefer_path p[2];
+
+	(void)state;
+	two(p, 20000, 20000);
+	rates(p, 40000000, 5000000);
+	pmd_prefer_judge(PMD_PREFER_AUTO, p, 2);
+	assert_true(p[1].backup);
+	p[0].rate_bps = 20000000;	/* 1/4: above 1/5, below 1/3: stays */
+	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AUTO, p, 2), 0);
+	assert_true(p[1].backup);
+	p[0].rate_bps = 12000000;	/* the fast path got slower: tried again */
+	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AUTO, p, 2), 1);
+	assert_false(p[1].backup);
+	p[0].rate_bps = 20000000;	/* 1/4 while active: not demoted */
+	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AUTO, p, 2), 0);
+}
+
+static void test_rate_slow_path_alone(void **state)
+{
+	struct pmd_prefer_path p[2];
+
+	(void)state;
+	two(p, 20000, 20000);
+	rates(p, 47000000, 1900000);
+	pmd_prefer_judge(PMD_PREFER_AUTO, p, 2);
+	p[0].usable = false;		/* the fast path died: the slow one carries */
+	pmd_prefer_judge(PMD_PREFER_AUTO, p, 2);
+	assert_false(p[1].backup);
+	assert_false(p[1].slow);
+	two(p, 20000, 20000);		/* only auto acts on rates */
+	rates(p, 47000000, 1900000);
+	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AGGREGATE, p, 2), 0);
+	assert_false(p[1].slow);
+}
+
+/* ms of samples every 25 ms, bytes per sample (0: idle), from *t. */
+static void feed(struct pmd_rate *r, uint64_t *t, unsigned int ms, uint64_t bytes)
+{
+	for (unsigned int i = 0; i < ms / 25; i++) {
+		*t += 25;
+		pmd_rate_note(r, bytes, *t);
+	}
+}
+
+static void test_rate_measure(void **state)
+{
+	struct pmd_rate r = { 0 };
+	uint64_t t = 1000;
+
+	(void)state;
+	feed(&r, &t, 400, 6250);	/* 2 Mbit/s: 6250 bytes per 25 ms */
+	assert_int_equal(pmd_rate_bps(&r, t), 0);	/* too few periods yet */
+	feed(&r, &t, 600, 6250);
+	assert_int_equal(pmd_rate_bps(&r, t), 2000000);
+	for (int i = 0; i < 40; i++) {	/* in bursts, idle half the time: its peak */
+		feed(&r, &t, 25, 12500);
+		feed(&r, &t, 25, 0);
+	}
+	/* (a period may hold one burst more: 2.25 Mbit/s) */
+	assert_in_range(pmd_rate_bps(&r, t), 2000000, 2250000);
+	feed(&r, &t, 60000, 0);		/* idle (or backup): kept */
+	feed(&r, &t, 60000, 10);	/* keepalives: no measure, kept */
+	assert_in_range(pmd_rate_bps(&r, t), 2000000, 2250000);
+	t += PMD_RATE_KEEP_MS + 1;	/* forgotten: the path is tried again */
+	assert_int_equal(pmd_rate_bps(&r, t), 0);
+	feed(&r, &t, 1000, 156250);	/* 50 Mbit/s now: known again */
+	assert_int_equal(pmd_rate_bps(&r, t), 50000000);
+	for (int i = 0; i < 100; i++) {	/* short transfers: 100 KB per 200 ms */
+		feed(&r, &t, 25, 100000);
+		feed(&r, &t, 175, 0);
+	}
+	assert_int_equal(pmd_rate_bps(&r, t), 50000000);	/* 20 s of them: kept */
+	for (int i = 0; i < 250; i++) {
+		feed(&r, &t, 25, 100000);
+		feed(&r, &t, 175, 0);
+	}
+	assert_int_equal(pmd_rate_bps(&r, t), 4000000);	/* 70 s: what they carry */
+}
+
 static void test_modes(void **state)
 {
 	struct pmd_prefer_path p[2];
@@ -122,6 +235,10 @@ int main(void)
 		cmocka_unit_test(test_auto_promotes_a_path_that_got_better),
 		cmocka_unit_test(test_the_best_path_gone),
 		cmocka_unit_test(test_unknown_rtt_is_left_alone),
+		cmocka_unit_test(test_auto_demotes_a_much_slower_path),
+		cmocka_unit_test(test_rate_hysteresis),
+		cmocka_unit_test(test_rate_slow_path_alone),
+		cmocka_unit_test(test_rate_measure),
 		cmocka_unit_test(test_modes),
 		cmocka_unit_test(test_names),
 	};

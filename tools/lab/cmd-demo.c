@@ -50,10 +50,10 @@ static const char usage[] =
 	"address, then to the service address: where each test landed, MPTCP with\n"
 	"a subflow per path, its join on its own backend, none astray.\n\n"
 	"--profile NAME: a lab of that profile instead (paths that are not equal:\n"
-	"equal, wifi-lte, dsl-4g, fibre-sat; see 'lab up --profile'): TCP on each\n"
-	"path, the kernel's MPTCP and MPTCP with '" PROG_NAME " pmd --client', side by\n"
-	"side, downloads (--upload: the client sends); the ratio is to the better\n"
-	"path's TCP. The pmd run's plot goes to FILE.svg\n"
+	"equal, wifi-lte, dsl-4g, fibre-sat, slow-second; see 'lab up --profile'):\n"
+	"TCP on each path, the kernel's MPTCP and MPTCP with '" PROG_NAME " pmd\n"
+	"--client', side by side, downloads (--upload: the client sends); the\n"
+	"ratio is to the better path's TCP. The pmd run's plot goes to FILE.svg\n"
 	"(default ./mptcpkit-demo-NAME.svg).\n";
 
 static volatile sig_atomic_t stop;

@@ -50,10 +50,11 @@ static const char usage[] =
 	"Paths that are not equal: --path K:key=V,... sets path K's rate (Mbit/s),\n"
 	"one-way delay and jitter (ms) and loss (%%); V is one value for both ways\n"
 	"or DOWN/UP (DOWN: server to client). --profile NAME sets every path from\n"
-	"a named profile (equal, wifi-lte, dsl-4g, fibre-sat; see mptcpkit-paths(7)),\n"
-	"--path after it changes one. Delay comes from netem where the kernel has\n"
-	"it, else from the NFQUEUE delay element ('lab delayd', one per receiving\n"
-	"namespace, stopped by 'lab down'); --engine picks one.\n"
+	"a named profile (equal, wifi-lte, dsl-4g, fibre-sat, slow-second; see\n"
+	"mptcpkit-paths(7)), --path after it changes one. Delay comes from netem\n"
+	"where the kernel has it, else from the NFQUEUE delay element ('lab\n"
+	"delayd', one per receiving namespace, stopped by 'lab down'); --engine\n"
+	"picks one.\n"
 	"NAME defaults to 'default'. Needs root.\n";
 
 static int usage_error(const char *what)

@@ -26,6 +26,9 @@ static const struct lab_profile profiles[] = {
 	{ "fibre-sat", "fibre 50/20 Mbit/s, RTT 10 ms; geostationary satellite "
 	  "50/5 Mbit/s, RTT 600 ms +-20", 2,
 	  { SHAPE(50000, 20000, 5000, 0, 0), SHAPE(50000, 5000, 300000, 10000, 0) } },
+	{ "slow-second", "fast 50/50 Mbit/s, RTT 20 ms; slow 2/2 Mbit/s, RTT 20 ms "
+	  "(mptcp_net-next issue 381)", 2,
+	  { SHAPE(50000, 50000, 10000, 0, 0), SHAPE(2000, 2000, 10000, 0, 0) } },
 };
 
 #define NPROFILES (sizeof(profiles) / sizeof(profiles[0]))

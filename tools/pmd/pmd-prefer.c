@@ -14,6 +14,14 @@
  * gap between the two: no flapping). Paths whose RTTs are close are
  * aggregated. RTT: the least of the subflows' min_rtt on the path (TCP's
  * own, queueing left out), else the least probe round trip.
+ * A path whose rate is far below the fastest one's (under 1 /
+ * PREFER_RATE_DEMOTE) is backup too, whatever its RTT: a 2 Mbit/s path
+ * beside a 50 Mbit/s one with the same RTT took MPTCP to 16 % of the fast
+ * path alone (mptcp_net-next 381), because the data it is given arrives
+ * late and holds the receiver's window. It is promoted when its rate is
+ * above 1 / PREFER_RATE_PROMOTE of the fastest again; a backup path
+ * carries nothing, so that is its rate remembered from when it carried
+ * data, until pmd_rate forgets it and the path is tried again.
  *   aggregate    never backup (the kernel's behaviour)
  *   handover     only the best path is active; another takes over when it
  *                is clearly better (below PREFER_SWITCH x the active's RTT)
@@ -29,6 +37,23 @@
 #define PREFER_PROMOTE 1.5
 #define PREFER_SWITCH 0.8
 #define PREFER_SLACK_US 2000	/* RTTs this close are equal (scheduling noise) */
+#define PREFER_RATE_DEMOTE 5
+#define PREFER_RATE_PROMOTE 3
+
+/* pmd_rate: a path's rate is the most it moved in a RATE_PERIOD_MS period
+ * over the last 30-60 s of periods in which it moved data (idle time does
+ * not age it: a backup path keeps the rate it had). The most, not the
+ * mean: paths aggregated by the kernel carry in bursts, the fast one idle
+ * while the receiver waits for the slow one's data (measured: 20 and 2
+ * Mbit/s, 25 ms samples: the fast path idle in 15 of 30, the slow one in
+ * every other), and short transfers fill a period only in part. Judged
+ * once it has RATE_PERIODS such periods (one period of a transfer's start
+ * says little). A period with less than RATE_MIN_BYTES (keepalives, ACKs)
+ * does not count. */
+#define RATE_PERIOD_MS 200
+#define RATE_MIN_BYTES 3000
+#define RATE_PERIODS 3
+#define RATE_WINDOW_MS 30000
 
 static const char *const mode_names[] = {
 	[PMD_PREFER_AUTO] = "auto", [PMD_PREFER_AGGREGATE] = "aggregate",
@@ -51,16 +76,81 @@ int pmd_prefer_parse(const char *s, enum pmd_prefer *out)
 	return -EINVAL;
 }
 
-/* The usable path with the lowest RTT, or -1. */
-static int lowest(const struct pmd_prefer_path *p, int n)
+/* A counted period's rate into the window (forgotten first when stale). */
+static void rate_count(struct pmd_rate *r, uint64_t bps, uint64_t now_ms)
+{
+	if (r->last_ms && now_ms - r->last_ms > PMD_RATE_KEEP_MS) {
+		r->max_bps[0] = r->max_bps[1] = 0;
+		r->periods = 0;
+		r->win_ms = 0;
+	}
+	if (!r->win_ms || now_ms - r->win_ms >= RATE_WINDOW_MS) {
+		r->max_bps[1] = r->max_bps[0];
+		r->max_bps[0] = 0;
+		r->win_ms = now_ms;
+	}
+	if (bps > r->max_bps[0])
+		r->max_bps[0] = bps;
+	if (r->periods < RATE_PERIODS)
+		r->periods++;
+	r->last_ms = now_ms;
+}
+
+void pmd_rate_note(struct pmd_rate *r, uint64_t bytes, uint64_t now_ms)
+{
+	uint64_t len;
+
+	if (!r->period_ms) {
+		r->period_ms = now_ms;	/* the bytes before: no known interval */
+		return;
+	}
+	r->bytes += bytes;
+	len = now_ms - r->period_ms;
+	if (len < RATE_PERIOD_MS)
+		return;
+	if (r->bytes >= RATE_MIN_BYTES)
+		rate_count(r, r->bytes * 8 * 1000 / len, now_ms);
+	r->period_ms = now_ms;
+	r->bytes = 0;
+}
+
+uint64_t pmd_rate_bps(const struct pmd_rate *r, uint64_t now_ms)
+{
+	if (r->periods < RATE_PERIODS || now_ms - r->last_ms > PMD_RATE_KEEP_MS)
+		return 0;
+	return r->max_bps[0] > r->max_bps[1] ? r->max_bps[0] : r->max_bps[1];
+}
+
+/* The usable path with the lowest RTT, or -1; slow paths only when
+ * with_slow. */
+static int lowest(const struct pmd_prefer_path *p, int n, bool with_slow)
 {
 	int best = -1;
 
 	for (int i = 0; i < n; i++) {
-		if (p[i].usable && p[i].rtt_us && (best < 0 || p[i].rtt_us < p[best].rtt_us))
+		if (!p[i].usable || !p[i].rtt_us || (p[i].slow && !with_slow))
+			continue;
+		if (best < 0 || p[i].rtt_us < p[best].rtt_us)
 			best = i;
 	}
 	return best;
+}
+
+/* Mark the usable paths whose known rate is far below the fastest
+ * usable path's (a dead path's rate is no measure). */
+static void mark_slow(struct pmd_prefer_path *p, int n)
+{
+	uint64_t top = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (p[i].usable && p[i].rate_bps > top)
+			top = p[i].rate_bps;
+	}
+	for (int i = 0; i < n; i++) {
+		unsigned int div = p[i].backup ? PREFER_RATE_PROMOTE : PREFER_RATE_DEMOTE;
+
+		p[i].slow = p[i].usable && p[i].rate_bps && p[i].rate_bps * div < top;
+	}
 }
 
 /* The active path of handover: the current one unless it went, or another
@@ -83,8 +173,15 @@ static bool auto_backup(const struct pmd_prefer_path *p, uint32_t best_us)
 
 int pmd_prefer_judge(enum pmd_prefer mode, struct pmd_prefer_path *p, int n)
 {
-	int best = lowest(p, n), primary, changed = 0;
+	int best, primary, changed = 0;
 
+	for (int i = 0; i < n; i++)
+		p[i].slow = false;
+	if (mode == PMD_PREFER_AUTO)
+		mark_slow(p, n);
+	best = lowest(p, n, false);
+	if (best < 0)
+		best = lowest(p, n, true);
 	if (mode == PMD_PREFER_HANDOVER && best >= 0)
 		primary = handover_primary(p, n, best);
 	else
@@ -98,7 +195,7 @@ int pmd_prefer_judge(enum pmd_prefer mode, struct pmd_prefer_path *p, int n)
 		else if (!p[i].usable || !p[i].rtt_us)
 			backup = p[i].backup;	/* a dead path's endpoint goes anyway */
 		else if (mode == PMD_PREFER_AUTO)
-			backup = i != best && auto_backup(&p[i], p[best].rtt_us);
+			backup = i != best && (p[i].slow || auto_backup(&p[i], p[best].rtt_us));
 		else
 			backup = i != primary;
 		if (backup != p[i].backup) {

@@ -63,7 +63,8 @@ struct watch_path {
 	uint64_t probe_win_ms;		/* when this window began */
 	uint32_t sf_rtt_us;		/* the last min_rtt of its subflows (0: none yet) */
 	uint32_t base_rtt_us;		/* what pmd-prefer.c judges by (0: unknown) */
-	uint64_t rate_bps;		/* the last sample's best delivery rate */
+	struct pmd_rate rate;		/* what it carries (pmd-prefer.c) */
+	uint64_t rate_bps;		/* ... judged by: pmd_rate_bps (0: not known) */
 	bool backup;			/* pmd-prefer.c's verdict */
 	bool prio_lost;			/* subflows disagree with it: send again */
 	uint64_t prio_ms;		/* the verdict's last change or re-send */
@@ -82,6 +83,7 @@ struct seen {
 	uint64_t cookie;
 	uint32_t segs_in;
 	unsigned int oif;	/* the interface it leaves by; 0: not known */
+	uint64_t bytes;		/* acked + received */
 };
 
 /* An address that a subflow of the last sample had while it left by
@@ -452,6 +454,7 @@ static void add_evidence(struct pmd_watch *w, struct watch_path *p,
 			 unsigned int oif, struct pmd_evidence *ev, size_t *nnext)
 {
 	union mpk_in46 remote;
+	uint64_t bytes;
 
 	if (pmd_sockaddr_in46(&sf->tcp.remote, &remote) == p->family)
 		add_target(p, &remote, 0, false);
@@ -470,8 +473,12 @@ static void add_evidence(struct pmd_watch *w, struct watch_path *p,
 	}
 	if (!before || sf->tcp.segs_in != before->segs_in)
 		ev->progress = true;
+	bytes = sf->tcp.bytes_acked + sf->tcp.bytes_received;
+	/* a subflow not seen before: its bytes span no known interval */
+	if (before && bytes > before->bytes)
+		ev->bytes += bytes - before->bytes;
 	if (*nnext < SEEN_MAX)
-		w->seen_next[(*nnext)++] = (struct seen){ sf->cookie, sf->tcp.segs_in, oif };
+		w->seen_next[(*nnext)++] = (struct seen){ sf->cookie, sf->tcp.segs_in, oif, bytes };
 	if (!p->have_sf || (sf->tcp.unacked && sf->last_ack_recv_ms >= ev->last_ack_ms)) {
 		p->sf_local = sf->tcp.local;
 		p->sf_remote = sf->tcp.remote;
@@ -665,6 +672,8 @@ static void log_sample(const struct pmd_watch *w, const struct watch_path *p,
 	pmd_log_uint("probes_answered", ev->answers);
 	pmd_log_uint("unacked", ev->unacked);
 	pmd_log_uint("last_ack_ms", ev->last_ack_ms);
+	pmd_log_uint("bytes", ev->bytes);
+	pmd_log_uint("rate_kbit", p->rate_bps / 1000);
 	pmd_log_end(NULL);
 }
 
@@ -762,8 +771,16 @@ static bool prio_check(struct watch_path *p, const struct pmd_evidence *ev, uint
 	return true;
 }
 
+static const char *prefer_why(const struct pmd_prefer_path *pp)
+{
+	if (pp->slow)
+		return "its rate is far below the fastest path's: it waits as backup";
+	return pp->backup ? "its RTT is far above the best path's: it waits as backup"
+			  : "its RTT and rate are close to the best path's again, or it is the best";
+}
+
 /* pmd-prefer.c's verdict on every path; true when one changed (logged
- * with its evidence: the path's RTT and rate, the best path's RTT), or
+ * with its evidence: the path's RTT and rate, the best path's), or
  * subflows must be flagged again. */
 static bool prefer(struct pmd_watch *w, const struct pmd_evidence *ev)
 {
@@ -788,9 +805,11 @@ static bool prefer(struct pmd_watch *w, const struct pmd_evidence *ev)
 			p->sf_rtt_us = ev[i].min_rtt_us;
 		if (p->sf_rtt_us)
 			p->base_rtt_us = pr && pr < p->sf_rtt_us ? pr : p->sf_rtt_us;
-		p->rate_bps = ev[i].rate_bps;
+		pmd_rate_note(&p->rate, ev[i].bytes, now);
+		p->rate_bps = pmd_rate_bps(&p->rate, now);
 		pp[i] = (struct pmd_prefer_path){ .usable = p->h.state == PMD_PATH_ALIVE,
-						  .rtt_us = p->base_rtt_us, .backup = p->backup };
+						  .rtt_us = p->base_rtt_us, .rate_bps = p->rate_bps,
+						  .backup = p->backup };
 	}
 	if (!pmd_prefer_judge(w->cfg->prefer, pp, w->npaths))
 		return resend;
@@ -815,8 +834,8 @@ static bool prefer(struct pmd_watch *w, const struct pmd_evidence *ev)
 			pmd_log_uint("best_rtt_us", b->base_rtt_us);
 			pmd_log_uint("best_rate_kbit", b->rate_bps / 1000);
 		}
-		pmd_log_end(p->backup ? "its RTT is far above the best path's: it waits as backup"
-				      : "its RTT is close to the best path's again, or it is the best");
+		pmd_log_str("by", pp[i].slow ? "rate" : "rtt");
+		pmd_log_end(prefer_why(&pp[i]));
 	}
 	return true;
 }

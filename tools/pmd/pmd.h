@@ -8,7 +8,7 @@
  *   pmd-rtnl.c     links and addresses, watched over rtnetlink (I/O only)
  *   pmd-policy.c   which address wants which endpoint (pure)
  *   pmd-health.c   per-path liveness from subflow progress and probes (pure)
- *   pmd-prefer.c   which paths are backup, from their RTTs (pure)
+ *   pmd-prefer.c   which paths are backup, from their RTTs and rates (pure)
  *   pmd-watch.c    feeds pmd-health: sock_diag samples and ICMP probes
  *   pmd-probe.c    ICMP echo per path, bound to its interface and address
  *   pmd-route.c    the interface a subflow leaves by (its output route)
@@ -57,7 +57,7 @@
 enum pmd_mode { PMD_MODE_CLIENT, PMD_MODE_SERVER };
 enum pmd_pm { PMD_PM_KERNEL, PMD_PM_USERSPACE };
 
-/* Which paths are backup, from their RTTs (pmd-prefer.c). */
+/* Which paths are backup, from their RTTs and rates (pmd-prefer.c). */
 enum pmd_prefer { PMD_PREFER_AUTO, PMD_PREFER_AGGREGATE, PMD_PREFER_HANDOVER,
 		  PMD_PREFER_INTERACTIVE };
 
@@ -222,6 +222,7 @@ struct pmd_evidence {
 	uint32_t rtt_ms;	/* smoothed probe round trip (0: none yet) */
 	uint32_t min_rtt_us;	/* least min_rtt of its subflows (0: none) */
 	uint64_t rate_bps;	/* highest delivery rate of its subflows, bit/s */
+	uint64_t bytes;		/* acked and received on them since the last sample */
 	unsigned int local_backup;	/* fully established subflows marked backup here */
 	unsigned int local_active;	/* ... and not */
 };
@@ -276,12 +277,32 @@ struct pmd_want {
 struct pmd_prefer_path {
 	bool usable;		/* alive: a candidate */
 	uint32_t rtt_us;	/* its base RTT (0: not known yet) */
+	uint64_t rate_bps;	/* what it carried at most (pmd_rate_bps; 0: not known) */
 	bool backup;		/* in: as it is; out: as it should be */
+	bool slow;		/* out: its rate is far below the fastest path's */
 	int best;		/* out: the index of the lowest RTT, or -1 */
 };
 /* Decide backup for n paths; how many changed. */
 int pmd_prefer_judge(enum pmd_prefer mode, struct pmd_prefer_path *p, int n);
 const char *pmd_prefer_name(enum pmd_prefer m);
+
+/* A path's rate, from the bytes its subflows move (pure, pmd-prefer.c):
+ * the most of the last periods in which it moved data, kept while the
+ * path is idle or backup (it carries nothing then) and forgotten after
+ * PMD_RATE_KEEP_MS without data (the path is tried again). */
+#define PMD_RATE_KEEP_MS 300000
+struct pmd_rate {
+	uint64_t period_ms;	/* when the current period began (0: none yet) */
+	uint64_t bytes;		/* moved in it */
+	uint64_t max_bps[2];	/* the most of a counted period: this window, the last */
+	uint64_t win_ms;	/* when this window began */
+	unsigned int periods;	/* counted periods since the rate was last forgotten */
+	uint64_t last_ms;	/* the end of the last counted period */
+};
+/* One sample: bytes moved on the path since the last one. */
+void pmd_rate_note(struct pmd_rate *r, uint64_t bytes, uint64_t now_ms);
+/* The rate to judge by, bit/s; 0 while too few periods or forgotten. */
+uint64_t pmd_rate_bps(const struct pmd_rate *r, uint64_t now_ms);
 int pmd_prefer_parse(const char *s, enum pmd_prefer *out);
 
 /* Is the path of (family, ip, ifindex) dead? (pmd-watch.c answers.) */
