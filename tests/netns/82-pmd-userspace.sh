@@ -54,6 +54,34 @@ if timeout 60 tail --pid="$SENDER" -f /dev/null; then ok "the transfer ends"; el
 wait_for 5 test -s "$TMP/served"
 check "every byte arrived intact (sha256, 96 MiB)" \
 	"$(sha256sum <"$TMP/data" | cut -d' ' -f1) $((96 << 20))" cat "$TMP/served"
+# The connection's last subflow is kept while its link is down; when the
+# link comes back up, its carrier later (IFF_UP first), that subflow is not
+# destroyed and made anew: it resumes (bench/upm-damage.md: the new join
+# got the whole unacknowledged queue at once). On a second connection, the
+# first one being over.
+PORT2=5283
+# port_on PREFIX: the local address:port of the subflow from PREFIX
+port_on() { in_ns "$C" ss -Htn state established "( dport = :$PORT2 )" | awk -v p="$1" 'index($3, p) == 1 {print $3}'; }
+on_path() { [ -n "$(port_on "$1")" ]; }
+bg "$S" python3 "$TOP/tests/pmd-xfer.py" serve $PORT2
+wait_listen "$S" $PORT2 || not_ok "second server listens"
+path_set 2 down
+bg "$C" python3 "$TOP/tests/pmd-xfer.py" send 10.0.1.2 $PORT2 -t 8
+wait_for 3 on_path 10.0.1.
+kept=$(port_on 10.0.1.)
+path_set 1 down
+path_set 2 up
+wait_for 3 on_path 10.0.2. || not_ok "path 2 up: a subflow there" "$(tail -3 "$TMP/pmd.log")"
+mark=$(wc -l <"$TMP/pmd.log")
+ip -n "$C" link set c1 up	# IFF_UP, no carrier until its peer is up
+sleep 0.3
+ip -n "$S" link set s1 up
+sleep 1.5
+after() { tail -n +"$((mark + 1))" "$TMP/pmd.log" | grep "$1"; }
+check "path 1 back up: its kept subflow is neither destroyed nor made anew" "" \
+	after '\(destroy\|create\)-subflow .*local 10.0.1.1'
+check "... it is the same subflow" "$kept" port_on 10.0.1.
+check "... and the log says why it was kept" 1 eval "after 'keep-subflow .*local 10.0.1.1.*coming back up' | wc -l"
 grep -q "destroy-subflow .*local 10.0.2.1" "$TMP/pmd.log" &&
 	ok "the log says which subflow was destroyed" || not_ok "the log says which subflow was destroyed" "$(cat "$TMP/pmd.log")"
 check_ok "pmd stops cleanly" pmd_stop

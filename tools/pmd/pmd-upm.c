@@ -10,7 +10,9 @@
  * connection. The health checks (pmd-watch.c) count as link state: a dead
  * path's subflows are destroyed, but never a connection's last working one
  * (as the kernel PM keeps it); no connection is left without a path; a
- * subflow stuck in backoff on a path that answers is made anew there.
+ * subflow stuck in backoff on a path that answers is made anew there. A
+ * subflow kept while its link was down is left alone when the link comes
+ * back up, while its carrier is late: it resumes.
  * Server side: the usable addresses are announced (ADD_ADDR) and withdrawn
  * the same way.
  */
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "mptcpkit.h"
 #include "pmd.h"
 
@@ -30,6 +33,7 @@
 struct upm_sub {
 	struct mpk_endpoint local;
 	struct mpk_endpoint remote;
+	bool return_logged;	/* kept while its link comes back (said once) */
 };
 
 struct upm_conn {
@@ -58,6 +62,7 @@ struct pmd_upm {
 	int nids;
 	const struct pmd_net *net;
 	const struct pmd_health_view *health;
+	uint64_t wake_ms;	/* a sync is due then (CLOCK_MONOTONIC); 0: none */
 };
 
 int pmd_upm_start(const struct pmd_config *cfg, struct pmd_upm **out)
@@ -77,6 +82,15 @@ int pmd_upm_start(const struct pmd_config *cfg, struct pmd_upm **out)
 	}
 	*out = u;
 	return 0;
+}
+
+int pmd_upm_timeout(const struct pmd_upm *u)
+{
+	uint64_t now = clock_mono_ms();
+
+	if (!u || !u->wake_ms)
+		return -1;
+	return u->wake_ms > now ? (int)(u->wake_ms - now) : 0;
 }
 
 void pmd_upm_stop(struct pmd_upm *u)
@@ -283,6 +297,48 @@ static bool keep_last(struct upm_conn *c, struct upm_sub *s, const struct pmd_wa
 	return true;
 }
 
+static void wake_at(struct pmd_upm *u, uint64_t at_ms)
+{
+	if (!u->wake_ms || at_ms < u->wake_ms)
+		u->wake_ms = at_ms;
+}
+
+/* Is s's address unusable only because its link is coming back up, its
+ * carrier not there yet? Then s is left alone: the kernel resumes it once
+ * the carrier is there. Destroying it there gained nothing and forced a
+ * new join from the same address 1-5 ms later, which got the whole
+ * unacknowledged queue at once (bench/upm-damage.md). */
+static bool link_returning(struct pmd_upm *u, const struct upm_sub *s)
+{
+	uint64_t now = clock_mono_ms();
+
+	for (int i = 0; i < u->net->naddrs; i++) {
+		const struct pmd_addr *a = &u->net->addrs[i];
+		const struct pmd_link *l = pmd_net_link(u->net, a->ifindex);
+
+		if (a->family != s->local.family ||
+		    !pmd_in46_equal(a->family, &a->ip, &s->local.addr) || !l ||
+		    !pmd_link_returning(l, now) ||
+		    pmd_addr_unusable(u->cfg, u->net, u->health, a) != PMD_SKIP_LINK_DOWN)
+			continue;
+		wake_at(u, l->up_ms + PMD_LINK_RETURN_MS);	/* if its carrier never comes */
+		return true;
+	}
+	return false;
+}
+
+static bool keep_returning(struct pmd_upm *u, struct upm_conn *c, struct upm_sub *s)
+{
+	if (!s->local.port || !link_returning(u, s))
+		return false;
+	if (!s->return_logged)
+		log_sub("keep-subflow", c->token, &s->local, &s->remote,
+			"its link is coming back up: kept for its carrier (at most "
+			"3 s), as the kernel resumes it");
+	s->return_logged = true;
+	return true;
+}
+
 /* Client side: subflows from every usable address, none from the others. */
 static int sync_client(struct pmd_upm *u, struct upm_conn *c,
 		       const struct pmd_want *w, int nw)
@@ -290,7 +346,11 @@ static int sync_client(struct pmd_upm *u, struct upm_conn *c,
 	int err = 0, ret;
 
 	for (int i = c->nsub - 1; i >= 0; i--) {
-		if (wanted_has(w, nw, &c->sub[i].local))
+		if (wanted_has(w, nw, &c->sub[i].local)) {
+			c->sub[i].return_logged = false;
+			continue;
+		}
+		if (keep_returning(u, c, &c->sub[i]))
 			continue;
 		if (c->sub[i].local.port && keep_last(c, &c->sub[i], w, nw))
 			continue;
@@ -331,6 +391,7 @@ int pmd_upm_sync(struct pmd_upm *u, const struct pmd_net *net,
 
 	u->net = net;
 	u->health = health;
+	u->wake_ms = 0;	/* each connection says again when it is due */
 	for (int i = 0; i < u->nconn; i++) {
 		ret = sync_conn(u, &u->conn[i]);
 		if (ret)
