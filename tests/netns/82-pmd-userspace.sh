@@ -5,7 +5,9 @@
 # creates one from the other address, destroys it when its link goes down,
 # creates it again when the link comes back, the same for the path of the
 # initial subflow, and the transfer keeps every byte; a silent failure
-# (health checks) is handled the same way. pmd sets the path manager
+# (health checks) is handled the same way; a subflow kept while its link
+# was down survives the link's return; joins a server refuses are made
+# again after a growing wait. pmd sets the path manager
 # itself, restores it at stop and after a SIGKILL (the next pmd does).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../pmd-lib.sh"
@@ -63,7 +65,7 @@ PORT2=5283
 # port_on PREFIX: the local address:port of the subflow from PREFIX
 port_on() { in_ns "$C" ss -Htn state established "( dport = :$PORT2 )" | awk -v p="$1" 'index($3, p) == 1 {print $3}'; }
 on_path() { [ -n "$(port_on "$1")" ]; }
-bg "$S" python3 "$TOP/tests/pmd-xfer.py" serve $PORT2
+bg "$S" sh -c "python3 $TOP/tests/pmd-xfer.py serve $PORT2 >/dev/null"
 wait_listen "$S" $PORT2 || not_ok "second server listens"
 path_set 2 down
 bg "$C" python3 "$TOP/tests/pmd-xfer.py" send 10.0.1.2 $PORT2 -t 8
@@ -82,6 +84,22 @@ check "path 1 back up: its kept subflow is neither destroyed nor made anew" "" \
 	after '\(destroy\|create\)-subflow .*local 10.0.1.1'
 check "... it is the same subflow" "$kept" port_on 10.0.1.
 check "... and the log says why it was kept" 1 eval "after 'keep-subflow .*local 10.0.1.1.*coming back up' | wc -l"
+# A server at its subflow limit (0 here) refuses every join at once: pmd
+# makes it again after a wait that doubles (0.1, 0.2, 0.4 s ...), and says
+# so once; it made 9 within 60 ms before.
+PORT3=5284
+in_ns "$S" ip mptcp limits set subflows 0
+bg "$S" sh -c "python3 $TOP/tests/pmd-xfer.py serve $PORT3 >/dev/null"
+wait_listen "$S" $PORT3 || not_ok "third server listens"
+bg "$C" python3 "$TOP/tests/pmd-xfer.py" send 10.0.1.2 $PORT3 -t 3
+wait_for 3 grep -q "backoff token" "$TMP/pmd.log"
+sleep 1.2
+token=$(sed -n 's/.*backoff token \([0-9]*\) .*/\1/p' "$TMP/pmd.log" | head -1)
+tries=$(grep -c "create-subflow token $token " "$TMP/pmd.log")
+if [ -n "$token" ] && [ "$tries" -ge 3 ] && [ "$tries" -le 5 ]; then
+	ok "joins refused: pmd makes them again after a growing wait ($tries in 1.2 s)"
+else not_ok "joins refused: pmd makes them again after a growing wait" "$tries tries: $(tail -5 "$TMP/pmd.log")"; fi
+check "... and says so once" 1 grep -c "backoff token $token .*a subflow closed: made again after 100 ms" "$TMP/pmd.log"
 grep -q "destroy-subflow .*local 10.0.2.1" "$TMP/pmd.log" &&
 	ok "the log says which subflow was destroyed" || not_ok "the log says which subflow was destroyed" "$(cat "$TMP/pmd.log")"
 check_ok "pmd stops cleanly" pmd_stop

@@ -6,8 +6,8 @@
  * address to the peer; when a link goes down, its subflows are destroyed at
  * once (the kernel would keep them ESTABLISHED and send no event); when it
  * comes back, they are created again; a subflow that closes for another
- * reason (a reset) is created again at once, up to RECREATE_MAX times per
- * connection. The health checks (pmd-watch.c) count as link state: a dead
+ * reason (a reset) is created again after a wait that doubles while they
+ * keep closing (pmd_backoff_delay), up to RECREATE_MAX times in a row. The health checks (pmd-watch.c) count as link state: a dead
  * path's subflows are destroyed, but never a connection's last working one
  * (as the kernel PM keeps it); no connection is left without a path; a
  * subflow stuck in backoff on a path that answers is made anew there. A
@@ -34,6 +34,7 @@ struct upm_sub {
 	struct mpk_endpoint local;
 	struct mpk_endpoint remote;
 	bool return_logged;	/* kept while its link comes back (said once) */
+	uint64_t up_ms;		/* when it was established; 0: not yet */
 };
 
 struct upm_conn {
@@ -44,7 +45,9 @@ struct upm_conn {
 	int nsub;
 	struct mpk_endpoint announced[SUBS_MAX];	/* server side */
 	int nann;
-	int recreated;	/* subflows created again after SUB_CLOSED */
+	int recreated;	/* subflows created again after SUB_CLOSED, in a row */
+	uint32_t backoff_ms;	/* the last wait before that; 0: none yet */
+	uint64_t retry_ms;	/* no subflow is created before (CLOCK_MONOTONIC) */
 	uint16_t refreshed_port;	/* the local port of the last refreshed one */
 	bool kept_logged;	/* its last subflow was kept (said once) */
 };
@@ -361,6 +364,10 @@ static int sync_client(struct pmd_upm *u, struct upm_conn *c,
 	/* the kernel would refuse its joins (said once by pmd-stuck.c) */
 	if (u->health && u->health->stuck && u->health->stuck(u->health->data, c->token))
 		return err;
+	if (c->retry_ms > clock_mono_ms()) {	/* backoff: a join closed at once */
+		wake_at(u, c->retry_ms);
+		return err;
+	}
 	for (int i = 0; i < nw; i++) {
 		struct mpk_endpoint addr = addr_of(w[i].family, &w[i].ip, 0);
 
@@ -461,8 +468,55 @@ static void on_established(struct pmd_upm *u, const struct mpk_pm_event *ev)
 	/* the initial subflow */
 	c->sub[0].local = addr_of(ev->family, &ev->saddr, ev->sport);
 	c->sub[0].remote = c->remote;
+	c->sub[0].up_ms = clock_mono_ms();
 	c->nsub = 1;
 	sync_conn(u, c);
+}
+
+/* Said once per series: the first wait, and when pmd stops. */
+static void log_backoff(const struct upm_conn *c, const struct mpk_endpoint *l)
+{
+	char why[200];
+
+	if (c->recreated >= RECREATE_MAX)
+		snprintf(why, sizeof(why), "%d subflows in a row closed at once: none made "
+			 "again after a close; a link or address change still makes one, "
+			 "at most every %d ms", RECREATE_MAX, PMD_BACKOFF_MAX_MS);
+	else if (c->backoff_ms == PMD_BACKOFF_MIN_MS && !c->recreated)
+		snprintf(why, sizeof(why), "a subflow closed: made again after %d ms, the "
+			 "wait doubling to %d ms while they keep closing (a peer at its "
+			 "subflow limit refuses joins), at most %d times in a row",
+			 PMD_BACKOFF_MIN_MS, PMD_BACKOFF_MAX_MS, RECREATE_MAX);
+	else
+		return;
+	pmd_log_begin("backoff");
+	pmd_log_uint("token", c->token);
+	pmd_log_addr("local", l->family, &l->addr);
+	pmd_log_uint("wait_ms", c->backoff_ms);
+	pmd_log_end(why);
+}
+
+/* A subflow closed by itself (a reset, a refused join): the kernel never
+ * opens it again; pmd does, if the path is usable, after the backoff. */
+static void on_closed(struct pmd_upm *u, struct upm_conn *c, struct upm_sub *s,
+		      const struct mpk_endpoint *local)
+{
+	uint64_t now = clock_mono_ms();
+	uint64_t lived = s && s->up_ms ? now - s->up_ms : 0;
+
+	if (s && (!s->local.port || s->local.port == local->port))
+		drop_sub(c, s);
+	if (c->server_side)
+		return;
+	c->backoff_ms = pmd_backoff_delay(c->backoff_ms, lived);
+	if (c->backoff_ms == PMD_BACKOFF_MIN_MS)
+		c->recreated = 0;	/* a new series */
+	c->retry_ms = now + (c->recreated < RECREATE_MAX ? c->backoff_ms : PMD_BACKOFF_MAX_MS);
+	if (c->recreated > RECREATE_MAX)
+		return;
+	log_backoff(c, local);
+	if (c->recreated++ < RECREATE_MAX)
+		sync_conn(u, c);
 }
 
 static void on_sub_event(struct pmd_upm *u, const struct mpk_pm_event *ev)
@@ -477,13 +531,7 @@ static void on_sub_event(struct pmd_upm *u, const struct mpk_pm_event *ev)
 	if (ev->type == MPK_PM_EVENT_SUB_CLOSED) {
 		if (ev->sport && ev->sport == c->refreshed_port)
 			return;	/* closed by pmd, already opened again */
-		if (s && (!s->local.port || s->local.port == ev->sport))
-			drop_sub(c, s);
-		/* the kernel never opens it again: pmd does, if the path is usable */
-		if (!c->server_side && c->recreated < RECREATE_MAX) {
-			c->recreated++;
-			sync_conn(u, c);
-		}
+		on_closed(u, c, s, &local);
 		return;
 	}
 	if (!s && c->nsub < SUBS_MAX)
@@ -492,7 +540,8 @@ static void on_sub_event(struct pmd_upm *u, const struct mpk_pm_event *ev)
 		uint8_t id = s->local.id;
 
 		*s = (struct upm_sub){ .local = local,
-				       .remote = addr_of(ev->family, &ev->daddr, ev->dport) };
+				       .remote = addr_of(ev->family, &ev->daddr, ev->dport),
+				       .up_ms = clock_mono_ms() };
 		s->local.id = id;
 	}
 }

@@ -7,7 +7,8 @@
  *   pmd-net.c      addresses and links: lookups and formatting (pure)
  *   pmd-rtnl.c     links and addresses, watched over rtnetlink (I/O only)
  *   pmd-policy.c   which address wants which endpoint (pure)
- *   pmd-health.c   per-path liveness from subflow progress and probes (pure)
+ *   pmd-health.c   per-path liveness from subflow progress and probes, the
+ *                  userspace PM's re-creation backoff (pure)
  *   pmd-prefer.c   which paths are backup, from their RTTs (pure)
  *   pmd-watch.c    feeds pmd-health: sock_diag samples and ICMP probes
  *   pmd-probe.c    ICMP echo per path, bound to its interface and address
@@ -254,6 +255,16 @@ void pmd_health_init(struct pmd_path_health *h, uint64_t now_ms);
 enum pmd_verdict pmd_health_judge(const struct pmd_health_config *cfg,
 				  struct pmd_path_health *h,
 				  const struct pmd_evidence *ev, uint64_t now_ms);
+
+/* The wait before a subflow that closed by itself is made again (pmd-health.c, pure;
+ * pmd-upm.c waits so):
+ * PMD_BACKOFF_MIN_MS first and after a subflow that lived
+ * PMD_BACKOFF_STABLE_MS, else twice the last (prev_ms), at most
+ * PMD_BACKOFF_MAX_MS. */
+#define PMD_BACKOFF_MIN_MS 100
+#define PMD_BACKOFF_MAX_MS 3200
+#define PMD_BACKOFF_STABLE_MS 5000
+uint32_t pmd_backoff_delay(uint32_t prev_ms, uint64_t lived_ms);
 
 /* pmd-policy.c: the endpoint an address should have. */
 enum pmd_skip {
