@@ -7,7 +7,8 @@
  * once (the kernel would keep them ESTABLISHED and send no event); when it
  * comes back, they are created again; a subflow that closes for another
  * reason (a reset) is created again after a wait that doubles while they
- * keep closing (pmd_backoff_delay), up to RECREATE_MAX times in a row. The health checks (pmd-watch.c) count as link state: a dead
+ * keep closing (pmd_backoff_delay), up to RECREATE_MAX times in a row. The
+ * health checks (pmd-watch.c) count as link state: a dead
  * path's subflows are destroyed, but never a connection's last working one
  * (as the kernel PM keeps it); no connection is left without a path; a
  * subflow stuck in backoff on a path that answers is made anew there. A
@@ -48,7 +49,7 @@ struct upm_conn {
 	int recreated;	/* subflows created again after SUB_CLOSED, in a row */
 	uint32_t backoff_ms;	/* the last wait before that; 0: none yet */
 	uint64_t retry_ms;	/* no subflow is created before (CLOCK_MONOTONIC) */
-	uint16_t refreshed_port;	/* the local port of the last refreshed one */
+	uint16_t closed_port;	/* the local port of the last one pmd closed */
 	bool kept_logged;	/* its last subflow was kept (said once) */
 };
 
@@ -201,6 +202,8 @@ static int destroy_sub(struct pmd_upm *u, struct upm_conn *c,
 	mpk_pm_remove(u->pm, c->token, s->local.id);	/* best effort */
 	if (s->local.port)	/* a pending one has nothing to destroy yet */
 		ret = mpk_pm_subflow_destroy(u->pm, c->token, &s->local, &s->remote);
+	if (!ret && s->local.port)
+		c->closed_port = s->local.port;	/* its SUB_CLOSED is no reset */
 	log_sub(ret ? "error" : "destroy-subflow", c->token, &s->local,
 		&s->remote, ret ? mpk_strerror(ret) : why);
 	drop_sub(c, s);
@@ -431,7 +434,7 @@ static int refresh_conn(struct pmd_upm *u, struct upm_conn *c,
 			continue;
 		/* its SUB_CLOSED, still to come, must not be taken for the
 		 * pending new one's (same address, no port yet) */
-		c->refreshed_port = s->local.port;
+		c->closed_port = s->local.port;
 		drop_sub(c, s);
 		c->recreated++;
 		n++;
@@ -508,6 +511,10 @@ static void on_closed(struct pmd_upm *u, struct upm_conn *c, struct upm_sub *s,
 		drop_sub(c, s);
 	if (c->server_side)
 		return;
+	if (!s) {	/* not one pmd knows of (pmd closed it, or its event was lost) */
+		sync_conn(u, c);
+		return;
+	}
 	c->backoff_ms = pmd_backoff_delay(c->backoff_ms, lived);
 	if (c->backoff_ms == PMD_BACKOFF_MIN_MS)
 		c->recreated = 0;	/* a new series */
@@ -529,8 +536,8 @@ static void on_sub_event(struct pmd_upm *u, const struct mpk_pm_event *ev)
 		return;
 	s = find_sub(c, &local);
 	if (ev->type == MPK_PM_EVENT_SUB_CLOSED) {
-		if (ev->sport && ev->sport == c->refreshed_port)
-			return;	/* closed by pmd, already opened again */
+		if (ev->sport && ev->sport == c->closed_port)
+			return;	/* closed by pmd: no backoff, already synced */
 		on_closed(u, c, s, &local);
 		return;
 	}
