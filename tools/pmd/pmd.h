@@ -158,7 +158,8 @@ struct pmd_link {
 	uint8_t operstate;	/* IF_OPER_* (IFLA_OPERSTATE) */
 	uint8_t link_mode;	/* IF_LINK_MODE_* (IFLA_LINKMODE) */
 	uint64_t up_ms;		/* when IFF_UP last turned on (CLOCK_MONOTONIC
-				 * ms); 0: already up when pmd looked */
+				 * ms); 0: already up when pmd looked (a
+				 * dump: at start, after an overrun) */
 };
 
 struct pmd_addr {
