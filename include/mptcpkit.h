@@ -298,6 +298,17 @@ struct mpk_info {
 int mpk_info_get(int fd, struct mpk_info *info);
 
 /*
+ * The MPTCP-level counters of a live MPTCP connection and how many of its
+ * subflows are established (into *established; may be NULL), cheaply
+ * enough to ask every few milliseconds: one getsockopt (MPTCP_FULL_INFO,
+ * 6.5+; two before, MPTCP_INFO and MPTCP_TCPINFO, 5.16+), no subflow
+ * addresses, no interface names (mpk_info_get() has those). 0, or -errno:
+ * -EOPNOTSUPP or -ENOPROTOOPT when the connection is not MPTCP (plain TCP,
+ * fallen back) or the kernel predates 5.16, -EBADF, -ENOTSOCK, -EINVAL.
+ */
+int mpk_conn_state_get(int fd, struct mpk_conn_info *conn, unsigned int *established);
+
+/*
  * Kernel features: what the running kernel has, probed (never read from its
  * version string), with the Linux version that brought each one, so that a
  * program can say "MPTCP_INFO needs Linux 5.16" instead of a wrong answer.

@@ -167,6 +167,81 @@ static int info_get_tcp(int fd, struct mpk_info *info)
 	return 0;
 }
 
+/* Established subflows among n tcp_info states (one byte each). */
+static unsigned int count_established(const uint8_t *state, unsigned int n)
+{
+	unsigned int k = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		k += state[i] == TCP_ESTABLISHED;
+	return k;
+}
+
+/* 6.5+: one call. Each subflow's tcp_info is cut to its first byte, its
+ * state (the kernel copies min(its size, ours)), and no address is asked
+ * for: a zero element size copies nothing. */
+static int conn_state_full(int fd, struct mpk_conn_info *conn, unsigned int *established)
+{
+	uint8_t state[MPK_SUBFLOWS_MAX] = { 0 };
+	struct mpk_uapi_full_info full = {
+		.size_tcpinfo_user = 1,
+		.size_arrays_user = MPK_SUBFLOWS_MAX,
+		.tcp_info = (uintptr_t)state,
+	};
+	socklen_t len = sizeof(full);
+
+	if (getsockopt(fd, SOL_MPTCP, MPK_MPTCP_FULL_INFO, &full, &len) < 0)
+		return -errno;
+	if (len < offsetof(struct mpk_uapi_full_info, mptcp_info))
+		return -EPROTO;
+	mpk_conn_from_uapi(conn, &full.mptcp_info,
+			   len - offsetof(struct mpk_uapi_full_info, mptcp_info));
+	*established = count_established(state, MIN(full.num_subflows, MPK_SUBFLOWS_MAX));
+	return 0;
+}
+
+/* 5.16-6.4: MPTCP_INFO, then MPTCP_TCPINFO cut to the state byte. */
+static int conn_state_legacy(int fd, struct mpk_conn_info *conn, unsigned int *established)
+{
+	struct mpk_uapi_mptcp_info m;
+	socklen_t len = sizeof(m);
+	struct mpk_uapi_tcp_info tcp[MPK_SUBFLOWS_MAX];
+	uint8_t state[MPK_SUBFLOWS_MAX];
+	bool truncated;
+	int n;
+
+	memset(&m, 0, sizeof(m));
+	if (getsockopt(fd, SOL_MPTCP, MPK_MPTCP_INFO, &m, &len) < 0)
+		return -errno;
+	mpk_conn_from_uapi(conn, &m, len);
+	n = get_subflow_array(fd, MPK_MPTCP_TCPINFO, tcp, sizeof(tcp[0]), &truncated);
+	if (n < 0)
+		return n;
+	for (int i = 0; i < n; i++)
+		state[i] = tcp[i].tcpi_state;
+	*established = count_established(state, n);
+	return 0;
+}
+
+MPK_EXPORT int mpk_conn_state_get(int fd, struct mpk_conn_info *conn,
+				  unsigned int *established)
+{
+	unsigned int dummy;
+	int ret;
+
+	if (!conn)
+		return -EINVAL;
+	if (!established)
+		established = &dummy;
+	memset(conn, 0, sizeof(*conn));
+	*established = 0;
+	ret = conn_state_full(fd, conn, established);
+	/* before 6.5 an unknown option answers EOPNOTSUPP, as a fallback does */
+	if (ret == -EOPNOTSUPP || ret == -ENOPROTOOPT)
+		ret = conn_state_legacy(fd, conn, established);
+	return ret;
+}
+
 MPK_EXPORT int mpk_info_get(int fd, struct mpk_info *info)
 {
 	int ret;

@@ -97,6 +97,34 @@ static void mptcp_read_the_old_way(void **state)
 	pair_close(cfd, afd, lfd);
 }
 
+/* mpk_conn_state_get() (the proxy's half-close hold) before 6.5: MPTCP_INFO
+ * and MPTCP_TCPINFO; the same answer as mpk_info_get(). A fallen-back or
+ * TCP connection has no counters. */
+static void conn_state_the_old_way(void **state)
+{
+	struct mpk_conn_info m;
+	struct mpk_info info;
+	unsigned int established = 9;
+	int cfd, afd, lfd;
+
+	(void)state;
+	if (!have_mptcp())
+		skip();
+	pair_open(0, &cfd, &afd, &lfd);
+	assert_int_equal(mpk_conn_state_get(cfd, &m, &established), 0);
+	assert_int_equal(mpk_info_get(cfd, &info), 0);
+	assert_int_equal(established, 1);
+	assert_int_equal(m.token, info.conn.token);
+	assert_int_equal(m.subflows_total, info.conn.subflows_total);
+	assert_int_equal(mpk_conn_state_get(cfd, &m, NULL), 0);
+	assert_int_equal(mpk_conn_state_get(cfd, NULL, NULL), -EINVAL);
+	pair_close(cfd, afd, lfd);
+	pair_open(MPK_TCP_ONLY, &cfd, &afd, &lfd);
+	assert_true(mpk_conn_state_get(cfd, &m, &established) < 0);
+	assert_true(mpk_conn_state_get(afd, &m, &established) < 0);
+	pair_close(cfd, afd, lfd);
+}
+
 static void fallback_still_tcp(void **state)
 {
 	struct mpk_info info;
@@ -147,6 +175,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(mptcp_read_the_old_way),
+		cmocka_unit_test(conn_state_the_old_way),
 		cmocka_unit_test(fallback_still_tcp),
 		cmocka_unit_test(is_mptcp_on_515),
 	};

@@ -283,6 +283,45 @@ static void test_link_carrier(void **state)
 	assert_int_equal(link_verdict(IFF_UP | IFF_RUNNING | lower_up, 1), true);
 }
 
+/* A link brought up is "returning" until its carrier comes, at most
+ * PMD_LINK_RETURN_MS; a link that lost its carrier while up, or that was
+ * up before pmd looked (a dump, time 0), never is. */
+static void test_link_returning(void **state)
+{
+	const unsigned int lower_up = 1u << 16;
+	struct pmd_net net = { 0 };
+	struct pmd_link l = { .ifindex = 3, .name = "c1", .flags = 0 };
+	const struct pmd_link *got;
+
+	(void)state;
+	assert_true(pmd_net_link_update(&net, false, &l, 0));
+	l.flags = IFF_UP;
+	assert_true(pmd_net_link_update(&net, false, &l, 1000));
+	got = pmd_net_link(&net, 3);
+	assert_int_equal(got->up_ms, 1000);
+	assert_true(pmd_link_returning(got, 1000 + PMD_LINK_RETURN_MS - 1));
+	assert_false(pmd_link_returning(got, 1000 + PMD_LINK_RETURN_MS));
+	/* the carrier: usable, not returning; when it goes, still not */
+	l.flags = IFF_UP | lower_up;
+	assert_true(pmd_net_link_update(&net, false, &l, 1200));
+	assert_int_equal(got->up_ms, 1000);
+	assert_false(pmd_link_returning(got, 1200));
+	l.flags = IFF_UP;
+	assert_true(pmd_net_link_update(&net, false, &l, 5000));
+	assert_false(pmd_link_returning(got, 5000));
+	/* down and up again: a new window */
+	l.flags = 0;
+	assert_true(pmd_net_link_update(&net, false, &l, 6000));
+	assert_false(pmd_link_returning(got, 6000));
+	l.flags = IFF_UP;
+	assert_true(pmd_net_link_update(&net, false, &l, 7000));
+	assert_true(pmd_link_returning(got, 7001));
+	/* found up, without carrier, in a dump: not known to be returning */
+	memset(&net, 0, sizeof(net));
+	assert_true(pmd_net_link_update(&net, false, &l, 0));
+	assert_false(pmd_link_returning(pmd_net_link(&net, 3), 10));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -296,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_load_missing),
 		cmocka_unit_test(test_balanced),
 		cmocka_unit_test(test_link_carrier),
+		cmocka_unit_test(test_link_returning),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -308,6 +308,28 @@ static void test_rcv_window(void **state)
 	pmd_rcvwin_free(r);
 }
 
+/* A subflow that closes at once is made again after 100, 200, 400 ...
+ * ms, never more than the most; one that lived long enough starts again
+ * from the least. */
+static void test_recreate_backoff(void **state)
+{
+	uint32_t d = 0, sum = 0;
+	const uint32_t want[] = { 100, 200, 400, 800, 1600, 3200, 3200, 3200 };
+
+	(void)state;
+	for (unsigned int i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		d = pmd_backoff_delay(d, 0);
+		assert_int_equal(d, want[i]);
+		sum += d;
+	}
+	/* eight refused joins take 12.7 s, not 60 ms */
+	assert_int_equal(sum, 12700);
+	assert_int_equal(pmd_backoff_delay(d, PMD_BACKOFF_STABLE_MS - 1), PMD_BACKOFF_MAX_MS);
+	assert_int_equal(pmd_backoff_delay(d, PMD_BACKOFF_STABLE_MS), PMD_BACKOFF_MIN_MS);
+	assert_int_equal(pmd_backoff_delay(UINT32_MAX, 0), PMD_BACKOFF_MAX_MS);
+	assert_int_equal(pmd_backoff_delay(PMD_BACKOFF_MAX_MS - 1, 0), PMD_BACKOFF_MAX_MS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -326,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_wmem_auto_never_holds_a_socket_back),
 		cmocka_unit_test(test_wmem_auto_below_the_floor),
 		cmocka_unit_test(test_auto_comes_down_from_twice_the_floor),
+		cmocka_unit_test(test_recreate_backoff),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -188,31 +188,22 @@ static void test_socks_client_side(void **state)
  * still opens subflows (proxy-relay.c). */
 static void test_joins_pending(void **state)
 {
-	struct mpk_info info = { .mptcp = true, .num_subflows = 1 };
+	struct mpk_conn_info m = { .subflows_total = 1, .subflows_max = 2,
+				   .local_addr_max = 1 };
 
 	(void)state;
-	info.subflow[0] = (struct mpk_subflow_info){ .has_tcp_info = true,
-						     .state = TCP_ESTABLISHED };
-	info.conn = (struct mpk_conn_info){ .subflows_total = 1, .subflows_max = 2,
-					    .local_addr_max = 1 };
-	assert_true(proxy_joins_pending(&info));		/* an endpoint left */
-	info.conn.local_addr_used = 1;
-	info.conn.subflows = 1;
-	info.conn.subflows_total = 2;
-	assert_true(proxy_joins_pending(&info));		/* the join not established */
-	info.num_subflows = 2;
-	info.subflow[1] = info.subflow[0];
-	assert_false(proxy_joins_pending(&info));	/* all there */
-	info.num_subflows = 1;
-	info.conn = (struct mpk_conn_info){ .subflows_total = 1, .subflows_max = 0,
-					    .local_addr_max = 1 };
-	assert_false(proxy_joins_pending(&info));	/* limit 0 */
-	info.conn.subflows_max = 2;
-	info.conn.fallback = true;
-	assert_false(proxy_joins_pending(&info));
-	info.conn.fallback = false;
-	info.mptcp = false;
-	assert_false(proxy_joins_pending(&info));
+	assert_true(proxy_joins_pending(&m, 1));	/* an endpoint left */
+	m.local_addr_used = 1;
+	m.subflows = 1;
+	m.subflows_total = 2;
+	assert_true(proxy_joins_pending(&m, 1));	/* the join not established */
+	assert_false(proxy_joins_pending(&m, 2));	/* all there */
+	m = (struct mpk_conn_info){ .subflows_total = 1, .subflows_max = 0,
+				    .local_addr_max = 1 };
+	assert_false(proxy_joins_pending(&m, 1));	/* limit 0 */
+	m.subflows_max = 2;
+	m.fallback = true;
+	assert_false(proxy_joins_pending(&m, 1));
 }
 
 int main(void)

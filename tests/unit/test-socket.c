@@ -330,6 +330,30 @@ static void info_paths_agree(void **state)
 	trio_close(&t);
 }
 
+/* mpk_conn_state_get() (6.5+: one MPTCP_FULL_INFO, no addresses) says what
+ * mpk_info_get() says of the counters and the established subflows. */
+static void conn_state_agrees(void **state)
+{
+	struct mpk_conn_info m;
+	struct mpk_info info;
+	unsigned int established = 0;
+	struct trio t;
+
+	if (!have_mptcp())
+		skip();
+	trio_open(&t, "127.0.0.1", AF_INET, 0);
+	assert_int_equal(write(t.cfd, "hello", 5), 5);
+	assert_int_equal(mpk_info_get(t.cfd, &info), 0);
+	assert_int_equal(mpk_conn_state_get(t.cfd, &m, &established), 0);
+	assert_int_equal(established, 1);
+	assert_int_equal(m.token, info.conn.token);
+	assert_int_equal(m.subflows_total, info.conn.subflows_total);
+	assert_int_equal(m.subflows_max, info.conn.subflows_max);
+	assert_int_equal(m.local_addr_max, info.conn.local_addr_max);
+	assert_int_equal(mpk_conn_state_get(-1, &m, NULL), -EBADF);
+	trio_close(&t);
+}
+
 static void info_of_plain_tcp(void **state)
 {
 	struct mpk_info info;
@@ -364,6 +388,7 @@ int main(void)
 		cmocka_unit_test(reuseport_listeners),
 		cmocka_unit_test(connection_refused),
 		cmocka_unit_test(info_paths_agree),
+		cmocka_unit_test(conn_state_agrees),
 		cmocka_unit_test(info_of_plain_tcp),
 	};
 

@@ -105,3 +105,14 @@ enum pmd_verdict pmd_health_judge(const struct pmd_health_config *cfg,
 		return set_state(h, PMD_PATH_ALIVE, now_ms);
 	return PMD_VERDICT_NONE;
 }
+
+/* A peer at its subflow limit refuses each join at once: made again at
+ * once, 7 were refused within 60 ms (bench/upm-damage.md). So the wait
+ * doubles from the least to the most; a subflow that lived long enough
+ * starts a new series. */
+uint32_t pmd_backoff_delay(uint32_t prev_ms, uint64_t lived_ms)
+{
+	if (!prev_ms || lived_ms >= PMD_BACKOFF_STABLE_MS)
+		return PMD_BACKOFF_MIN_MS;
+	return prev_ms >= PMD_BACKOFF_MAX_MS / 2 ? PMD_BACKOFF_MAX_MS : 2 * prev_ms;
+}

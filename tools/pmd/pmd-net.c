@@ -64,9 +64,11 @@ static void drop_addrs_of(struct pmd_net *net, unsigned int ifindex)
 	}
 }
 
-bool pmd_net_link_update(struct pmd_net *net, bool del, const struct pmd_link *l)
+bool pmd_net_link_update(struct pmd_net *net, bool del, const struct pmd_link *l,
+			 uint64_t now_ms)
 {
 	struct pmd_link *slot = (struct pmd_link *)pmd_net_link(net, l->ifindex);
+	uint64_t up_ms;
 
 	if (del) {
 		if (!slot)
@@ -79,12 +81,15 @@ bool pmd_net_link_update(struct pmd_net *net, bool del, const struct pmd_link *l
 		if (net->nlinks >= PMD_LINKS_MAX)
 			return false;
 		slot = &net->links[net->nlinks++];
+		memset(slot, 0, sizeof(*slot));
 	} else if (slot->flags == l->flags && slot->operstate == l->operstate &&
 		   slot->link_mode == l->link_mode &&
 		   !strcmp(slot->name, l->name)) {
 		return false;	/* statistics only */
 	}
+	up_ms = (l->flags & IFF_UP) && !(slot->flags & IFF_UP) ? now_ms : slot->up_ms;
 	*slot = *l;
+	slot->up_ms = up_ms;
 	return true;
 }
 
@@ -165,4 +170,13 @@ bool pmd_link_usable(const struct pmd_link *l)
 		return true;
 	return (l->flags & IFF_LOWER_UP) && !(l->flags & IFF_DORMANT) &&
 	       l->link_mode == PMD_LINK_MODE_DEFAULT;
+}
+
+/* Brought up, its carrier not there yet: linkwatch may hold the carrier's
+ * message up to a second (see above), a real Ethernet port negotiates for
+ * one to three. What it carried before it went down may resume. */
+bool pmd_link_returning(const struct pmd_link *l, uint64_t now_ms)
+{
+	return (l->flags & IFF_UP) && !pmd_link_usable(l) && l->up_ms &&
+	       now_ms - l->up_ms < PMD_LINK_RETURN_MS;
 }

@@ -15,6 +15,7 @@
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 
+#include "clock.h"
 #include "pmd.h"
 
 /* big enough for any rtnetlink message batch (libmnl's dump advice) */
@@ -96,7 +97,7 @@ static int link_attr(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
-static int link_msg(struct pmd_net *net, const struct nlmsghdr *nlh)
+static int link_msg(struct pmd_net *net, const struct nlmsghdr *nlh, uint64_t now_ms)
 {
 	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
 	struct pmd_link l = { .ifindex = ifi->ifi_index, .flags = ifi->ifi_flags };
@@ -104,7 +105,7 @@ static int link_msg(struct pmd_net *net, const struct nlmsghdr *nlh)
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
 		return 0;
 	mnl_attr_parse(nlh, sizeof(*ifi), link_attr, &l);
-	return pmd_net_link_update(net, nlh->nlmsg_type == RTM_DELLINK, &l);
+	return pmd_net_link_update(net, nlh->nlmsg_type == RTM_DELLINK, &l, now_ms);
 }
 
 struct addr_parse {
@@ -147,6 +148,7 @@ static int addr_msg(struct pmd_net *net, const struct nlmsghdr *nlh)
 struct msg_ctx {
 	struct pmd_net *net;
 	int changed;
+	uint64_t now_ms;	/* 0 in a dump: a link found up was up before */
 };
 
 /* Anything else the groups bring (or a kernel adds) is ignored. */
@@ -157,7 +159,7 @@ static int on_msg(const struct nlmsghdr *nlh, void *data)
 	switch (nlh->nlmsg_type) {
 	case RTM_NEWLINK:
 	case RTM_DELLINK:
-		ctx->changed |= link_msg(ctx->net, nlh);
+		ctx->changed |= link_msg(ctx->net, nlh, ctx->now_ms);
 		break;
 	case RTM_NEWADDR:
 	case RTM_DELADDR:
@@ -257,6 +259,7 @@ int pmd_rtnl_read(struct pmd_rtnl *rt, struct pmd_net *net)
 		if (n < 0)
 			return -errno;
 		/* a malformed batch is skipped, never fatal */
+		ctx.now_ms = clock_mono_ms();
 		mnl_cb_run(rt->buf, n, 0, 0, on_msg, &ctx);
 	}
 }

@@ -176,9 +176,15 @@ static int start(struct daemon *d)
 	return 0;
 }
 
+/* The lesser of two timeouts, -1 meaning none. */
+static int least_timeout(int a, int b)
+{
+	return a < 0 || (b >= 0 && b < a) ? b : a;
+}
+
 static int poll_timeout(const struct daemon *d)
 {
-	int t = pmd_watch_timeout(d->watch);
+	int t = least_timeout(pmd_watch_timeout(d->watch), pmd_upm_timeout(d->upm));
 	uint64_t now = clock_mono_ms();
 	int retry;
 
@@ -305,7 +311,7 @@ static bool step(struct daemon *d)
 		pmd_upm_read(d->upm, &d->net, &d->health);
 	on_watch(d);
 	pmd_balanced_step(d->balanced);
-	if (d->retry_at && clock_mono_ms() >= d->retry_at)
+	if ((d->retry_at && clock_mono_ms() >= d->retry_at) || pmd_upm_timeout(d->upm) == 0)
 		sync_paths(d);
 	save_stats(d);
 	return true;

@@ -6,11 +6,14 @@
  * address to the peer; when a link goes down, its subflows are destroyed at
  * once (the kernel would keep them ESTABLISHED and send no event); when it
  * comes back, they are created again; a subflow that closes for another
- * reason (a reset) is created again at once, up to RECREATE_MAX times per
- * connection. The health checks (pmd-watch.c) count as link state: a dead
+ * reason (a reset) is created again after a wait that doubles while they
+ * keep closing (pmd_backoff_delay), up to RECREATE_MAX times in a row. The
+ * health checks (pmd-watch.c) count as link state: a dead
  * path's subflows are destroyed, but never a connection's last working one
  * (as the kernel PM keeps it); no connection is left without a path; a
- * subflow stuck in backoff on a path that answers is made anew there.
+ * subflow stuck in backoff on a path that answers is made anew there. A
+ * subflow kept while its link was down is left alone when the link comes
+ * back up, while its carrier is late: it resumes.
  * Server side: the usable addresses are announced (ADD_ADDR) and withdrawn
  * the same way.
  */
@@ -19,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "mptcpkit.h"
 #include "pmd.h"
 
@@ -30,6 +34,8 @@
 struct upm_sub {
 	struct mpk_endpoint local;
 	struct mpk_endpoint remote;
+	bool return_logged;	/* kept while its link comes back (said once) */
+	uint64_t up_ms;		/* when it was established; 0: not yet */
 };
 
 struct upm_conn {
@@ -40,8 +46,10 @@ struct upm_conn {
 	int nsub;
 	struct mpk_endpoint announced[SUBS_MAX];	/* server side */
 	int nann;
-	int recreated;	/* subflows created again after SUB_CLOSED */
-	uint16_t refreshed_port;	/* the local port of the last refreshed one */
+	int recreated;	/* subflows created again after SUB_CLOSED, in a row */
+	uint32_t backoff_ms;	/* the last wait before that; 0: none yet */
+	uint64_t retry_ms;	/* no subflow is created before (CLOCK_MONOTONIC) */
+	uint16_t closed_port;	/* the local port of the last one pmd closed */
 	bool kept_logged;	/* its last subflow was kept (said once) */
 };
 
@@ -58,6 +66,7 @@ struct pmd_upm {
 	int nids;
 	const struct pmd_net *net;
 	const struct pmd_health_view *health;
+	uint64_t wake_ms;	/* a sync is due then (CLOCK_MONOTONIC); 0: none */
 };
 
 int pmd_upm_start(const struct pmd_config *cfg, struct pmd_upm **out)
@@ -77,6 +86,15 @@ int pmd_upm_start(const struct pmd_config *cfg, struct pmd_upm **out)
 	}
 	*out = u;
 	return 0;
+}
+
+int pmd_upm_timeout(const struct pmd_upm *u)
+{
+	uint64_t now = clock_mono_ms();
+
+	if (!u || !u->wake_ms)
+		return -1;
+	return u->wake_ms > now ? (int)(u->wake_ms - now) : 0;
 }
 
 void pmd_upm_stop(struct pmd_upm *u)
@@ -184,6 +202,8 @@ static int destroy_sub(struct pmd_upm *u, struct upm_conn *c,
 	mpk_pm_remove(u->pm, c->token, s->local.id);	/* best effort */
 	if (s->local.port)	/* a pending one has nothing to destroy yet */
 		ret = mpk_pm_subflow_destroy(u->pm, c->token, &s->local, &s->remote);
+	if (!ret && s->local.port)
+		c->closed_port = s->local.port;	/* its SUB_CLOSED is no reset */
 	log_sub(ret ? "error" : "destroy-subflow", c->token, &s->local,
 		&s->remote, ret ? mpk_strerror(ret) : why);
 	drop_sub(c, s);
@@ -283,6 +303,48 @@ static bool keep_last(struct upm_conn *c, struct upm_sub *s, const struct pmd_wa
 	return true;
 }
 
+static void wake_at(struct pmd_upm *u, uint64_t at_ms)
+{
+	if (!u->wake_ms || at_ms < u->wake_ms)
+		u->wake_ms = at_ms;
+}
+
+/* Is s's address unusable only because its link is coming back up, its
+ * carrier not there yet? Then s is left alone: the kernel resumes it once
+ * the carrier is there. Destroying it there gained nothing and forced a
+ * new join from the same address 1-5 ms later, which got the whole
+ * unacknowledged queue at once (bench/upm-damage.md). */
+static bool link_returning(struct pmd_upm *u, const struct upm_sub *s)
+{
+	uint64_t now = clock_mono_ms();
+
+	for (int i = 0; i < u->net->naddrs; i++) {
+		const struct pmd_addr *a = &u->net->addrs[i];
+		const struct pmd_link *l = pmd_net_link(u->net, a->ifindex);
+
+		if (a->family != s->local.family ||
+		    !pmd_in46_equal(a->family, &a->ip, &s->local.addr) || !l ||
+		    !pmd_link_returning(l, now) ||
+		    pmd_addr_unusable(u->cfg, u->net, u->health, a) != PMD_SKIP_LINK_DOWN)
+			continue;
+		wake_at(u, l->up_ms + PMD_LINK_RETURN_MS);	/* if its carrier never comes */
+		return true;
+	}
+	return false;
+}
+
+static bool keep_returning(struct pmd_upm *u, struct upm_conn *c, struct upm_sub *s)
+{
+	if (!s->local.port || !link_returning(u, s))
+		return false;
+	if (!s->return_logged)
+		log_sub("keep-subflow", c->token, &s->local, &s->remote,
+			"its link is coming back up: kept for its carrier (at most "
+			"3 s), as the kernel resumes it");
+	s->return_logged = true;
+	return true;
+}
+
 /* Client side: subflows from every usable address, none from the others. */
 static int sync_client(struct pmd_upm *u, struct upm_conn *c,
 		       const struct pmd_want *w, int nw)
@@ -290,7 +352,11 @@ static int sync_client(struct pmd_upm *u, struct upm_conn *c,
 	int err = 0, ret;
 
 	for (int i = c->nsub - 1; i >= 0; i--) {
-		if (wanted_has(w, nw, &c->sub[i].local))
+		if (wanted_has(w, nw, &c->sub[i].local)) {
+			c->sub[i].return_logged = false;
+			continue;
+		}
+		if (keep_returning(u, c, &c->sub[i]))
 			continue;
 		if (c->sub[i].local.port && keep_last(c, &c->sub[i], w, nw))
 			continue;
@@ -301,6 +367,10 @@ static int sync_client(struct pmd_upm *u, struct upm_conn *c,
 	/* the kernel would refuse its joins (said once by pmd-stuck.c) */
 	if (u->health && u->health->stuck && u->health->stuck(u->health->data, c->token))
 		return err;
+	if (c->retry_ms > clock_mono_ms()) {	/* backoff: a join closed at once */
+		wake_at(u, c->retry_ms);
+		return err;
+	}
 	for (int i = 0; i < nw; i++) {
 		struct mpk_endpoint addr = addr_of(w[i].family, &w[i].ip, 0);
 
@@ -331,6 +401,7 @@ int pmd_upm_sync(struct pmd_upm *u, const struct pmd_net *net,
 
 	u->net = net;
 	u->health = health;
+	u->wake_ms = 0;	/* each connection says again when it is due */
 	for (int i = 0; i < u->nconn; i++) {
 		ret = sync_conn(u, &u->conn[i]);
 		if (ret)
@@ -363,7 +434,7 @@ static int refresh_conn(struct pmd_upm *u, struct upm_conn *c,
 			continue;
 		/* its SUB_CLOSED, still to come, must not be taken for the
 		 * pending new one's (same address, no port yet) */
-		c->refreshed_port = s->local.port;
+		c->closed_port = s->local.port;
 		drop_sub(c, s);
 		c->recreated++;
 		n++;
@@ -400,8 +471,59 @@ static void on_established(struct pmd_upm *u, const struct mpk_pm_event *ev)
 	/* the initial subflow */
 	c->sub[0].local = addr_of(ev->family, &ev->saddr, ev->sport);
 	c->sub[0].remote = c->remote;
+	c->sub[0].up_ms = clock_mono_ms();
 	c->nsub = 1;
 	sync_conn(u, c);
+}
+
+/* Said once per series: the first wait, and when pmd stops. */
+static void log_backoff(const struct upm_conn *c, const struct mpk_endpoint *l)
+{
+	char why[200];
+
+	if (c->recreated >= RECREATE_MAX)
+		snprintf(why, sizeof(why), "%d subflows in a row closed at once: none made "
+			 "again after a close; a link or address change still makes one, "
+			 "at most every %d ms", RECREATE_MAX, PMD_BACKOFF_MAX_MS);
+	else if (c->backoff_ms == PMD_BACKOFF_MIN_MS && !c->recreated)
+		snprintf(why, sizeof(why), "a subflow closed: made again after %d ms, the "
+			 "wait doubling to %d ms while they keep closing (a peer at its "
+			 "subflow limit refuses joins), at most %d times in a row",
+			 PMD_BACKOFF_MIN_MS, PMD_BACKOFF_MAX_MS, RECREATE_MAX);
+	else
+		return;
+	pmd_log_begin("backoff");
+	pmd_log_uint("token", c->token);
+	pmd_log_addr("local", l->family, &l->addr);
+	pmd_log_uint("wait_ms", c->backoff_ms);
+	pmd_log_end(why);
+}
+
+/* A subflow closed by itself (a reset, a refused join): the kernel never
+ * opens it again; pmd does, if the path is usable, after the backoff. */
+static void on_closed(struct pmd_upm *u, struct upm_conn *c, struct upm_sub *s,
+		      const struct mpk_endpoint *local)
+{
+	uint64_t now = clock_mono_ms();
+	uint64_t lived = s && s->up_ms ? now - s->up_ms : 0;
+
+	if (s && (!s->local.port || s->local.port == local->port))
+		drop_sub(c, s);
+	if (c->server_side)
+		return;
+	if (!s) {	/* not one pmd knows of (pmd closed it, or its event was lost) */
+		sync_conn(u, c);
+		return;
+	}
+	c->backoff_ms = pmd_backoff_delay(c->backoff_ms, lived);
+	if (c->backoff_ms == PMD_BACKOFF_MIN_MS)
+		c->recreated = 0;	/* a new series */
+	c->retry_ms = now + (c->recreated < RECREATE_MAX ? c->backoff_ms : PMD_BACKOFF_MAX_MS);
+	if (c->recreated > RECREATE_MAX)
+		return;
+	log_backoff(c, local);
+	if (c->recreated++ < RECREATE_MAX)
+		sync_conn(u, c);
 }
 
 static void on_sub_event(struct pmd_upm *u, const struct mpk_pm_event *ev)
@@ -414,15 +536,9 @@ static void on_sub_event(struct pmd_upm *u, const struct mpk_pm_event *ev)
 		return;
 	s = find_sub(c, &local);
 	if (ev->type == MPK_PM_EVENT_SUB_CLOSED) {
-		if (ev->sport && ev->sport == c->refreshed_port)
-			return;	/* closed by pmd, already opened again */
-		if (s && (!s->local.port || s->local.port == ev->sport))
-			drop_sub(c, s);
-		/* the kernel never opens it again: pmd does, if the path is usable */
-		if (!c->server_side && c->recreated < RECREATE_MAX) {
-			c->recreated++;
-			sync_conn(u, c);
-		}
+		if (ev->sport && ev->sport == c->closed_port)
+			return;	/* closed by pmd: no backoff, already synced */
+		on_closed(u, c, s, &local);
 		return;
 	}
 	if (!s && c->nsub < SUBS_MAX)
@@ -431,7 +547,8 @@ static void on_sub_event(struct pmd_upm *u, const struct mpk_pm_event *ev)
 		uint8_t id = s->local.id;
 
 		*s = (struct upm_sub){ .local = local,
-				       .remote = addr_of(ev->family, &ev->daddr, ev->dport) };
+				       .remote = addr_of(ev->family, &ev->daddr, ev->dport),
+				       .up_ms = clock_mono_ms() };
 		s->local.id = id;
 	}
 }

@@ -7,7 +7,8 @@
  *   pmd-net.c      addresses and links: lookups and formatting (pure)
  *   pmd-rtnl.c     links and addresses, watched over rtnetlink (I/O only)
  *   pmd-policy.c   which address wants which endpoint (pure)
- *   pmd-health.c   per-path liveness from subflow progress and probes (pure)
+ *   pmd-health.c   per-path liveness from subflow progress and probes, the
+ *                  userspace PM's re-creation backoff (pure)
  *   pmd-prefer.c   which paths are backup, from their RTTs and rates (pure)
  *   pmd-watch.c    feeds pmd-health: sock_diag samples and ICMP probes
  *   pmd-probe.c    ICMP echo per path, bound to its interface and address
@@ -156,6 +157,9 @@ struct pmd_link {
 	unsigned int flags;	/* IFF_* */
 	uint8_t operstate;	/* IF_OPER_* (IFLA_OPERSTATE) */
 	uint8_t link_mode;	/* IF_LINK_MODE_* (IFLA_LINKMODE) */
+	uint64_t up_ms;		/* when IFF_UP last turned on (CLOCK_MONOTONIC
+				 * ms); 0: already up when pmd looked (a
+				 * dump: at start, after an overrun) */
 };
 
 struct pmd_addr {
@@ -180,6 +184,10 @@ const char *pmd_in46_format(int family, const union mpk_in46 *ip, char *buf, siz
 const struct pmd_link *pmd_net_link(const struct pmd_net *net, unsigned int ifindex);
 /* The link carries traffic: up with its carrier (not dormant). */
 bool pmd_link_usable(const struct pmd_link *l);
+/* Its carrier is late: IFF_UP turned on less than PMD_LINK_RETURN_MS ago
+ * and it does not carry traffic yet. */
+#define PMD_LINK_RETURN_MS 3000
+bool pmd_link_returning(const struct pmd_link *l, uint64_t now_ms);
 /* A socket address as (family, address), v4-mapped IPv6 as IPv4;
  * returns the family (AF_UNSPEC for neither). */
 int pmd_sockaddr_in46(const struct sockaddr_storage *ss, union mpk_in46 *out);
@@ -189,8 +197,10 @@ socklen_t pmd_in46_sockaddr(int family, const union mpk_in46 *ip, uint16_t port,
 /* The address of net with this family, address and ifindex, or NULL. */
 const struct pmd_addr *pmd_net_addr(const struct pmd_net *net, int family,
 				    const union mpk_in46 *ip, unsigned int ifindex);
-/* Apply one RTM_NEWLINK/RTM_DELLINK; true if what pmd decides on changed. */
-bool pmd_net_link_update(struct pmd_net *net, bool del, const struct pmd_link *l);
+/* Apply one RTM_NEWLINK/RTM_DELLINK received at now_ms (0: from a dump,
+ * when is not known); true if what pmd decides on changed. */
+bool pmd_net_link_update(struct pmd_net *net, bool del, const struct pmd_link *l,
+			 uint64_t now_ms);
 bool pmd_net_addr_update(struct pmd_net *net, bool del, const struct pmd_addr *a);
 
 /* pmd-rtnl.c */
@@ -247,6 +257,16 @@ void pmd_health_init(struct pmd_path_health *h, uint64_t now_ms);
 enum pmd_verdict pmd_health_judge(const struct pmd_health_config *cfg,
 				  struct pmd_path_health *h,
 				  const struct pmd_evidence *ev, uint64_t now_ms);
+
+/* The wait before a subflow that closed by itself is made again (pmd-health.c, pure;
+ * pmd-upm.c waits so):
+ * PMD_BACKOFF_MIN_MS first and after a subflow that lived
+ * PMD_BACKOFF_STABLE_MS, else twice the last (prev_ms), at most
+ * PMD_BACKOFF_MAX_MS. */
+#define PMD_BACKOFF_MIN_MS 100
+#define PMD_BACKOFF_MAX_MS 3200
+#define PMD_BACKOFF_STABLE_MS 5000
+uint32_t pmd_backoff_delay(uint32_t prev_ms, uint64_t lived_ms);
 
 /* pmd-policy.c: the endpoint an address should have. */
 enum pmd_skip {
@@ -501,6 +521,9 @@ int pmd_upm_read(struct pmd_upm *u, const struct pmd_net *net,
 /* Links, addresses or health changed: destroy or create subflows. */
 int pmd_upm_sync(struct pmd_upm *u, const struct pmd_net *net,
 		 const struct pmd_health_view *health);
+/* Milliseconds until pmd_upm_sync is due again (a subflow kept while its
+ * link comes back, one waiting to be created again); -1: none. */
+int pmd_upm_timeout(const struct pmd_upm *u);
 /* The stuck subflows from this local address closed and opened again on
  * the same path; how many. */
 int pmd_upm_refresh(struct pmd_upm *u, int family, const union mpk_in46 *ip,

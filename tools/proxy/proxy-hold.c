@@ -1,20 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* When a half-close onto an MPTCP leg may wait for the leg's joins (the
- * relay, proxy-relay.c, asks; pure, unit tested). */
-#include <netinet/tcp.h>
-
+ * relay, proxy-relay.c, asks with mpk_conn_state_get(): a TCP or fallen-
+ * back leg fails that call and never waits; pure, unit tested). */
 #include "proxy.h"
 
-bool proxy_joins_pending(const struct mpk_info *info)
+bool proxy_joins_pending(const struct mpk_conn_info *m, unsigned int established)
 {
-	const struct mpk_conn_info *m = &info->conn;
-	unsigned int established = 0;
-
-	if (!info->mptcp || m->fallback)
+	if (m->fallback)
 		return false;
-	for (unsigned int i = 0; i < info->num_subflows; i++)
-		established += info->subflow[i].has_tcp_info &&
-			       info->subflow[i].state == TCP_ESTABLISHED;
 	/* a join under way (SYN sent, not yet established) */
 	if (established < m->subflows_total)
 		return true;

@@ -123,8 +123,10 @@ const char *proxy_end_name(enum proxy_end end);
 
 /* A half-close onto an MPTCP leg may wait (proxy-hold.c): the leg's own
  * path manager still opens subflows (one is not established yet, or an
- * endpoint is left that it may use). False for TCP and fallen-back legs. */
-bool proxy_joins_pending(const struct mpk_info *info);
+ * endpoint is left that it may use), from mpk_conn_state_get()'s counters
+ * and established subflows. False for a fallen-back leg (TCP legs have no
+ * counters: the relay never asks). */
+bool proxy_joins_pending(const struct mpk_conn_info *m, unsigned int established);
 
 /* What became of one connection. */
 struct proxy_report {
