@@ -8,6 +8,11 @@
 # RTT), median. Modes: kernel (the lab's endpoints) and pmd (--client, its
 # default mode), each in its own lab, interleaved.
 #   bench/lab-profile-cut.sh [BUILD_DIR] [REPS (3)] [PROFILES]
+#   DIR (down): up makes the client the sender (its samples are what the
+#   peer acknowledged at the MPTCP level, i.e. delivered in order).
+# Per cut, the sender's subflows (ss -tin) every 0.1 s from 0.3 s before
+# the cut for 4 s go to $OUT/PROFILE-MODE-RUN.ss, pmd's log to
+# $OUT/pmd-PROFILE.log: where the time goes.
 # Prints a markdown section. Needs root.
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,6 +20,7 @@ BUILD=$(cd "${1:-$TOP/build}" && pwd)
 REPS=${2:-3}
 PROFILES=${3:-wifi-lte dsl-4g fibre-sat}
 SECS=${SECS:-12}
+DIR=${DIR:-down}
 CUT_AT=${CUT_AT:-5}
 M=$BUILD/tools/mptcpkit
 OUT=${OUT:-/tmp/lab-profile-cut-$$}
@@ -32,6 +38,18 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# sender_ss LAB FILE T0: the sender's subflows from CUT_AT - 0.3 s on
+sender_ss() {
+	local ns=server
+	[ "$DIR" = up ] && ns=client
+	sleep "$(python3 -c "import time; print(max(0, $3 + $CUT_AT - 0.3 - time.time()))")"
+	for _ in $(seq 40); do
+		echo "@ $(date +%s.%N) t0 $3"
+		"$M" lab exec "$ns" --name "$1" ss -tinH "( sport = :$PORT or dport = :$PORT )"
+		sleep 0.1
+	done >"$2"
+}
+
 wait_listen() {
 	for _ in $(seq 100); do
 		"$M" lab exec server --name "$1" ss -Hltn "sport = :$2" | grep -q . && return 0
@@ -42,20 +60,24 @@ wait_listen() {
 
 # run LAB FILE: one download with path 1 cut at CUT_AT; perf's JSON in FILE
 run() {
-	local lab=$1 out=$2 t0
+	local lab=$1 out=$2 t0 rev=
+	[ "$DIR" = down ] && rev=-R
 	PORT=$((PORT + 1))
 	"$M" lab exec server --name "$lab" timeout $((SECS + 30)) "$M" perf -s -1 -p "$PORT" >/dev/null 2>&1 &
 	local spid=$!
 	wait_listen "$lab" "$PORT" || return 1
 	t0=$(date +%s.%N)
 	"$M" lab exec client --name "$lab" timeout $((SECS + 30)) "$M" -j perf -c 10.0.1.2 -p "$PORT" \
-		-t "$SECS" -R -i 0.1 >"$out" 2>/dev/null &
+		-t "$SECS" $rev -i 0.1 >"$out" 2>/dev/null &
 	local cpid=$!
+	sender_ss "$lab" "${out%.json}.ss" "$t0" &
+	local sspid=$!
 	sleep "$(python3 -c "import time; print(max(0, $t0 + $CUT_AT - time.time()))")"
 	"$M" lab link 1 down --name "$lab" >/dev/null
 	wait "$cpid"
 	"$M" lab link 1 up --name "$lab" >/dev/null
 	wait "$spid"
+	wait "$sspid"
 }
 
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -76,12 +98,14 @@ for prof in $PROFILES; do
 	"$M" lab down --name "$P" >/dev/null
 done
 
-python3 - "$OUT" "$START" "$LOAD0" "$(cut -d' ' -f1-3 /proc/loadavg)" "$REPS" "$CUT_AT" "$PROFILES" <<'EOF'
+python3 - "$OUT" "$START" "$LOAD0" "$(cut -d' ' -f1-3 /proc/loadavg)" "$REPS" "$CUT_AT" "$PROFILES" "$DIR" <<'EOF'
 import glob, json, statistics as st, sys
-out, start, load0, load1, reps, cut_at, profiles = sys.argv[1:]
+out, start, load0, load1, reps, cut_at, profiles, direction = sys.argv[1:]
 cut_at = float(cut_at)
-# path 2's down rate (Mbit/s) and RTT (s) per profile
+# path 2's rate (Mbit/s) in this direction and its RTT (s), per profile
 P2 = {"wifi-lte": (10, 0.060), "dsl-4g": (50, 0.045), "fibre-sat": (50, 0.600), "equal": (50, 0.0)}
+if direction == "up":
+    P2 = {"wifi-lte": (5, 0.060), "dsl-4g": (10, 0.045), "fibre-sat": (5, 0.600), "equal": (50, 0.0)}
 def rate_from(t, b, i, span):
     j = i
     while j < len(t) and t[j] - t[i] < span:
@@ -109,9 +133,9 @@ def back_after(doc, rate):
     return None
 print(f"## Silent cut of the better path in the unequal profiles (issue 21, {start} UTC)")
 print()
-print(f"`bench/lab-profile-cut.sh` : downloads, path 1 cut at {cut_at:g} s (dropped both ways, link up),")
+print(f"`bench/lab-profile-cut.sh` : {'uploads' if direction == 'up' else 'downloads'}, path 1 cut at {cut_at:g} s (dropped both ways, link up),")
 print(f"{reps} runs per mode (not 10: time); load average {load0} at the start, {load1} at the end (2 cores")
-print("shared with other work). Time from the cut until 0.5 s of goodput at 0.8 x path 2's down rate;")
+print("shared with other work). Time from the cut until 0.5 s of goodput at 0.8 x path 2's rate;")
 print("target max(0.3 s, 3 x path 2's RTT), median. Two 0.5 s windows in a row must reach it (a burst of\nreordered data released at once is not a recovery).")
 print()
 print("| profile | target | kernel: median (runs) | pmd: median (runs) | pmd met |")
