@@ -8,6 +8,8 @@
 # RTT), median. Modes: kernel (the lab's endpoints) and pmd (--client, its
 # default mode), each in its own lab, interleaved.
 #   bench/lab-profile-cut.sh [BUILD_DIR] [REPS (3)] [PROFILES]
+#   PMD2_BUILD: a third mode, pmd2, pmd from that build in a third lab
+#   (a change measured beside the code it replaces, in the same run).
 #   DIR (down): up makes the client the sender (its samples are what the
 #   peer acknowledged at the MPTCP level, i.e. delivered in order).
 # Per cut, the sender's subflows (ss -tin) every 0.1 s from 0.3 s before
@@ -26,14 +28,21 @@ M=$BUILD/tools/mptcpkit
 OUT=${OUT:-/tmp/lab-profile-cut-$$}
 K=bck-$$
 P=bcp-$$
+P2=bc2-$$
+PMD2_BUILD=${PMD2_BUILD:-}
+MODES="kernel pmd"
+[ -n "$PMD2_BUILD" ] && MODES="kernel pmd pmd2"
 PORT=5600
 PMD_PID=
+PMD2_PID=
 mkdir -p "$OUT"
 
 cleanup() {
 	[ -n "$PMD_PID" ] && kill "$PMD_PID" 2>/dev/null && wait "$PMD_PID" 2>/dev/null
+	[ -n "$PMD2_PID" ] && kill "$PMD2_PID" 2>/dev/null && wait "$PMD2_PID" 2>/dev/null
 	"$M" lab down --force --name "$K" >/dev/null 2>&1
 	"$M" lab down --force --name "$P" >/dev/null 2>&1
+	"$M" lab down --force --name "$P2" >/dev/null 2>&1
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -88,19 +97,30 @@ for prof in $PROFILES; do
 	"$M" lab exec client --name "$P" ip mptcp endpoint flush
 	"$M" lab exec client --name "$P" "$M" -j pmd --client >"$OUT/pmd-$prof.log" 2>&1 &
 	PMD_PID=$!
+	if [ -n "$PMD2_BUILD" ]; then
+		"$M" lab up --name "$P2" --profile "$prof" >/dev/null || exit 1
+		"$M" lab exec client --name "$P2" ip mptcp endpoint flush
+		"$M" lab exec client --name "$P2" "$PMD2_BUILD/tools/mptcpkit" -j pmd --client \
+			>"$OUT/pmd2-$prof.log" 2>&1 &
+		PMD2_PID=$!
+	fi
 	sleep 2
 	for r in $(seq "$REPS"); do
 		run "$K" "$OUT/$prof-kernel-$r.json"
 		run "$P" "$OUT/$prof-pmd-$r.json"
+		[ -n "$PMD2_BUILD" ] && run "$P2" "$OUT/$prof-pmd2-$r.json"
 	done
 	kill "$PMD_PID"; wait "$PMD_PID" 2>/dev/null; PMD_PID=
+	[ -n "$PMD2_PID" ] && { kill "$PMD2_PID"; wait "$PMD2_PID" 2>/dev/null; PMD2_PID=; }
 	"$M" lab down --name "$K" >/dev/null
 	"$M" lab down --name "$P" >/dev/null
+	[ -n "$PMD2_BUILD" ] && "$M" lab down --name "$P2" >/dev/null
 done
 
-python3 - "$OUT" "$START" "$LOAD0" "$(cut -d' ' -f1-3 /proc/loadavg)" "$REPS" "$CUT_AT" "$PROFILES" "$DIR" <<'EOF'
+python3 - "$OUT" "$START" "$LOAD0" "$(cut -d' ' -f1-3 /proc/loadavg)" "$REPS" "$CUT_AT" "$PROFILES" "$DIR" "$MODES" <<'EOF'
 import glob, json, statistics as st, sys
-out, start, load0, load1, reps, cut_at, profiles, direction = sys.argv[1:]
+out, start, load0, load1, reps, cut_at, profiles, direction, modes = sys.argv[1:]
+modes = modes.split()
 cut_at = float(cut_at)
 # path 2's rate (Mbit/s) in this direction and its RTT (s), per profile
 P2 = {"wifi-lte": (10, 0.060), "dsl-4g": (50, 0.045), "fibre-sat": (50, 0.600), "equal": (50, 0.0)}
@@ -138,13 +158,14 @@ print(f"{reps} runs per mode (not 10: time); load average {load0} at the start, 
 print("shared with other work). Time from the cut until 0.5 s of goodput at 0.8 x path 2's rate;")
 print("target max(0.3 s, 3 x path 2's RTT), median. Two 0.5 s windows in a row must reach it (a burst of\nreordered data released at once is not a recovery).")
 print()
-print("| profile | target | kernel: median (runs) | pmd: median (runs) | pmd met |")
-print("| --- | --- | --- | --- | --- |")
+print("| profile | target | " + " | ".join(f"{m}: median (runs)" for m in modes) +
+      " | " + " | ".join(f"{m} met" for m in modes if m != "kernel") + " |")
+print("| --- | --- |" + " --- |" * (2 * len(modes) - 1))
 for prof in profiles.split():
     rate, rtt = P2[prof]
     target = max(0.3, 3 * rtt)
     cells, meds = [], {}
-    for mode in ("kernel", "pmd"):
+    for mode in modes:
         v = []
         for f in sorted(glob.glob(f"{out}/{prof}-{mode}-*.json")):
             try:
@@ -155,6 +176,6 @@ for prof in profiles.split():
         meds[mode] = st.median(ok) if len(ok) * 2 > len(v) else None
         cells.append("%s (%s)" % ("%.2f s" % meds[mode] if meds[mode] is not None else "never",
                                   ", ".join("%.2f" % x if x is not None else "never" for x in v)))
-    met = meds["pmd"] is not None and meds["pmd"] <= target
-    print(f"| {prof} | {target:.2f} s | {cells[0]} | {cells[1]} | {'yes' if met else 'no'} |")
+    met = ["yes" if meds[m] is not None and meds[m] <= target else "no" for m in modes if m != "kernel"]
+    print(f"| {prof} | {target:.2f} s | " + " | ".join(cells) + " | " + " | ".join(met) + " |")
 EOF
