@@ -26,23 +26,30 @@ DIR=${DIR:-down}
 CUT_AT=${CUT_AT:-5}
 M=$BUILD/tools/mptcpkit
 OUT=${OUT:-/tmp/lab-profile-cut-$$}
-K=bck-$$
-P=bcp-$$
-P2=bc2-$$
 PMD2_BUILD=${PMD2_BUILD:-}
-MODES="kernel pmd"
-[ -n "$PMD2_BUILD" ] && MODES="kernel pmd pmd2"
+# MODES: kernel (the lab's endpoints, in-kernel PM alone), pmd (pmd
+# --client), pmd2 (pmd --client of PMD2_BUILD), both (pmd --client and
+# pmd --server, of PMD2_BUILD if set: the setup pmd's manual asks for
+# downloads, where the server is the sender)
+if [ -n "$PMD2_BUILD" ]; then MODES=${MODES:-kernel pmd pmd2}; else MODES=${MODES:-kernel pmd}; fi
 PORT=5600
-PMD_PID=
-PMD2_PID=
+PIDS=()
 mkdir -p "$OUT"
 
+lab_of() { echo "bc$1-$$"; }
+
+stop_pmds() {
+	for pid in "${PIDS[@]}"; do
+		kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	done
+	PIDS=()
+}
+
 cleanup() {
-	[ -n "$PMD_PID" ] && kill "$PMD_PID" 2>/dev/null && wait "$PMD_PID" 2>/dev/null
-	[ -n "$PMD2_PID" ] && kill "$PMD2_PID" 2>/dev/null && wait "$PMD2_PID" 2>/dev/null
-	"$M" lab down --force --name "$K" >/dev/null 2>&1
-	"$M" lab down --force --name "$P" >/dev/null 2>&1
-	"$M" lab down --force --name "$P2" >/dev/null 2>&1
+	stop_pmds
+	for mode in $MODES; do
+		"$M" lab down --force --name "$(lab_of "$mode")" >/dev/null 2>&1
+	done
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -91,30 +98,38 @@ run() {
 
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 START=$(date -u '+%Y-%m-%d %H:%M')
-for prof in $PROFILES; do
-	"$M" lab up --name "$K" --profile "$prof" >/dev/null || exit 1
-	"$M" lab up --name "$P" --profile "$prof" >/dev/null || exit 1
-	"$M" lab exec client --name "$P" ip mptcp endpoint flush
-	"$M" lab exec client --name "$P" "$M" -j pmd --client >"$OUT/pmd-$prof.log" 2>&1 &
-	PMD_PID=$!
-	if [ -n "$PMD2_BUILD" ]; then
-		"$M" lab up --name "$P2" --profile "$prof" >/dev/null || exit 1
-		"$M" lab exec client --name "$P2" ip mptcp endpoint flush
-		"$M" lab exec client --name "$P2" "$PMD2_BUILD/tools/mptcpkit" -j pmd --client \
-			>"$OUT/pmd2-$prof.log" 2>&1 &
-		PMD2_PID=$!
+# mode_up MODE PROFILE: its lab, and pmd as the mode wants it
+mode_up() {
+	local lab m=$M
+	lab=$(lab_of "$1")
+	"$M" lab up --name "$lab" --profile "$2" >/dev/null || exit 1
+	[ "$1" = kernel ] && return
+	[ "$1" != pmd ] && [ -n "$PMD2_BUILD" ] && m=$PMD2_BUILD/tools/mptcpkit
+	# pmd makes its own endpoints: the lab's are not pmd's, so it would
+	# leave them alone (and could not make them backup)
+	"$M" lab exec client --name "$lab" ip mptcp endpoint flush
+	"$M" lab exec client --name "$lab" "$m" -j pmd --client >"$OUT/$1-$2.log" 2>&1 &
+	PIDS+=($!)
+	if [ "$1" = both ]; then
+		"$M" lab exec server --name "$lab" "$m" -j pmd --server >"$OUT/$1-server-$2.log" 2>&1 &
+		PIDS+=($!)
 	fi
+}
+
+for prof in $PROFILES; do
+	for mode in $MODES; do
+		mode_up "$mode" "$prof"
+	done
 	sleep 2
 	for r in $(seq "$REPS"); do
-		run "$K" "$OUT/$prof-kernel-$r.json"
-		run "$P" "$OUT/$prof-pmd-$r.json"
-		[ -n "$PMD2_BUILD" ] && run "$P2" "$OUT/$prof-pmd2-$r.json"
+		for mode in $MODES; do
+			run "$(lab_of "$mode")" "$OUT/$prof-$mode-$r.json"
+		done
 	done
-	kill "$PMD_PID"; wait "$PMD_PID" 2>/dev/null; PMD_PID=
-	[ -n "$PMD2_PID" ] && { kill "$PMD2_PID"; wait "$PMD2_PID" 2>/dev/null; PMD2_PID=; }
-	"$M" lab down --name "$K" >/dev/null
-	"$M" lab down --name "$P" >/dev/null
-	[ -n "$PMD2_BUILD" ] && "$M" lab down --name "$P2" >/dev/null
+	stop_pmds
+	for mode in $MODES; do
+		"$M" lab down --name "$(lab_of "$mode")" >/dev/null
+	done
 done
 
 python3 - "$OUT" "$START" "$LOAD0" "$(cut -d' ' -f1-3 /proc/loadavg)" "$REPS" "$CUT_AT" "$PROFILES" "$DIR" "$MODES" <<'EOF'
