@@ -70,6 +70,56 @@ static void test_silent_cut_is_dead_within_dead_ms(void **state)
 	assert_int_equal(h.state, PMD_PATH_DEAD);
 }
 
+/* Silence after SAMPLES rounds of evidence like EV; the time of the dead
+ * verdict after the cut (0: none within 1 s). */
+static uint64_t dead_after_cut(struct pmd_evidence ev, int samples)
+{
+	struct pmd_path_health h;
+	uint64_t t = 1000, cut;
+
+	pmd_health_init(&h, t);
+	for (int i = 0; i < samples; i++, t += 50)
+		assert_int_equal(pmd_health_judge(&cfg, &h, &ev, t), PMD_VERDICT_NONE);
+	cut = t;
+	ev.progress = false;
+	ev.answers = 0;
+	for (; t <= cut + 1000; t += 50) {
+		if (pmd_health_judge(&cfg, &h, &ev, t) == PMD_VERDICT_DEAD)
+			return t - cut;
+	}
+	return 0;
+}
+
+/* A download fills the path's queue: probes come back at 100 ms on a 20 ms
+ * path. Its segments stop at the cut: the verdict comes after dead_ms (4 x
+ * 20 ms is less), not after 4 x the queued 100 ms (issue 21's DSL path). */
+static void test_busy_path_timed_by_its_base_rtt(void **state)
+{
+	struct pmd_evidence ev = probe_round(true, true);
+	uint64_t d;
+
+	(void)state;
+	ev.rtt_ms = 100;
+	ev.base_rtt_ms = 20;
+	d = dead_after_cut(ev, 10);
+	assert_true(d != 0);
+	assert_true(d <= cfg.dead_ms + cfg.interval_ms);
+}
+
+/* An idle path's probes wait behind others' queues: it keeps four of its
+ * smoothed round trips. */
+static void test_idle_path_keeps_its_smoothed_rtt(void **state)
+{
+	struct pmd_evidence ev = probe_round(true, false);
+	uint64_t d;
+
+	(void)state;
+	ev.rtt_ms = 100;
+	ev.base_rtt_ms = 20;
+	d = dead_after_cut(ev, 10);
+	assert_true(d + cfg.interval_ms >= 4 * ev.rtt_ms);	/* from the last answer */
+}
+
 static void test_busy_lossy_path_never_dies(void **state)
 {
 	struct pmd_path_health h;
@@ -334,6 +384,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_silent_cut_is_dead_within_dead_ms),
+		cmocka_unit_test(test_busy_path_timed_by_its_base_rtt),
+		cmocka_unit_test(test_idle_path_keeps_its_smoothed_rtt),
 		cmocka_unit_test(test_busy_lossy_path_never_dies),
 		cmocka_unit_test(test_idle_lossy_path_stays_alive),
 		cmocka_unit_test(test_one_late_ack_is_not_death),

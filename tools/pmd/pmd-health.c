@@ -4,8 +4,8 @@
  * replay any sequence):
  *  - a sign of life is a segment received on one of the path's subflows, or
  *    an answer to a probe sent over it;
- *  - a path is dead when it has been silent for dead_ms (or four probe
- *    round trips, if longer) although it was
+ *  - a path is dead when it has been silent for dead_ms (or four of its
+ *    round trips, if longer: silence_allowed) although it was
  *    expected to speak: dead_probes probes lost to a target that answered
  *    before, or, with no answering target, data outstanding on a subflow
  *    that has had two retransmission timeouts in a row (one late ACK, or
@@ -27,6 +27,27 @@ void pmd_health_init(struct pmd_path_health *h, uint64_t now_ms)
 	*h = (struct pmd_path_health){ .state = PMD_PATH_ALIVE,
 				       .last_alive_ms = now_ms,
 				       .changed_ms = now_ms };
+}
+
+/* A slow path (cellular, satellite) gets four of its round trips. Which
+ * round trip: a path whose subflows were receiving segments until the
+ * silence is timed by its base round trip, queueing left out. Its data
+ * arrived at the link's rate even behind the queue it built itself, so a
+ * silence there is the path stopping; the smoothed probe round trip
+ * includes that queue (a cellular link's can hold hundreds of ms: four of
+ * them would be a second), and every millisecond of the wait is data the
+ * sender puts on the other paths beyond the hole, which it sends again
+ * once it learns. In the lab's profiles the queues stay short: the
+ * verdict came 0.19 s after the cut either way (issue 21, RESULTS.md).
+ * An idle path's probes may wait behind others' queues that grow: its
+ * smoothed round trip counts. */
+static uint64_t silence_allowed(const struct pmd_health_config *cfg,
+				const struct pmd_path_health *h,
+				const struct pmd_evidence *ev)
+{
+	uint32_t rtt = h->busy && ev->base_rtt_ms ? ev->base_rtt_ms : ev->rtt_ms;
+
+	return 4 * (uint64_t)rtt > cfg->dead_ms ? 4 * (uint64_t)rtt : cfg->dead_ms;
 }
 
 static bool silence_expected_to_end(const struct pmd_health_config *cfg,
@@ -76,18 +97,16 @@ enum pmd_verdict pmd_health_judge(const struct pmd_health_config *cfg,
 				  const struct pmd_evidence *ev, uint64_t now_ms)
 {
 	bool sign = ev->progress || ev->answers > 0;
-	uint64_t dead_ms = cfg->dead_ms;
-
-	/* a slow path (cellular, a full queue) gets its round trips */
-	if (4 * (uint64_t)ev->rtt_ms > dead_ms)
-		dead_ms = 4 * (uint64_t)ev->rtt_ms;
+	uint64_t dead_ms;
 
 	if (sign) {
 		h->last_alive_ms = now_ms;
 		h->lost = 0;
+		h->busy = ev->progress;
 	} else {
 		h->lost += ev->sent;
 	}
+	dead_ms = silence_allowed(cfg, h, ev);
 	if (h->state == PMD_PATH_ALIVE) {
 		if (!sign && now_ms - h->last_alive_ms >= dead_ms &&
 		    silence_expected_to_end(cfg, h, ev))

@@ -686,6 +686,18 @@ static void log_shared(const struct watch_path *p)
 		    "deleting its endpoint would close them too");
 }
 
+static uint32_t probe_min_us(const struct watch_path *p);
+
+/* The path's least round trip (ms, rounded up; 0: none known): its
+ * subflows' min_rtt or its least probe of the last 5-10 s. */
+static uint32_t base_rtt_ms(const struct watch_path *p, const struct pmd_evidence *ev)
+{
+	uint32_t pr = probe_min_us(p), sf = ev->min_rtt_us;
+	uint32_t us = pr && sf ? (pr < sf ? pr : sf) : (pr ? pr : sf);
+
+	return (us + 999) / 1000;
+}
+
 /* Judge every path on its evidence; true when one changed state. */
 static bool judge(struct pmd_watch *w, struct pmd_evidence *ev, uint64_t now)
 {
@@ -699,6 +711,7 @@ static bool judge(struct pmd_watch *w, struct pmd_evidence *ev, uint64_t now)
 		ev[i].sent = p->sent;
 		ev[i].answering = any_answered(p);
 		ev[i].rtt_ms = p->rtt_ms;
+		ev[i].base_rtt_ms = base_rtt_ms(p, &ev[i]);
 		p->answers = p->sent = 0;
 		v = pmd_health_judge(&w->cfg->health, &p->h, &ev[i], now);
 		p->last = ev[i];

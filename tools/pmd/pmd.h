@@ -87,7 +87,7 @@ struct pmd_health_config {
 	bool enabled;
 	unsigned int interval_ms;	/* probe and sample period */
 	unsigned int dead_ms;		/* silence that makes a path dead (at
-					 * least 4 probe round trips) */
+					 * least 4 of its round trips) */
 	unsigned int dead_probes;	/* ... with at least this many probes lost */
 	unsigned int alive_probes;	/* answers in a row that bring it back */
 	unsigned int stall_ms;		/* an ACK this late, data outstanding,
@@ -230,6 +230,8 @@ struct pmd_evidence {
 	unsigned int sent;	/* probes sent since the last sample */
 	bool answering;		/* a probe target of the path ever answered */
 	uint32_t rtt_ms;	/* smoothed probe round trip (0: none yet) */
+	uint32_t base_rtt_ms;	/* least round trip, queueing left out: its
+				 * subflows' min_rtt, its least probe (0: none) */
 	uint32_t min_rtt_us;	/* least min_rtt of its subflows (0: none) */
 	uint64_t rate_bps;	/* highest delivery rate of its subflows, bit/s */
 	uint64_t bytes;		/* acked and received on them since the last sample */
@@ -243,6 +245,7 @@ struct pmd_path_health {
 	unsigned int lost;	/* probes sent since the last sign of life */
 	unsigned int answers_in_row;	/* while dead */
 	bool stalled;		/* alive, but a subflow waits for an ACK */
+	bool busy;		/* segments came with the last sign of life */
 	uint64_t changed_ms;	/* when state last changed */
 };
 
