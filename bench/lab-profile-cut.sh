@@ -5,8 +5,7 @@
 # are the receiver's), path 1 cut at CUT_AT s (packets dropped both ways,
 # link up) and left cut; how long until the goodput over a 0.5 s window
 # is back at 0.8 x path 2's rate (down). Target: max(0.3 s, 3 x path 2's
-# RTT), median. Modes: kernel (the lab's endpoints) and pmd (--client, its
-# default mode), each in its own lab, interleaved.
+# RTT), median. Modes (MODES, below), each in its own lab, interleaved.
 #   bench/lab-profile-cut.sh [BUILD_DIR] [REPS (3)] [PROFILES]
 #   PMD2_BUILD: a third mode, pmd2, pmd from that build in a third lab
 #   (a change measured beside the code it replaces, in the same run).
@@ -14,7 +13,8 @@
 #   peer acknowledged at the MPTCP level, i.e. delivered in order).
 # Per cut, the sender's subflows (ss -tin) every 0.1 s from 0.3 s before
 # the cut for 4 s go to $OUT/PROFILE-MODE-RUN.ss, pmd's log to
-# $OUT/pmd-PROFILE.log: where the time goes.
+# $OUT/MODE-PROFILE.log (both: also MODE-server-PROFILE.log): where the
+# time goes. The one-line summary per cut: bench/lab-profile-cut-timeline.py.
 # Prints a markdown section. Needs root.
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,7 +31,12 @@ PMD2_BUILD=${PMD2_BUILD:-}
 # --client), pmd2 (pmd --client of PMD2_BUILD), both (pmd --client and
 # pmd --server, of PMD2_BUILD if set: the setup pmd's manual asks for
 # downloads, where the server is the sender)
-if [ -n "$PMD2_BUILD" ]; then MODES=${MODES:-kernel pmd pmd2}; else MODES=${MODES:-kernel pmd}; fi
+# downloads default to both setups of pmd; uploads (the client sends) to
+# pmd on the client
+DEFAULT_MODES="kernel pmd both"
+[ "$DIR" = up ] && DEFAULT_MODES="kernel pmd"
+[ -n "$PMD2_BUILD" ] && DEFAULT_MODES="$DEFAULT_MODES pmd2"
+MODES=${MODES:-$DEFAULT_MODES}
 PORT=5600
 PIDS=()
 mkdir -p "$OUT"
