@@ -304,12 +304,51 @@ static bool path_prio_lost(void *data, int family, const union mpk_in46 *ip,
 	return lost;
 }
 
+/* A subflow this host closed whose FIN the peer has not acknowledged: the
+ * peer may still count it (a closing initial subflow, id 0, counts against
+ * no limit and is left alone). */
+static bool closing_unacked(const struct diag_subflow *sf, int family,
+			    const union mpk_in46 *ip)
+{
+	union mpk_in46 local;
+
+	if (sf->local_id == 0 || pmd_sockaddr_in46(&sf->tcp.local, &local) != family ||
+	    !pmd_in46_equal(family, &local, ip))
+		return false;
+	return sf->tcp.state == TCP_FIN_WAIT1 || sf->tcp.state == TCP_CLOSING ||
+	       sf->tcp.state == TCP_LAST_ACK;
+}
+
+/* Reset the subflows from this address that were closed while its path was
+ * down (see pmd-kernel.c, reset_leftovers); how many, or -errno. */
+static int reset_closing(void *data, int family, const union mpk_in46 *ip)
+{
+	struct pmd_watch *w = data;
+	struct diag_snapshot s = { 0 };
+	int n = 0, ret;
+
+	if (!w->diag)
+		return 0;
+	ret = diag_take(w->diag, DIAG_SUBFLOWS, &s);
+	for (size_t i = 0; !ret && i < s.nsubflows; i++) {
+		if (!closing_unacked(&s.subflows[i], family, ip))
+			continue;
+		ret = diag_destroy(w->diag, &s.subflows[i]);
+		if (ret == -ENOENT)
+			ret = 0;	/* it closed meanwhile */
+		else if (!ret)
+			n++;
+	}
+	diag_snapshot_free(&s);
+	return ret ? ret : n;
+}
+
 struct pmd_health_view pmd_watch_view(struct pmd_watch *w)
 {
 	return (struct pmd_health_view){ .dead = path_dead, .shared = address_shared,
 					 .pinned = address_pinned, .stuck = token_stuck,
 					 .backup = path_backup, .prio_lost = path_prio_lost,
-					 .data = w };
+					 .reset_closing = reset_closing, .data = w };
 }
 
 void pmd_watch_paths(const struct pmd_watch *w, struct pmd_stats *s)
