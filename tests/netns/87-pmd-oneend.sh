@@ -55,6 +55,8 @@ if [ -z "$slow" ]; then ok "after each of 6 flaps, both paths within 2 s"
 else not_ok "after each of 6 flaps, both paths within 2 s" "not after flap(s)$slow: $(in_ns "$C" ss -Htn state established "( dport = :$PORT )")"; fi
 rejected=$(in_ns "$S" nstat -az MPTcpExtMPJoinRejected | awk '/MPJoinRejected/ { print $2 }')
 check "the server refused no join (MPJoinRejected)" "0" echo "${rejected:-?}"
+check_ok "pmd reset the subflows closed while c2 was down" grep -q '"action":"reset-subflows"' "$TMP/pmd.log"
+check_fail "... and the kernel let it (no no-subflow-reset)" grep -q 'no-subflow-reset' "$TMP/pmd.log"
 check_ok "pure ACKs were dropped (the scenario holds)" \
 	sh -c "ip netns exec $C nft list table inet mpk_rmaddr | grep -q 'packets [1-9]'"
 if timeout 60 tail --pid="$SENDER" -f /dev/null; then ok "the upload ends"
