@@ -9,7 +9,8 @@
  *   pmd-policy.c   which address wants which endpoint (pure)
  *   pmd-health.c   per-path liveness from subflow progress and probes (pure)
  *   pmd-prefer.c   which paths are backup, from their RTTs (pure)
- *   pmd-watch.c    feeds pmd-health: sock_diag samples and ICMP probes
+ *   pmd-watch.c    feeds pmd-health: sock_diag samples and ICMP probes;
+ *                  resets the subflows a client closed while a path was down
  *   pmd-probe.c    ICMP echo per path, bound to its interface and address
  *   pmd-route.c    the interface a subflow leaves by (its output route)
  *   pmd-tcp-probe.c  TCP connect per path, for targets that filter ICMP
