@@ -3,15 +3,14 @@
 # Link flaps seen from the client only, against a server with the kernel's
 # default limits (2 subflows) and no pmd (issue 24): during an upload the
 # client's second link goes down for 0.3 s, six times. pmd deletes its
-# endpoint at each; the FIN of the subflow it closes cannot leave, and
-# here the client's RM_ADDRs are lost too (pure ACKs on path 1 dropped for
-# 0.2 s; under churn 8-14 of 35 were lost), so the server keeps that
-# subflow. Before, the join at link-up
-# then filled, and from the second flap overflowed, the server's limit
-# (MPJoinRejected) and the path stayed unused; pmd now resets those
-# subflows over the path that is back before it joins again. Checked:
-# after each flap the connection has a subflow on each path again within
-# 1.5 s, the server refused no join, every byte arrives intact.
+# endpoint at each; the FIN of the subflow that closes cannot leave, and
+# here the RM_ADDR is lost too (pure ACKs on path 1 dropped for 0.2 s; in
+# one-ended churn 4-14 of 35 were lost), so the server keeps that subflow,
+# counted against its limit. Before, the server then refused joins made
+# when the link came back (3 in this test); pmd now resets those subflows
+# over the path that is back before it joins again. Checked: after each
+# flap the connection has a subflow on each path again within 2 s, the
+# server refused no join, every byte arrives intact.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../pmd-lib.sh"
 require_root
@@ -32,9 +31,9 @@ table inet mpk_rmaddr {
 	}
 }
 EOF
+[ $? = 0 ] || skip_all "nft cannot make the rule that loses the RM_ADDR"
 if pmd_start "$C" "$TMP/pmd.log" --client -j; then ok "pmd starts"
 else not_ok "pmd starts" "$(head -c 300 "$TMP/pmd.log")"; finish; fi
-in_ns "$S" nstat -n >/dev/null
 xfer_start 128M
 if wait_for 5 both_paths; then ok "the upload uses both paths"
 else not_ok "the upload uses both paths" "$(in_ns "$C" ss -Htn state established)"; fi
@@ -53,7 +52,7 @@ for i in $(seq 6); do
 done
 if [ -z "$slow" ]; then ok "after each of 6 flaps, both paths within 2 s"
 else not_ok "after each of 6 flaps, both paths within 2 s" "not after flap(s)$slow: $(in_ns "$C" ss -Htn state established "( dport = :$PORT )")"; fi
-rejected=$(in_ns "$S" nstat -az MPTcpExtMPJoinRejected | awk '/MPJoinRejected/ { print $2 }')
+rejected=$(in_ns "$S" nstat -asz MPTcpExtMPJoinRejected | awk '/MPJoinRejected/ { print $2 }')
 check "the server refused no join (MPJoinRejected)" "0" echo "${rejected:-?}"
 check_ok "pmd reset the subflows closed while c2 was down" grep -q '"action":"reset-subflows"' "$TMP/pmd.log"
 check_fail "... and the kernel let it (no no-subflow-reset)" grep -q 'no-subflow-reset' "$TMP/pmd.log"
