@@ -310,8 +310,9 @@ static bool path_prio_lost(void *data, int family, const union mpk_in46 *ip,
 }
 
 /* A subflow this host closed whose FIN the peer has not acknowledged: the
- * peer may still count it (a closing initial subflow, id 0, counts against
- * no limit and is left alone). */
+ * peer may still count it. The initial subflow (id 0) is left alone: it
+ * counts against no limit, and a fallen-back connection's stream, whose
+ * tail a reset would lose, runs on it. */
 static bool closing_unacked(const struct diag_subflow *sf, int family,
 			    const union mpk_in46 *ip)
 {
