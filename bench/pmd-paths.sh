@@ -25,7 +25,9 @@
 # MODES, pmdwmem (pmd with --wmem-max WMEM_MAX,
 # 262144), pmdoff (pmd with --wmem-max off: the kernel's buffers, as pmd
 # was before wmem_max = auto became its default) and pmdrmem (pmd with
-# --rmem-max RMEM_MAX, 524288: a smaller receive window, opt-in).
+# --rmem-max RMEM_MAX, 524288: a smaller receive window, opt-in),
+# pmdbackup (pmd with --on-link-down backup) and pmdremove (pmd with
+# --on-link-down remove), to compare what pmd does with a link that goes down.
 # Directions (DIRS): up = client -> server, down = server -> client (in
 # "down" the server's scheduler chooses the paths and holds the queues).
 #   bench/pmd-paths.sh [BUILD_DIR] [SCENARIOS] [REPS]    (root)
@@ -161,6 +163,8 @@ pmd_mode_args() {
 	pmdwmem) echo "--wmem-max ${WMEM_MAX:-262144}" ;;
 	pmdoff) echo "--wmem-max off" ;;
 	pmdrmem) echo "--rmem-max ${RMEM_MAX:-524288}" ;;
+	pmdbackup) echo "--on-link-down backup" ;;
+	pmdremove) echo "--on-link-down remove" ;;
 	esac
 }
 
@@ -337,6 +341,12 @@ echo "$TABLES"
 	esac
 	case " $MODES " in *" pmdrmem "*)
 		echo "pmdrmem = the same with \`--rmem-max ${RMEM_MAX:-524288}\`;" ;;
+	esac
+	case " $MODES " in *" pmdbackup "*)
+		echo "pmdbackup = the same with \`--on-link-down backup\`;" ;;
+	esac
+	case " $MODES " in *" pmdremove "*)
+		echo "pmdremove = the same with \`--on-link-down remove\`;" ;;
 	esac
 	case " $MODES " in *" pmdboth "*)
 		echo "pmdboth = pmd's defaults on both ends (\`mptcpkit pmd --server\` on the server too);" ;;

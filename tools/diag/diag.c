@@ -254,6 +254,51 @@ static int dump(struct diag *d, int family, uint32_t protocol, uint32_t states,
 	return ret;
 }
 
+/* A sockaddr's address and port into a sock_diag socket id. */
+static void sockid_put(unsigned char family, const struct sockaddr_storage *ss,
+		       __be16 *port, __be32 *addr)
+{
+	if (family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)ss;
+
+		*port = sin->sin_port;
+		memcpy(addr, &sin->sin_addr, 4);
+	} else {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)ss;
+
+		*port = sin6->sin6_port;
+		memcpy(addr, &sin6->sin6_addr, 16);
+	}
+}
+
+int diag_destroy(struct diag *d, const struct diag_subflow *sf)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(d->buf);
+	struct inet_diag_req_v2 *req;
+	ssize_t n;
+
+	nlh->nlmsg_type = SOCK_DESTROY;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = ++d->seq;
+	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+	req->sdiag_family = (uint8_t)sf->tcp.local.ss_family;
+	req->sdiag_protocol = IPPROTO_TCP;
+	req->idiag_states = ALL_STATES;
+	sockid_put(req->sdiag_family, &sf->tcp.local, &req->id.idiag_sport, req->id.idiag_src);
+	sockid_put(req->sdiag_family, &sf->tcp.remote, &req->id.idiag_dport, req->id.idiag_dst);
+	req->id.idiag_if = sf->bound_ifindex;
+	req->id.idiag_cookie[0] = (uint32_t)sf->cookie;
+	req->id.idiag_cookie[1] = (uint32_t)(sf->cookie >> 32);
+	if (mnl_socket_sendto(d->nl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	n = mnl_socket_recvfrom(d->nl, d->buf, DIAG_BUF_SIZE);
+	if (n < 0)
+		return -errno;
+	if (mnl_cb_run(d->buf, (size_t)n, d->seq, d->portid, NULL, NULL) < 0)
+		return errno ? -errno : -EPROTO;
+	return 0;
+}
+
 /* Whether this namespace has IPv6 MPTCP sockets, from the socket counts of
  * /proc/net/protocols (per network namespace): each dump walks a table of
  * the whole host, so the IPv6 ones are worth leaving out when they can

@@ -89,6 +89,12 @@ void diag_close(struct diag *d);
 int diag_take(struct diag *d, unsigned int what, struct diag_snapshot *out);
 void diag_snapshot_free(struct diag_snapshot *s);
 
+/* Abort one TCP socket of a snapshot (SOCK_DESTROY, the kernel's
+ * tcp_abort: a reset to the peer when its state needs one, also for a
+ * socket already closed by its owner since 6.11). 0 or -errno (-ENOENT:
+ * gone already; -EOPNOTSUPP: a kernel without CONFIG_INET_DIAG_DESTROY). */
+int diag_destroy(struct diag *d, const struct diag_subflow *sf);
+
 /* The subflows of the connection whose local token is token: how many,
  * from s->subflows[*first] on (diag_take sorts them by token). 0 for
  * token 0 (a fallen-back connection has none that can be matched). */

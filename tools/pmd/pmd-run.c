@@ -22,6 +22,10 @@
 
 #define RETRY_MS 1000	/* after a failed step, try again this soon */
 #define AGAIN_MS 100	/* after keeping a last path, look again this soon */
+/* after resetting a path's leftover subflows, add its endpoint this soon:
+ * the server frees their slots in its MPTCP worker, after the reset (or
+ * the reset, challenge ACK, reset of an in-window one) crossed the path */
+#define RESET_MS 20
 #define PROBE_FDS_MAX 32
 #define STATS_MS 1000	/* the exporter's file, at most this often */
 
@@ -73,6 +77,8 @@ static void sync_paths(struct daemon *d)
 		ret = 0;	/* backend mode: the join endpoint is all it announces */
 	if (ret < 0)
 		sync_soon(d, RETRY_MS);
+	else if (ret > 1)
+		sync_soon(d, RESET_MS);
 	else if (ret > 0)
 		sync_soon(d, AGAIN_MS);
 	else

@@ -25,6 +25,8 @@
 #include "diag.h"
 #include "pmd.h"
 
+#define RESET_MAX 8	/* subflows reset_closing remembers, to see them go */
+
 #define SEEN_MAX 4096		/* subflows remembered between samples */
 /* Route lookups per sample (one netlink round trip each, once per new
  * subflow): a server taking thousands of joins at once spreads them over
@@ -115,6 +117,9 @@ struct pmd_watch {
 	struct pmd_restore *restore;
 	struct pmd_stuck *stuck;	/* connections that take no new subflow */
 	bool no_conns;		/* no mptcp_diag: subflows only */
+	bool no_reset;		/* reset_closing cannot work here */
+	uint64_t reset_cookie[RESET_MAX];	/* the subflows it last reset */
+	int nreset;
 	struct pmd_route *route;	/* a subflow's path: its output route */
 	uint16_t ident;
 	bool changed;
@@ -306,12 +311,88 @@ static bool path_prio_lost(void *data, int family, const union mpk_in46 *ip,
 	return lost;
 }
 
+/* A subflow this host closed whose FIN the peer has not acknowledged: the
+ * peer may still count it. The initial subflow (id 0) is left alone: it
+ * counts against no limit, and a fallen-back connection's stream, whose
+ * tail a reset would lose, runs on it. */
+static bool closing_unacked(const struct diag_subflow *sf, int family,
+			    const union mpk_in46 *ip)
+{
+	union mpk_in46 local;
+
+	if (sf->local_id == 0 || pmd_sockaddr_in46(&sf->tcp.local, &local) != family ||
+	    !pmd_in46_equal(family, &local, ip))
+		return false;
+	return sf->tcp.state == TCP_FIN_WAIT1 || sf->tcp.state == TCP_CLOSING ||
+	       sf->tcp.state == TCP_LAST_ACK;
+}
+
+/* Before 6.11 the kernel's tcp_abort left a socket its owner had closed
+ * alone (bac76cf89816: no reset, its queue purged, the socket kept): a
+ * subflow reset last time and still there says so; then no more resets. */
+static bool reset_works(struct pmd_watch *w, const struct diag_snapshot *s)
+{
+	for (size_t i = 0; i < s->nsubflows && !w->no_reset; i++) {
+		for (int j = 0; j < w->nreset; j++) {
+			if (s->subflows[i].cookie != w->reset_cookie[j])
+				continue;
+			w->no_reset = true;
+			pmd_log_begin("no-subflow-reset");
+			pmd_log_end("a subflow reset over sock_diag stayed (kernel before 6.11): "
+				    "joins are made without resetting closed subflows");
+			break;
+		}
+	}
+	w->nreset = 0;
+	return !w->no_reset;
+}
+
+/* Reset those of s from this address; how many, or -errno. */
+static int reset_each(struct pmd_watch *w, const struct diag_snapshot *s, int family,
+		      const union mpk_in46 *ip)
+{
+	int n = 0, ret;
+
+	for (size_t i = 0; i < s->nsubflows; i++) {
+		if (!closing_unacked(&s->subflows[i], family, ip))
+			continue;
+		ret = diag_destroy(w->diag, &s->subflows[i]);
+		if (ret == -ENOENT)
+			continue;	/* it closed meanwhile */
+		if (ret)
+			return ret;
+		if (w->nreset < RESET_MAX)
+			w->reset_cookie[w->nreset++] = s->subflows[i].cookie;
+		n++;
+	}
+	return n;
+}
+
+/* Reset the subflows from this address that were closed while its path was
+ * down (see pmd-kernel.c, reset_leftovers); how many, or -errno. */
+static int reset_closing(void *data, int family, const union mpk_in46 *ip)
+{
+	struct pmd_watch *w = data;
+	struct diag_snapshot s = { 0 };
+	int ret;
+
+	if (!w->diag || w->no_reset)
+		return 0;
+	ret = diag_take(w->diag, DIAG_SUBFLOWS, &s);
+	if (!ret && reset_works(w, &s))
+		ret = reset_each(w, &s, family, ip);
+	diag_snapshot_free(&s);
+	if (ret == -EOPNOTSUPP)	/* no CONFIG_INET_DIAG_DESTROY: said once */
+		w->no_reset = true;
+	return ret;
+}
+
 struct pmd_health_view pmd_watch_view(struct pmd_watch *w)
 {
 	return (struct pmd_health_view){ .dead = path_dead, .shared = address_shared,
 					 .pinned = address_pinned, .stuck = token_stuck,
 					 .backup = path_backup, .prio_lost = path_prio_lost,
-					 .data = w };
+					 .reset_closing = reset_closing, .data = w };
 }
 
 void pmd_watch_paths(const struct pmd_watch *w, struct pmd_stats *s)

@@ -10,7 +10,8 @@
  *   pmd-health.c   per-path liveness from subflow progress and probes, the
  *                  userspace PM's re-creation backoff (pure)
  *   pmd-prefer.c   which paths are backup, from their RTTs and rates (pure)
- *   pmd-watch.c    feeds pmd-health: sock_diag samples and ICMP probes
+ *   pmd-watch.c    feeds pmd-health: sock_diag samples and ICMP probes;
+ *                  resets the subflows a client closed while a path was down
  *   pmd-probe.c    ICMP echo per path, bound to its interface and address
  *   pmd-route.c    the interface a subflow leaves by (its output route)
  *   pmd-tcp-probe.c  TCP connect per path, for targets that filter ICMP
@@ -347,6 +348,10 @@ struct pmd_health_view {
 	/* Do subflows of the path disagree with that verdict (their MP_PRIO
 	 * was lost)? Then the flag is sent again. May be NULL. */
 	pmd_dead_fn prio_lost;
+	/* Abort the subflows from this address that this host closed and
+	 * whose FIN the peer has not acknowledged (pmd-kernel.c says why);
+	 * how many, or -errno. May be NULL. */
+	int (*reset_closing)(void *data, int family, const union mpk_in46 *ip);
 	void *data;
 };
 
@@ -503,7 +508,9 @@ struct pmd_kernel;
 int pmd_kernel_start(const struct pmd_config *cfg, struct pmd_kernel **out);
 /* Make endpoints and limits match net and the paths' health; 0, 1 when
  * an endpoint was kept only because it was the last path (sync again
- * soon), or -errno if something failed (it will be tried again). */
+ * soon), 2 when an endpoint waits for the resets of subflows closed while
+ * its path was down (sync again very soon: RESET_MS), or -errno if
+ * something failed (it will be tried again). */
 int pmd_kernel_sync(struct pmd_kernel *k, const struct pmd_net *net,
 		    const struct pmd_health_view *health);
 /* Re-create the subflows of the endpoint of this address: delete it now;
