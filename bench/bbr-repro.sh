@@ -9,19 +9,22 @@
 # 50 ms; per flow the goodput, the median and highest bbr bw, and the
 # share of samples whose bw is above 2 x the path's rate.
 #   sudo bench/bbr-repro.sh [BUILD_DIR] [REPS (2)] [SECONDS (4)] [VARIANTS]
-# VARIANTS (default all): tcp mptcp burst4k burst128k wmem256k delay5
+# VARIANTS (default all): tcp mptcp burst4k burst128k wmem256k rmem1m delay5
 #   tcp        one TCP connection on path 1
 #   mptcp      one MPTCP connection, both paths
 #   burst4k    tcp and mptcp with tbf burst 4 KB (about 3 packets), every path
 #   burst128k  mptcp with tbf burst 128 KB
 #   wmem256k   mptcp with the sender's net.ipv4.tcp_wmem max 256 KB
+#   rmem1m     mptcp with the receiver's net.ipv4.tcp_rmem max 1 MB (more
+#              stalls at the MPTCP level, if those start it)
 #   delay5     tcp and mptcp with 5 ms each way (the lab's delay element)
+# KEEP=DIR keeps each run's ss samples there.
 set -u
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 M=$(cd "${1:-$TOP/build}" && pwd)/tools/mptcpkit
 REPS=${2:-2}
 SECS=${3:-4}
-VARIANTS=${4:-tcp mptcp burst4k burst128k wmem256k delay5}
+VARIANTS=${4:-tcp mptcp burst4k burst128k wmem256k rmem1m delay5}
 L=bbr-$$
 LD=bbrd-$$
 T=$(mktemp -d)
@@ -56,6 +59,7 @@ run() {
 		sleep 0.05
 	done >"$T/ss"
 	wait
+	[ -z "${KEEP:-}" ] || cp "$T/ss" "$KEEP/$name-$PORT.ss"
 	python3 - "$name" "$T/perf.json" "$T/ss" <<'EOF'
 import json, re, statistics, sys
 name, pj, sj = sys.argv[1:]
@@ -100,6 +104,12 @@ for r in $(seq "$REPS"); do
 		"$M" lab exec client --name "$L" sysctl -qw net.ipv4.tcp_wmem="4096 16384 262144"
 		run "$L" wmem256k
 		"$M" lab exec client --name "$L" sysctl -qw net.ipv4.tcp_wmem="4096 16384 4194304"
+	fi
+	if has rmem1m; then
+		rmem=$("$M" lab exec server --name "$L" sysctl -n net.ipv4.tcp_rmem)
+		"$M" lab exec server --name "$L" sysctl -qw net.ipv4.tcp_rmem="4096 131072 1048576"
+		run "$L" rmem1m
+		"$M" lab exec server --name "$L" sysctl -qw net.ipv4.tcp_rmem="$rmem"
 	fi
 done
 if has delay5; then
