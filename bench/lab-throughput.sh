@@ -57,15 +57,20 @@ wait_listen() {
 	return 1
 }
 
-# perf_start OUT ADDR [--tcp]: one perf test (its own one-off server).
+# perf_start OUT ADDR [--tcp]: one perf test (its own one-off server);
+# settle waits for the tests started (not for pmd, also a child).
+PIDS=()
+settle() { wait "${PIDS[@]}"; PIDS=(); }
 perf_start() {
 	local out=$1 addr=$2
 	shift 2
 	PORT=$((PORT + 1))
 	"$M" lab exec server --name "$L" "$M" perf -s -1 -p "$PORT" >/dev/null &
+	PIDS+=($!)
 	wait_listen "$PORT"
 	"$M" lab exec client --name "$L" "$M" -j perf -c "$addr" -p "$PORT" -t "$SECS" \
 		${CC:+--cc "$CC"} "$@" >"$out" &
+	PIDS+=($!)
 }
 
 mbit() { # JSON files...: the sum of their goodput, and whether all were verified
@@ -92,9 +97,9 @@ measure() {
 	local r t tv w wv m mv p pv x y line rounds pmdlines=""
 	for r in $(seq "$ROUNDS"); do
 		L=$LAB
-		perf_start "$T/tcp.json" 10.0.1.2 --tcp; wait
-		perf_start "$T/a.json" 10.0.1.2 --tcp; perf_start "$T/b.json" 10.0.2.2 --tcp; wait
-		perf_start "$T/mp.json" 10.0.1.2; wait
+		perf_start "$T/tcp.json" 10.0.1.2 --tcp; settle
+		perf_start "$T/a.json" 10.0.1.2 --tcp; perf_start "$T/b.json" 10.0.2.2 --tcp; settle
+		perf_start "$T/mp.json" 10.0.1.2; settle
 		read -r t tv < <(mbit "$T/tcp.json")
 		read -r w wv < <(mbit "$T/a.json" "$T/b.json")
 		read -r m mv < <(mbit "$T/mp.json")
@@ -102,7 +107,7 @@ measure() {
 		line="round $r, cc $name: TCP $t ($tv)  2xTCP $w ($wv)  MPTCP $m ($mv)  MPTCP/2xTCP $x"
 		if [ "$PMD" = 1 ]; then
 			L=$PLAB
-			perf_start "$T/pmd.json" 10.0.1.2; wait
+			perf_start "$T/pmd.json" 10.0.1.2; settle
 			read -r p pv < <(mbit "$T/pmd.json")
 			y=$(ratio "$p" "$w")
 			line="$line  pmd $p ($pv) $y"
