@@ -78,8 +78,9 @@ _mptcpkit() {
 		-c | --client) COMPREPLY=($(compgen -A hostname -- "$cur")); return ;;
 		--plot) COMPREPLY=($(compgen -f -X '!*.svg' -- "$cur")); return ;;
 		-p | --port | -t | --time | -i | --interval) return ;;
+		--cc) COMPREPLY=($(compgen -W "$(cat /proc/sys/net/ipv4/tcp_available_congestion_control 2>/dev/null)" -- "$cur")); return ;;
 		esac
-		COMPREPLY=($(compgen -W "-s --server -1 --one-off -c --client -p --port -t --time --tcp -R --reverse -i --interval --plot --mark -j --json -h --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "-s --server -1 --one-off -c --client -p --port -t --time --tcp -R --reverse --cc -i --interval --plot --mark -j --json -h --help" -- "$cur")) ;;
 	lab)
 		case "$prev" in
 		lab) COMPREPLY=($(compgen -W "up down status list link exec --help" -- "$cur")); return ;;

@@ -98,6 +98,22 @@ check "endpoint: dev" c1 json_path "$J" endpoints.0.dev
 check "endpoint: backup flag" true json_path "$J" endpoints.0.backup
 expect_no_hint "$J" subflow-without-dev "no dev hint when the endpoint has one"
 
+# --- congestion control ----------------------------------------------------
+# bbr on MPTCP subflows (issue 21, bench/bbr-upstream.md): a hint that
+# says so; none under reno. A namespace may take only an algorithm of
+# tcp_allowed_congestion_control as its default.
+if in_ns "$N" sysctl -qw net.ipv4.tcp_congestion_control=bbr 2>/dev/null; then
+	J=$(check_json)
+	check "congestion control read" bbr json_get "$J" congestion_control
+	expect_hint "$J" cc-bbr "hint: congestion control bbr"
+else
+	skip "bbr hint" "bbr is not allowed as a namespace's default here"
+fi
+in_ns "$N" sysctl -qw net.ipv4.tcp_congestion_control=reno
+J=$(check_json)
+check "congestion control read: reno" reno json_get "$J" congestion_control
+expect_no_hint "$J" cc-bbr "no bbr hint under reno"
+
 # --- userspace path manager ------------------------------------------------
 if in_ns "$N" sysctl -qw net.mptcp.path_manager=userspace 2>/dev/null ||
 	in_ns "$N" sysctl -qw net.mptcp.pm_type=1 2>/dev/null; then

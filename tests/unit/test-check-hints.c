@@ -86,6 +86,30 @@ static void add_addr_accepted_zero(void **state)
 	assert_null(find(h, n, "add-addr-accepted-zero"));
 }
 
+/* bbr, the default here: a hint, with the number it costs; other
+ * algorithms and an unreadable sysctl: none. */
+static void congestion_control_bbr(void **state)
+{
+	struct check_state s;
+	struct check_hint h[CHECK_HINTS_MAX];
+	const struct check_hint *hint;
+	size_t n;
+
+	healthy(&s);
+	strcpy(s.cc, "bbr");
+	n = hints_of(&s, h);
+	hint = find(h, n, "cc-bbr");
+	assert_non_null(hint);
+	assert_non_null(strstr(hint->text, "cubic"));
+	assert_true(strlen(hint->text) < CHECK_TEXT_MAX - 1); /* not cut short */
+	strcpy(s.cc, "cubic");
+	n = hints_of(&s, h);
+	assert_null(find(h, n, "cc-bbr"));
+	s.cc[0] = '\0';
+	n = hints_of(&s, h);
+	assert_null(find(h, n, "cc-bbr"));
+}
+
 static void subflow_endpoint_without_dev(void **state)
 {
 	struct check_state s;
@@ -260,6 +284,7 @@ int main(void)
 		cmocka_unit_test(healthy_has_only_the_bind_note),
 		cmocka_unit_test(no_endpoints),
 		cmocka_unit_test(add_addr_accepted_zero),
+		cmocka_unit_test(congestion_control_bbr),
 		cmocka_unit_test(subflow_endpoint_without_dev),
 		cmocka_unit_test(strict_rp_filter),
 		cmocka_unit_test(userspace_pm_without_daemon),

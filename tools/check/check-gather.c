@@ -115,6 +115,8 @@ void check_gather(struct check_state *s)
 		s->enabled = -1;
 	if (sysctl_read_int("net/ipv4/conf/all/rp_filter", &s->rp_filter_all))
 		s->rp_filter_all = -1;
+	if (sysctl_read("net/ipv4/tcp_congestion_control", s->cc, sizeof(s->cc)))
+		s->cc[0] = '\0';
 	read_path_manager(s);
 	read_path_manager_state(s);
 	read_join_counters(s);

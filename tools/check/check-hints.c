@@ -146,6 +146,17 @@ static void balancer_hints(const struct check_state *s, struct hint_list *l)
 		    "firewall in the way?)", (unsigned long long)s->add_addr_tx);
 }
 
+/* What the kernel does and mptcpkit cannot change: bench/bbr-upstream.md. */
+static void cc_hints(const struct check_state *s, struct hint_list *l)
+{
+	if (!strcmp(s->cc, "bbr"))
+		add(l, "cc-bbr", "congestion control bbr (net.ipv4.tcp_congestion_control): "
+		    "on MPTCP subflows its rate estimate can read many times a path's rate "
+		    "(a burst after a pause, acknowledged within a short round trip); one "
+		    "subflow then queues and stalls the others (0.945 of two TCP connections "
+		    "measured); for bulk transfers prefer cubic");
+}
+
 size_t check_hints(const struct check_state *s, struct check_hint *hints, size_t max)
 {
 	struct hint_list l = { hints, 0, max };
@@ -167,6 +178,7 @@ size_t check_hints(const struct check_state *s, struct check_hint *hints, size_t
 		kernel_pm_hints(s, &l);
 	}
 	balancer_hints(s, &l);
+	cc_hints(s, &l);
 	add(&l, "bind-wildcard", "a listener bound to one address refuses joins to another "
 	    "announced address: servers should bind the wildcard address");
 	return l.n;

@@ -46,6 +46,7 @@ struct check_state {
 	size_t num_endpoints;
 	struct check_endpoint endpoint[CHECK_ENDPOINTS_MAX];
 	int rp_filter_all;          /* net.ipv4.conf.all.rp_filter; -1 unknown */
+	char cc[16];                /* net.ipv4.tcp_congestion_control; "" unknown */
 	/* behind a load balancer (pmd --balanced) */
 	int c_flag_sysctl;          /* net.mptcp.allow_join_initial_addr_port; -1 unknown */
 	bool counters_known;        /* the MPTcpExt counters below were read */

@@ -209,6 +209,8 @@ static void print_path_manager(const struct check_state *s)
 	print_limits(s);
 	print_endpoints(s);
 	print_rp_filter(s);
+	print_string("congestion_control", "TCP congestion control: %s\n",
+		     s->cc[0] ? s->cc : "unknown");
 }
 
 int cmd_check(int argc, char **argv)

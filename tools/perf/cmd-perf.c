@@ -69,7 +69,7 @@ static void usage(FILE *f)
 {
 	fputs("Usage: " PROG_NAME " perf -s [-p PORT] [-1] [-i SECONDS]\n"
 	      "       " PROG_NAME " perf -c HOST [-p PORT] [-t SECONDS] [--tcp] [-R]\n"
-	      "                     [-i SECONDS] [--plot FILE.svg]\n\n"
+	      "                     [--cc ALGO] [-i SECONDS] [--plot FILE.svg]\n\n"
 	      "Measure throughput over one MPTCP (or TCP) connection, per subflow.\n\n"
 	      "  -s, --server        serve tests (until SIGINT/SIGTERM)\n"
 	      "  -1, --one-off       serve one test, then exit\n"
@@ -78,6 +78,8 @@ static void usage(FILE *f)
 	      "  -t, --time SECONDS  how long to send (default 10)\n"
 	      "      --tcp           plain TCP instead of MPTCP\n"
 	      "  -R, --reverse       the server sends, the client receives\n"
+	      "      --cc ALGO       TCP congestion control of the client's socket (and\n"
+	      "                      of every subflow): what it sends, so uploads\n"
 	      "  -i, --interval S    seconds between progress lines (default 1)\n"
 	      "      --plot FILE     write an SVG plot of each subflow's throughput\n"
 	      "      --mark S:LABEL  mark a moment on the plot (seconds from the start)\n"
@@ -98,7 +100,7 @@ static int parse_seconds(const char *s, double min, double max, double *out)
 	return 0;
 }
 
-enum { OPT_TCP = 256, OPT_PLOT, OPT_MARK };
+enum { OPT_TCP = 256, OPT_PLOT, OPT_MARK, OPT_CC };
 
 static const struct option long_opts[] = {
 	{ "server", no_argument, NULL, 's' },
@@ -111,6 +113,7 @@ static const struct option long_opts[] = {
 	{ "interval", required_argument, NULL, 'i' },
 	{ "plot", required_argument, NULL, OPT_PLOT },
 	{ "mark", required_argument, NULL, OPT_MARK },
+	{ "cc", required_argument, NULL, OPT_CC },
 	{ NULL, 0, NULL, 0 }, /* -j, --json: taken out by main */
 };
 
@@ -144,6 +147,7 @@ static int take_option(struct perf_opts *o, int c, const char *arg, bool *client
 	case OPT_TCP: o->tcp = true; *client_only = true; return 0;
 	case OPT_PLOT: o->plot = arg; *client_only = true; return 0;
 	case OPT_MARK: *client_only = true; return take_mark(o, arg);
+	case OPT_CC: o->cc = arg; *client_only = true; return 0;
 	case 'p':
 		if (parse_long(arg, 1, 65535, &port) < 0)
 			return fail("perf: bad port '%s' (1-65535)", arg);
@@ -185,7 +189,7 @@ static int parse(int argc, char **argv, struct perf_opts *o)
 	if (o->server == !!o->host)
 		return fail("perf: give either -s (server) or -c HOST (client)");
 	if (o->server && client_only)
-		return fail("perf: -t, -R, --tcp, --plot and --mark are client options");
+		return fail("perf: -t, -R, --tcp, --cc, --plot and --mark are client options");
 	if (o->host && o->once)
 		return fail("perf: -1 is a server option");
 	return 0;

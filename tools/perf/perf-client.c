@@ -6,7 +6,10 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 
 #include "perf.h"
 #include "print.h"
@@ -104,6 +107,13 @@ int perf_client(const struct perf_opts *o)
 	if (t.fd < 0)
 		return fail("perf: connect to %s port %s: %s", o->host, o->port,
 			    mpk_strerror(t.fd));
+	/* After connect: an MPTCP socket hands the algorithm to the subflows
+	 * it has and to those that join later; nothing is sent yet. */
+	if (o->cc && setsockopt(t.fd, IPPROTO_TCP, TCP_CONGESTION, o->cc, strlen(o->cc)) < 0) {
+		ret = -errno;
+		close(t.fd);
+		return fail("perf: --cc %s: %s", o->cc, mpk_strerror(ret));
+	}
 	perf_test_describe(&t, &status);
 	ret = run(&t, o);
 	perf_stats_free(&t.stats);

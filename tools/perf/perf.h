@@ -32,6 +32,7 @@ struct perf_opts {
 	const char *host;
 	const char *port;
 	const char *plot; /* client: SVG file */
+	const char *cc;   /* client: TCP_CONGESTION, NULL: the namespace's default */
 	struct perf_mark marks[PERF_MARKS_MAX]; /* client: drawn on the plot */
 	unsigned int nmarks;
 	double seconds;
