@@ -769,14 +769,19 @@ static void log_shared(const struct watch_path *p)
 
 static uint32_t probe_min_us(const struct watch_path *p);
 
+/* The lesser of two round trips, either of which may be unknown (0). */
+static uint32_t least_known_us(uint32_t a, uint32_t b)
+{
+	if (!a || !b)
+		return a ? a : b;
+	return a < b ? a : b;
+}
+
 /* The path's least round trip (ms, rounded up; 0: none known): its
  * subflows' min_rtt or its least probe of the last 5-10 s. */
 static uint32_t base_rtt_ms(const struct watch_path *p, const struct pmd_evidence *ev)
 {
-	uint32_t pr = probe_min_us(p), sf = ev->min_rtt_us;
-	uint32_t us = pr && sf ? (pr < sf ? pr : sf) : (pr ? pr : sf);
-
-	return (us + 999) / 1000;
+	return (least_known_us(probe_min_us(p), ev->min_rtt_us) + 999) / 1000;
 }
 
 /* Judge every path on its evidence; true when one changed state. */
@@ -886,7 +891,6 @@ static bool prefer(struct pmd_watch *w, const struct pmd_evidence *ev)
 		return false;
 	for (int i = 0; i < w->npaths; i++) {
 		struct watch_path *p = &w->path[i];
-		uint32_t pr = probe_min_us(p);
 
 		resend |= prio_check(p, &ev[i], now);
 
@@ -898,7 +902,7 @@ static bool prefer(struct pmd_watch *w, const struct pmd_evidence *ev)
 		if (ev[i].min_rtt_us)
 			p->sf_rtt_us = ev[i].min_rtt_us;
 		if (p->sf_rtt_us)
-			p->base_rtt_us = pr && pr < p->sf_rtt_us ? pr : p->sf_rtt_us;
+			p->base_rtt_us = least_known_us(probe_min_us(p), p->sf_rtt_us);
 		pmd_rate_note(&p->rate, ev[i].bytes, now);
 		p->rate_bps = pmd_rate_bps(&p->rate, now);
 		pp[i] = (struct pmd_prefer_path){ .usable = p->h.state == PMD_PATH_ALIVE,
