@@ -17,7 +17,9 @@
 # pmd) | 0; M_JOIN=1 (default; a join from 10.0.1.1 10 ms after) | 0.
 # Options: -n N iterations (default 10), --valgrind (pmd under valgrind,
 # as test 89), --csum (net.mptcp.checksum_enabled=1 both ends),
-# --wmem-max auto|off|BYTES (pmd's, default auto), -o DIR (kept results,
+# --wmem-max auto|off|BYTES (pmd's, default auto), --pmd-arg ARG (one
+# more argument for pmd, repeatable: --pmd-arg --no-checksum runs pmd
+# without the DSS checksums it asks for by default), -o DIR (kept results,
 # default /tmp/upm-damage.PID), --keep-all (keep intact runs too), --pcap
 # (full captures on the server's s1 and s2, kept for damaged runs, and
 # pcap.txt: the segments that carried the damaged range, their mappings).
@@ -28,7 +30,7 @@
 #   sudo flock /tmp/mpk-bench.lock bench/upm-damage.sh -n 20
 set -u
 M_WHEN=${M_WHEN:-up} M_REMOVE=${M_REMOVE:-1} M_JOIN=${M_JOIN:-1}
-PCAP=0 N=10 MODE=pmd VALGRIND=0 CSUM=0 WMEM=auto OUT= KEEP_ALL=0
+PCAP=0 N=10 MODE=pmd VALGRIND=0 CSUM=0 WMEM=auto OUT= KEEP_ALL=0 PMD_ARGS=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-n) N=$2; shift ;;
@@ -36,10 +38,11 @@ while [ $# -gt 0 ]; do
 	--valgrind) VALGRIND=1 ;;
 	--csum) CSUM=1 ;;
 	--wmem-max) WMEM=$2; shift ;;
+	--pmd-arg) PMD_ARGS+=("$2"); shift ;;
 	-o) OUT=$2; shift ;;
 	--keep-all) KEEP_ALL=1 ;;
 	--pcap) PCAP=1 ;;
-	-h|--help) sed -n '3,29p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,30p' "$0"; exit 0 ;;
 	*) echo "unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -139,7 +142,7 @@ one() {
 		local vg=()
 		[ "$VALGRIND" = 1 ] && vg=(valgrind -q --error-exitcode=99)
 		bg "$C" "${vg[@]}" "$MPTCPKIT" pmd --client -j --pm "$pm" --wmem-max "$WMEM" \
-			--probe c2=10.0.2.2:5399 2>"$RUN/pmd.log"
+			--probe c2=10.0.2.2:5399 "${PMD_ARGS[@]}" 2>"$RUN/pmd.log"
 		vgpid=$BG_PID
 		wait_for 20 grep -q '"action":"start"' "$RUN/pmd.log" || { echo "run$k: pmd did not start"; return 2; }
 		;;
@@ -212,10 +215,10 @@ one() {
 	return $ok
 }
 
-echo "# kernel $(uname -r), mode $MODE$([ "$MODE" = manual ] && echo " (M_WHEN=$M_WHEN M_REMOVE=$M_REMOVE M_JOIN=$M_JOIN)"), valgrind $VALGRIND, csum $CSUM, wmem-max $WMEM, load $(cut -d' ' -f1-3 /proc/loadavg), results in $OUT"
+echo "# kernel $(uname -r), mode $MODE$([ "$MODE" = manual ] && echo " (M_WHEN=$M_WHEN M_REMOVE=$M_REMOVE M_JOIN=$M_JOIN)"), valgrind $VALGRIND, csum $CSUM, wmem-max $WMEM, pmd args: ${PMD_ARGS[*]:-none}, load $(cut -d' ' -f1-3 /proc/loadavg), results in $OUT"
 dmg=0 fail=0
 for k in $(seq "$N"); do
 	one "$k"
 	case $? in 0) dmg=$((dmg + 1)) ;; 2) fail=$((fail + 1)) ;; esac
 done
-echo "# summary: $dmg damaged, $fail failed, $((N - dmg - fail)) intact of $N (mode $MODE, valgrind $VALGRIND, csum $CSUM); load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# summary: $dmg damaged, $fail failed, $((N - dmg - fail)) intact of $N (mode $MODE, valgrind $VALGRIND, csum $CSUM, pmd args: ${PMD_ARGS[*]:-none}); load $(cut -d' ' -f1-3 /proc/loadavg)"

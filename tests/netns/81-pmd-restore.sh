@@ -18,6 +18,7 @@ in_ns "$C" ip mptcp endpoint add 10.0.1.1 id 7 signal dev c1
 in_ns "$C" ip mptcp limits set subflows 1 add_addr_accepted 3
 in_ns "$C" ip mptcp endpoint show >"$TMP/ep.before"
 in_ns "$C" ip mptcp limits show >"$TMP/limits.before"
+csum_before=$(in_ns "$C" sysctl -n net.mptcp.checksum_enabled)
 
 eps_soon() { sleep 0.2; eps; }
 # endpoints without the ids the kernel chose (but with id 7, set by hand)
@@ -31,6 +32,7 @@ exclude = c4   ; nothing is called c4
 backup = yes
 CONF
 pmd_start "$C" "$TMP/pmd.log" -c "$TMP/pmd.conf" -j -v || not_ok "pmd starts" "$(cat "$TMP/pmd.log")"
+check "DSS checksums asked for while pmd runs" 1 in_ns "$C" sysctl -n net.mptcp.checksum_enabled
 check "the pre-existing endpoint is kept; one per other usable address (backup from the file)" \
 	"10.0.1.1 id 7 signal dev c1|10.0.2.1 subflow dev c2|10.0.3.1 subflow backup dev c3" eps
 check "limits raised to fit three endpoints and three announced addresses, never lowered" \
@@ -67,6 +69,7 @@ wait "$PMD_PID"
 check "pmd stops cleanly on SIGINT" 0 echo $?
 check "endpoints exactly as before pmd" "$(cat "$TMP/ep.before")" in_ns "$C" ip mptcp endpoint show
 check "limits exactly as before pmd" "$(cat "$TMP/limits.before")" in_ns "$C" ip mptcp limits show
+check "checksums as before pmd" "$csum_before" in_ns "$C" sysctl -n net.mptcp.checksum_enabled
 
 # options override the file; --exclude and --only
 in_ns "$C" ip mptcp endpoint delete id 7
@@ -74,8 +77,9 @@ pmd_start "$C" "$TMP/pmd2.log" -c "$TMP/pmd.conf" --server --exclude c3
 check "--server --exclude c3: signal endpoints, none on c3" \
 	"10.0.1.1 signal dev c1|10.0.2.1 signal dev c2" eps_soon
 check_ok "pmd stops" pmd_stop
-pmd_start "$C" "$TMP/pmd3.log" --only c2 --backup c2
+pmd_start "$C" "$TMP/pmd3.log" --only c2 --backup c2 --no-checksum
 check "--only c2 --backup c2" "10.0.2.1 subflow backup dev c2" eps_soon
+check "--no-checksum leaves checksums alone" "$csum_before" in_ns "$C" sysctl -n net.mptcp.checksum_enabled
 check_ok "pmd stops" pmd_stop
 check "nothing left" "" in_ns "$C" ip mptcp endpoint show
 

@@ -116,6 +116,13 @@ static void print_conn_counters(const struct diag_conn *c, size_t nsub)
 	print_counter("received", "received %" PRIu64 " ", c->info.bytes_received, known);
 	print_counter("retrans", "retrans %" PRIu64 " ", c->info.retransmits, known);
 	print_uint("num_subflows", "subflows %" PRIu64, nsub);
+	/* DSS checksums (pmd asks for them); shown where the kernel gives the
+	 * byte counters (MPTCP_INFO of 6.0+), which tell a full answer */
+	if (known) {
+		print_bool("checksum", NULL, c->info.csum_enabled);
+		if (c->info.csum_enabled)
+			print_text(" checksums");
+	}
 }
 
 static void print_conn(const struct diag_snapshot *s, const struct diag_conn *c)

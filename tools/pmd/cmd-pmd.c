@@ -18,7 +18,7 @@ static void usage(FILE *f)
 		"                     [--on-link-down remove|backup] [--wmem-max auto|off|BYTES]\n"
 		"                     [--prefer auto|aggregate|handover|interactive]\n"
 		"                     [--rmem-max auto|off|BYTES] [--notsent-lowat BYTES]\n"
-		"                     [--no-health-checks]\n"
+		"                     [--no-health-checks] [--no-checksum]\n"
 		"                     [--probe IF=ADDR[:PORT]] [-j] [-v]\n"
 		"       " PROG_NAME " pmd --server --balanced VIP:PORT --join ADDR[:PORT] [...]\n\n"
 		"A path-manager daemon that keeps every usable path in use: one endpoint per\n"
@@ -50,6 +50,10 @@ static void usage(FILE *f)
 		"      --notsent-lowat BYTES  set net.ipv4.tcp_notsent_lowat while running\n"
 		"                      (plain TCP only: MPTCP subflows ignore it)\n"
 		"      --no-health-checks  act on link state only (no probes, no sock_diag)\n"
+		"      --no-checksum   leave net.mptcp.checksum_enabled alone (pmd sets it\n"
+		"                      to 1 while running: the kernel then checks each\n"
+		"                      mapping's data and sends it again instead of\n"
+		"                      delivering it at a wrong place after a join)\n"
 		"      --balanced VIP:PORT  backend mode, behind an L4 load balancer whose\n"
 		"                      service address is VIP:PORT: clients are told not to\n"
 		"                      join it (net.mptcp.allow_join_initial_addr_port=0,\n"
@@ -67,7 +71,7 @@ static void usage(FILE *f)
 
 enum { OPT_CLIENT = 256, OPT_SERVER, OPT_BACKUP, OPT_ONLY, OPT_EXCLUDE, OPT_PM,
        OPT_DOWN, OPT_LOWAT, OPT_WMEM, OPT_RMEM, OPT_NO_HEALTH, OPT_PROBE,
-       OPT_BALANCED, OPT_JOIN, OPT_PREFER };
+       OPT_BALANCED, OPT_JOIN, OPT_PREFER, OPT_NO_CSUM };
 
 static const struct option options[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -83,6 +87,7 @@ static const struct option options[] = {
 	{ "wmem-max", required_argument, NULL, OPT_WMEM },
 	{ "rmem-max", required_argument, NULL, OPT_RMEM },
 	{ "no-health-checks", no_argument, NULL, OPT_NO_HEALTH },
+	{ "no-checksum", no_argument, NULL, OPT_NO_CSUM },
 	{ "probe", required_argument, NULL, OPT_PROBE },
 	{ "balanced", required_argument, NULL, OPT_BALANCED },
 	{ "join", required_argument, NULL, OPT_JOIN },
@@ -100,7 +105,7 @@ static const struct {
 	{ OPT_ONLY, "only" }, { OPT_EXCLUDE, "exclude" }, { OPT_PM, "pm" },
 	{ OPT_DOWN, "on_link_down" }, { OPT_LOWAT, "notsent_lowat" }, { OPT_PREFER, "prefer" },
 	{ OPT_WMEM, "wmem_max" }, { OPT_RMEM, "rmem_max" },
-	{ OPT_NO_HEALTH, "health_checks" },
+	{ OPT_NO_HEALTH, "health_checks" }, { OPT_NO_CSUM, "checksum" },
 	{ OPT_BALANCED, "balanced" }, { OPT_JOIN, "join" },
 };
 
@@ -127,7 +132,8 @@ static const char *option_value(int opt, const char *arg)
 	switch (opt) {
 	case OPT_CLIENT: return "client";
 	case OPT_SERVER: return "server";
-	case OPT_NO_HEALTH: return "no";
+	case OPT_NO_HEALTH:
+	case OPT_NO_CSUM: return "no";
 	default: return arg;
 	}
 }

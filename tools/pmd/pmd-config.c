@@ -50,6 +50,7 @@ void pmd_config_init(struct pmd_config *cfg)
 	cfg->notsent_lowat = -1;
 	cfg->wmem_max = PMD_BUF_AUTO;
 	cfg->rmem_max = -1;	/* opt-in: see pmd-rcvwin.c for why */
+	cfg->checksum = true;	/* see pmd-tune.c for why */
 	cfg->health = (struct pmd_health_config){
 		.enabled = true, .interval_ms = 25, .dead_ms = 120, .dead_probes = 3,
 		.alive_probes = 2, .stall_ms = 300,
@@ -317,6 +318,11 @@ static int set_verbose(struct setter *p, const char *key, const char *v)
 	return set_bool(p, key, v, &p->cfg->verbose);
 }
 
+static int set_checksum(struct setter *p, const char *key, const char *v)
+{
+	return set_bool(p, key, v, &p->cfg->checksum);
+}
+
 static int set_health(struct setter *p, const char *key, const char *v)
 {
 	return set_bool(p, key, v, &p->cfg->health.enabled);
@@ -413,6 +419,7 @@ static const struct {
 	{ "notsent_lowat", set_lowat },
 	{ "wmem_max", set_wmem_max },
 	{ "rmem_max", set_rmem_max },
+	{ "checksum", set_checksum },
 	{ "verbose", set_verbose },
 	{ "health_checks", set_health },
 	{ "probe_interval_ms", set_interval },

@@ -22,7 +22,8 @@
  *                  and the addresses that carry their last working subflow
  *   pmd-log.c      one line per decision on stderr, text or JSON, typed
  *   pmd-pmsel.c    --pm userspace selects that path manager; restored at stop
- *   pmd-tune.c     tcp_wmem's and tcp_rmem's ceilings, tcp_notsent_lowat;
+ *   pmd-tune.c     tcp_wmem's and tcp_rmem's ceilings, tcp_notsent_lowat,
+ *                  MPTCP's DSS checksums;
  *                  restored at stop
  *   pmd-bufcap.c   wmem_max / rmem_max = auto: a ceiling sized to the paths (pure)
  *   pmd-balanced.c backend mode behind an L4 balancer (--balanced, --join):
@@ -123,6 +124,7 @@ struct pmd_config {
 	long wmem_max;		/* -1: leave net.ipv4.tcp_wmem's ceiling alone;
 				 * PMD_BUF_AUTO: sized to the paths */
 	long rmem_max;		/* the same for net.ipv4.tcp_rmem */
+	bool checksum;		/* net.mptcp.checksum_enabled=1 while running */
 	struct pmd_health_config health;
 	struct pmd_balanced_config balanced;
 	enum pmd_prefer prefer;	/* default auto */
