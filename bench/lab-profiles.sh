@@ -11,6 +11,11 @@
 # The rounds interleave the modes, so load changes hit them alike.
 #   bench/lab-profiles.sh [BUILD_DIR] [REPS (3)] [SECS (10)] [PROFILES]
 #   SHORT_REPS (5): downloads per size and mode; 0: no short downloads.
+#   SIZES ("100000 1000000 10000000"): the short downloads' sizes (bytes).
+#   SERVE_OPTS (""): lab-short.py serve's options, e.g. --nodelay (the
+#   server sets TCP_NODELAY, as web servers do: it spares MPTCP a round trip
+#   Nagle holds the last segment for, bench/short-upstream.md).
+#   REPS 0: no bulk transfers.
 #   DIRS ("up down"): the bulk directions (one, to fit a slot of a shared
 #   machine).
 # Prints a markdown section; the raw figures go to $OUT (default
@@ -22,6 +27,8 @@ REPS=${2:-3}
 SECS=${3:-10}
 PROFILES=${4:-equal wifi-lte dsl-4g fibre-sat slow-second}
 SHORT_REPS=${SHORT_REPS:-5}
+SIZES=${SIZES:-100000 1000000 10000000}
+SERVE_OPTS=${SERVE_OPTS:-}
 DIRS=${DIRS:-up down}
 M=$BUILD/tools/mptcpkit
 SHORT="python3 $TOP/bench/lab-short.py"
@@ -90,7 +97,7 @@ for prof in $PROFILES; do
 	"$M" lab up --name "$P" --profile "$prof" >/dev/null || { echo "lab up $prof failed" >&2; exit 1; }
 	start_pmd "$prof"
 	for lab in "$K" "$P"; do
-		"$M" lab exec server --name "$lab" timeout 3600 $SHORT serve "$SPORT" >/dev/null 2>&1 &
+		"$M" lab exec server --name "$lab" timeout 3600 $SHORT serve "$SPORT" $SERVE_OPTS >/dev/null 2>&1 &
 		wait_listen "$lab" "$SPORT"
 	done
 	for r in $(seq "$REPS"); do
@@ -101,7 +108,7 @@ for prof in $PROFILES; do
 			echo "$prof $dir pmd $(bulk "$P" 10.0.1.2 "$dir")" >>"$OUT/bulk"
 		done
 	done
-	for size in 100000 1000000 10000000; do
+	for size in $SIZES; do
 		[ "$SHORT_REPS" -gt 0 ] || break
 		for t in $("$M" lab exec client --name "$K" $SHORT get 10.0.1.2 "$SPORT" "$size" "$SHORT_REPS" --tcp); do
 			echo "$prof $size tcp1 $t" >>"$OUT/short"; done
@@ -118,9 +125,10 @@ for prof in $PROFILES; do
 done
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 
-python3 - "$OUT" "$START" "$LOAD0" "$LOAD1" "$REPS" "$SECS" "$SHORT_REPS" "$(git -C "$TOP" rev-parse --short HEAD)" <<'EOF'
+touch "$OUT/bulk"
+python3 - "$OUT" "$START" "$LOAD0" "$LOAD1" "$REPS" "$SECS" "$SHORT_REPS" "$(git -C "$TOP" rev-parse --short HEAD)" "$SERVE_OPTS" <<'EOF'
 import statistics as st, sys
-out, start, load0, load1, reps, secs, sreps, commit = sys.argv[1:]
+out, start, load0, load1, reps, secs, sreps, commit, sopts = sys.argv[1:]
 def med(v): return st.median(v) if v else float("nan")
 bulk, short = {}, {}
 for line in open(out + "/bulk"):
@@ -132,7 +140,7 @@ try:
         short.setdefault((p, int(s), m), []).append(None if v == "FAIL" else float(v))
 except FileNotFoundError:
     pass
-profiles = list(dict.fromkeys(k[0] for k in bulk))
+profiles = list(dict.fromkeys([k[0] for k in bulk] + [k[0] for k in short]))
 print(f"## Paths like the field's: profiles, TCP per path vs MPTCP (issue 21, {start} UTC)")
 print()
 print(f"`bench/lab-profiles.sh build {reps} {secs}` (commit {commit}), 2 cores shared with other work:")
@@ -161,12 +169,12 @@ for p in profiles:
               " | %.2f (kernel %.2f) | %.2f |" % (meds["pmd"] / best, meds["kernel"] / best, meds["pmd"] / (meds["tcp1"] + meds["tcp2"])))
 print()
 if short:
-    print("Short downloads over a fresh connection: completion time, median of %s (s):" % sreps)
+    print("Short downloads over a fresh connection: completion time, median of %s (s)%s:" % (sreps, ", server " + sopts if sopts else ""))
     print()
     print("| profile | size | TCP path 1 | TCP path 2 | kernel MPTCP | pmd MPTCP | pmd / best path |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for p in profiles:
-        for s in (100000, 1000000, 10000000):
+        for s in sorted({k[1] for k in short if k[0] == p}):
             meds = {}
             for m in ("tcp1", "tcp2", "kernel", "pmd"):
                 v = [x for x in short.get((p, s, m), []) if x is not None]

@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Short transfers over fresh connections, for bench/lab-profiles.sh.
 
-  lab-short.py serve PORT                 MPTCP listener (takes TCP too): each
+  lab-short.py serve PORT [--nodelay]     MPTCP listener (takes TCP too): each
                                           connection sends an 8-byte size and
-                                          gets that many bytes, then the close
+                                          gets that many bytes, then the close;
+                                          --nodelay: TCP_NODELAY on each accepted
+                                          socket, as web servers do (nginx's
+                                          tcp_nodelay, Go's default)
   lab-short.py get HOST PORT SIZE REPS [--tcp]
                                           REPS downloads of SIZE bytes, each on
                                           a new connection; prints the seconds
@@ -20,7 +23,7 @@ IPPROTO_MPTCP = 262
 CHUNK = bytes(1 << 16)
 
 
-def serve(port):
+def serve(port, nodelay):
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM, IPPROTO_MPTCP)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind(("0.0.0.0", port))
@@ -28,6 +31,8 @@ def serve(port):
     while True:
         conn, _ = ls.accept()
         try:
+            if nodelay:
+                conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             hdr = b""
             while len(hdr) < 8:
                 b = conn.recv(8 - len(hdr))
@@ -68,8 +73,8 @@ def get(host, port, size, reps, tcp):
 
 
 def main():
-    if len(sys.argv) == 3 and sys.argv[1] == "serve":
-        serve(int(sys.argv[2]))
+    if len(sys.argv) in (3, 4) and sys.argv[1] == "serve":
+        serve(int(sys.argv[2]), sys.argv[3:] == ["--nodelay"])
     elif len(sys.argv) in (6, 7) and sys.argv[1] == "get":
         get(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]),
             len(sys.argv) == 7 and sys.argv[6] == "--tcp")
