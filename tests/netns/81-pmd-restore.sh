@@ -19,6 +19,8 @@ in_ns "$C" ip mptcp limits set subflows 1 add_addr_accepted 3
 in_ns "$C" ip mptcp endpoint show >"$TMP/ep.before"
 in_ns "$C" ip mptcp limits show >"$TMP/limits.before"
 csum_before=$(in_ns "$C" sysctl -n net.mptcp.checksum_enabled)
+rmem_before=$(in_ns "$C" sysctl -n net.ipv4.tcp_rmem)
+rmem_raised=$(echo "$rmem_before" | awk '{ d = $2 < 262144 ? 262144 : $2; print $1 "\t" (d > $3 ? $3 : d) "\t" $3 }')
 
 eps_soon() { sleep 0.2; eps; }
 # endpoints without the ids the kernel chose (but with id 7, set by hand)
@@ -33,6 +35,8 @@ backup = yes
 CONF
 pmd_start "$C" "$TMP/pmd.log" -c "$TMP/pmd.conf" -j -v || not_ok "pmd starts" "$(cat "$TMP/pmd.log")"
 check "DSS checksums asked for while pmd runs" 1 in_ns "$C" sysctl -n net.mptcp.checksum_enabled
+check "tcp_rmem's default raised to 262144 while pmd runs" "$(printf "$rmem_raised")" \
+	in_ns "$C" sysctl -n net.ipv4.tcp_rmem
 check "the pre-existing endpoint is kept; one per other usable address (backup from the file)" \
 	"10.0.1.1 id 7 signal dev c1|10.0.2.1 subflow dev c2|10.0.3.1 subflow backup dev c3" eps
 check "limits raised to fit three endpoints and three announced addresses, never lowered" \
@@ -70,6 +74,7 @@ check "pmd stops cleanly on SIGINT" 0 echo $?
 check "endpoints exactly as before pmd" "$(cat "$TMP/ep.before")" in_ns "$C" ip mptcp endpoint show
 check "limits exactly as before pmd" "$(cat "$TMP/limits.before")" in_ns "$C" ip mptcp limits show
 check "checksums as before pmd" "$csum_before" in_ns "$C" sysctl -n net.mptcp.checksum_enabled
+check "tcp_rmem as before pmd" "$rmem_before" in_ns "$C" sysctl -n net.ipv4.tcp_rmem
 
 # options override the file; --exclude and --only
 in_ns "$C" ip mptcp endpoint delete id 7
@@ -127,6 +132,16 @@ pmd_start "$C" "$TMP/pmd9.log" --no-health-checks
 check "auto without health checks leaves the sysctl alone" "$wmem_before" \
 	in_ns "$C" sysctl -n net.ipv4.tcp_wmem
 check_ok "pmd stops" pmd_stop
+# tcp_rmem's default (raised, field alone) beside its ceiling (--rmem-max),
+# through a SIGKILL: the next pmd puts back both fields as they were
+pmd_start "$C" "$TMP/pmd10.log" --rmem-max 1048576
+kill -KILL "$PMD_PID"
+wait "$PMD_PID" 2>/dev/null
+pmd_start "$C" "$TMP/pmd11.log" --rmem-max 524288 --rmem-default off
+check_ok "pmd stops" pmd_stop
+check "tcp_rmem's default and ceiling as before, after a SIGKILL" "$rmem_before" \
+	in_ns "$C" sysctl -n net.ipv4.tcp_rmem
+check_fail "--rmem-default below 4 KiB is refused" "$MPTCPKIT" pmd --rmem-default 100
 check_fail "--wmem-max below 64 KiB is refused" "$MPTCPKIT" pmd --wmem-max 4096
 check_fail "--wmem-max neither auto, off nor bytes is refused" "$MPTCPKIT" pmd --wmem-max lots
 

@@ -17,7 +17,8 @@ static void usage(FILE *f)
 		"                     [--only IF,..] [--exclude IF,..] [--pm kernel|userspace]\n"
 		"                     [--on-link-down remove|backup] [--wmem-max auto|off|BYTES]\n"
 		"                     [--prefer auto|aggregate|handover|interactive]\n"
-		"                     [--rmem-max auto|off|BYTES] [--notsent-lowat BYTES]\n"
+		"                     [--rmem-max auto|off|BYTES] [--rmem-default BYTES|off]\n"
+		"                     [--notsent-lowat BYTES]\n"
 		"                     [--no-health-checks] [--no-checksum]\n"
 		"                     [--probe IF=ADDR[:PORT]] [-j] [-v]\n"
 		"       " PROG_NAME " pmd --server --balanced VIP:PORT --join ADDR[:PORT] [...]\n\n"
@@ -47,6 +48,9 @@ static void usage(FILE *f)
 		"      --rmem-max auto|off|BYTES  cap net.ipv4.tcp_rmem while running: a\n"
 		"                      smaller window, so peers queue less (default off;\n"
 		"                      costs throughput over lossy paths)\n"
+		"      --rmem-default BYTES|off  raise net.ipv4.tcp_rmem's default while\n"
+		"                      running (default 262144: a short download's window\n"
+		"                      does not cost it a round trip)\n"
 		"      --notsent-lowat BYTES  set net.ipv4.tcp_notsent_lowat while running\n"
 		"                      (plain TCP only: MPTCP subflows ignore it)\n"
 		"      --no-health-checks  act on link state only (no probes, no sock_diag)\n"
@@ -71,7 +75,7 @@ static void usage(FILE *f)
 
 enum { OPT_CLIENT = 256, OPT_SERVER, OPT_BACKUP, OPT_ONLY, OPT_EXCLUDE, OPT_PM,
        OPT_DOWN, OPT_LOWAT, OPT_WMEM, OPT_RMEM, OPT_NO_HEALTH, OPT_PROBE,
-       OPT_BALANCED, OPT_JOIN, OPT_PREFER, OPT_NO_CSUM };
+       OPT_BALANCED, OPT_JOIN, OPT_PREFER, OPT_NO_CSUM, OPT_RMEM_DEF };
 
 static const struct option options[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -86,6 +90,7 @@ static const struct option options[] = {
 	{ "notsent-lowat", required_argument, NULL, OPT_LOWAT },
 	{ "wmem-max", required_argument, NULL, OPT_WMEM },
 	{ "rmem-max", required_argument, NULL, OPT_RMEM },
+	{ "rmem-default", required_argument, NULL, OPT_RMEM_DEF },
 	{ "no-health-checks", no_argument, NULL, OPT_NO_HEALTH },
 	{ "no-checksum", no_argument, NULL, OPT_NO_CSUM },
 	{ "probe", required_argument, NULL, OPT_PROBE },
@@ -104,7 +109,7 @@ static const struct {
 	{ OPT_CLIENT, "mode" }, { OPT_SERVER, "mode" }, { OPT_BACKUP, "backup" },
 	{ OPT_ONLY, "only" }, { OPT_EXCLUDE, "exclude" }, { OPT_PM, "pm" },
 	{ OPT_DOWN, "on_link_down" }, { OPT_LOWAT, "notsent_lowat" }, { OPT_PREFER, "prefer" },
-	{ OPT_WMEM, "wmem_max" }, { OPT_RMEM, "rmem_max" },
+	{ OPT_WMEM, "wmem_max" }, { OPT_RMEM, "rmem_max" }, { OPT_RMEM_DEF, "rmem_default" },
 	{ OPT_NO_HEALTH, "health_checks" }, { OPT_NO_CSUM, "checksum" },
 	{ OPT_BALANCED, "balanced" }, { OPT_JOIN, "join" },
 };

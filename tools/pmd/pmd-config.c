@@ -51,6 +51,7 @@ void pmd_config_init(struct pmd_config *cfg)
 	cfg->wmem_max = PMD_BUF_AUTO;
 	cfg->rmem_max = -1;	/* opt-in: see pmd-rcvwin.c for why */
 	cfg->checksum = true;	/* see pmd-tune.c for why */
+	cfg->rmem_default = PMD_RMEM_DEFAULT;
 	cfg->health = (struct pmd_health_config){
 		.enabled = true, .interval_ms = 25, .dead_ms = 120, .dead_probes = 3,
 		.alive_probes = 2, .stall_ms = 300,
@@ -318,6 +319,11 @@ static int set_verbose(struct setter *p, const char *key, const char *v)
 	return set_bool(p, key, v, &p->cfg->verbose);
 }
 
+static int set_rmem_default(struct setter *p, const char *key, const char *v)
+{
+	return parse_bytes_or_off(p, key, v, 4096, &p->cfg->rmem_default);
+}
+
 static int set_checksum(struct setter *p, const char *key, const char *v)
 {
 	return set_bool(p, key, v, &p->cfg->checksum);
@@ -419,6 +425,7 @@ static const struct {
 	{ "notsent_lowat", set_lowat },
 	{ "wmem_max", set_wmem_max },
 	{ "rmem_max", set_rmem_max },
+	{ "rmem_default", set_rmem_default },
 	{ "checksum", set_checksum },
 	{ "verbose", set_verbose },
 	{ "health_checks", set_health },

@@ -24,6 +24,16 @@
  * subflows do not honour it (a subflow kept 650-820 KB unsent with it at
  * 131072, where plain TCP kept 150-200 KB): it only limits plain TCP.
  *
+ * rmem_default raises net.ipv4.tcp_rmem's second field, the receive
+ * buffer a socket starts with (never lowers it; only that field is saved
+ * and put back, so it keeps out of rmem_max's way). With the kernel's
+ * 131072, a client's MPTCP-level window held a short download's third
+ * flight back while a join came in, and the cut flight left a small
+ * segment that the server's Nagle waited on: one round trip more (38 of 40
+ * downloads of 95 KB at 20 ms RTT; 1 of 40 with 262144; plain TCP alike
+ * either way; bench/short-upstream.md). A buffer is a ceiling, not memory
+ * taken: a socket uses it only as data waits in it.
+ *
  * checksum sets net.mptcp.checksum_enabled to 1 (the default; either end
  * asking is enough, RFC 8684 3.3.1): each DSS mapping's data is then
  * checked against its sequence number before it is delivered. On 6.18 a
@@ -41,6 +51,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -58,6 +69,8 @@ struct tunable {
 	long floor;		/* of auto (pmd-bufcap.c); 0: no auto */
 	const char *measure;	/* what auto follows, for the log */
 	const char *missing;	/* the kernel may lack it: why, for the log */
+	const char *key;	/* in the run file, when two entries share a path */
+	bool field_only;	/* saved and restored: its field alone; only raised */
 	char saved[VALUE_LEN];	/* the value before pmd, "" when not changed */
 	bool is_auto;		/* auto now */
 	struct pmd_bufcap cap;
@@ -70,6 +83,9 @@ static struct tunable tunables[] = {
 	{ .path = "net/ipv4/tcp_rmem", .name = "net.ipv4.tcp_rmem", .field = 3,
 	  .why = "a smaller window: the peer queues less that a dead path would hold up",
 	  .floor = PMD_RMEM_FLOOR, .measure = "rcv_window" },
+	{ .path = "net/ipv4/tcp_rmem", .name = "net.ipv4.tcp_rmem", .field = 2,
+	  .key = "net/ipv4/tcp_rmem:default", .field_only = true,
+	  .why = "a larger first receive window: a short download is not held a round trip" },
 	{ .path = "net/ipv4/tcp_notsent_lowat", .name = "net.ipv4.tcp_notsent_lowat",
 	  .why = "less unsent data queued per plain TCP socket" },
 	{ .path = "net/mptcp/checksum_enabled", .name = "net.mptcp.checksum_enabled",
@@ -78,7 +94,12 @@ static struct tunable tunables[] = {
 };
 
 #define NTUNABLES (sizeof(tunables) / sizeof(tunables[0]))
-enum { TUNE_WMEM, TUNE_RMEM, TUNE_LOWAT, TUNE_CSUM };	/* their places in tunables[] */
+enum { TUNE_WMEM, TUNE_RMEM, TUNE_RMEM_DEFAULT, TUNE_LOWAT, TUNE_CSUM };	/* their places in tunables[] */
+
+static const char *file_key(const struct tunable *t)
+{
+	return t->key ? t->key : t->path;
+}
 
 static void saved_line(void *data, const char *line)
 {
@@ -89,7 +110,7 @@ static void saved_line(void *data, const char *line)
 	if (sscanf(line, "sysctl %63s %63[^\n]", path, val) != 2)
 		return;
 	for (size_t i = 0; i < NTUNABLES; i++) {
-		if (!strcmp(tunables[i].path, path))
+		if (!strcmp(file_key(&tunables[i]), path))
 			snprintf(tunables[i].saved, VALUE_LEN, "%s", val);
 	}
 }
@@ -99,7 +120,7 @@ static int write_saved(FILE *f, const void *data)
 	(void)data;
 	for (size_t i = 0; i < NTUNABLES; i++) {
 		if (tunables[i].saved[0])
-			fprintf(f, "sysctl %s %s\n", tunables[i].path, tunables[i].saved);
+			fprintf(f, "sysctl %s %s\n", file_key(&tunables[i]), tunables[i].saved);
 	}
 	return ferror(f) ? -EIO : 0;
 }
@@ -140,6 +161,16 @@ static int with_field(const char *old, int field, long n, char out[VALUE_LEN])
 	return 0;
 }
 
+/* The field-th field (1-based) of a value, or -1. */
+static long field_of(const char *val, int field)
+{
+	long f[3];
+
+	if (field < 1 || field > 3 || sscanf(val, "%ld %ld %ld", &f[0], &f[1], &f[2]) != 3)
+		return -1;
+	return f[field - 1];
+}
+
 /* Set t's field to n, keeping the first value found in t->saved; the new
  * value in want ("" when it was already so). 0 or -errno (logged). */
 static int set_value(struct tunable *t, long n, char want[VALUE_LEN])
@@ -151,6 +182,8 @@ static int set_value(struct tunable *t, long n, char want[VALUE_LEN])
 	ret = sysctl_read(t->path, old, sizeof(old));
 	if (ret == -ENOENT && t->missing)
 		return ret;	/* said by tune_one */
+	if (!ret && t->field_only && field_of(old, t->field) >= n)
+		return 0;	/* already as large: left as it is */
 	if (!ret)
 		ret = with_field(old, t->field, n, want);
 	if (!ret && !strcmp(old, want)) {
@@ -163,7 +196,11 @@ static int set_value(struct tunable *t, long n, char want[VALUE_LEN])
 		pmd_log_error("set-sysctl", strerror(-ret));
 		return ret;
 	}
-	if (!t->saved[0])	/* else the original, from a pmd that was killed */
+	if (t->saved[0])	/* the original, from a pmd that was killed */
+		return 0;
+	if (t->field_only)
+		snprintf(t->saved, sizeof(t->saved), "%ld", field_of(old, t->field));
+	else
 		snprintf(t->saved, sizeof(t->saved), "%s", old);
 	return 0;
 }
@@ -189,15 +226,23 @@ static int tune_one(struct tunable *t, long n)
 
 static int restore_one(struct tunable *t, const char *why)
 {
-	int ret;
+	char val[VALUE_LEN], now[VALUE_LEN];
+	int ret = 0;
 
 	if (!t->saved[0])
 		return 0;
-	ret = sysctl_write(t->path, t->saved);
+	snprintf(val, sizeof(val), "%s", t->saved);
+	if (t->field_only) {	/* that field back, the others as they are now */
+		ret = sysctl_read(t->path, now, sizeof(now));
+		if (!ret)
+			ret = with_field(now, t->field, strtol(t->saved, NULL, 10), val);
+	}
+	if (!ret)
+		ret = sysctl_write(t->path, val);
 	if (ret)
 		pmd_log_error("restore-sysctl", strerror(-ret));
 	else
-		log_value(t, "restore-sysctl", t->saved, why);
+		log_value(t, "restore-sysctl", val, why);
 	t->saved[0] = '\0';
 	return ret;
 }
@@ -241,8 +286,8 @@ static long first_value(struct tunable *t, long asked, const struct pmd_config *
 
 int pmd_tune_start(const struct pmd_config *cfg)
 {
-	long asked[NTUNABLES] = { cfg->wmem_max, cfg->rmem_max, cfg->notsent_lowat,
-				  cfg->checksum ? 1 : -1 };
+	long asked[NTUNABLES] = { cfg->wmem_max, cfg->rmem_max, cfg->rmem_default,
+				  cfg->notsent_lowat, cfg->checksum ? 1 : -1 };
 	long want[NTUNABLES];
 	bool any = false;
 	int ret = 0;

@@ -124,6 +124,8 @@ struct pmd_config {
 	long wmem_max;		/* -1: leave net.ipv4.tcp_wmem's ceiling alone;
 				 * PMD_BUF_AUTO: sized to the paths */
 	long rmem_max;		/* the same for net.ipv4.tcp_rmem */
+	long rmem_default;	/* -1: leave net.ipv4.tcp_rmem's default alone;
+				 * else raise it to this */
 	bool checksum;		/* net.mptcp.checksum_enabled=1 while running */
 	struct pmd_health_config health;
 	struct pmd_balanced_config balanced;
@@ -546,6 +548,7 @@ void pmd_upm_stop(struct pmd_upm *u);
 #define PMD_BUF_AUTO (-2L)
 #define PMD_WMEM_FLOOR 262144L	/* 2 x 50 Mbit/s uploads recovered in <= 0.23 s */
 #define PMD_RMEM_FLOOR 524288L	/* ... downloads in <= 0.16 s, nothing slower */
+#define PMD_RMEM_DEFAULT 262144L	/* short downloads: no round trip lost (pmd-tune.c) */
 
 struct pmd_bufcap {
 	long floor;
