@@ -12,6 +12,7 @@
 #   bench/lab-profiles.sh [BUILD_DIR] [REPS (3)] [SECS (10)] [PROFILES]
 #   SHORT_REPS (5): downloads per size and mode; 0: no short downloads.
 #   SIZES ("100000 1000000 10000000"): the short downloads' sizes (bytes).
+#   PMD_OPTS (""): more options for pmd (e.g. --no-checksum).
 #   SERVE_OPTS (""): lab-short.py serve's options, e.g. --nodelay (the
 #   server sets TCP_NODELAY, as web servers do: it spares MPTCP a round trip
 #   Nagle holds the last segment for, bench/short-upstream.md).
@@ -29,6 +30,7 @@ PROFILES=${4:-equal wifi-lte dsl-4g fibre-sat slow-second}
 SHORT_REPS=${SHORT_REPS:-5}
 SIZES=${SIZES:-100000 1000000 10000000}
 SERVE_OPTS=${SERVE_OPTS:-}
+PMD_OPTS=${PMD_OPTS:-}
 DIRS=${DIRS:-up down}
 M=$BUILD/tools/mptcpkit
 SHORT="python3 $TOP/bench/lab-short.py"
@@ -79,7 +81,8 @@ start_pmd() {
 	# pmd makes its own endpoints: the lab's are not pmd's, so it would
 	# leave them alone (and could not make them backup)
 	"$M" lab exec client --name "$P" ip mptcp endpoint flush
-	"$M" lab exec client --name "$P" "$M" -j pmd --client >"$OUT/pmd-$1.log" 2>&1 &
+	# shellcheck disable=SC2086
+	"$M" lab exec client --name "$P" "$M" -j pmd --client $PMD_OPTS >"$OUT/pmd-$1.log" 2>&1 &
 	PMD_PID=$!
 	sleep 2
 }

@@ -34,7 +34,7 @@ exclude = c4   ; nothing is called c4
 backup = yes
 CONF
 pmd_start "$C" "$TMP/pmd.log" -c "$TMP/pmd.conf" -j -v || not_ok "pmd starts" "$(cat "$TMP/pmd.log")"
-check "DSS checksums asked for while pmd runs" 1 in_ns "$C" sysctl -n net.mptcp.checksum_enabled
+check "DSS checksums left alone by default" "$csum_before" in_ns "$C" sysctl -n net.mptcp.checksum_enabled
 check "tcp_rmem's default raised to 262144 while pmd runs" "$(printf "$rmem_raised")" \
 	in_ns "$C" sysctl -n net.ipv4.tcp_rmem
 check "the pre-existing endpoint is kept; one per other usable address (backup from the file)" \
@@ -82,9 +82,18 @@ pmd_start "$C" "$TMP/pmd2.log" -c "$TMP/pmd.conf" --server --exclude c3
 check "--server --exclude c3: signal endpoints, none on c3" \
 	"10.0.1.1 signal dev c1|10.0.2.1 signal dev c2" eps_soon
 check_ok "pmd stops" pmd_stop
-pmd_start "$C" "$TMP/pmd3.log" --only c2 --backup c2 --no-checksum
+pmd_start "$C" "$TMP/pmd3.log" --only c2 --backup c2 --checksum
 check "--only c2 --backup c2" "10.0.2.1 subflow backup dev c2" eps_soon
-check "--no-checksum leaves checksums alone" "$csum_before" in_ns "$C" sysctl -n net.mptcp.checksum_enabled
+check "--checksum asks for DSS checksums while pmd runs" 1 in_ns "$C" sysctl -n net.mptcp.checksum_enabled
+# the server (left at 0) agrees; ss shows it
+bg "$S" python3 -c 'import socket; l = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); l.bind(("10.0.2.2", 5281)); l.listen(1); c, _ = l.accept(); c.recv(1)'
+spid=$BG_PID
+wait_listen "$S" 5281
+bg "$C" python3 -c 'import socket, time; s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 262); s.connect(("10.0.2.2", 5281)); time.sleep(3)'
+cpid=$BG_PID
+check_ok "... a connection meanwhile uses them (ss -j)" wait_for 2 sh -c \
+	"ip netns exec $C $MPTCPKIT -j ss | python3 -c 'import json, sys; sys.exit([c[\"checksum\"] for c in json.load(sys.stdin)[\"connections\"] if c.get(\"remote\") == \"10.0.2.2:5281\"] != [True])'"
+kill "$cpid" "$spid" 2>/dev/null; wait "$cpid" "$spid" 2>/dev/null
 check_ok "pmd stops" pmd_stop
 check "nothing left" "" in_ns "$C" ip mptcp endpoint show
 

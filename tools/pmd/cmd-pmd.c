@@ -19,7 +19,7 @@ static void usage(FILE *f)
 		"                     [--prefer auto|aggregate|handover|interactive]\n"
 		"                     [--rmem-max auto|off|BYTES] [--rmem-default BYTES|off]\n"
 		"                     [--notsent-lowat BYTES]\n"
-		"                     [--no-health-checks] [--no-checksum]\n"
+		"                     [--no-health-checks] [--checksum]\n"
 		"                     [--probe IF=ADDR[:PORT]] [-j] [-v]\n"
 		"       " PROG_NAME " pmd --server --balanced VIP:PORT --join ADDR[:PORT] [...]\n\n"
 		"A path-manager daemon that keeps every usable path in use: one endpoint per\n"
@@ -54,10 +54,10 @@ static void usage(FILE *f)
 		"      --notsent-lowat BYTES  set net.ipv4.tcp_notsent_lowat while running\n"
 		"                      (plain TCP only: MPTCP subflows ignore it)\n"
 		"      --no-health-checks  act on link state only (no probes, no sock_diag)\n"
-		"      --no-checksum   leave net.mptcp.checksum_enabled alone (pmd sets it\n"
-		"                      to 1 while running: the kernel then checks each\n"
-		"                      mapping's data and sends it again instead of\n"
-		"                      delivering it at a wrong place after a join)\n"
+		"      --checksum      set net.mptcp.checksum_enabled to 1 while running: the\n"
+		"                      kernel checks each mapping's data, and sends it again\n"
+		"                      instead of delivering it at a wrong place after a\n"
+		"                      join (costs a round trip on short downloads)\n"
 		"      --balanced VIP:PORT  backend mode, behind an L4 load balancer whose\n"
 		"                      service address is VIP:PORT: clients are told not to\n"
 		"                      join it (net.mptcp.allow_join_initial_addr_port=0,\n"
@@ -75,7 +75,7 @@ static void usage(FILE *f)
 
 enum { OPT_CLIENT = 256, OPT_SERVER, OPT_BACKUP, OPT_ONLY, OPT_EXCLUDE, OPT_PM,
        OPT_DOWN, OPT_LOWAT, OPT_WMEM, OPT_RMEM, OPT_NO_HEALTH, OPT_PROBE,
-       OPT_BALANCED, OPT_JOIN, OPT_PREFER, OPT_NO_CSUM, OPT_RMEM_DEF };
+       OPT_BALANCED, OPT_JOIN, OPT_PREFER, OPT_CSUM, OPT_RMEM_DEF };
 
 static const struct option options[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -92,7 +92,7 @@ static const struct option options[] = {
 	{ "rmem-max", required_argument, NULL, OPT_RMEM },
 	{ "rmem-default", required_argument, NULL, OPT_RMEM_DEF },
 	{ "no-health-checks", no_argument, NULL, OPT_NO_HEALTH },
-	{ "no-checksum", no_argument, NULL, OPT_NO_CSUM },
+	{ "checksum", no_argument, NULL, OPT_CSUM },
 	{ "probe", required_argument, NULL, OPT_PROBE },
 	{ "balanced", required_argument, NULL, OPT_BALANCED },
 	{ "join", required_argument, NULL, OPT_JOIN },
@@ -110,7 +110,7 @@ static const struct {
 	{ OPT_ONLY, "only" }, { OPT_EXCLUDE, "exclude" }, { OPT_PM, "pm" },
 	{ OPT_DOWN, "on_link_down" }, { OPT_LOWAT, "notsent_lowat" }, { OPT_PREFER, "prefer" },
 	{ OPT_WMEM, "wmem_max" }, { OPT_RMEM, "rmem_max" }, { OPT_RMEM_DEF, "rmem_default" },
-	{ OPT_NO_HEALTH, "health_checks" }, { OPT_NO_CSUM, "checksum" },
+	{ OPT_NO_HEALTH, "health_checks" }, { OPT_CSUM, "checksum" },
 	{ OPT_BALANCED, "balanced" }, { OPT_JOIN, "join" },
 };
 
@@ -137,8 +137,8 @@ static const char *option_value(int opt, const char *arg)
 	switch (opt) {
 	case OPT_CLIENT: return "client";
 	case OPT_SERVER: return "server";
-	case OPT_NO_HEALTH:
-	case OPT_NO_CSUM: return "no";
+	case OPT_NO_HEALTH: return "no";
+	case OPT_CSUM: return "yes";
 	default: return arg;
 	}
 }

@@ -50,7 +50,7 @@ void pmd_config_init(struct pmd_config *cfg)
 	cfg->notsent_lowat = -1;
 	cfg->wmem_max = PMD_BUF_AUTO;
 	cfg->rmem_max = -1;	/* opt-in: see pmd-rcvwin.c for why */
-	cfg->checksum = true;	/* see pmd-tune.c for why */
+	cfg->checksum = false;	/* opt-in: see pmd-tune.c for why */
 	cfg->rmem_default = PMD_RMEM_DEFAULT;
 	cfg->health = (struct pmd_health_config){
 		.enabled = true, .interval_ms = 25, .dead_ms = 120, .dead_probes = 3,

@@ -34,16 +34,17 @@
  * either way; bench/short-upstream.md). A buffer is a ceiling, not memory
  * taken: a socket uses it only as data waits in it.
  *
- * checksum sets net.mptcp.checksum_enabled to 1 (the default; either end
- * asking is enough, RFC 8684 3.3.1): each DSS mapping's data is then
- * checked against its sequence number before it is delivered. On 6.18 a
- * join that gets data at once can have that data delivered at the
- * receiver's ack_seq instead of its own place (bench/upm-damage.md: 6 of
- * 15 uploads damaged with pmd's userspace PM); with checksums the kernel
- * finds the wrong mapping, resets that subflow and sends the data again
- * (0 damaged in 30). pmd's joins are what the kernel alone never makes:
- * after every outage. The cost: on loopback, within the noise (8.2 against
- * 8.1 Gbit/s, 4 rounds). Before 5.14 the sysctl does not exist: said once.
+ * checksum (opt-in, --checksum) sets net.mptcp.checksum_enabled to 1
+ * (either end asking is enough, RFC 8684 3.3.1): each DSS mapping's data is
+ * then checked before it is delivered. On 6.18 a join that gets data at
+ * once can have that data delivered at the receiver's ack_seq instead of
+ * its own place (bench/upm-damage.md: 6 of 15 uploads damaged with pmd's
+ * userspace PM of the time); with checksums the kernel finds the wrong
+ * mapping, resets that subflow and sends the data again (0 damaged in 30).
+ * Not the default: it cost a round trip on short downloads (95 KB at 20 ms
+ * RTT: 1.21 x TCP against 0.96 without, 12 runs each; bench/RESULTS.md),
+ * while bulk goodput over loopback did not move. Before 5.14 the sysctl
+ * does not exist: said once.
  *
  * The values found before pmd are kept in the run file "tune" (lines
  * "sysctl PATH VALUE"), so that after a SIGKILL the next pmd restores the

@@ -126,7 +126,7 @@ struct pmd_config {
 	long rmem_max;		/* the same for net.ipv4.tcp_rmem */
 	long rmem_default;	/* -1: leave net.ipv4.tcp_rmem's default alone;
 				 * else raise it to this */
-	bool checksum;		/* net.mptcp.checksum_enabled=1 while running */
+	bool checksum;		/* net.mptcp.checksum_enabled=1 while running (opt-in) */
 	struct pmd_health_config health;
 	struct pmd_balanced_config balanced;
 	enum pmd_prefer prefer;	/* default auto */
