@@ -162,9 +162,13 @@ check "--sockopt TCP_USER_TIMEOUT=error (seccomp): the program gets ENOPROTOOPT"
 	"set=ENOPROTOOPT proto=mptcp" sh -c "ip netns exec '$CLI' '$MPTCPKIT' run --mode seccomp \
 	--sockopt TCP_USER_TIMEOUT=error -- '$H/sockopt-prog-static' connect 127.0.0.1 1 \
 	TCP_USER_TIMEOUT 2>/dev/null | head -n 1 | cut -d' ' -f1,2"
-check "-d: one line for the decision" "1" sh -c "ip netns exec '$CLI' '$MPTCPKIT' run -d \
-	--mode seccomp -- '$H/sockopt-prog' connect 127.0.0.1 1 TCP_USER_TIMEOUT 2>&1 >/dev/null |
-	grep -c 'setsockopt(3, TCP_USER_TIMEOUT): tcp: now a TCP socket'"
+# (failed once in a fresh-clone suite, not reproduced since: the -d output
+# is shown when it fails)
+dout=$(ip netns exec "$CLI" "$MPTCPKIT" run -d --mode seccomp -- "$H/sockopt-prog" connect \
+	127.0.0.1 1 TCP_USER_TIMEOUT 2>&1 >/dev/null)
+if [ "$(grep -c 'setsockopt(3, TCP_USER_TIMEOUT): tcp: now a TCP socket' <<<"$dout")" = 1 ]; then
+	ok "-d: one line for the decision"
+else not_ok "-d: one line for the decision" "$(head -c 600 <<<"$dout")"; fi
 
 # UDP and AF_UNIX sockets are untouched, even for options the filter watches.
 cat >"$TMP/other.py" <<'PY'
