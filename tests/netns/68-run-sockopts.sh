@@ -162,11 +162,11 @@ check "--sockopt TCP_USER_TIMEOUT=error (seccomp): the program gets ENOPROTOOPT"
 	"set=ENOPROTOOPT proto=mptcp" sh -c "ip netns exec '$CLI' '$MPTCPKIT' run --mode seccomp \
 	--sockopt TCP_USER_TIMEOUT=error -- '$H/sockopt-prog-static' connect 127.0.0.1 1 \
 	TCP_USER_TIMEOUT 2>/dev/null | head -n 1 | cut -d' ' -f1,2"
-# (failed once in a fresh-clone suite, not reproduced since: the -d output
-# is shown when it fails)
+# Any descriptor number: a parent's open descriptor (flock(1) holding a
+# lock around the suite) moves the program's socket from 3 to 4.
 dout=$(ip netns exec "$CLI" "$MPTCPKIT" run -d --mode seccomp -- "$H/sockopt-prog" connect \
 	127.0.0.1 1 TCP_USER_TIMEOUT 2>&1 >/dev/null)
-if [ "$(grep -c 'setsockopt(3, TCP_USER_TIMEOUT): tcp: now a TCP socket' <<<"$dout")" = 1 ]; then
+if [ "$(grep -c 'setsockopt([0-9]*, TCP_USER_TIMEOUT): tcp: now a TCP socket' <<<"$dout")" = 1 ]; then
 	ok "-d: one line for the decision"
 else not_ok "-d: one line for the decision" "$(head -c 600 <<<"$dout")"; fi
 
