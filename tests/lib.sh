@@ -18,13 +18,42 @@ _NAMESPACES=()
 _PIDS=()
 _FAILED=0
 
+# tree_pids PID: the process and every descendant, parents first.
+tree_pids() {
+	local c
+	echo "$1"
+	for c in $(pgrep -P "$1"); do tree_pids "$c"; done
+}
+
+# tree_diag PID: one comment line per process of the tree: state, where it
+# waits in the kernel, command (what a hang in CI leaves to go on).
+tree_diag() {
+	local p
+	for p in $(tree_pids "$1"); do
+		echo "# $(ps -o pid=,stat=,wchan:24=,args= -p "$p" 2>/dev/null | cut -c1-160)"
+	done
+}
+
+# stop_bounded PID [SECONDS (10)]: SIGTERM sent before; wait that long for
+# PID to end, then show its tree and SIGKILL all of it. Never blocks longer.
+stop_bounded() {
+	local pid=$1 end=$((SECONDS + ${2:-10})) p
+	while kill -0 "$pid" 2>/dev/null && [ "$SECONDS" -lt "$end" ]; do sleep 0.1; done
+	if kill -0 "$pid" 2>/dev/null; then
+		echo "# process $pid did not stop on SIGTERM; killing its tree:"
+		tree_diag "$pid"
+		for p in $(tree_pids "$pid"); do kill -9 "$p" 2>/dev/null; done
+	fi
+	wait "$pid" 2>/dev/null
+}
+
 cleanup() {
 	local pid ns
 	for pid in "${_PIDS[@]}"; do
 		kill "$pid" 2>/dev/null
 	done
 	for pid in "${_PIDS[@]}"; do
-		wait "$pid" 2>/dev/null
+		stop_bounded "$pid"
 	done
 	for ns in "${_NAMESPACES[@]}"; do
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null

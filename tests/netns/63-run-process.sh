@@ -32,7 +32,7 @@ for sig in TERM HUP USR1 USR2; do
 	# the command says when its trap is set: signalled before that, it
 	# would die of the signal itself (a fixed wait failed under load)
 	"$MPTCPKIT" run --mode seccomp -- sh -c \
-		"trap 'exit 42' $sig; : >'$TMP/ready.$sig'; sleep 5 & wait" &
+		"trap 'kill \$!; exit 42' $sig; : >'$TMP/ready.$sig'; sleep 5 & wait" &
 	pid=$!
 	for _ in $(seq 100); do [ -e "$TMP/ready.$sig" ] && break; sleep 0.05; done
 	kill -"$sig" "$pid"
