@@ -19,6 +19,10 @@
 #   REPS 0: no bulk transfers.
 #   DIRS ("up down"): the bulk directions (one, to fit a slot of a shared
 #   machine).
+#   PMD2_BUILD, PMD2_ARGS: a fifth mode, pmd2, 'pmd --client PMD2_ARGS'
+#   from PMD2_BUILD (default BUILD) in a third lab: a change measured
+#   beside the code it replaces, or another option, in the same run (bulk
+#   only).
 # Prints a markdown section; the raw figures go to $OUT (default
 # /tmp/lab-profiles-PID). Needs root.
 set -u
@@ -37,15 +41,21 @@ SHORT="python3 $TOP/bench/lab-short.py"
 OUT=${OUT:-/tmp/lab-profiles-$$}
 K=bpk-$$
 P=bpp-$$
+Q=
+PMD2_BUILD=${PMD2_BUILD:-}
+PMD2_ARGS=${PMD2_ARGS:-}
+[ -n "$PMD2_BUILD$PMD2_ARGS" ] && Q=bpq-$$
+M2=$(cd "${PMD2_BUILD:-$BUILD}" && pwd)/tools/mptcpkit
 PORT=5400
 SPORT=5499
-PMD_PID=
+PMD_PIDS=()
 
 mkdir -p "$OUT"
 cleanup() {
-	[ -n "$PMD_PID" ] && kill "$PMD_PID" 2>/dev/null && wait "$PMD_PID" 2>/dev/null
-	"$M" lab down --force --name "$K" >/dev/null 2>&1
-	"$M" lab down --force --name "$P" >/dev/null 2>&1
+	stop_pmd
+	for lab in "$K" "$P" $Q; do
+		"$M" lab down --force --name "$lab" >/dev/null 2>&1
+	done
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -77,20 +87,21 @@ except Exception:
 	wait
 }
 
-start_pmd() {
+start_pmd() { # LAB LOG MPTCPKIT [ARGS]
+	local lab=$1 log=$2 m=$3
+	shift 3
 	# pmd makes its own endpoints: the lab's are not pmd's, so it would
 	# leave them alone (and could not make them backup)
-	"$M" lab exec client --name "$P" ip mptcp endpoint flush
-	# shellcheck disable=SC2086
-	"$M" lab exec client --name "$P" "$M" -j pmd --client $PMD_OPTS >"$OUT/pmd-$1.log" 2>&1 &
-	PMD_PID=$!
-	sleep 2
+	"$M" lab exec client --name "$lab" ip mptcp endpoint flush
+	"$M" lab exec client --name "$lab" "$m" -j pmd --client "$@" >"$log" 2>&1 &
+	PMD_PIDS+=($!)
 }
 
 stop_pmd() {
-	[ -n "$PMD_PID" ] && kill "$PMD_PID" 2>/dev/null
-	wait "$PMD_PID" 2>/dev/null
-	PMD_PID=
+	for pid in "${PMD_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	done
+	PMD_PIDS=()
 }
 
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -98,7 +109,14 @@ START=$(date -u '+%Y-%m-%d %H:%M')
 for prof in $PROFILES; do
 	"$M" lab up --name "$K" --profile "$prof" >/dev/null || { echo "lab up $prof failed" >&2; exit 1; }
 	"$M" lab up --name "$P" --profile "$prof" >/dev/null || { echo "lab up $prof failed" >&2; exit 1; }
-	start_pmd "$prof"
+	# shellcheck disable=SC2086 # PMD_OPTS: words
+	start_pmd "$P" "$OUT/pmd-$prof.log" "$M" $PMD_OPTS
+	if [ -n "$Q" ]; then
+		"$M" lab up --name "$Q" --profile "$prof" >/dev/null || { echo "lab up $prof failed" >&2; exit 1; }
+		# shellcheck disable=SC2086 # PMD2_ARGS: words
+		start_pmd "$Q" "$OUT/pmd2-$prof.log" "$M2" $PMD2_ARGS
+	fi
+	sleep 2
 	for lab in "$K" "$P"; do
 		"$M" lab exec server --name "$lab" timeout 3600 $SHORT serve "$SPORT" $SERVE_OPTS >/dev/null 2>&1 &
 		wait_listen "$lab" "$SPORT"
@@ -109,6 +127,7 @@ for prof in $PROFILES; do
 			echo "$prof $dir tcp2 $(bulk "$K" 10.0.2.2 "$dir" --tcp)" >>"$OUT/bulk"
 			echo "$prof $dir kernel $(bulk "$K" 10.0.1.2 "$dir")" >>"$OUT/bulk"
 			echo "$prof $dir pmd $(bulk "$P" 10.0.1.2 "$dir")" >>"$OUT/bulk"
+			[ -z "$Q" ] || echo "$prof $dir pmd2 $(bulk "$Q" 10.0.1.2 "$dir")" >>"$OUT/bulk"
 		done
 	done
 	for size in $SIZES; do
@@ -125,13 +144,15 @@ for prof in $PROFILES; do
 	stop_pmd
 	"$M" lab down --name "$K" >/dev/null
 	"$M" lab down --name "$P" >/dev/null
+	[ -z "$Q" ] || "$M" lab down --name "$Q" >/dev/null
 done
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 
 touch "$OUT/bulk"
-python3 - "$OUT" "$START" "$LOAD0" "$LOAD1" "$REPS" "$SECS" "$SHORT_REPS" "$(git -C "$TOP" rev-parse --short HEAD)" "$SERVE_OPTS" <<'EOF'
+python3 - "$OUT" "$START" "$LOAD0" "$LOAD1" "$REPS" "$SECS" "$SHORT_REPS" "$(git -C "$TOP" rev-parse --short HEAD)" "$SERVE_OPTS" \
+	"$(git -C "$(dirname "$M2")" rev-parse --short HEAD 2>/dev/null)" "$PMD2_ARGS" <<'EOF'
 import statistics as st, sys
-out, start, load0, load1, reps, secs, sreps, commit, sopts = sys.argv[1:]
+out, start, load0, load1, reps, secs, sreps, commit, sopts, pmd2_build, pmd2_args = sys.argv[1:]
 def med(v): return st.median(v) if v else float("nan")
 bulk, short = {}, {}
 for line in open(out + "/bulk"):
@@ -153,15 +174,21 @@ print("Delay by the NFQUEUE delay element (no netem here). kernel = the lab's su
 print("in-kernel PM; pmd = `mptcpkit pmd --client` (defaults) in a second lab of the same profile.")
 print("mptcpd was not measured (not installed here). Goodput: perf's receiver, Mbit/s, median (min-max).")
 print()
-print("| profile | dir | TCP path 1 | TCP path 2 | kernel MPTCP | pmd MPTCP | pmd / best path | pmd / sum |")
-print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+pmd2 = any(k[2] == "pmd2" for k in bulk)
+modes = ("tcp1", "tcp2", "kernel", "pmd") + (("pmd2",) if pmd2 else ())
+if pmd2:
+    print(f"pmd2 = `pmd --client {pmd2_args}` of {pmd2_build} in a third lab.")
+    print()
+print("| profile | dir | TCP path 1 | TCP path 2 | kernel MPTCP | pmd MPTCP |" + (" pmd2 MPTCP |" if pmd2 else "") +
+      " pmd / best path |" + (" pmd2 / best path |" if pmd2 else "") + " pmd / sum |")
+print("|" + " --- |" * (8 + 2 * pmd2))
 fails = 0
 for p in profiles:
     for d in ("up", "down"):
         if (p, d, "pmd") not in bulk:
             continue
         cells, meds = [], {}
-        for m in ("tcp1", "tcp2", "kernel", "pmd"):
+        for m in modes:
             v = bulk.get((p, d, m), [])
             ok = [x for x in v if x is not None]
             fails += len(v) - len(ok)
@@ -169,7 +196,9 @@ for p in profiles:
             cells.append("%.1f (%.1f-%.1f)%s" % (meds[m], min(ok), max(ok), "" if len(ok) == len(v) else " %d FAIL" % (len(v) - len(ok))) if ok else "FAIL")
         best = max(meds["tcp1"], meds["tcp2"])
         print(f"| {p} | {d} | " + " | ".join(cells) +
-              " | %.2f (kernel %.2f) | %.2f |" % (meds["pmd"] / best, meds["kernel"] / best, meds["pmd"] / (meds["tcp1"] + meds["tcp2"])))
+              " | %.2f (kernel %.2f)" % (meds["pmd"] / best, meds["kernel"] / best) +
+              (" | %.2f" % (meds["pmd2"] / best) if pmd2 else "") +
+              " | %.2f |" % (meds["pmd"] / (meds["tcp1"] + meds["tcp2"])))
 print()
 if short:
     print("Short downloads over a fresh connection: completion time, median of %s (s)%s:" % (sreps, ", server " + sopts if sopts else ""))
