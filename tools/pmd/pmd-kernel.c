@@ -355,27 +355,29 @@ static int follow_backup(struct pmd_kernel *k, struct owned *o, int flags)
 	return 0;
 }
 
-/* The kernel sends MP_PRIO only when the flag changes: a backup endpoint
- * whose subflows missed it (pmd-watch.c) is made active and backup again,
+/* The kernel sends MP_PRIO only when the flag changes: an endpoint whose
+ * subflows missed it (pmd-watch.c) gets the other flag and its own again,
  * back to back. */
-static int resend_backup(struct pmd_kernel *k, struct owned *o,
-			 const struct pmd_health_view *health)
+static int resend_prio(struct pmd_kernel *k, struct owned *o,
+		       const struct pmd_health_view *health)
 {
 	struct mpk_endpoint ep = o->ep;
+	bool backup = o->ep.flags & MPK_EP_BACKUP;
 	int ret;
 
-	if (!(o->ep.flags & MPK_EP_BACKUP) || !health || !health->prio_lost ||
+	if (!health || !health->prio_lost ||
 	    !health->prio_lost(health->data, o->ep.family, &o->ep.addr,
 			       (unsigned int)o->ep.ifindex))
 		return 0;
-	ep.flags &= ~MPK_EP_BACKUP;
+	ep.flags ^= MPK_EP_BACKUP;
 	ret = mpk_pm_endpoint_set_flags(k->pm, &ep);
 	if (!ret)
 		ret = mpk_pm_endpoint_set_flags(k->pm, &o->ep);
 	if (ret)
-		log_failed(k, "set-backup", ret);
+		log_failed(k, backup ? "set-backup" : "unset-backup", ret);
 	else
-		log_ep("set-backup", &o->ep, o->ifname, "prefer: MP_PRIO again, subflows missed it");
+		log_ep(backup ? "set-backup" : "unset-backup", &o->ep, o->ifname,
+		       "prefer: MP_PRIO again, subflows missed it");
 	return ret;
 }
 
@@ -402,7 +404,7 @@ static int drop_unwanted(struct pmd_kernel *k, const struct pmd_net *net,
 			if (!ret && !o->demoted)
 				ret = follow_backup(k, o, want->flags);
 			if (!ret && !o->demoted)
-				ret = resend_backup(k, o, health);
+				ret = resend_prio(k, o, health);
 		} else {
 			ret = drop_one(k, i, gone_reason(k, net, health, o), w, nw, health, kept);
 		}

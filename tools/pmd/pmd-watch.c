@@ -844,18 +844,23 @@ static uint32_t probe_min_us(const struct watch_path *p)
  * (measured: pmd made the satellite path backup 0.6 s into an upload, as
  * its join's SYN-ACK came; the subflow never showed the local backup flag
  * in sock_diag and carried 0.7 MB at 64 KB per round trip; joins made
- * after it carried nothing). Fully established subflows of a backup path
- * that are still active PRIO_RESEND_MS after the verdict are flagged
- * again, PRIO_RESENDS times at most (endpoints that are not pmd's cannot
- * be); true when some are. Only demotion: a backup subflow on an active
- * path may be the user's choice (--backup), and no lost promotion was seen. */
+ * after it carried nothing). So is a promotion (measured: a download's
+ * join from the backup endpoint of wifi-lte's LTE, promoted 90 ms into the
+ * transfer, stayed backup and carried nothing). Fully established
+ * subflows that disagree with the verdict PRIO_RESEND_MS after it are
+ * flagged again, PRIO_RESENDS times at most (endpoints that are not pmd's
+ * cannot be); true when some are. A path the configuration makes backup
+ * (--backup) is the user's choice: its subflows are left backup. */
 #define PRIO_RESEND_MS 200
 #define PRIO_RESENDS 5
 
-static bool prio_check(struct watch_path *p, const struct pmd_evidence *ev, uint64_t now)
+static bool prio_check(struct pmd_watch *w, struct watch_path *p,
+		       const struct pmd_evidence *ev, uint64_t now)
 {
-	unsigned int wrong = p->backup ? ev->local_active : 0;
+	unsigned int wrong = p->backup ? ev->local_active : ev->local_backup;
 
+	if (!p->backup && (pmd_flags_for(w->cfg, p->ifname) & MPK_EP_BACKUP))
+		wrong = 0;
 	p->prio_lost = wrong && now - p->prio_ms >= PRIO_RESEND_MS &&
 		       p->prio_resends < PRIO_RESENDS;
 	if (!p->prio_lost)
@@ -866,7 +871,8 @@ static bool prio_check(struct watch_path *p, const struct pmd_evidence *ev, uint
 	pmd_log_str("dev", p->ifname);
 	pmd_log_addr("address", p->family, &p->ip);
 	pmd_log_uint("subflows", wrong);
-	pmd_log_end("subflows of a backup path are not backup: MP_PRIO again");
+	pmd_log_end(p->backup ? "subflows of a backup path are not backup: MP_PRIO again"
+			      : "subflows of an active path are backup: MP_PRIO again");
 	return true;
 }
 
@@ -892,7 +898,7 @@ static bool prefer(struct pmd_watch *w, const struct pmd_evidence *ev)
 	for (int i = 0; i < w->npaths; i++) {
 		struct watch_path *p = &w->path[i];
 
-		resend |= prio_check(p, &ev[i], now);
+		resend |= prio_check(w, p, &ev[i], now);
 
 		/* TCP's min_rtt leaves queueing out, and a subflow's is the
 		 * only evidence a path is judged on: probes alone, on a busy
