@@ -193,6 +193,23 @@ static void test_rate_measure(void **state)
 	assert_int_equal(pmd_rate_bps(&r, t), 4000000);	/* 70 s: what they carry */
 }
 
+static void test_rate_after_slow_start(void **state)
+{
+	struct pmd_rate r = { 0 };
+	uint64_t t = 1000;
+
+	(void)state;
+	pmd_rate_note(&r, 0, t);	/* periods from here: one per 200 ms fed */
+	for (uint64_t b = 3125; b <= 25000; b *= 2)	/* 1, 2, 4, 8 Mbit/s */
+		feed(&r, &t, 200, b);
+	feed(&r, &t, 400, 25000);
+	assert_int_equal(pmd_rate_bps(&r, t), 0);	/* climbing, then 2 periods */
+	feed(&r, &t, 200, 26000);	/* a little more (within 1/8): the third */
+	assert_int_equal(pmd_rate_bps(&r, t), 8320000);
+	feed(&r, &t, 200, 50000);	/* known now: a rise keeps it known */
+	assert_int_equal(pmd_rate_bps(&r, t), 16000000);
+}
+
 static void test_modes(void **state)
 {
 	struct pmd_prefer_path p[2];
@@ -239,6 +256,7 @@ int main(void)
 		cmocka_unit_test(test_rate_hysteresis),
 		cmocka_unit_test(test_rate_slow_path_alone),
 		cmocka_unit_test(test_rate_measure),
+		cmocka_unit_test(test_rate_after_slow_start),
 		cmocka_unit_test(test_modes),
 		cmocka_unit_test(test_names),
 	};

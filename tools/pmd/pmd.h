@@ -324,12 +324,13 @@ struct pmd_rate {
 	uint64_t bytes;		/* moved in it */
 	uint64_t max_bps[2];	/* the most of a counted period: this window, the last */
 	uint64_t win_ms;	/* when this window began */
-	unsigned int periods;	/* counted periods since the rate was last forgotten */
+	unsigned int periods;	/* counted periods in a row that did not raise
+				 * the most, up to RATE_PERIODS (then known) */
 	uint64_t last_ms;	/* the end of the last counted period */
 };
 /* One sample: bytes moved on the path since the last one. */
 void pmd_rate_note(struct pmd_rate *r, uint64_t bytes, uint64_t now_ms);
-/* The rate to judge by, bit/s; 0 while too few periods or forgotten. */
+/* The rate to judge by, bit/s; 0 while too few steady periods or forgotten. */
 uint64_t pmd_rate_bps(const struct pmd_rate *r, uint64_t now_ms);
 int pmd_prefer_parse(const char *s, enum pmd_prefer *out);
 
