@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* pmd's path preference (tools/pmd/pmd-prefer.c): which paths are backup
  * for the RTTs and rates of the lab's profiles, the gap between demotion
- * and promotion, each mode, and how a path's rate is measured. */
+ * and promotion, each mode, how a path's rate is measured and which way
+ * the data flows. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,41 +18,79 @@ static void two(struct pmd_prefer_path p[2], uint32_t a_us, uint32_t b_us)
 	p[1] = (struct pmd_prefer_path){ .usable = true, .rtt_us = b_us };
 }
 
+static void rates(struct pmd_prefer_path p[2], uint64_t a_bps, uint64_t b_bps)
+{
+	p[0].rate_bps = a_bps;
+	p[1].rate_bps = b_bps;
+}
+
 static void test_auto_on_the_profiles(void **state)
 {
 	struct pmd_prefer_path p[2];
 
 	(void)state;
-	two(p, 10000, 60000);		/* wifi-lte */
+	two(p, 9000, 52000);		/* wifi-lte, rates not known yet: LTE is tried */
+	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AUTO, p, 2), 0);
+	assert_false(p[1].backup);
+	assert_true(p[1].far);
+	assert_int_equal(p[1].best, 0);
+	rates(p, 28000000, 4600000);	/* uploads: 4.6 Mbit/s beside 28, under a quarter */
 	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AUTO, p, 2), 1);
 	assert_false(p[0].backup);
 	assert_true(p[1].backup);
-	assert_int_equal(p[1].best, 0);
+	assert_true(p[1].far);		/* "by": "rtt" in pmd -j */
+	two(p, 9000, 52000);		/* downloads: 9.7 beside 28, over a quarter */
+	rates(p, 28000000, 9700000);
+	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AUTO, p, 2), 0);
+	assert_false(p[1].backup);
 	two(p, 25000, 45000);		/* dsl-4g: within 2 x, aggregated */
+	rates(p, 4800000, 9400000);
 	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AUTO, p, 2), 0);
 	assert_false(p[0].backup || p[1].backup);
-	two(p, 600000, 10000);		/* satellite on path 1: path 1 waits */
-	pmd_prefer_judge(PMD_PREFER_AUTO, p, 2);
+	assert_false(p[1].far);
+	two(p, 600000, 10000);		/* satellite on path 1: too far to try, it waits */
+	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AUTO, p, 2), 1);
 	assert_true(p[0].backup);
+	assert_false(p[1].backup);
+	two(p, 10000, 201000);		/* over a rate period: untried */
+	pmd_prefer_judge(PMD_PREFER_AUTO, p, 2);
+	assert_true(p[1].backup);
+	two(p, 10000, 199000);		/* within: tried */
+	pmd_prefer_judge(PMD_PREFER_AUTO, p, 2);
 	assert_false(p[1].backup);
 	two(p, 100, 150);		/* equal, no delay: noise is no reason */
 	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AUTO, p, 2), 0);
 }
 
-static void test_auto_promotes_a_path_that_got_better(void **state)
+static void test_auto_far_path_hysteresis(void **state)
 {
 	struct pmd_prefer_path p[2];
 
 	(void)state;
 	two(p, 10000, 60000);
+	rates(p, 40000000, 9000000);	/* under a quarter: waits */
 	pmd_prefer_judge(PMD_PREFER_AUTO, p, 2);
 	assert_true(p[1].backup);
-	p[1].rtt_us = 20000;		/* below 2 x + slack, above 1.5 x + slack: stays */
+	p[1].rate_bps = 12000000;	/* 0.3: above a quarter, under a third: stays */
 	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AUTO, p, 2), 0);
 	assert_true(p[1].backup);
-	p[1].rtt_us = 16000;		/* below 1.5 x + slack: promoted */
+	p[1].rate_bps = 14000000;	/* above a third: active */
 	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AUTO, p, 2), 1);
 	assert_false(p[1].backup);
+	p[1].rate_bps = 10500000;	/* 0.26 while active: stays */
+	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AUTO, p, 2), 0);
+	p[1].rate_bps = 9000000;	/* waits again */
+	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AUTO, p, 2), 1);
+	p[1].rate_bps = 0;		/* not known this way (the data turned): tried */
+	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AUTO, p, 2), 1);
+	assert_false(p[1].backup);
+	two(p, 10000, 60000);		/* 0.22 close in RTT: kept (a fifth); far: waits */
+	rates(p, 40000000, 8800000);
+	p[1].rtt_us = 20000;
+	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AUTO, p, 2), 0);
+	p[1].rtt_us = 60000;
+	assert_int_equal(pmd_prefer_judge(PMD_PREFER_AUTO, p, 2), 1);
+	assert_true(p[1].backup && p[1].far);
 }
 
 static void test_the_best_path_gone(void **state)
@@ -60,7 +99,9 @@ static void test_the_best_path_gone(void **state)
 
 	(void)state;
 	two(p, 10000, 60000);
+	rates(p, 28000000, 4600000);
 	pmd_prefer_judge(PMD_PREFER_AUTO, p, 2);
+	assert_true(p[1].backup);
 	p[0].usable = false;		/* dead: the slow one carries everything */
 	pmd_prefer_judge(PMD_PREFER_AUTO, p, 2);
 	assert_false(p[1].backup);
@@ -78,12 +119,6 @@ static void test_unknown_rtt_is_left_alone(void **state)
 	assert_false(p[1].backup);
 	two(p, 0, 0);
 	assert_int_equal(pmd_prefer_judge(PMD_PREFER_HANDOVER, p, 2), 0);
-}
-
-static void rates(struct pmd_prefer_path p[2], uint64_t a_bps, uint64_t b_bps)
-{
-	p[0].rate_bps = a_bps;
-	p[1].rate_bps = b_bps;
 }
 
 static void test_auto_demotes_a_much_slower_path(void **state)
@@ -210,6 +245,41 @@ static void test_rate_after_slow_start(void **state)
 	assert_int_equal(pmd_rate_bps(&r, t), 16000000);
 }
 
+/* n samples of sent and received bytes. */
+static bool flow(struct pmd_flow *f, int n, uint64_t sent, uint64_t received)
+{
+	const uint64_t b[PMD_DIRS] = { sent, received };
+	bool turned = false;
+
+	for (int i = 0; i < n; i++)
+		turned |= pmd_flow_note(f, b);
+	return turned;
+}
+
+static void test_flow_direction(void **state)
+{
+	struct pmd_flow f = { 0 };
+
+	(void)state;
+	assert_int_equal(f.dir, PMD_DIR_SEND);
+	assert_false(flow(&f, 100, 0, 1000));	/* keepalives, a trickle: no turn */
+	assert_int_equal(f.dir, PMD_DIR_SEND);
+	assert_true(flow(&f, 1, 0, 90000));	/* a download (28 Mbit/s, 25 ms): */
+	assert_int_equal(f.dir, PMD_DIR_RECV);	/* from idle, its first sample */
+	assert_string_equal(pmd_dir_name(f.dir), "receive");
+	assert_false(flow(&f, 20, 0, 90000));
+	assert_false(flow(&f, 1, 150000, 90000));	/* a burst sent meanwhile: holds */
+	assert_false(flow(&f, 1, 0, 90000));
+	assert_int_equal(f.dir, PMD_DIR_RECV);
+	assert_false(flow(&f, 400, 60000, 50000));	/* both ways alike: holds */
+	assert_int_equal(f.dir, PMD_DIR_RECV);
+	assert_true(flow(&f, 400, 60000, 20000));	/* three times as much sent */
+	assert_int_equal(f.dir, PMD_DIR_SEND);
+	assert_false(flow(&f, 400, 0, 0));	/* idle: the last way holds */
+	assert_int_equal(f.dir, PMD_DIR_SEND);
+	assert_string_equal(pmd_dir_name(f.dir), "send");
+}
+
 static void test_modes(void **state)
 {
 	struct pmd_prefer_path p[2];
@@ -249,7 +319,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_auto_on_the_profiles),
-		cmocka_unit_test(test_auto_promotes_a_path_that_got_better),
+		cmocka_unit_test(test_auto_far_path_hysteresis),
 		cmocka_unit_test(test_the_best_path_gone),
 		cmocka_unit_test(test_unknown_rtt_is_left_alone),
 		cmocka_unit_test(test_auto_demotes_a_much_slower_path),
@@ -257,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_rate_slow_path_alone),
 		cmocka_unit_test(test_rate_measure),
 		cmocka_unit_test(test_rate_after_slow_start),
+		cmocka_unit_test(test_flow_direction),
 		cmocka_unit_test(test_modes),
 		cmocka_unit_test(test_names),
 	};

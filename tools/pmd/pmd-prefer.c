@@ -5,23 +5,37 @@
  * (mptcp_net-next 381, 307, 592, 581): the scheduler waits on a subflow
  * whose RTT is many times the best one, the receiver's window fills with
  * out-of-order data, and the fast path idles. RFC 6356's first goal is
- * never to do worse than the best path, so by default (auto) a path whose
- * base RTT is above PREFER_DEMOTE x the best one's carries nothing while
- * the best path works: it is backup, joined and ready, and the kernel's
- * scheduler moves to it when the best path is gone (pmd's health checks
- * delete a dead path's endpoint; the paths are judged again then). It is
- * promoted again when its RTT comes below PREFER_PROMOTE x the best (a
- * gap between the two: no flapping). Paths whose RTTs are close are
- * aggregated. RTT: the least of the subflows' min_rtt on the path (TCP's
- * own, queueing left out), else the least probe round trip.
- * A path whose rate is far below the fastest one's (under 1 /
- * PREFER_RATE_DEMOTE) is backup too, whatever its RTT: a 2 Mbit/s path
- * beside a 50 Mbit/s one with the same RTT took MPTCP to 16 % of the fast
- * path alone (mptcp_net-next 381), because the data it is given arrives
- * late and holds the receiver's window. It is promoted when its rate is
- * above 1 / PREFER_RATE_PROMOTE of the fastest again; a backup path
- * carries nothing, so that is its rate remembered from when it carried
- * data, until pmd_rate forgets it and the path is tried again.
+ * never to do worse than the best path. By default (auto) a path that
+ * would not pay for that wait carries nothing while the best path works:
+ * it is backup, joined and ready, and the kernel's scheduler moves to it
+ * when the best path is gone (pmd's health checks delete a dead path's
+ * endpoint; the paths are judged again then).
+ * auto judges a path by its rate the way the data flows (pmd_flow: the
+ * way most bytes move now), against the fastest path's: it is backup
+ * below 1 / PREFER_RATE_DEMOTE of it, or 1 / PREFER_FAR_RATE_DEMOTE when
+ * it is far (its base RTT above PREFER_DEMOTE x the best path's), and
+ * active again above 1 / PREFER_RATE_PROMOTE (a gap between the two: no
+ * flapping). A slow path holds the fast one back whatever its RTT: 2
+ * Mbit/s beside 50 with the same RTT took MPTCP to 16 % of the fast path
+ * alone (mptcp_net-next 381), because the data it is given arrives late
+ * and holds the receiver's window. A far path must carry more to pay for
+ * the wait it adds: in the lab's wifi-lte (issue 21) Wi-Fi lost a fifth
+ * to a third of its rate beside LTE at 6 x its RTT, both ways, so LTE
+ * pays in downloads (10 Mbit/s beside 30: the kernel made 1.13-1.17 x
+ * Wi-Fi alone) and not in uploads (5 beside 30: 0.81-1.02 x). Each
+ * direction has its own rate, so the same path can wait as backup while
+ * this host sends and carry data while it receives. A path whose rate
+ * that way is not known yet carries data until it is (0.6-1 s of a
+ * transfer), unless it is far and its RTT too long to try (TRY_MAX_US: a
+ * satellite). A backup path carries nothing, so its rate is the one
+ * remembered from when it carried data, until pmd_rate forgets it and
+ * the path is tried again.
+ * RTT: the least of the subflows' min_rtt on the path (TCP's own,
+ * queueing left out), else the least probe round trip.
+ * The endpoint's backup flag holds for every connection on the path:
+ * with traffic both ways at once the paths are judged for the way that
+ * carries more than twice the other's bytes, and a direction holds
+ * while both carry alike.
  *   aggregate    never backup (the kernel's behaviour)
  *   handover     only the best path is active; another takes over when it
  *                is clearly better (below PREFER_SWITCH x the active's RTT)
@@ -34,10 +48,10 @@
 #include "pmd.h"
 
 #define PREFER_DEMOTE 2.0
-#define PREFER_PROMOTE 1.5
 #define PREFER_SWITCH 0.8
 #define PREFER_SLACK_US 2000	/* RTTs this close are equal (scheduling noise) */
 #define PREFER_RATE_DEMOTE 5
+#define PREFER_FAR_RATE_DEMOTE 4
 #define PREFER_RATE_PROMOTE 3
 
 /* pmd_rate: a path's rate is the most it moved in a RATE_PERIOD_MS period
@@ -59,6 +73,14 @@
 #define RATE_PERIODS 3
 #define RATE_RISE 8		/* a rise above 1 / RATE_RISE: still climbing */
 #define RATE_WINDOW_MS 30000
+/* A far path whose rate is not known is tried: it carries data until
+ * pmd_rate knows it, RATE_PERIODS periods with data after its slow start,
+ * 0.6-1 s when its data comes in every period. Over an RTT longer than a
+ * period it comes in bursts an RTT apart, in slow start: a trial would
+ * take several of those RTTs, and the fast path would wait on it all
+ * along (measured, fibre-sat's satellite at 600 ms: 3.2 s, the first
+ * download at 36 against 47 Mbit/s). Such a path waits as backup untried. */
+#define TRY_MAX_US (RATE_PERIOD_MS * 1000)
 
 static const char *const mode_names[] = {
 	[PMD_PREFER_AUTO] = "auto", [PMD_PREFER_AGGREGATE] = "aggregate",
@@ -144,9 +166,9 @@ static int lowest(const struct pmd_prefer_path *p, int n, bool with_slow)
 	return best;
 }
 
-/* Mark the usable paths whose known rate is far below the fastest
- * usable path's (a dead path's rate is no measure). */
-static void mark_slow(struct pmd_prefer_path *p, int n)
+/* The highest known rate of the usable paths (a dead path's rate is no
+ * measure). */
+static uint64_t fastest(const struct pmd_prefer_path *p, int n)
 {
 	uint64_t top = 0;
 
@@ -154,11 +176,16 @@ static void mark_slow(struct pmd_prefer_path *p, int n)
 		if (p[i].usable && p[i].rate_bps > top)
 			top = p[i].rate_bps;
 	}
-	for (int i = 0; i < n; i++) {
-		unsigned int div = p[i].backup ? PREFER_RATE_PROMOTE : PREFER_RATE_DEMOTE;
+	return top;
+}
 
-		p[i].slow = p[i].usable && p[i].rate_bps && p[i].rate_bps * div < top;
-	}
+/* Is the path's known rate below 1 / demote of top (1 /
+ * PREFER_RATE_PROMOTE while it is backup)? */
+static bool below(const struct pmd_prefer_path *p, uint64_t top, unsigned int demote)
+{
+	unsigned int div = p->backup ? PREFER_RATE_PROMOTE : demote;
+
+	return p->usable && p->rate_bps && p->rate_bps * div < top;
 }
 
 /* The active path of handover: the current one unless it went, or another
@@ -172,21 +199,31 @@ static int handover_primary(const struct pmd_prefer_path *p, int n, int best)
 	return best;
 }
 
-static bool auto_backup(const struct pmd_prefer_path *p, uint32_t best_us)
+/* auto: a far path must carry more than a close one to stay active; one
+ * whose rate is not known is tried unless its RTT is above a rate period
+ * (TRY_MAX_US). */
+static bool auto_verdict(struct pmd_prefer_path *p, const struct pmd_prefer_path *best,
+			 uint64_t top)
 {
-	double limit = (p->backup ? PREFER_PROMOTE : PREFER_DEMOTE) * best_us + PREFER_SLACK_US;
-
-	return p->rtt_us > limit;
+	if (p == best)
+		return false;
+	p->far = p->rtt_us > PREFER_DEMOTE * best->rtt_us + PREFER_SLACK_US;
+	if (!p->far)
+		return p->slow;
+	if (!p->rate_bps)
+		return p->rtt_us > TRY_MAX_US;
+	return below(p, top, PREFER_FAR_RATE_DEMOTE);
 }
 
 int pmd_prefer_judge(enum pmd_prefer mode, struct pmd_prefer_path *p, int n)
 {
+	uint64_t top = fastest(p, n);
 	int best, primary, changed = 0;
 
-	for (int i = 0; i < n; i++)
-		p[i].slow = false;
-	if (mode == PMD_PREFER_AUTO)
-		mark_slow(p, n);
+	for (int i = 0; i < n; i++) {
+		p[i].slow = mode == PMD_PREFER_AUTO && below(&p[i], top, PREFER_RATE_DEMOTE);
+		p[i].far = false;
+	}
 	best = lowest(p, n, false);
 	if (best < 0)
 		best = lowest(p, n, true);
@@ -203,7 +240,7 @@ int pmd_prefer_judge(enum pmd_prefer mode, struct pmd_prefer_path *p, int n)
 		else if (!p[i].usable || !p[i].rtt_us)
 			backup = p[i].backup;	/* a dead path's endpoint goes anyway */
 		else if (mode == PMD_PREFER_AUTO)
-			backup = i != best && (p[i].slow || auto_backup(&p[i], p[best].rtt_us));
+			backup = auto_verdict(&p[i], &p[best], top);
 		else
 			backup = i != primary;
 		if (backup != p[i].backup) {
@@ -212,4 +249,28 @@ int pmd_prefer_judge(enum pmd_prefer mode, struct pmd_prefer_path *p, int n)
 		}
 	}
 	return changed;
+}
+
+/* pmd_flow: bytes per sample smoothed 1/4 new (about 100 ms at 25 ms
+ * samples: a transfer that starts turns it within a few samples); the
+ * other way must carry more than FLOW_TURN x as much, and more than a
+ * segment per sample (acknowledgments carry no data, keepalives little). */
+#define FLOW_TURN 2
+#define FLOW_MIN_BYTES 1500
+
+bool pmd_flow_note(struct pmd_flow *f, const uint64_t bytes[PMD_DIRS])
+{
+	enum pmd_dir other = f->dir == PMD_DIR_SEND ? PMD_DIR_RECV : PMD_DIR_SEND;
+
+	for (int d = 0; d < PMD_DIRS; d++)
+		f->avg[d] = (3 * f->avg[d] + bytes[d]) / 4;
+	if (f->avg[other] <= FLOW_MIN_BYTES || f->avg[other] <= FLOW_TURN * f->avg[f->dir])
+		return false;
+	f->dir = other;
+	return true;
+}
+
+const char *pmd_dir_name(enum pmd_dir d)
+{
+	return d == PMD_DIR_SEND ? "send" : "receive";
 }

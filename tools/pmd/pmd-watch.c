@@ -65,8 +65,9 @@ struct watch_path {
 	uint64_t probe_win_ms;		/* when this window began */
 	uint32_t sf_rtt_us;		/* the last min_rtt of its subflows (0: none yet) */
 	uint32_t base_rtt_us;		/* what pmd-prefer.c judges by (0: unknown) */
-	struct pmd_rate rate;		/* what it carries (pmd-prefer.c) */
-	uint64_t rate_bps;		/* ... judged by: pmd_rate_bps (0: not known) */
+	struct pmd_rate rate[PMD_DIRS];	/* what it carries each way (pmd-prefer.c) */
+	uint64_t rate_bps;		/* ... judged by, the way the data flows:
+					 * pmd_rate_bps (0: not known) */
 	bool backup;			/* pmd-prefer.c's verdict */
 	bool prio_lost;			/* subflows disagree with it: send again */
 	uint64_t prio_ms;		/* the verdict's last change or re-send */
@@ -85,7 +86,7 @@ struct seen {
 	uint64_t cookie;
 	uint32_t segs_in;
 	unsigned int oif;	/* the interface it leaves by; 0: not known */
-	uint64_t bytes;		/* acked + received */
+	uint64_t bytes[PMD_DIRS];	/* acked, received */
 };
 
 /* An address that a subflow of the last sample had while it left by
@@ -121,6 +122,7 @@ struct pmd_watch {
 	uint64_t reset_cookie[RESET_MAX];	/* the subflows it last reset */
 	int nreset;
 	struct pmd_route *route;	/* a subflow's path: its output route */
+	struct pmd_flow flow;		/* which way the data flows (pmd-prefer.c) */
 	uint16_t ident;
 	bool changed;
 };
@@ -535,7 +537,7 @@ static void add_evidence(struct pmd_watch *w, struct watch_path *p,
 			 unsigned int oif, struct pmd_evidence *ev, size_t *nnext)
 {
 	union mpk_in46 remote;
-	uint64_t bytes;
+	uint64_t bytes[PMD_DIRS] = { sf->tcp.bytes_acked, sf->tcp.bytes_received };
 
 	if (pmd_sockaddr_in46(&sf->tcp.remote, &remote) == p->family)
 		add_target(p, &remote, 0, false);
@@ -554,12 +556,14 @@ static void add_evidence(struct pmd_watch *w, struct watch_path *p,
 	}
 	if (!before || sf->tcp.segs_in != before->segs_in)
 		ev->progress = true;
-	bytes = sf->tcp.bytes_acked + sf->tcp.bytes_received;
 	/* a subflow not seen before: its bytes span no known interval */
-	if (before && bytes > before->bytes)
-		ev->bytes += bytes - before->bytes;
+	for (int d = 0; before && d < PMD_DIRS; d++) {
+		if (bytes[d] > before->bytes[d])
+			ev->bytes[d] += bytes[d] - before->bytes[d];
+	}
 	if (*nnext < SEEN_MAX)
-		w->seen_next[(*nnext)++] = (struct seen){ sf->cookie, sf->tcp.segs_in, oif, bytes };
+		w->seen_next[(*nnext)++] = (struct seen){ sf->cookie, sf->tcp.segs_in, oif,
+							  { bytes[0], bytes[1] } };
 	if (!p->have_sf || (sf->tcp.unacked && sf->last_ack_recv_ms >= ev->last_ack_ms)) {
 		p->sf_local = sf->tcp.local;
 		p->sf_remote = sf->tcp.remote;
@@ -753,7 +757,9 @@ static void log_sample(const struct pmd_watch *w, const struct watch_path *p,
 	pmd_log_uint("probes_answered", ev->answers);
 	pmd_log_uint("unacked", ev->unacked);
 	pmd_log_uint("last_ack_ms", ev->last_ack_ms);
-	pmd_log_uint("bytes", ev->bytes);
+	pmd_log_uint("bytes_sent", ev->bytes[PMD_DIR_SEND]);
+	pmd_log_uint("bytes_received", ev->bytes[PMD_DIR_RECV]);
+	pmd_log_str("direction", pmd_dir_name(w->flow.dir));
 	pmd_log_uint("rate_kbit", p->rate_bps / 1000);
 	pmd_log_end(NULL);
 }
@@ -878,10 +884,21 @@ static bool prio_check(struct pmd_watch *w, struct watch_path *p,
 
 static const char *prefer_why(const struct pmd_prefer_path *pp)
 {
-	if (pp->slow)
+	if (pp->far && pp->backup)
+		return pp->rate_bps ? "its RTT is far above the best path's and it carries "
+				      "too little of the fastest path's rate this way: it "
+				      "waits as backup"
+				    : "its RTT is far above the best path's and too long to "
+				      "try it: it waits as backup";
+	if (pp->far)
+		return pp->rate_bps ? "its RTT is far above the best path's, but it carries "
+				      "its share of the rate this way"
+				    : "its RTT is far above the best path's, its rate this "
+				      "way is not known: it carries data to be measured";
+	if (pp->backup)
 		return "its rate is far below the fastest path's: it waits as backup";
-	return pp->backup ? "its RTT is far above the best path's: it waits as backup"
-			  : "its RTT and rate are close to the best path's again, or it is the best";
+	return pp->rate_bps ? "its rate is close to the fastest path's again, or it is the best"
+			    : "its rate this way is not known: it carries data to be measured";
 }
 
 /* pmd-prefer.c's verdict on every path; true when one changed (logged
@@ -890,11 +907,16 @@ static const char *prefer_why(const struct pmd_prefer_path *pp)
 static bool prefer(struct pmd_watch *w, const struct pmd_evidence *ev)
 {
 	struct pmd_prefer_path pp[PMD_ADDRS_MAX];
-	uint64_t now = clock_mono_ms();
+	uint64_t now = clock_mono_ms(), bytes[PMD_DIRS] = { 0, 0 };
 	bool resend = false;
 
 	if (w->cfg->mode != PMD_MODE_CLIENT || w->cfg->pm != PMD_PM_KERNEL)
 		return false;
+	for (int i = 0; i < w->npaths; i++) {
+		bytes[PMD_DIR_SEND] += ev[i].bytes[PMD_DIR_SEND];
+		bytes[PMD_DIR_RECV] += ev[i].bytes[PMD_DIR_RECV];
+	}
+	pmd_flow_note(&w->flow, bytes);
 	for (int i = 0; i < w->npaths; i++) {
 		struct watch_path *p = &w->path[i];
 
@@ -909,8 +931,9 @@ static bool prefer(struct pmd_watch *w, const struct pmd_evidence *ev)
 			p->sf_rtt_us = ev[i].min_rtt_us;
 		if (p->sf_rtt_us)
 			p->base_rtt_us = least_known_us(probe_min_us(p), p->sf_rtt_us);
-		pmd_rate_note(&p->rate, ev[i].bytes, now);
-		p->rate_bps = pmd_rate_bps(&p->rate, now);
+		for (int d = 0; d < PMD_DIRS; d++)
+			pmd_rate_note(&p->rate[d], ev[i].bytes[d], now);
+		p->rate_bps = pmd_rate_bps(&p->rate[w->flow.dir], now);
 		pp[i] = (struct pmd_prefer_path){ .usable = p->h.state == PMD_PATH_ALIVE,
 						  .rtt_us = p->base_rtt_us, .rate_bps = p->rate_bps,
 						  .backup = p->backup };
@@ -938,7 +961,8 @@ static bool prefer(struct pmd_watch *w, const struct pmd_evidence *ev)
 			pmd_log_uint("best_rtt_us", b->base_rtt_us);
 			pmd_log_uint("best_rate_kbit", b->rate_bps / 1000);
 		}
-		pmd_log_str("by", pp[i].slow ? "rate" : "rtt");
+		pmd_log_str("by", pp[i].far ? "rtt" : "rate");
+		pmd_log_str("direction", pmd_dir_name(w->flow.dir));
 		pmd_log_end(prefer_why(&pp[i]));
 	}
 	return true;

@@ -224,6 +224,10 @@ int pmd_rtnl_read(struct pmd_rtnl *rt, struct pmd_net *net);
 /* pmd-health.c: per path, alive or dead, from evidence (no I/O). */
 enum pmd_path_state { PMD_PATH_ALIVE, PMD_PATH_DEAD };
 
+/* Which way data moves: this host sends it (acked by the peer), or
+ * receives it. */
+enum pmd_dir { PMD_DIR_SEND, PMD_DIR_RECV, PMD_DIRS };
+
 /* What one sample of a path showed. */
 struct pmd_evidence {
 	bool progress;		/* a subflow on the path received segments */
@@ -239,7 +243,8 @@ struct pmd_evidence {
 				 * subflows' min_rtt, its least probe (0: none) */
 	uint32_t min_rtt_us;	/* least min_rtt of its subflows (0: none) */
 	uint64_t rate_bps;	/* highest delivery rate of its subflows, bit/s */
-	uint64_t bytes;		/* acked and received on them since the last sample */
+	uint64_t bytes[PMD_DIRS];	/* sent (acked) and received on them since
+					 * the last sample */
 	unsigned int local_backup;	/* fully established subflows marked backup here */
 	unsigned int local_active;	/* ... and not */
 };
@@ -305,14 +310,27 @@ struct pmd_want {
 struct pmd_prefer_path {
 	bool usable;		/* alive: a candidate */
 	uint32_t rtt_us;	/* its base RTT (0: not known yet) */
-	uint64_t rate_bps;	/* what it carried at most (pmd_rate_bps; 0: not known) */
+	uint64_t rate_bps;	/* what it carried at most the way the data flows
+				 * (pmd_rate_bps; 0: not known) */
 	bool backup;		/* in: as it is; out: as it should be */
 	bool slow;		/* out: its rate is far below the fastest path's */
+	bool far;		/* out (auto): its RTT is far above the best's */
 	int best;		/* out: the index of the lowest RTT, or -1 */
 };
 /* Decide backup for n paths; how many changed. */
 int pmd_prefer_judge(enum pmd_prefer mode, struct pmd_prefer_path *p, int n);
 const char *pmd_prefer_name(enum pmd_prefer m);
+
+/* Which way the data flows now, from the bytes all paths move per sample
+ * (pure, pmd-prefer.c): it turns when the other way carries more than
+ * twice as much, on average over the last samples. */
+struct pmd_flow {
+	uint64_t avg[PMD_DIRS];	/* bytes per sample, smoothed */
+	enum pmd_dir dir;
+};
+/* One sample's bytes, sent and received; true if the direction turned. */
+bool pmd_flow_note(struct pmd_flow *f, const uint64_t bytes[PMD_DIRS]);
+const char *pmd_dir_name(enum pmd_dir d);
 
 /* A path's rate, from the bytes its subflows move (pure, pmd-prefer.c):
  * the most of the last periods in which it moved data, kept while the
