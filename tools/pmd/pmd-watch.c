@@ -856,8 +856,13 @@ static uint32_t probe_min_us(const struct watch_path *p)
  * subflows that disagree with the verdict PRIO_RESEND_MS after it are
  * flagged again, PRIO_RESENDS times at most (endpoints that are not pmd's
  * cannot be); true when some are. A path the configuration makes backup
- * (--backup) is the user's choice: its subflows are left backup. */
-#define PRIO_RESEND_MS 200
+ * (--backup) is the user's choice: its subflows are left backup. A flag
+ * the kernel did set shows in sock_diag at once, so the wait is two
+ * samples, not more: each time the data turns on wifi-lte (a new
+ * connection, its LTE join not yet established at the verdict) the flag
+ * was lost, and the old 200 ms let LTE carry an upload's first data, or
+ * idle through a download's first 0.2 s. */
+#define PRIO_RESEND_MS 50
 #define PRIO_RESENDS 5
 
 static bool prio_check(struct pmd_watch *w, struct watch_path *p,
