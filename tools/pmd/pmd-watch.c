@@ -872,6 +872,10 @@ static bool prio_check(struct pmd_watch *w, struct watch_path *p,
 
 	if (!p->backup && (pmd_flags_for(w->cfg, p->ifname) & MPK_EP_BACKUP))
 		wrong = 0;
+	/* a dead path carries no MP_PRIO, and its endpoint may be backup
+	 * for --on-link-down backup, not for this verdict */
+	if (p->h.state != PMD_PATH_ALIVE)
+		wrong = 0;
 	p->prio_lost = wrong && now - p->prio_ms >= PRIO_RESEND_MS &&
 		       p->prio_resends < PRIO_RESENDS;
 	if (!p->prio_lost)
@@ -887,8 +891,15 @@ static bool prio_check(struct pmd_watch *w, struct watch_path *p,
 	return true;
 }
 
-static const char *prefer_why(const struct pmd_prefer_path *pp)
+static const char *prefer_why(enum pmd_prefer mode, const struct pmd_prefer_path *pp)
 {
+	/* only auto judges by rate and distance; the others by RTT alone */
+	if (mode == PMD_PREFER_HANDOVER)
+		return pp->backup ? "handover: another path is the best: it waits ready"
+				  : "handover: it is the best path: it carries the data";
+	if (mode == PMD_PREFER_INTERACTIVE)
+		return pp->backup ? "interactive: another path has the lowest RTT: it waits ready"
+				  : "interactive: it has the lowest RTT: it carries the data";
 	if (pp->far && pp->backup)
 		return pp->rate_bps ? "its RTT is far above the best path's and it carries "
 				      "too little of the fastest path's rate this way: it "
@@ -921,7 +932,12 @@ static bool prefer(struct pmd_watch *w, const struct pmd_evidence *ev)
 		bytes[PMD_DIR_SEND] += ev[i].bytes[PMD_DIR_SEND];
 		bytes[PMD_DIR_RECV] += ev[i].bytes[PMD_DIR_RECV];
 	}
-	pmd_flow_note(&w->flow, bytes);
+	if (pmd_flow_note(&w->flow, bytes)) {
+		/* the paths' rates that way judge them from now on */
+		pmd_log_begin_report("prefer-direction");
+		pmd_log_str("direction", pmd_dir_name(w->flow.dir));
+		pmd_log_end("the data turned: the paths are judged by their rates this way");
+	}
 	for (int i = 0; i < w->npaths; i++) {
 		struct watch_path *p = &w->path[i];
 
@@ -966,9 +982,9 @@ static bool prefer(struct pmd_watch *w, const struct pmd_evidence *ev)
 			pmd_log_uint("best_rtt_us", b->base_rtt_us);
 			pmd_log_uint("best_rate_kbit", b->rate_bps / 1000);
 		}
-		pmd_log_str("by", pp[i].far ? "rtt" : "rate");
+		pmd_log_str("by", pp[i].far || w->cfg->prefer != PMD_PREFER_AUTO ? "rtt" : "rate");
 		pmd_log_str("direction", pmd_dir_name(w->flow.dir));
-		pmd_log_end(prefer_why(&pp[i]));
+		pmd_log_end(prefer_why(w->cfg->prefer, &pp[i]));
 	}
 	return true;
 }
