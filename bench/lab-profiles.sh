@@ -19,7 +19,10 @@
 #   REPS 0: no bulk transfers.
 #   DIRS ("up down"): the bulk directions (one, to fit a slot of a shared
 #   machine).
-#   PMD2_BUILD, PMD2_ARGS: a fifth mode, pmd2, 'pmd --client PMD2_ARGS'
+#   MPTCPD (1): mptcpd too, Debian 12's mptcpd 0.12 (bench/mptcpd-lib.sh:
+#   the addr_adv path manager making a subflow endpoint of every address)
+#   in the client namespace of a lab of its own; 0: not measured.
+#   PMD2_BUILD, PMD2_ARGS: a further mode, pmd2, 'pmd --client PMD2_ARGS'
 #   from PMD2_BUILD (default BUILD) in a third lab: a change measured
 #   beside the code it replaces, or another option, in the same run (bulk
 #   only).
@@ -46,6 +49,24 @@ PMD2_BUILD=${PMD2_BUILD:-}
 PMD2_ARGS=${PMD2_ARGS:-}
 [ -n "$PMD2_BUILD$PMD2_ARGS" ] && Q=bpq-$$
 M2=$(cd "${PMD2_BUILD:-$BUILD}" && pwd)/tools/mptcpkit
+MPTCPD=${MPTCPD:-1}
+D=
+MPTCPD_PID=
+MPTCPD_WHY="MPTCPD=0"
+if [ "$MPTCPD" = 1 ]; then
+	# mptcpd-lib.sh's mptcpd_start waits with wait_for (tests/pmd-lib.sh)
+	wait_for() { # SECONDS CMD...: CMD true within SECONDS
+		local end=$((SECONDS + $1))
+		shift
+		until "$@"; do [ "$SECONDS" -lt "$end" ] || return 1; sleep 0.1; done
+	}
+	. "$TOP/bench/mptcpd-lib.sh"
+	if mptcpd_fetch >/dev/null 2>&1; then
+		D=bpd-$$
+	else
+		MPTCPD_WHY="mptcpd could not be fetched"
+	fi
+fi
 PORT=5400
 SPORT=5499
 PMD_PIDS=()
@@ -53,7 +74,8 @@ PMD_PIDS=()
 mkdir -p "$OUT"
 cleanup() {
 	stop_pmd
-	for lab in "$K" "$P" $Q; do
+	[ -z "$MPTCPD_PID" ] || mptcpd_stop
+	for lab in "$K" "$P" $Q $D; do
 		"$M" lab down --force --name "$lab" >/dev/null 2>&1
 	done
 }
@@ -116,8 +138,12 @@ for prof in $PROFILES; do
 		# shellcheck disable=SC2086 # PMD2_ARGS: words
 		start_pmd "$Q" "$OUT/pmd2-$prof.log" "$M2" $PMD2_ARGS
 	fi
+	if [ -n "$D" ]; then
+		"$M" lab up --name "$D" --profile "$prof" >/dev/null || { echo "lab up $prof failed" >&2; exit 1; }
+		mptcpd_start "mpk-lab-$D-client" "$OUT/mptcpd-$prof.log" || exit 1
+	fi
 	sleep 2
-	for lab in "$K" "$P"; do
+	for lab in "$K" "$P" $D; do
 		"$M" lab exec server --name "$lab" timeout 3600 $SHORT serve "$SPORT" $SERVE_OPTS >/dev/null 2>&1 &
 		wait_listen "$lab" "$SPORT"
 	done
@@ -128,6 +154,7 @@ for prof in $PROFILES; do
 			echo "$prof $dir kernel $(bulk "$K" 10.0.1.2 "$dir")" >>"$OUT/bulk"
 			echo "$prof $dir pmd $(bulk "$P" 10.0.1.2 "$dir")" >>"$OUT/bulk"
 			[ -z "$Q" ] || echo "$prof $dir pmd2 $(bulk "$Q" 10.0.1.2 "$dir")" >>"$OUT/bulk"
+			[ -z "$D" ] || echo "$prof $dir mptcpd $(bulk "$D" 10.0.1.2 "$dir")" >>"$OUT/bulk"
 		done
 	done
 	for size in $SIZES; do
@@ -140,8 +167,14 @@ for prof in $PROFILES; do
 			echo "$prof $size kernel $t" >>"$OUT/short"; done
 		for t in $("$M" lab exec client --name "$P" $SHORT get 10.0.1.2 "$SPORT" "$size" "$SHORT_REPS"); do
 			echo "$prof $size pmd $t" >>"$OUT/short"; done
+		[ -z "$D" ] && continue
+		for t in $("$M" lab exec client --name "$D" $SHORT get 10.0.1.2 "$SPORT" "$size" "$SHORT_REPS"); do
+			echo "$prof $size mptcpd $t" >>"$OUT/short"; done
 	done
 	stop_pmd
+	[ -z "$MPTCPD_PID" ] || mptcpd_stop
+	MPTCPD_PID=
+	[ -z "$D" ] || "$M" lab down --name "$D" >/dev/null
 	"$M" lab down --name "$K" >/dev/null
 	"$M" lab down --name "$P" >/dev/null
 	[ -z "$Q" ] || "$M" lab down --name "$Q" >/dev/null
@@ -150,9 +183,9 @@ LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 
 touch "$OUT/bulk"
 python3 - "$OUT" "$START" "$LOAD0" "$LOAD1" "$REPS" "$SECS" "$SHORT_REPS" "$(git -C "$TOP" rev-parse --short HEAD)" "$SERVE_OPTS" \
-	"$(git -C "$(dirname "$M2")" rev-parse --short HEAD 2>/dev/null)" "$PMD2_ARGS" <<'EOF'
+	"$(git -C "$(dirname "$M2")" rev-parse --short HEAD 2>/dev/null)" "$PMD2_ARGS" "$MPTCPD_WHY" <<'EOF'
 import statistics as st, sys
-out, start, load0, load1, reps, secs, sreps, commit, sopts, pmd2_build, pmd2_args = sys.argv[1:]
+out, start, load0, load1, reps, secs, sreps, commit, sopts, pmd2_build, pmd2_args, mptcpd_why = sys.argv[1:]
 def med(v): return st.median(v) if v else float("nan")
 bulk, short = {}, {}
 for line in open(out + "/bulk"):
@@ -172,16 +205,23 @@ print(f"load average {load0} at the start, {load1} at the end. {reps} rounds of 
 print(f"direction (not 10: time), modes interleaved; short downloads {sreps} per size and mode.")
 print("Delay by the NFQUEUE delay element (no netem here). kernel = the lab's subflow endpoint,")
 print("in-kernel PM; pmd = `mptcpkit pmd --client` (defaults) in a second lab of the same profile.")
-print("mptcpd was not measured (not installed here). Goodput: perf's receiver, Mbit/s, median (min-max).")
+mptcpd = any(k[2] == "mptcpd" for k in list(bulk) + list(short))
+if mptcpd:
+    print("mptcpd = Debian 12's mptcpd 0.12 (addr_adv, subflow endpoints; bench/mptcpd-lib.sh) in a lab of its own.")
+else:
+    print(f"mptcpd was not measured ({mptcpd_why}).")
+print("Goodput: perf's receiver, Mbit/s, median (min-max).")
 print()
 pmd2 = any(k[2] == "pmd2" for k in bulk)
-modes = ("tcp1", "tcp2", "kernel", "pmd") + (("pmd2",) if pmd2 else ())
+modes = ("tcp1", "tcp2", "kernel", "pmd") + (("pmd2",) if pmd2 else ()) + (("mptcpd",) if mptcpd else ())
 if pmd2:
     print(f"pmd2 = `pmd --client {pmd2_args}` of {pmd2_build} in a third lab.")
     print()
 print("| profile | dir | TCP path 1 | TCP path 2 | kernel MPTCP | pmd MPTCP |" + (" pmd2 MPTCP |" if pmd2 else "") +
-      " pmd / best path |" + (" pmd2 / best path |" if pmd2 else "") + " pmd / sum |")
-print("|" + " --- |" * (8 + 2 * pmd2))
+      (" mptcpd MPTCP |" if mptcpd else "") +
+      " pmd / best path |" + (" pmd2 / best path |" if pmd2 else "") + (" mptcpd / best path |" if mptcpd else "") +
+      " pmd / sum |")
+print("|" + " --- |" * (8 + 2 * pmd2 + 2 * mptcpd))
 fails = 0
 for p in profiles:
     for d in ("up", "down"):
@@ -198,23 +238,27 @@ for p in profiles:
         print(f"| {p} | {d} | " + " | ".join(cells) +
               " | %.2f (kernel %.2f)" % (meds["pmd"] / best, meds["kernel"] / best) +
               (" | %.2f" % (meds["pmd2"] / best) if pmd2 else "") +
+              (" | %.2f" % (meds["mptcpd"] / best) if mptcpd else "") +
               " | %.2f |" % (meds["pmd"] / (meds["tcp1"] + meds["tcp2"])))
 print()
 if short:
     print("Short downloads over a fresh connection: completion time, median of %s (s)%s:" % (sreps, ", server " + sopts if sopts else ""))
     print()
-    print("| profile | size | TCP path 1 | TCP path 2 | kernel MPTCP | pmd MPTCP | pmd / best path |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    smodes = ("tcp1", "tcp2", "kernel", "pmd") + (("mptcpd",) if mptcpd else ())
+    print("| profile | size | TCP path 1 | TCP path 2 | kernel MPTCP | pmd MPTCP |" + (" mptcpd MPTCP |" if mptcpd else "") +
+          " pmd / best path |" + (" mptcpd / best path |" if mptcpd else ""))
+    print("|" + " --- |" * (7 + 2 * mptcpd))
     for p in profiles:
         for s in sorted({k[1] for k in short if k[0] == p}):
             meds = {}
-            for m in ("tcp1", "tcp2", "kernel", "pmd"):
+            for m in smodes:
                 v = [x for x in short.get((p, s, m), []) if x is not None]
                 fails += len(short.get((p, s, m), [])) - len(v)
                 meds[m] = med(v)
             best = min(meds["tcp1"], meds["tcp2"])
-            print(f"| {p} | {s // 1000} KB | " + " | ".join("%.3f" % meds[m] for m in ("tcp1", "tcp2", "kernel", "pmd")) +
-                  " | %.2f (kernel %.2f) |" % (meds["pmd"] / best, meds["kernel"] / best))
+            print(f"| {p} | {s // 1000} KB | " + " | ".join("%.3f" % meds[m] for m in smodes) +
+                  " | %.2f (kernel %.2f)" % (meds["pmd"] / best, meds["kernel"] / best) +
+                  (" | %.2f" % (meds["mptcpd"] / best) if mptcpd else "") + " |")
     print()
 print(f"Failed or unverified transfers: {fails}.")
 EOF
