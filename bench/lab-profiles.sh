@@ -54,12 +54,7 @@ D=
 MPTCPD_PID=
 MPTCPD_WHY="MPTCPD=0"
 if [ "$MPTCPD" = 1 ]; then
-	# mptcpd-lib.sh's mptcpd_start waits with wait_for (tests/pmd-lib.sh)
-	wait_for() { # SECONDS CMD...: CMD true within SECONDS
-		local end=$((SECONDS + $1))
-		shift
-		until "$@"; do [ "$SECONDS" -lt "$end" ] || return 1; sleep 0.1; done
-	}
+	. "$TOP/tests/pmd-lib.sh"	# wait_for, which mptcpd_start uses (functions only)
 	. "$TOP/bench/mptcpd-lib.sh"
 	if mptcpd_fetch >/dev/null 2>&1; then
 		D=bpd-$$
@@ -107,6 +102,16 @@ try:
 except Exception:
     print("FAIL")'
 	wait
+}
+
+# short LAB ADDR MODE [--tcp]: SHORT_REPS downloads of $size from ADDR,
+# one line per completion time in $OUT/short
+short() {
+	local lab=$1 addr=$2 mode=$3 t
+	shift 3
+	for t in $("$M" lab exec client --name "$lab" $SHORT get "$addr" "$SPORT" "$size" "$SHORT_REPS" "$@"); do
+		echo "$prof $size $mode $t" >>"$OUT/short"
+	done
 }
 
 start_pmd() { # LAB LOG MPTCPKIT [ARGS]
@@ -159,17 +164,11 @@ for prof in $PROFILES; do
 	done
 	for size in $SIZES; do
 		[ "$SHORT_REPS" -gt 0 ] || break
-		for t in $("$M" lab exec client --name "$K" $SHORT get 10.0.1.2 "$SPORT" "$size" "$SHORT_REPS" --tcp); do
-			echo "$prof $size tcp1 $t" >>"$OUT/short"; done
-		for t in $("$M" lab exec client --name "$K" $SHORT get 10.0.2.2 "$SPORT" "$size" "$SHORT_REPS" --tcp); do
-			echo "$prof $size tcp2 $t" >>"$OUT/short"; done
-		for t in $("$M" lab exec client --name "$K" $SHORT get 10.0.1.2 "$SPORT" "$size" "$SHORT_REPS"); do
-			echo "$prof $size kernel $t" >>"$OUT/short"; done
-		for t in $("$M" lab exec client --name "$P" $SHORT get 10.0.1.2 "$SPORT" "$size" "$SHORT_REPS"); do
-			echo "$prof $size pmd $t" >>"$OUT/short"; done
-		[ -z "$D" ] && continue
-		for t in $("$M" lab exec client --name "$D" $SHORT get 10.0.1.2 "$SPORT" "$size" "$SHORT_REPS"); do
-			echo "$prof $size mptcpd $t" >>"$OUT/short"; done
+		short "$K" 10.0.1.2 tcp1 --tcp
+		short "$K" 10.0.2.2 tcp2 --tcp
+		short "$K" 10.0.1.2 kernel
+		short "$P" 10.0.1.2 pmd
+		[ -z "$D" ] || short "$D" 10.0.1.2 mptcpd
 	done
 	stop_pmd
 	[ -z "$MPTCPD_PID" ] || mptcpd_stop
