@@ -15,7 +15,15 @@ require_cmd python3 ss tc nft sha256sum
 PORT=5285
 
 pmd_topo 2>/dev/null
-if pmd_start "$C" "$TMP/pmd.log" --client -j; then ok "pmd starts"
+# --checksum: joins made during a transfer meet a kernel bug (6.18, the
+# server's side of a passive join: bench/upm-damage.md) that now and then
+# delivers a join's first window at the wrong place in the stream, right
+# length, wrong bytes (1 run of this test in 4 at the suite's load). With
+# DSS checksums the kernel catches that and sends the data again, which is
+# what pmd's man page tells users who see it; the damage itself has its own
+# reproducer (bench/upm-damage.sh). The checks below are about pmd's health
+# checks, and "every byte intact" stays one of them.
+if pmd_start "$C" "$TMP/pmd.log" --client -j --checksum; then ok "pmd starts"
 else not_ok "pmd starts" "$(head -c 300 "$TMP/pmd.log")"; finish; fi
 
 rx_bytes() { tail -n 1 "$1" 2>/dev/null | cut -d' ' -f2; }
@@ -27,6 +35,8 @@ moving() {
 	b=$(rx_bytes "$1")
 	[ -n "$a" ] && [ -n "$b" ] && [ "$b" -gt "$a" ]
 }
+# csum_errors NS: data the kernel found damaged by its DSS checksum
+csum_errors() { in_ns "$1" nstat -asz MPTcpExtDataCsumErr | awk '/DataCsumErr/ { print $2 }'; }
 no_subflow_on() { [ "$(subflows_on "$C" $PORT "$1")" = 0 ]; }
 
 # silent_cut WHAT K LOG: cut path K silently, check, restore, check
@@ -64,6 +74,7 @@ silent_cut "download, path 1 (the initial subflow's) silent" 1 "$TMP/rx.log"
 if timeout 60 tail --pid="$RECEIVER" -f /dev/null; then ok "download: the transfer ends"
 else not_ok "download: the transfer ends" "still running after 60 s"; fi
 check "download: every byte arrived intact" "$(sha256sum <"$TMP/data" | cut -d' ' -f1) $((160 << 20))" cat "$TMP/got"
+echo "# DSS checksum errors the kernel caught (server, client): $(csum_errors "$S") $(csum_errors "$C")"
 
 grep -q '"action":"path-dead".*"probes_lost"' "$TMP/pmd.log" &&
 	ok "-j: the log gives the evidence of each dead path" ||
