@@ -20,6 +20,17 @@ for c in $cmds; do
 	fi
 done
 
+# every --help prints what it means: a printf escape left in a text that
+# goes out through fputs ("%%") is a typo the reader sees
+for c in $cmds; do
+	case "$c" in help | version) continue ;; esac
+	out=$("$MPTCPKIT" "$c" --help 2>&1)
+	case "$out" in
+	*%%*) not_ok "$c --help: no '%%' left in its text" "$(grep -F '%%' <<<"$out" | head -2)" ;;
+	*) ok "$c --help: no '%%' left in its text" ;;
+	esac
+done
+
 if command -v man >/dev/null; then
 	warn=$(MANWIDTH=80 man --warnings -l "$MAN" 2>&1 >/dev/null)
 	[ -z "$warn" ] && ok "man page renders without warnings" || not_ok "man page renders without warnings" "$warn"
