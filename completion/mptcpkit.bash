@@ -176,9 +176,10 @@ _mptcpkit() {
 		--on-link-down) COMPREPLY=($(compgen -W "remove backup" -- "$cur")); return ;;
 		--prefer) COMPREPLY=($(compgen -W "auto aggregate handover interactive" -- "$cur")); return ;;
 		--wmem-max | --rmem-max) COMPREPLY=($(compgen -W "auto off" -- "$cur")); return ;;
+		--scheduler) COMPREPLY=($(compgen -W "$(cat /proc/sys/net/mptcp/available_schedulers 2>/dev/null)" -- "$cur")); return ;;
 		--backup | --only | --exclude) COMPREPLY=($(compgen -W "$(_mptcpkit_ifaces)" -- "$cur")); return ;;
 		esac
-		COMPREPLY=($(compgen -W "-c --config --client --server --backup --only --exclude --pm --on-link-down --prefer --wmem-max --rmem-max --notsent-lowat --no-health-checks --probe --balanced --join -j --json -v --verbose -h --help" -- "$cur")) ;;
+		COMPREPLY=($(compgen -W "-c --config --client --server --backup --only --exclude --pm --on-link-down --prefer --wmem-max --rmem-max --rmem-default --notsent-lowat --no-health-checks --checksum --scheduler --probe --balanced --join -j --json -v --verbose -h --help" -- "$cur")) ;;
 	ss)
 		case "$prev" in
 		state) COMPREPLY=($(compgen -W "established syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait closed close-wait last-ack listening closing" -- "$cur")); return ;;

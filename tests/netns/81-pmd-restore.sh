@@ -4,11 +4,22 @@
 # stays as it was, limits set by hand are raised only as needed and
 # restored at stop; endpoints follow addresses (added, deleted) and links;
 # --exclude, --backup and a configuration file are honoured; -j logs JSON.
+# --scheduler: what this kernel can show is limited. Upstream registers one
+# packet scheduler, "default" (BPF ones exist only in mptcp_net-next's
+# export branch): setting it is a no-op write, so a real change of
+# net.mptcp.scheduler cannot be seen here. What is checked: the check
+# before anything changes (a name not offered is refused, nothing
+# touched), the value kept and restored, a killed pmd's saved original put
+# back by the next pmd (its run file says a killed pmd had changed it; the
+# write is real, of the value the sysctl has), and the start log line.
+# Kernels before 6.6 (no sysctl): those checks are skipped.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../pmd-lib.sh"
 require_root
 require_mptcp
 require_cmd python3
+# pmd's run files under $TMP: the SIGKILL check below writes one
+export MPTCPKIT_STATE_DIR=$TMP/state
 
 pmd_topo 2>/dev/null
 veth "$C" c3 10.0.3.1/24 "$S" s3 10.0.3.2/24 2>/dev/null
@@ -19,6 +30,12 @@ in_ns "$C" ip mptcp limits set subflows 1 add_addr_accepted 3
 in_ns "$C" ip mptcp endpoint show >"$TMP/ep.before"
 in_ns "$C" ip mptcp limits show >"$TMP/limits.before"
 csum_before=$(in_ns "$C" sysctl -n net.mptcp.checksum_enabled)
+sched_before=$(in_ns "$C" sysctl -n net.mptcp.scheduler 2>/dev/null)
+sched_available=$(in_ns "$C" sysctl -n net.mptcp.available_schedulers 2>/dev/null)
+# sched_check: check, or skip where the kernel has no scheduler choice
+sched_check() {
+	if [ -n "$sched_before" ]; then check "$@"; else skip "$1" "no net.mptcp.scheduler (before 6.6)"; fi
+}
 rmem_before=$(in_ns "$C" sysctl -n net.ipv4.tcp_rmem)
 rmem_raised=$(echo "$rmem_before" | awk '{ d = $2 < 262144 ? 262144 : $2; print $1 "\t" (d > $3 ? $3 : d) "\t" $3 }')
 
@@ -35,6 +52,13 @@ backup = yes
 CONF
 pmd_start "$C" "$TMP/pmd.log" -c "$TMP/pmd.conf" -j -v || not_ok "pmd starts" "$(cat "$TMP/pmd.log")"
 check "DSS checksums left alone by default" "$csum_before" in_ns "$C" sysctl -n net.mptcp.checksum_enabled
+sched_check "the packet scheduler left alone by default" "$sched_before" \
+	in_ns "$C" sysctl -n net.mptcp.scheduler
+sched_check "-j: the start says the scheduler in use and those on offer" \
+	"$sched_before $(echo $sched_available | tr ' ' ',')" python3 -c '
+import json, sys
+s = [d for d in map(json.loads, open(sys.argv[1])) if d.get("action") == "scheduler"]
+print(len(s) == 1 and "%s %s" % (s[0]["scheduler"], ",".join(s[0]["available"])))' "$TMP/pmd.log"
 check "tcp_rmem's default raised to 262144 while pmd runs" "$(printf "$rmem_raised")" \
 	in_ns "$C" sysctl -n net.ipv4.tcp_rmem
 check "the pre-existing endpoint is kept; one per other usable address (backup from the file)" \
@@ -74,6 +98,7 @@ check "pmd stops cleanly on SIGINT" 0 echo $?
 check "endpoints exactly as before pmd" "$(cat "$TMP/ep.before")" in_ns "$C" ip mptcp endpoint show
 check "limits exactly as before pmd" "$(cat "$TMP/limits.before")" in_ns "$C" ip mptcp limits show
 check "checksums as before pmd" "$csum_before" in_ns "$C" sysctl -n net.mptcp.checksum_enabled
+sched_check "the scheduler as before pmd" "$sched_before" in_ns "$C" sysctl -n net.mptcp.scheduler
 check "tcp_rmem as before pmd" "$rmem_before" in_ns "$C" sysctl -n net.ipv4.tcp_rmem
 
 # options override the file; --exclude and --only
@@ -113,15 +138,39 @@ check "the sysctl restored at stop" "$lowat_before" in_ns "$C" sysctl -n net.ipv
 # --wmem-max caps tcp_wmem's third field; after a SIGKILL the next pmd
 # restores the value found before the first one, not what it had set
 wmem_before=$(in_ns "$C" sysctl -n net.ipv4.tcp_wmem)
+# --scheduler: checked before pmd changes anything. (tcp_rmem's default,
+# which every pmd raises, and the endpoints show that nothing was.)
+check_one_line "--scheduler nosuch is refused with one line" \
+	"pmd: scheduler 'nosuch' is not available here( \\(available: $sched_available\\)$|: this kernel)" \
+	in_ns "$C" "$MPTCPKIT" pmd --scheduler nosuch
+sched_check "... leaving the scheduler and tcp_rmem as they were, making no endpoint" \
+	"$sched_before|$rmem_before" sh -c "{ ip netns exec $C sysctl -n net.mptcp.scheduler \
+	net.ipv4.tcp_rmem; ip -n $C mptcp endpoint show; } | paste -sd '|'"
+check_fail "a scheduler's name with a blank is refused" "$MPTCPKIT" pmd --scheduler 'a b'
+printf 'scheduler = %s\n' "${sched_before:-default}" >"$TMP/sched.conf"
+pmd_start "$C" "$TMP/pmd-sched.log" -c "$TMP/sched.conf" --wmem-max off
+sched_check "scheduler = $sched_before (the file): set while pmd runs" "$sched_before" \
+	in_ns "$C" sysctl -n net.mptcp.scheduler
+sched_check "... and said at start" 1 grep -c "pmd: scheduler scheduler $sched_before .*: --scheduler" \
+	"$TMP/pmd-sched.log"
+check_ok "pmd stops" pmd_stop
+sched_check "... restored at stop" "$sched_before" in_ns "$C" sysctl -n net.mptcp.scheduler
 wmem_capped=$(echo "$wmem_before" | awk '{ print $1 "\t" ($2 > 262144 ? 262144 : $2) "\t262144" }')
 pmd_start "$C" "$TMP/pmd5.log" --wmem-max 262144
 check "--wmem-max caps the sysctl's ceiling" "$(printf "$wmem_capped")" \
 	in_ns "$C" sysctl -n net.ipv4.tcp_wmem
 kill -KILL "$PMD_PID"
 wait "$PMD_PID" 2>/dev/null
+# as if the killed pmd had also set another scheduler (none exists here)
+[ -z "$sched_before" ] ||
+	echo "sysctl net/mptcp/scheduler $sched_before" >>"$(echo "$MPTCPKIT_STATE_DIR"/pmd-*.tune)"
 pmd_start "$C" "$TMP/pmd6.log" --wmem-max off
 check_ok "pmd after a SIGKILL restores the sysctl it left" \
-	grep -q 'restore-sysctl.*left by a pmd that was killed' "$TMP/pmd6.log"
+	grep -q 'restore-sysctl.*tcp_wmem.*left by a pmd that was killed' "$TMP/pmd6.log"
+sched_check "... and the scheduler a killed pmd had saved" 1 grep -c \
+	"restore-sysctl sysctl net.mptcp.scheduler value $sched_before: left by a pmd that was killed" \
+	"$TMP/pmd6.log"
+sched_check "... which it then leaves alone" "$sched_before" in_ns "$C" sysctl -n net.mptcp.scheduler
 check "... to the value found before the first pmd" "$wmem_before" \
 	in_ns "$C" sysctl -n net.ipv4.tcp_wmem
 check_ok "pmd stops" pmd_stop

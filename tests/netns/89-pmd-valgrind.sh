@@ -84,9 +84,10 @@ vg_run() {
 }
 
 # a fixed send-buffer ceiling in one, the default (auto: it follows the
-# transfer) in the other
+# transfer) in the other; a scheduler asked (checked, set, restored: the
+# one every kernel has) in one, the one in use said at start in both
 PORT=5290
-vg_run kernel --wmem-max 262144
+vg_run kernel --wmem-max 262144 --scheduler default
 PORT=5291
 vg_run userspace
 finish

@@ -35,6 +35,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.rmem_max, -1);
 	assert_int_equal(cfg.only.count, 0);
 	assert_int_equal(cfg.nifs, 0);
+	assert_string_equal(cfg.scheduler, "");	/* the kernel's left alone */
 }
 
 static void test_full_file(void **state)
@@ -130,6 +131,9 @@ static const struct {
 	{ "wmem_max = 65535\n", "wmem_max must be auto, off or 65536..1073741824 bytes" },
 	{ "wmem_max = automatic\n", "wmem_max must be auto, off or" },
 	{ "rmem_max = 1\n", "rmem_max must be auto, off or 65536..1073741824 bytes" },
+	{ "scheduler = bpf rr\n", "scheduler must be a scheduler's name" },
+	{ "scheduler = a/b\n", "scheduler must be a scheduler's name" },
+	{ "scheduler = abcdefghijklmnop\n", "(at most 15 letters, digits, '_' or '-')" },
 	{ "only = eth0,,\n", NULL },	/* empty items are skipped: fine */
 	{ "only = a very long interface name\n", "only: bad interface list" },
 	{ "exclude = abcdefghijklmnopq\n", "exclude: bad interface list" },
@@ -258,6 +262,24 @@ static void test_balanced(void **state)
 	assert_false(cfg.balanced.on);
 }
 
+/* scheduler = NAME: any name the kernel could register (whether this one
+ * offers it is checked at start, not here); the last one given wins. */
+static void test_scheduler(void **state)
+{
+	struct pmd_config cfg;
+
+	assert_int_equal(parse(&cfg, "scheduler = default\n"), 0);
+	assert_string_equal(cfg.scheduler, "default");
+	assert_int_equal(parse(&cfg, "scheduler = bpf_rr\nscheduler = bpf-burst\n"), 0);
+	assert_string_equal(cfg.scheduler, "bpf-burst");
+	assert_int_equal(parse(&cfg, "scheduler = abcdefghijklmno\n"), 0);	/* 15: the most */
+	assert_string_equal(cfg.scheduler, "abcdefghijklmno");
+	/* a bad value leaves the one set before */
+	assert_int_equal(pmd_config_set(&cfg, NULL, "scheduler", "x y", err, sizeof(err)),
+			 -EINVAL);
+	assert_string_equal(cfg.scheduler, "abcdefghijklmno");
+}
+
 /* A link is usable once it is up with its carrier: IFF_RUNNING comes from
  * linkwatch up to a second later; a dormant link (802.1X/WPA not done)
  * waits for its operstate. */
@@ -334,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_flags_roundtrip),
 		cmocka_unit_test(test_load_missing),
 		cmocka_unit_test(test_balanced),
+		cmocka_unit_test(test_scheduler),
 		cmocka_unit_test(test_link_carrier),
 		cmocka_unit_test(test_link_returning),
 	};

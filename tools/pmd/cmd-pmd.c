@@ -19,7 +19,7 @@ static void usage(FILE *f)
 		"                     [--prefer auto|aggregate|handover|interactive]\n"
 		"                     [--rmem-max auto|off|BYTES] [--rmem-default BYTES|off]\n"
 		"                     [--notsent-lowat BYTES]\n"
-		"                     [--no-health-checks] [--checksum]\n"
+		"                     [--no-health-checks] [--checksum] [--scheduler NAME]\n"
 		"                     [--probe IF=ADDR[:PORT]] [-j] [-v]\n"
 		"       " PROG_NAME " pmd --server --balanced VIP:PORT --join ADDR[:PORT] [...]\n\n"
 		"A path-manager daemon that keeps every usable path in use: one endpoint per\n"
@@ -60,6 +60,9 @@ static void usage(FILE *f)
 		"                      kernel checks each mapping's data, and sends it again\n"
 		"                      instead of delivering it at a wrong place after a\n"
 		"                      join (costs a round trip on short downloads)\n"
+		"      --scheduler NAME  set net.mptcp.scheduler (6.6+) to NAME while running:\n"
+		"                      one of net.mptcp.available_schedulers (BPF ones once\n"
+		"                      loaded); without it, pmd says which is in use\n"
 		"      --balanced VIP:PORT  backend mode, behind an L4 load balancer whose\n"
 		"                      service address is VIP:PORT: clients are told not to\n"
 		"                      join it (net.mptcp.allow_join_initial_addr_port=0,\n"
@@ -77,7 +80,7 @@ static void usage(FILE *f)
 
 enum { OPT_CLIENT = 256, OPT_SERVER, OPT_BACKUP, OPT_ONLY, OPT_EXCLUDE, OPT_PM,
        OPT_DOWN, OPT_LOWAT, OPT_WMEM, OPT_RMEM, OPT_NO_HEALTH, OPT_PROBE,
-       OPT_BALANCED, OPT_JOIN, OPT_PREFER, OPT_CSUM, OPT_RMEM_DEF };
+       OPT_BALANCED, OPT_JOIN, OPT_PREFER, OPT_CSUM, OPT_RMEM_DEF, OPT_SCHED };
 
 static const struct option options[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -95,6 +98,7 @@ static const struct option options[] = {
 	{ "rmem-default", required_argument, NULL, OPT_RMEM_DEF },
 	{ "no-health-checks", no_argument, NULL, OPT_NO_HEALTH },
 	{ "checksum", no_argument, NULL, OPT_CSUM },
+	{ "scheduler", required_argument, NULL, OPT_SCHED },
 	{ "probe", required_argument, NULL, OPT_PROBE },
 	{ "balanced", required_argument, NULL, OPT_BALANCED },
 	{ "join", required_argument, NULL, OPT_JOIN },
@@ -113,6 +117,7 @@ static const struct {
 	{ OPT_DOWN, "on_link_down" }, { OPT_LOWAT, "notsent_lowat" }, { OPT_PREFER, "prefer" },
 	{ OPT_WMEM, "wmem_max" }, { OPT_RMEM, "rmem_max" }, { OPT_RMEM_DEF, "rmem_default" },
 	{ OPT_NO_HEALTH, "health_checks" }, { OPT_CSUM, "checksum" },
+	{ OPT_SCHED, "scheduler" },
 	{ OPT_BALANCED, "balanced" }, { OPT_JOIN, "join" },
 };
 

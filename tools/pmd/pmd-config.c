@@ -329,6 +329,22 @@ static int set_checksum(struct setter *p, const char *key, const char *v)
 	return set_bool(p, key, v, &p->cfg->checksum);
 }
 
+/* "scheduler = NAME": spelt as the kernel's schedulers are (whether this
+ * kernel offers it is checked at start, pmd-sched.c); no blank, so that it
+ * fits pmd-tune.c's run file ("sysctl PATH VALUE"). */
+static int set_scheduler(struct setter *p, const char *key, const char *v)
+{
+	static const char name_chars[] = "abcdefghijklmnopqrstuvwxyz"
+					 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
+	size_t n = strlen(v);
+
+	if (!n || n >= sizeof(p->cfg->scheduler) || strspn(v, name_chars) != n)
+		return perr(p, "%s must be a scheduler's name (at most %zu letters, digits, "
+			    "'_' or '-'), not '%s'", key, sizeof(p->cfg->scheduler) - 1, v);
+	memcpy(p->cfg->scheduler, v, n + 1);
+	return 0;
+}
+
 static int set_health(struct setter *p, const char *key, const char *v)
 {
 	return set_bool(p, key, v, &p->cfg->health.enabled);
@@ -427,6 +443,7 @@ static const struct {
 	{ "rmem_max", set_rmem_max },
 	{ "rmem_default", set_rmem_default },
 	{ "checksum", set_checksum },
+	{ "scheduler", set_scheduler },
 	{ "verbose", set_verbose },
 	{ "health_checks", set_health },
 	{ "probe_interval_ms", set_interval },

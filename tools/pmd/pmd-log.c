@@ -6,6 +6,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "pmd.h"
@@ -77,6 +78,26 @@ void pmd_log_addr(const char *key, int family, const union mpk_in46 *ip)
 	pmd_log_str(key, pmd_in46_format(family, ip, buf, sizeof(buf)));
 }
 
+void pmd_log_words(const char *key, const char *words)
+{
+	const char *sep = " \t";
+	const char *fmt = "%s";	/* then ",%s": commas between words in text */
+	char word[256];
+
+	print_text(" %s ", key);
+	print_open_array(key);
+	for (const char *p = words + strspn(words, sep); *p; p += strspn(p, sep)) {
+		size_t n = strcspn(p, sep);
+
+		snprintf(word, sizeof(word), "%.*s", (int)n, p);
+		/* an array's items have no key, but print_string wants one */
+		print_string(key, fmt, word);
+		fmt = ",%s";
+		p += n;
+	}
+	print_close_array();
+}
+
 void pmd_log_end(const char *why)
 {
 	if (why)
@@ -90,5 +111,12 @@ void pmd_log_error(const char *action, const char *why)
 {
 	pmd_log_begin("error");
 	pmd_log_str("failed", action);
+	pmd_log_end(why);
+}
+
+void pmd_log_no_sysctl(const char *sysctl, const char *why)
+{
+	pmd_log_begin("no-sysctl");
+	pmd_log_str("sysctl", sysctl);
 	pmd_log_end(why);
 }

@@ -125,6 +125,23 @@ static int check_alone(void)
 	return 0;
 }
 
+/* --scheduler NAME, before pmd changes anything: one the kernel offers. */
+static int check_scheduler(const struct pmd_config *cfg)
+{
+	char available[PMD_SCHED_LIST_LEN] = "";
+	int ret = pmd_sched_check(cfg, available, sizeof(available));
+
+	if (ret == -ENOENT)
+		return fail("pmd: scheduler '%s' is not available here (available: %s)",
+			    cfg->scheduler, available);
+	if (ret == -EOPNOTSUPP)
+		return fail("pmd: scheduler '%s' is not available here: this kernel (before "
+			    "6.6) has only its built-in one, 'default'", cfg->scheduler);
+	if (ret)
+		return fail("pmd: reading net.mptcp.available_schedulers: %s", strerror(-ret));
+	return 0;
+}
+
 static int start_pm(struct daemon *d)
 {
 	int ret;
@@ -146,7 +163,7 @@ static int start(struct daemon *d)
 {
 	int ret;
 
-	if (check_alone())
+	if (check_alone() || check_scheduler(d->cfg))
 		return 1;
 	ret = pmd_pmsel_start(d->cfg);
 	if (ret == -EOPNOTSUPP)
@@ -174,7 +191,8 @@ static int start(struct daemon *d)
 	if (ret)
 		return 1;
 	if (pmd_tune_start(d->cfg))
-		return fail("pmd: cannot set net.ipv4.tcp_wmem, tcp_rmem or tcp_notsent_lowat");
+		return fail("pmd: cannot set a sysctl it tunes (the error above says which)");
+	pmd_sched_report(d->cfg);
 	d->sigfd = open_signals();
 	if (d->sigfd < 0)
 		return fail("pmd: signalfd: %s", strerror(-d->sigfd));

@@ -46,6 +46,11 @@
  * while bulk goodput over loopback did not move. Before 5.14 the sysctl
  * does not exist: said once.
  *
+ * scheduler (opt-in, --scheduler NAME) sets net.mptcp.scheduler, the
+ * kernel's packet scheduler for the namespace's connections (6.6+; a name,
+ * not a number: checked against the kernel's list before pmd changes
+ * anything, pmd-sched.c). Before 6.6 the sysctl does not exist: said once.
+ *
  * The values found before pmd are kept in the run file "tune" (lines
  * "sysctl PATH VALUE"), so that after a SIGKILL the next pmd restores the
  * originals, not what the killed one had set.
@@ -72,6 +77,7 @@ struct tunable {
 	const char *missing;	/* the kernel may lack it: why, for the log */
 	const char *key;	/* in the run file, when two entries share a path */
 	bool field_only;	/* saved and restored: its field alone; only raised */
+	const char *text;	/* a sysctl whose value is a name: the name asked */
 	char saved[VALUE_LEN];	/* the value before pmd, "" when not changed */
 	bool is_auto;		/* auto now */
 	struct pmd_bufcap cap;
@@ -92,10 +98,14 @@ static struct tunable tunables[] = {
 	{ .path = "net/mptcp/checksum_enabled", .name = "net.mptcp.checksum_enabled",
 	  .why = "DSS checksums: data a join maps to a wrong place is sent again, not delivered",
 	  .missing = "no DSS checksums on this kernel (before 5.14)" },
+	{ .path = "net/mptcp/scheduler", .name = "net.mptcp.scheduler",
+	  .why = "--scheduler: the kernel's packet scheduler for this namespace's connections",
+	  .missing = PMD_SCHED_MISSING },
 };
 
 #define NTUNABLES (sizeof(tunables) / sizeof(tunables[0]))
-enum { TUNE_WMEM, TUNE_RMEM, TUNE_RMEM_DEFAULT, TUNE_LOWAT, TUNE_CSUM };	/* their places in tunables[] */
+/* their places in tunables[] */
+enum { TUNE_WMEM, TUNE_RMEM, TUNE_RMEM_DEFAULT, TUNE_LOWAT, TUNE_CSUM, TUNE_SCHED };
 
 static const char *file_key(const struct tunable *t)
 {
@@ -143,6 +153,15 @@ static void log_value(const struct tunable *t, const char *action,
 	pmd_log_end(why);
 }
 
+/* pmd_log_error's line, with the sysctl that failed. */
+static void log_failure(const struct tunable *t, const char *action, int err)
+{
+	pmd_log_begin("error");
+	pmd_log_str("failed", action);
+	pmd_log_str("sysctl", t->name);
+	pmd_log_end(strerror(-err));
+}
+
 /* old with its field-th field (1-based) set to n, into out; 0: the whole
  * value is n. -EINVAL when old has fewer fields. */
 static int with_field(const char *old, int field, long n, char out[VALUE_LEN])
@@ -162,6 +181,17 @@ static int with_field(const char *old, int field, long n, char out[VALUE_LEN])
 	return 0;
 }
 
+/* What t is to be, from its value old: the name asked, or old with t's
+ * field set to n. */
+static int new_value(const struct tunable *t, const char *old, long n, char want[VALUE_LEN])
+{
+	if (t->text) {
+		snprintf(want, VALUE_LEN, "%s", t->text);
+		return 0;
+	}
+	return with_field(old, t->field, n, want);
+}
+
 /* The field-th field (1-based) of a value, or -1. */
 static long field_of(const char *val, int field)
 {
@@ -172,8 +202,10 @@ static long field_of(const char *val, int field)
 	return f[field - 1];
 }
 
-/* Set t's field to n, keeping the first value found in t->saved; the new
- * value in want ("" when it was already so). 0 or -errno (logged). */
+/* Set t's field to n (or its name), keeping the first value found in
+ * t->saved; the new value in want ("" when it was already so). 0,
+ * -EOPNOTSUPP when the kernel lacks a sysctl it may lack (not logged: said
+ * by tune_one), or -errno (logged). */
 static int set_value(struct tunable *t, long n, char want[VALUE_LEN])
 {
 	char old[VALUE_LEN];
@@ -181,12 +213,14 @@ static int set_value(struct tunable *t, long n, char want[VALUE_LEN])
 
 	want[0] = '\0';
 	ret = sysctl_read(t->path, old, sizeof(old));
+	/* said by tune_one; not as -ENOENT, which is also what writing the name
+	 * of a scheduler the kernel does not know returns */
 	if (ret == -ENOENT && t->missing)
-		return ret;	/* said by tune_one */
+		return -EOPNOTSUPP;
 	if (!ret && t->field_only && field_of(old, t->field) >= n)
 		return 0;	/* already as large: left as it is */
 	if (!ret)
-		ret = with_field(old, t->field, n, want);
+		ret = new_value(t, old, n, want);
 	if (!ret && !strcmp(old, want)) {
 		want[0] = '\0';
 		return 0;
@@ -194,7 +228,7 @@ static int set_value(struct tunable *t, long n, char want[VALUE_LEN])
 	if (!ret)
 		ret = sysctl_write(t->path, want);
 	if (ret) {
-		pmd_log_error("set-sysctl", strerror(-ret));
+		log_failure(t, "set-sysctl", ret);
 		return ret;
 	}
 	if (t->saved[0])	/* the original, from a pmd that was killed */
@@ -214,10 +248,8 @@ static int tune_one(struct tunable *t, long n)
 	if (n < 0)
 		return 0;
 	ret = set_value(t, n, want);
-	if (ret == -ENOENT && t->missing) {
-		pmd_log_begin("no-sysctl");
-		pmd_log_str("sysctl", t->name);
-		pmd_log_end(t->missing);
+	if (ret == -EOPNOTSUPP && t->missing) {
+		pmd_log_no_sysctl(t->name, t->missing);
 		return 0;
 	}
 	if (!ret && want[0])
@@ -241,7 +273,7 @@ static int restore_one(struct tunable *t, const char *why)
 	if (!ret)
 		ret = sysctl_write(t->path, val);
 	if (ret)
-		pmd_log_error("restore-sysctl", strerror(-ret));
+		log_failure(t, "restore-sysctl", ret);
 	else
 		log_value(t, "restore-sysctl", val, why);
 	t->saved[0] = '\0';
@@ -285,10 +317,19 @@ static long first_value(struct tunable *t, long asked, const struct pmd_config *
 	return t->cap.cur;
 }
 
+/* A name asked for a sysctl whose value is a name ("": none), kept in
+ * t->text; the number that says so to the others: 0 asked, -1 not. */
+static long ask_name(struct tunable *t, const char *name)
+{
+	t->text = name[0] ? name : NULL;
+	return t->text ? 0 : -1;
+}
+
 int pmd_tune_start(const struct pmd_config *cfg)
 {
 	long asked[NTUNABLES] = { cfg->wmem_max, cfg->rmem_max, cfg->rmem_default,
-				  cfg->notsent_lowat, cfg->checksum ? 1 : -1 };
+				  cfg->notsent_lowat, cfg->checksum ? 1 : -1,
+				  ask_name(&tunables[TUNE_SCHED], cfg->scheduler) };
 	long want[NTUNABLES];
 	bool any = false;
 	int ret = 0;

@@ -23,8 +23,10 @@
  *   pmd-log.c      one line per decision on stderr, text or JSON, typed
  *   pmd-pmsel.c    --pm userspace selects that path manager; restored at stop
  *   pmd-tune.c     tcp_wmem's and tcp_rmem's ceilings, tcp_notsent_lowat,
- *                  MPTCP's DSS checksums;
+ *                  MPTCP's DSS checksums and packet scheduler;
  *                  restored at stop
+ *   pmd-sched.c    the kernel's packet schedulers: --scheduler checked
+ *                  before anything changes, the one in use said at start
  *   pmd-bufcap.c   wmem_max / rmem_max = auto: a ceiling sized to the paths (pure)
  *   pmd-balanced.c backend mode behind an L4 balancer (--balanced, --join):
  *                  the C flag, the join address's endpoint, the joins watched
@@ -53,6 +55,8 @@
 #define PMD_ADDRS_MAX 64
 #define PMD_LIMIT_MAX 8	/* the kernel's MPTCP_PM_ADDR_MAX */
 #define PMD_TARGETS_MAX 4	/* probe targets per path */
+#define PMD_SCHED_NAME_MAX 16	/* the kernel's MPTCP_SCHED_NAME_MAX, with its NUL */
+#define PMD_SCHED_LIST_LEN 512	/* net.mptcp.available_schedulers: 30 such names */
 
 /* The endpoint flags a configuration may set (MPK_EP_*). */
 #define PMD_EP_CONFIGURABLE (MPK_EP_SIGNAL | MPK_EP_SUBFLOW | MPK_EP_BACKUP | MPK_EP_FULLMESH)
@@ -127,6 +131,8 @@ struct pmd_config {
 	long rmem_default;	/* -1: leave net.ipv4.tcp_rmem's default alone;
 				 * else raise it to this */
 	bool checksum;		/* net.mptcp.checksum_enabled=1 while running (opt-in) */
+	char scheduler[PMD_SCHED_NAME_MAX];	/* net.mptcp.scheduler while running;
+						 * "": left alone */
 	struct pmd_health_config health;
 	struct pmd_balanced_config balanced;
 	enum pmd_prefer prefer;	/* default auto */
@@ -399,9 +405,14 @@ struct pmd_stats *pmd_log_stats(bool *changed);
 void pmd_log_str(const char *key, const char *val);
 void pmd_log_uint(const char *key, uint64_t val);
 void pmd_log_addr(const char *key, int family, const union mpk_in46 *ip);
+/* A space-separated list of words: a JSON array of strings, in text the
+ * words joined by commas. */
+void pmd_log_words(const char *key, const char *words);
 void pmd_log_end(const char *why);
 /* An action that failed: "pmd: error failed ACTION: why". */
 void pmd_log_error(const char *action, const char *why);
+/* A sysctl this kernel lacks, and what that means. */
+void pmd_log_no_sysctl(const char *sysctl, const char *why);
 
 /* pmd-probe.c: ICMP echo over one path. */
 struct pmd_probe;
@@ -603,6 +614,17 @@ int pmd_route_open(struct pmd_route **out);
 void pmd_route_close(struct pmd_route *r);
 unsigned int pmd_route_oif(struct pmd_route *r, int family, const union mpk_in46 *src,
 			   const union mpk_in46 *dst, uint32_t mark);
+
+/* pmd-sched.c: the kernel's packet scheduler (net.mptcp.scheduler, 6.6+).
+ * Before pmd changes anything: cfg->scheduler, when given, is one this
+ * kernel offers. 0; -ENOENT when not (available: what it offers, for the
+ * error); -EOPNOTSUPP when the kernel has no choice (before 6.6) and
+ * another than its built-in "default" was asked; else -errno. */
+int pmd_sched_check(const struct pmd_config *cfg, char *available, size_t len);
+/* Log the scheduler in use and those on offer (after pmd_tune_start). */
+void pmd_sched_report(const struct pmd_config *cfg);
+#define PMD_SCHED_MISSING "no scheduler choice on this kernel (before 6.6): its built-in one alone"
+
 
 /* pmd-tune.c: sysctl tuning, restored at stop. */
 int pmd_tune_start(const struct pmd_config *cfg);
