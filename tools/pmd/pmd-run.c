@@ -269,7 +269,7 @@ static void on_watch(struct daemon *d)
 	 * fibre + satellite upload made 5.5 Mbit/s with the ceiling, 17.4
 	 * without. The kernel's ceiling then (pmd-bufcap.c raises to it). */
 	if (pmd_watch_any_backup(d->watch))
-		in_flight = UINT64_MAX / 8;
+		in_flight = PMD_IN_FLIGHT_BACKUP;
 	pmd_tune_adapt(in_flight, pmd_watch_rcv_window(d->watch), clock_mono_ms());
 	if (ret < 0) {
 		watch_failed(d, ret);

@@ -355,6 +355,16 @@ int pmd_tune_start(const struct pmd_config *cfg)
 	return ret;
 }
 
+static const char *adapt_why(const struct tunable *t, uint64_t need)
+{
+	if (t != &tunables[TUNE_WMEM])
+		return "rmem_max auto: 4 x the largest receive window in use (rate x receive RTT)";
+	if (need == PMD_IN_FLIGHT_BACKUP)
+		return "wmem_max auto: the kernel's ceiling while a path waits as backup "
+		       "(a short send queue would spill onto it)";
+	return "wmem_max auto: 4 x the most bytes in flight on one TCP socket";
+}
+
 static void adapt_one(struct tunable *t, uint64_t need, uint64_t now_ms)
 {
 	char want[VALUE_LEN];
@@ -371,10 +381,9 @@ static void adapt_one(struct tunable *t, uint64_t need, uint64_t now_ms)
 	pmd_log_begin("set-sysctl");
 	pmd_log_str("sysctl", t->name);
 	pmd_log_str("value", want);
-	pmd_log_uint(t->measure, need);
-	pmd_log_end(t == &tunables[TUNE_WMEM]
-		    ? "wmem_max auto: 4 x the most bytes in flight on one TCP socket"
-		    : "rmem_max auto: 4 x the largest receive window in use (rate x receive RTT)");
+	if (need != PMD_IN_FLIGHT_BACKUP)	/* a measurement: the evidence */
+		pmd_log_uint(t->measure, need);
+	pmd_log_end(adapt_why(t, need));
 }
 
 void pmd_tune_adapt(uint64_t in_flight, uint64_t rcv_window, uint64_t now_ms)

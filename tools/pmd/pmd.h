@@ -577,6 +577,10 @@ void pmd_upm_stop(struct pmd_upm *u);
 /* pmd-bufcap.c: a buffer ceiling of wmem_max / rmem_max = auto. */
 #define PMD_BUF_AUTO (-2L)
 #define PMD_WMEM_FLOOR 262144L	/* 2 x 50 Mbit/s uploads recovered in <= 0.23 s */
+/* pmd_tune_adapt's in_flight while a path waits as backup: the kernel's
+ * ceiling for wmem_max (pmd-run.c says why); not a measurement, so the log
+ * says why instead of printing it */
+#define PMD_IN_FLIGHT_BACKUP (UINT64_MAX / 8)
 #define PMD_RMEM_FLOOR 524288L	/* ... downloads in <= 0.16 s, nothing slower */
 #define PMD_RMEM_DEFAULT 262144L	/* short downloads: no round trip lost (pmd-tune.c) */
 
