@@ -8,6 +8,7 @@ and the peer allow, and plain TCP otherwise; the library tells why:
     sock = mptcpkit.create_connection(("example.org", 443), timeout=5)
     st = mptcpkit.status(sock)          # Status(reason, errno, mptcp)
     n = mptcpkit.subflow_count(sock)    # 0 when not MPTCP; one getsockopt
+    cs = mptcpkit.conn_state(sock)      # counters + established subflows, to poll
     if not st.mptcp:
         print("TCP:", st.reason, "-", st.reason.description)
     for sf in mptcpkit.info(sock).subflows:
@@ -34,7 +35,7 @@ PathManagerError adds the kernel's extended ACK text.
 from ._abi import VERSION as library_version
 from .errors import Error, PathManagerError, ResolveError
 from .events import Event, Events, EventType
-from .info import ConnInfo, Info, InfoSource, Subflow, info
+from .info import ConnInfo, ConnState, Info, InfoSource, Subflow, conn_state, info
 from .pm import Endpoint, EndpointFlag, Limits, PathManager
 from .reason import Reason, Status, probe
 from .sockets import (accept, connect_async, create_connection, create_server, is_mptcp,
@@ -44,9 +45,9 @@ from .connector import connect_addrs, connect_addrs_async
 __version__ = "0.1.0"
 
 __all__ = [
-    "ConnInfo", "Endpoint", "EndpointFlag", "Error", "Event", "EventType", "Events", "Info",
+    "ConnInfo", "ConnState", "Endpoint", "EndpointFlag", "Error", "Event", "EventType", "Events", "Info",
     "InfoSource", "Limits", "PathManager", "PathManagerError", "Reason", "ResolveError",
-    "Status", "Subflow", "accept", "connect_addrs", "connect_addrs_async", "connect_async",
+    "Status", "Subflow", "accept", "conn_state", "connect_addrs", "connect_addrs_async", "connect_async",
     "create_connection", "create_server", "info", "is_mptcp", "library_version", "probe",
     "socket_status", "status", "subflow_count",
 ]

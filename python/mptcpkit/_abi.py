@@ -147,6 +147,7 @@ PROTOTYPES = {
     "mpk_listen": (c_int, [c_char_p, c_char_p, c_int, c_int, c_int, _status_p]),
     "mpk_accept": (c_int, [c_int, c_void_p, c_void_p, c_int, _status_p]),
     "mpk_info_get": (c_int, [c_int, POINTER(MpkInfo)]),
+    "mpk_conn_state_get": (c_int, [c_int, POINTER(MpkConnInfo), POINTER(c_uint)]),
     "mpk_pm_open": (c_int, [POINTER(c_void_p)]),
     "mpk_pm_close": (None, [c_void_p]),
     "mpk_pm_ext_ack": (c_char_p, [c_void_p]),

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """What a live connection is made of: MPTCP counters and subflows."""
+import ctypes
 import enum
 import socket
 from dataclasses import dataclass, field, fields
@@ -153,3 +154,25 @@ def info(sock: SocketLike) -> Info:
                 conn=_conn(ci.conn) if ci.mptcp else None,
                 subflows=[_subflow(ci.subflow[i]) for i in range(count)],
                 truncated=bool(ci.truncated))
+
+
+@dataclass(frozen=True)
+class ConnState:
+    """mpk_conn_state_get(): the MPTCP-level counters and how many subflows
+    are established now."""
+
+    conn: ConnInfo
+    established: int
+
+
+def conn_state(sock: SocketLike) -> ConnState:
+    """The counters and established subflows of a live MPTCP connection,
+    cheaply enough to poll every few milliseconds (one getsockopt on 6.5+;
+    no addresses or interface names: info() has those). Raises Error
+    (EOPNOTSUPP or ENOPROTOOPT) when the connection is not MPTCP or the
+    kernel predates 5.16."""
+    conn = MpkConnInfo()
+    established = ctypes.c_uint()
+    check(lib.mpk_conn_state_get(fileno_of(sock), conn, ctypes.byref(established)),
+          "conn_state")
+    return ConnState(conn=_conn(conn), established=established.value)

@@ -190,6 +190,34 @@ def test_subflow_count_sees_the_second_subflow(pm):
     assert peer.result()["subflows"] == 2
 
 
+def test_conn_state_polls_counters_and_established_subflows(pm):
+    pm.add_endpoint(CLI2, id=5, dev="c2", flags="subflow")
+    peer = Peer("mptcp")
+    states = []
+
+    def two():
+        states.append(mptcpkit.conn_state(sock))
+        return states[-1].established == 2
+
+    with mptcpkit.create_connection((SRV1, peer.port), timeout=10) as sock:
+        assert talk(sock, until=two) == b"ok"
+        last = states[-1]
+        full = mptcpkit.info(sock)
+    assert last.established == 2 and last.conn.token == full.conn.token != 0
+    assert last.conn.subflows_total == 2
+    assert peer.result()["subflows"] == 2
+
+
+def test_conn_state_of_plain_tcp_raises():
+    peer = Peer("tcp")
+    with socket.create_connection((SRV1, peer.port), timeout=10) as sock:
+        with pytest.raises(mptcpkit.Error) as err:
+            mptcpkit.conn_state(sock)
+        assert err.value.errno in (errno.EOPNOTSUPP, errno.ENOPROTOOPT)
+        assert talk(sock) == b"ok"
+    peer.result()
+
+
 @BOTH
 def test_connect_addrs_over_each_family(host):
     peer = Peer("mptcp")
