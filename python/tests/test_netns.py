@@ -175,37 +175,35 @@ def test_two_subflows_info_and_events(pm):
     assert got[EventType.CREATED].name == "created" and not got[EventType.CREATED].server_side
 
 
-def test_subflow_count_sees_the_second_subflow(pm):
+def poll_two_path_connection(pm, poll, done):
+    """poll(sock) while a connection over both paths runs, until done() says
+    yes to its last result: the results, and the connection's info() then."""
     pm.add_endpoint(CLI2, id=5, dev="c2", flags="subflow")
     peer = Peer("mptcp")
-    counts = []
+    seen = []
 
-    def two():
-        counts.append(mptcpkit.subflow_count(sock))
-        return counts[-1] == 2
+    def until():
+        seen.append(poll(sock))
+        return done(seen[-1])
 
     with mptcpkit.create_connection((SRV1, peer.port), timeout=10) as sock:
-        assert talk(sock, until=two) == b"ok"
-    assert counts[0] in (1, 2) and counts[-1] == 2
+        assert talk(sock, until=until) == b"ok"
+        full = mptcpkit.info(sock)
     assert peer.result()["subflows"] == 2
+    return seen, full
+
+
+def test_subflow_count_sees_the_second_subflow(pm):
+    counts, _ = poll_two_path_connection(pm, mptcpkit.subflow_count, lambda n: n == 2)
+    assert counts[0] in (1, 2) and counts[-1] == 2
 
 
 def test_conn_state_polls_counters_and_established_subflows(pm):
-    pm.add_endpoint(CLI2, id=5, dev="c2", flags="subflow")
-    peer = Peer("mptcp")
-    states = []
-
-    def two():
-        states.append(mptcpkit.conn_state(sock))
-        return states[-1].established == 2
-
-    with mptcpkit.create_connection((SRV1, peer.port), timeout=10) as sock:
-        assert talk(sock, until=two) == b"ok"
-        last = states[-1]
-        full = mptcpkit.info(sock)
+    states, full = poll_two_path_connection(pm, mptcpkit.conn_state,
+                                            lambda st: st.established == 2)
+    last = states[-1]
     assert last.established == 2 and last.conn.token == full.conn.token != 0
     assert last.conn.subflows_total == 2
-    assert peer.result()["subflows"] == 2
 
 
 def test_conn_state_of_plain_tcp_raises():
